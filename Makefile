@@ -1,0 +1,39 @@
+# The front door: `make run` (the local stack) and `make test`. Each sets itself up.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+STAGE ?= prod
+AT ?=
+
+.PHONY: run test lint bench package clock clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade 'pip<26.3'
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m chalicelib.local
+
+test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -q -n 2 tests
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m infra.package --stage $(STAGE) --lint
+
+package: $(STAMP)
+	$(PY) -m infra.package --stage $(STAGE)
+
+bench: $(STAMP)
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clock: $(STAMP)
+	@test -n "$(AT)" || (echo "usage: make clock AT=2026-12-24T08:00" && exit 2)
+	$(PY) -m chalicelib.local.clock $(AT)
+
+clean:
+	rm -rf $(VENV) build

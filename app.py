@@ -1,0 +1,41 @@
+"""Wiring only: each route and event is handed to chalicelib, which holds every rule."""
+
+from __future__ import annotations
+
+import os
+
+from chalice import Chalice
+from chalice.app import DynamoDBEvent, SQSEvent
+
+from chalicelib.ingest.events import handle_ingest_event
+from chalicelib.notify.events import handle_ledger_event, handle_outbox_event
+
+app = Chalice(app_name="bhxh")
+
+# Chalice needs these at import; `make package` replaces them with the real ARNs (infra/wiring.yaml).
+_ACCOUNT = "arn:aws:dynamodb:ap-southeast-1:123456789012"
+INGEST_QUEUE_ARN = os.environ.get("INGEST_QUEUE_ARN", "arn:aws:sqs:ap-southeast-1:123456789012:bhxh-prod-ingest")
+LEDGER_STREAM_ARN = os.environ.get("LEDGER_STREAM_ARN", f"{_ACCOUNT}:table/bhxh-prod-ledger/stream/from-template")
+OUTBOX_STREAM_ARN = os.environ.get(
+    "NOTIFICATIONS_STREAM_ARN", f"{_ACCOUNT}:table/bhxh-prod-notifications/stream/from-template"
+)
+
+
+@app.on_sqs_message(queue_arn=INGEST_QUEUE_ARN, batch_size=1, name="ingest")
+def ingest(event: SQSEvent) -> dict:
+    return handle_ingest_event(event.to_dict(), event.context)
+
+
+@app.on_dynamodb_record(stream_arn=LEDGER_STREAM_ARN, batch_size=100, starting_position="TRIM_HORIZON", name="decide")
+def decide(event: DynamoDBEvent) -> dict:
+    return handle_ledger_event(event.to_dict(), event.context)
+
+
+@app.on_dynamodb_record(stream_arn=OUTBOX_STREAM_ARN, batch_size=20, starting_position="TRIM_HORIZON", name="send")
+def send(event: DynamoDBEvent) -> dict:
+    return handle_outbox_event(event.to_dict(), event.context)
+
+
+@app.route("/health", methods=["GET"])
+def health() -> dict:
+    return {"status": "ok"}

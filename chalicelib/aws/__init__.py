@@ -1,0 +1,1 @@
+"""AWS adapters: configuration from the stage's environment, lazily made clients."""

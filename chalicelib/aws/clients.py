@@ -1,0 +1,33 @@
+"""boto3 clients made on first use, so importing the app never touches AWS."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+_RETRIES = Config(retries={"max_attempts": 8, "mode": "adaptive"})
+
+
+class Clients:
+    """One per process; `AWS_ENDPOINT_URL` (the local stack, tests) redirects every client."""
+
+    def __init__(self, region: str) -> None:
+        self._region = region
+
+    def _make(self, service: str) -> Any:
+        return boto3.session.Session().client(service, region_name=self._region, config=_RETRIES)
+
+    @cached_property
+    def s3(self) -> Any:
+        return self._make("s3")
+
+    @cached_property
+    def sns(self) -> Any:
+        return self._make("sns")
+
+    @cached_property
+    def sqs(self) -> Any:
+        return self._make("sqs")

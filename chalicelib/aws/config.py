@@ -1,0 +1,36 @@
+"""The stage's settings, read from its environment (`.chalice/config.json`), never hard-coded."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    prefix: str  # every resource is `<prefix>-<what>`, as infra/resources.yaml names them
+    region: str
+    sender_id: str
+    sms_type: str
+    unicode_sms: bool
+    clock_file: str | None  # the local stack's movable clock; unset everywhere else
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        stage = env.get("BHXH_STAGE", "prod")
+        return cls(
+            stage=stage,
+            prefix=env.get("BHXH_PREFIX", f"bhxh-{stage}"),
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-southeast-1",
+            sender_id=env.get("SMS_SENDER_ID", "BHXHVN"),
+            sms_type=env.get("SMS_TYPE", "Transactional"),
+            unicode_sms=env.get("SMS_UNICODE", "0") in ("1", "true", "yes"),
+            clock_file=env.get("BHXH_CLOCK_FILE") or None,
+        )
+
+    def name(self, what: str) -> str:
+        """A resource's name: `name("ledger")` → `bhxh-prod-ledger`."""
+        return f"{self.prefix}-{what}"

@@ -1,0 +1,22 @@
+"""Time comes from an injected clock, so rules and tests never read the wall clock themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+
+ICT = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
+"""Vietnam has kept UTC+7 without daylight saving since 1975; a fixed offset needs no tz database."""
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The real time, aware, in Vietnam's zone."""
+    return datetime.now(ICT)
+
+
+def fixed_clock(at: datetime) -> Clock:
+    """A clock that always says `at`: for tests and for the local stack's movable clock."""
+    aware = at if at.tzinfo else at.replace(tzinfo=ICT)
+    return lambda: aware.astimezone(ICT)

@@ -1,0 +1,49 @@
+"""VSS identifiers: checked by shape and compared upper-case."""
+
+from __future__ import annotations
+
+import re
+
+from chalicelib.domain.errors import InvalidValue
+
+_SS_CODE = re.compile(r"^\d{10}$")
+_CARD_NO = re.compile(r"^[A-Z]{2}[1-5]\d{2}(\d{10})$")
+_UNIT_CODE = re.compile(r"^[A-Z0-9]{3,10}$")
+_DOSSIER_NO = re.compile(r"^[A-Z0-9._/\-]{1,32}$")
+
+
+def ss_code(raw: str) -> str:
+    """Mã số BHXH: 10 digits."""
+    text = (raw or "").strip()
+    if not _SS_CODE.match(text):
+        raise InvalidValue("ss_code must be 10 digits")
+    return text
+
+
+def card_no(raw: str) -> str:
+    """Mã thẻ BHYT: 2 letters, benefit level 1-5, 2-digit province, then the ss_code."""
+    text = (raw or "").strip().upper()
+    if not _CARD_NO.match(text):
+        raise InvalidValue("card_no must be 2 letters, a level 1-5, 2 province digits and the 10-digit ss_code")
+    return text
+
+
+def card_ss_code(card: str) -> str:
+    """The ss_code a well-formed card number embeds."""
+    return card[-10:]
+
+
+def unit_code(raw: str) -> str:
+    """Mã đơn vị: 3-10 letters and digits."""
+    text = (raw or "").strip().upper()
+    if not _UNIT_CODE.match(text):
+        raise InvalidValue("unit_code must be 3-10 letters and digits")
+    return text
+
+
+def dossier_no(raw: str) -> str:
+    """Số hồ sơ: up to 32 letters, digits, `.`, `_`, `/`, `-`."""
+    text = (raw or "").strip().upper()
+    if not _DOSSIER_NO.match(text):
+        raise InvalidValue("dossier_no must be up to 32 letters, digits, '.', '_', '/', '-'")
+    return text

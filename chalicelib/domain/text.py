@@ -1,0 +1,44 @@
+"""SMS text: Vietnamese without diacritics, and segments counted the way carriers count them."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+_GSM7_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_GSM7_EXTENDED = set("^{}\\[~]|€\f")
+_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def strip_diacritics(text: str) -> str:
+    """Every Vietnamese letter to its bare Latin base (`Nghệ An` → `Nghe An`, `đ` → `d`)."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_EXTRA))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", bare)
+
+
+def is_gsm7(text: str) -> bool:
+    return all(ch in _GSM7_BASIC or ch in _GSM7_EXTENDED for ch in text)
+
+
+@dataclass(frozen=True)
+class Segments:
+    encoding: str  # "GSM-7" or "UCS-2"
+    units: int  # septets for GSM-7, UTF-16 code units for UCS-2
+    count: int
+
+
+def count_segments(text: str) -> Segments:
+    """160 septets in one GSM-7 segment, 153 each when joined; UCS-2: 70, then 67."""
+    if is_gsm7(text):
+        units = sum(2 if ch in _GSM7_EXTENDED else 1 for ch in text)
+        single, joined, encoding = 160, 153, "GSM-7"
+    else:
+        units = len(text.encode("utf-16-le")) // 2
+        single, joined, encoding = 70, 67, "UCS-2"
+    if units <= single:
+        return Segments(encoding, units, 1 if units else 0)
+    return Segments(encoding, units, -(-units // joined))

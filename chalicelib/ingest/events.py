@@ -1,0 +1,42 @@
+"""The ingest queue's Lambda event: S3 notifications, one file a record, partial failures reported."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import unquote_plus
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from chalicelib.ingest.service import ingest_object
+from chalicelib.services import services
+
+logger = Logger(child=True)
+
+
+def s3_objects(body: str) -> list[tuple[str, str]]:
+    """(bucket, key) of each ObjectCreated record in an S3 notification; S3's test event has none."""
+    message = json.loads(body)
+    out = []
+    for record in message.get("Records", []):
+        if not str(record.get("eventName", "")).startswith("ObjectCreated"):
+            continue
+        s3 = record["s3"]
+        out.append((s3["bucket"]["name"], unquote_plus(s3["object"]["key"])))
+    return out
+
+
+def _ingest_record(record: SQSRecord) -> None:
+    svc = services()
+    for bucket, key in s3_objects(record.body):
+        if not key.startswith("incoming/"):
+            continue
+        ingest_object(bucket, key, s3=svc.clients.s3, tables=svc.tables, clock=svc.clock)
+
+
+def handle_ingest_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    """A file that fails is reported back to SQS alone; after its retries it lands in the DLQ."""
+    processor = BatchProcessor(event_type=EventType.SQS)
+    return process_partial_response(event=event, record_handler=_ingest_record, processor=processor, context=context)

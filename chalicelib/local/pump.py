@@ -1,0 +1,189 @@
+"""The event pump: moto runs no Lambda, so this polls what AWS would push and calls the handlers.
+
+It receives from the ingest queue, reads each stream with GetRecords, fires schedules from the
+local clock, and prints each SMS that SNS recorded, with the phone masked.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from chalicelib.domain.clock import Clock
+from chalicelib.domain.phones import mask_phone
+from chalicelib.local.events import LocalContext, scheduled_event, sqs_event, stream_event
+from chalicelib.local.schedule import occurrences
+
+Handler = Callable[[dict[str, Any], Any], Any]
+STREAM_RETRIES = 3
+
+
+@dataclass
+class StreamSource:
+    arn: str
+    handler: Handler
+    name: str
+    batch_size: int = 100
+    iterators: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Schedule:
+    expression: str  # cron(...) or rate(...), UTC, as EventBridge reads it
+    handler: Handler
+    name: str
+
+
+class EventPump:
+    def __init__(
+        self,
+        session: Any,
+        *,
+        clock: Clock,
+        moto_url: str,
+        echo: Callable[[str], None] = print,
+    ) -> None:
+        self._session = session
+        self._sqs = session.client("sqs")
+        self._streams_client = session.client("dynamodbstreams")
+        self._clock = clock
+        self._moto_url = moto_url
+        self._echo = echo
+        self._queues: list[tuple[str, str, Handler, str]] = []
+        self._streams: list[StreamSource] = []
+        self._schedules: list[Schedule] = []
+        self._last_tick: datetime = clock()
+        self._sms_seen = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def add_queue(self, url: str, arn: str, handler: Handler, name: str) -> None:
+        self._queues.append((url, arn, handler, name))
+
+    def add_stream(self, arn: str, handler: Handler, name: str, batch_size: int = 100) -> None:
+        self._streams.append(StreamSource(arn, handler, name, batch_size))
+
+    def add_schedule(self, expression: str, handler: Handler, name: str) -> None:
+        self._schedules.append(Schedule(expression, handler, name))
+
+    # one pass over every source; returns whether anything happened
+    def run_once(self) -> bool:
+        busy = False
+        for url, arn, handler, name in self._queues:
+            busy |= self._pump_queue(url, arn, handler, name)
+        for source in self._streams:
+            busy |= self._pump_stream(source)
+        busy |= self._fire_schedules()
+        busy |= self._echo_sms()
+        return busy
+
+    def run_until_idle(self, max_passes: int = 200) -> None:
+        """Pump until a pass finds nothing to do: what tests and `make clock` wait on."""
+        for _ in range(max_passes):
+            if not self.run_once():
+                return
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="event-pump", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                busy = self.run_once()
+            except Exception as exc:  # the pump keeps going, as Lambda's pollers do
+                self._echo(f"[pump] error: {type(exc).__name__}: {exc}")
+                busy = False
+            if not busy:
+                self._stop.wait(0.3)
+
+    def _pump_queue(self, url: str, arn: str, handler: Handler, name: str) -> bool:
+        messages = self._sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=1, WaitTimeSeconds=0, AttributeNames=["All"]
+        ).get("Messages", [])
+        if not messages:
+            return False
+        try:
+            answer = handler(sqs_event(messages, arn), LocalContext(name)) or {}
+            failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
+        except Exception as exc:
+            self._echo(f"[pump] {name} failed: {type(exc).__name__}: {exc}")
+            failed = {m["MessageId"] for m in messages}
+        for m in messages:
+            if m["MessageId"] in failed:  # back on the queue soon; the redrive policy bounds the retries
+                self._sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=2)
+            else:
+                self._sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+        return True
+
+    def _pump_stream(self, source: StreamSource) -> bool:
+        if not source.iterators:
+            shards = self._streams_client.describe_stream(StreamArn=source.arn)["StreamDescription"]["Shards"]
+            for shard in shards:
+                source.iterators[shard["ShardId"]] = self._streams_client.get_shard_iterator(
+                    StreamArn=source.arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+                )["ShardIterator"]
+        busy = False
+        for shard_id, iterator in list(source.iterators.items()):
+            answer = self._streams_client.get_records(ShardIterator=iterator, Limit=source.batch_size)
+            records = answer.get("Records", [])
+            source.iterators[shard_id] = answer.get("NextShardIterator") or iterator
+            if records:
+                busy = True
+                self._deliver(source, records)
+        return busy
+
+    def _deliver(self, source: StreamSource, records: list[dict[str, Any]]) -> None:
+        """Like Lambda: a partial failure retries from the first failed record, then gives up on it."""
+        pending = records
+        for _attempt in range(STREAM_RETRIES + 1):
+            try:
+                answer = source.handler(stream_event(pending, source.arn), LocalContext(source.name)) or {}
+                failed = [f["itemIdentifier"] for f in answer.get("batchItemFailures", [])]
+            except Exception as exc:
+                self._echo(f"[pump] {source.name} failed: {type(exc).__name__}: {exc}")
+                failed = [pending[0]["dynamodb"]["SequenceNumber"]]
+            if not failed:
+                return
+            first = min(failed, key=int)
+            pending = [r for r in pending if int(r["dynamodb"]["SequenceNumber"]) >= int(first)]
+        self._echo(f"[pump] {source.name}: {len(pending)} record(s) failed after {STREAM_RETRIES} retries")
+
+    def _fire_schedules(self) -> bool:
+        now = self._clock()
+        fired = False
+        due = sorted(
+            (at, schedule) for schedule in self._schedules for at in occurrences(schedule.expression, self._last_tick, now)
+        )
+        self._last_tick = now
+        for at, schedule in due:
+            self._echo(f"[clock] {schedule.name} at {at.isoformat()}")
+            schedule.handler(scheduled_event(f"arn:aws:events:local:rule/{schedule.name}", at), LocalContext(schedule.name))
+            fired = True
+        return fired
+
+    def _echo_sms(self) -> bool:
+        messages = recorded_sms(self._moto_url)
+        new = messages[self._sms_seen :]
+        self._sms_seen = len(messages)
+        for phone, text in new:
+            self._echo(f"[sms] to {mask_phone(phone)}: {text}")
+        return False  # printing is not work that other sources wait on
+
+
+def recorded_sms(moto_url: str) -> list[tuple[str, str]]:
+    """Every SMS SNS has recorded, oldest first: (phone, text)."""
+    with urllib.request.urlopen(f"{moto_url}/moto-api/data.json", timeout=5) as response:  # noqa: S310
+        data = json.load(response)
+    return [(str(m["phone_number"]), str(m["message"])) for m in data.get("sns", {}).get("SMS", [])]

@@ -1,0 +1,1 @@
+"""The outbox and everything that moves a notice from it to a phone."""

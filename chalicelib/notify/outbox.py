@@ -1,0 +1,66 @@
+"""Every notice enters the outbox here, once: a conditional put on its dedupe key."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aws_lambda_powertools import Logger
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from chalicelib.domain.clock import Clock
+from chalicelib.domain.notices import Notice, Recipient
+from chalicelib.domain.quiet_hours import release_time
+from chalicelib.store.models import NotificationModel, Tables
+
+logger = Logger(child=True)
+
+
+def utc_iso(moment: datetime) -> str:
+    """The outbox's sortable time: UTC, to the second."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def resolve_phone(recipient: Recipient, tables: Tables) -> str | None:
+    """The registered phone of a recipient, or None when there is none on file."""
+    if recipient.kind == "phone":
+        return recipient.ref
+    try:
+        if recipient.kind == "employer":
+            return tables.employers.get(recipient.ref).rep_phone
+        return tables.people.get(recipient.ref).phone
+    except DoesNotExist:
+        return None
+
+
+def enqueue(notice: Notice, *, tables: Tables, clock: Clock) -> str | None:
+    """Write the notice to the outbox; returns its status, or None when it was already there."""
+    now = clock()
+    phone = resolve_phone(notice.recipient, tables)
+    release = None if notice.urgent else release_time(now)
+    if phone is None:
+        status = "unreachable"
+    elif release is not None:
+        status = "held"
+    else:
+        status = "created"
+    item: NotificationModel = tables.notifications(
+        id=notice.dedupe_key,
+        template=notice.template,
+        params=dict(notice.params),
+        recipient_kind=notice.recipient.kind,
+        recipient_ref=notice.recipient.ref,
+        phone=phone,
+        status=status,
+        urgent=notice.urgent,
+        created_at=utc_iso(now),
+        send_after=utc_iso(release or now),
+    )
+    try:
+        item.save(condition=tables.notifications.id.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            logger.debug("notice already in outbox", dedupe_key=notice.dedupe_key)
+            return None
+        raise
+    logger.info("notice queued", dedupe_key=notice.dedupe_key, template=notice.template, status=status)
+    return status

@@ -1,0 +1,141 @@
+"""PynamoDB models. Each is declared unbound and bound to its stage's table by `bind_tables`,
+so table names come from configuration and nothing is created at import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, Index, KeysOnlyProjection
+from pynamodb.models import Model
+
+
+class _PeopleByUnit(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_unit"
+        projection = KeysOnlyProjection()
+
+    unit_code = UnicodeAttribute(hash_key=True)
+    ss_code = UnicodeAttribute(range_key=True)
+
+
+class PersonModel(Model):
+    """An insured person. Key: `ss_code` (10 digits). GSI `by_unit`: `unit_code`, `ss_code`."""
+
+    ss_code = UnicodeAttribute(hash_key=True)
+    full_name = UnicodeAttribute()
+    date_of_birth = UnicodeAttribute()
+    id_hash = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    unit_code = UnicodeAttribute(null=True)
+    province_code = UnicodeAttribute(null=True)
+    by_unit = _PeopleByUnit()
+
+
+class EmployerModel(Model):
+    """An employer. Key: `unit_code`."""
+
+    unit_code = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    rep_phone = UnicodeAttribute(null=True)
+    province_code = UnicodeAttribute(null=True)
+
+
+class HistoryModel(Model):
+    """One month of contributions. Key: `ss_code`, `period_unit` = `<YYYY-MM>#<unit_code>`."""
+
+    ss_code = UnicodeAttribute(hash_key=True)
+    period_unit = UnicodeAttribute(range_key=True)
+    period = UnicodeAttribute()
+    unit_code = UnicodeAttribute()
+    salary_vnd = NumberAttribute()
+    si_vnd = NumberAttribute()
+    hi_vnd = NumberAttribute()
+    ui_vnd = NumberAttribute()
+    status = UnicodeAttribute()
+
+
+class _LedgerDue(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "due"
+        projection = AllProjection()
+
+    due_on = UnicodeAttribute(hash_key=True)
+    pk = UnicodeAttribute(range_key=True)
+
+
+class LedgerModel(Model):
+    """A notifiable fact. Key: `pk` = `<kind>#<business id>` (e.g. `payment#PT-0001`).
+    Sparse GSI `due`: `due_on` (`YYYY-MM-DD`), `pk`, set only on records with a reminder."""
+
+    pk = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute()
+    facts = MapAttribute()  # the row's validated values, flat
+    due_on = UnicodeAttribute(null=True)
+    due = _LedgerDue()
+
+
+class _OutboxByStatus(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_status"
+        projection = AllProjection()
+
+    status = UnicodeAttribute(hash_key=True)
+    send_after = UnicodeAttribute(range_key=True)
+
+
+class NotificationModel(Model):
+    """The outbox. Key: `id` = the notice's dedupe key (e.g. `payment_received#PT-0001`).
+    GSI `by_status`: `status`, `send_after` (UTC ISO-8601)."""
+
+    id = UnicodeAttribute(hash_key=True)
+    template = UnicodeAttribute()
+    params = MapAttribute()
+    recipient_kind = UnicodeAttribute()
+    recipient_ref = UnicodeAttribute()
+    phone = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()
+    urgent = BooleanAttribute(default=False)
+    created_at = UnicodeAttribute()
+    send_after = UnicodeAttribute()
+    updated_at = UnicodeAttribute(null=True)
+    attempts = NumberAttribute(default=0)
+    provider_id = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+
+
+M = TypeVar("M", bound=Model)
+
+
+def _bind(model: type[M], table: str, region: str) -> type[M]:
+    namespace: dict[str, object] = {"Meta": type("Meta", (), {"table_name": table, "region": region})}
+    for name, value in vars(model).items():  # an index belongs to one bound model: give each its own
+        if isinstance(value, Index):
+            namespace[name] = type(value)()
+    return type(model.__name__.removesuffix("Model"), (model,), namespace)
+
+
+@dataclass(frozen=True)
+class Tables:
+    people: type[PersonModel]
+    employers: type[EmployerModel]
+    history: type[HistoryModel]
+    ledger: type[LedgerModel]
+    notifications: type[NotificationModel]
+
+
+def bind_tables(prefix: str, region: str) -> Tables:
+    """The models bound to `<prefix>-<table>`; PynamoDB connects on first use."""
+    return Tables(
+        people=_bind(PersonModel, f"{prefix}-people", region),
+        employers=_bind(EmployerModel, f"{prefix}-employers", region),
+        history=_bind(HistoryModel, f"{prefix}-history", region),
+        ledger=_bind(LedgerModel, f"{prefix}-ledger", region),
+        notifications=_bind(NotificationModel, f"{prefix}-notifications", region),
+    )

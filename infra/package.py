@@ -1,0 +1,73 @@
+"""`make package`: `chalice package` with the stateful resources and the wiring merged in.
+
+Chalice takes one merge template; this folds `resources.yaml` and `wiring.yaml` into one, runs
+`chalice package --merge-template`, and with `--lint` checks the result with cfn-lint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+from chalice.package import YAMLTemplateSerializer
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build"
+
+
+def load(path: Path) -> dict[str, Any]:
+    """A CloudFormation YAML file, short-form tags (`!GetAtt`, `!Sub`) read as their long form."""
+    return YAMLTemplateSerializer().load_template(path.read_text())
+
+
+def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def merge_template() -> Path:
+    merged = deep_merge(load(ROOT / "infra" / "resources.yaml"), load(ROOT / "infra" / "wiring.yaml"))
+    BUILD.mkdir(exist_ok=True)
+    target = BUILD / "merge.yaml"
+    target.write_text(yaml.safe_dump(merged, sort_keys=False, allow_unicode=True))
+    return target
+
+
+def package(stage: str) -> Path:
+    out = BUILD / "package" / stage
+    env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "ap-southeast-1")}
+    chalice = str(Path(sys.executable).with_name("chalice"))
+    subprocess.run(
+        [chalice, "package", "--stage", stage, "--merge-template", str(merge_template()), str(out)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    return out / "sam.yaml"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--stage", default="prod")
+    parser.add_argument("--lint", action="store_true", help="check the packaged template with cfn-lint")
+    args = parser.parse_args()
+    template = package(args.stage)
+    print(f"packaged: {template.relative_to(ROOT)}")
+    if args.lint:
+        cfn_lint = str(Path(sys.executable).with_name("cfn-lint"))
+        return subprocess.run([cfn_lint, str(template)], check=False, cwd=ROOT).returncode
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
