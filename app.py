@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 
-from chalice import Chalice
-from chalice.app import DynamoDBEvent, SQSEvent
+from chalice import Chalice, Rate
+from chalice.app import CloudWatchEvent, DynamoDBEvent, SQSEvent
 
 from chalicelib.ingest.events import handle_ingest_event
 from chalicelib.notify.events import handle_ledger_event, handle_outbox_event
+from chalicelib.notify.schedules import handle_release_tick
 
 app = Chalice(app_name="bhxh")
 
@@ -34,6 +35,11 @@ def decide(event: DynamoDBEvent) -> dict:
 @app.on_dynamodb_record(stream_arn=OUTBOX_STREAM_ARN, batch_size=20, starting_position="TRIM_HORIZON", name="send")
 def send(event: DynamoDBEvent) -> dict:
     return handle_outbox_event(event.to_dict(), event.context)
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES), name="release_held")
+def release_held(event: CloudWatchEvent) -> dict:
+    return handle_release_tick(event.to_dict(), event.context)
 
 
 @app.route("/health", methods=["GET"])

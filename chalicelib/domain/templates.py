@@ -8,8 +8,7 @@ from chalicelib.domain.text import strip_diacritics
 
 TEMPLATES: dict[str, str] = {
     "payment_received": (
-        "BHXH VN: Don vi {unit_code} da nop {amount} dong vao tai khoan thu BHXH ngay {paid_on}. "
-        "Cam on don vi."
+        "BHXH VN: Don vi {unit_code} da nop {amount} dong vao tai khoan thu BHXH ngay {paid_on}. Cam on don vi."
     ),
 }
 

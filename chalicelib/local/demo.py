@@ -12,7 +12,7 @@ ORDER = ["employers", "people", "history", "hi_cards", "voluntary", "payments", 
 
 def sample_files(samples: Path = ROOT / "samples") -> list[tuple[str, Path]]:
     """(kind, path) of every sample file, kinds that others refer to first."""
-    kinds = sorted((p for p in samples.iterdir() if p.is_dir()), key=lambda p: (ORDER + [p.name]).index(p.name))
+    kinds = sorted((p for p in samples.iterdir() if p.is_dir()), key=lambda p: ([*ORDER, p.name]).index(p.name))
     return [(kind.name, f) for kind in kinds for f in sorted(kind.glob("*.csv"))]
 
 

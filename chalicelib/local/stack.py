@@ -30,7 +30,9 @@ class LocalStack:
 def create_stack(session: Any, stage: str = "local") -> LocalStack:
     cfn = session.client("cloudformation")
     body = (ROOT / "infra" / "resources.yaml").read_text()
-    cfn.create_stack(StackName=STACK, TemplateBody=body, Parameters=[{"ParameterKey": "Stage", "ParameterValue": stage}])
+    cfn.create_stack(
+        StackName=STACK, TemplateBody=body, Parameters=[{"ParameterKey": "Stage", "ParameterValue": stage}]
+    )
     for _ in range(100):
         stack = cfn.describe_stacks(StackName=STACK)["Stacks"][0]
         if stack["StackStatus"].endswith("_COMPLETE"):
@@ -39,8 +41,15 @@ def create_stack(session: Any, stage: str = "local") -> LocalStack:
     if stack["StackStatus"] != "CREATE_COMPLETE":
         raise RuntimeError(f"local stack not created: {stack['StackStatus']}")
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-    resources = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in cfn.list_stack_resources(StackName=STACK)["StackResourceSummaries"]}
-    applied = _apply_ttl(session, resources) + _apply_bucket_notification(session, resources, outputs)
+    resources = {
+        r["LogicalResourceId"]: r["PhysicalResourceId"]
+        for r in cfn.list_stack_resources(StackName=STACK)["StackResourceSummaries"]
+    }
+    applied = (
+        _apply_ttl(session, resources)
+        + _apply_queue_policy(session, outputs)
+        + _apply_bucket_notification(session, resources, outputs)
+    )
     return LocalStack(outputs=outputs, applied=applied)
 
 
@@ -64,6 +73,34 @@ def _apply_ttl(session: Any, resources: dict[str, str]) -> list[str]:
             )
             applied.append(f"TTL on {table}")
     return applied
+
+
+def _apply_queue_policy(session: Any, outputs: dict[str, str]) -> list[str]:
+    """moto's CloudFormation has no AWS::SQS::QueuePolicy: set the same statement on the queue."""
+    import json
+
+    sqs = session.client("sqs")
+    url = outputs["IngestQueueUrl"]
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy", "QueueArn"])["Attributes"]
+    if attributes.get("Policy"):
+        return []
+    stage = outputs["IngestBucketName"].removeprefix("bhxh-").removesuffix("-ingest")
+    statement = _template()["Resources"]["IngestQueuePolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                **statement,
+                "Resource": attributes["QueueArn"],
+                "Condition": {
+                    "ArnEquals": {"aws:SourceArn": f"arn:aws:s3:::bhxh-{stage}-ingest"},
+                    "StringEquals": {"aws:SourceAccount": attributes["QueueArn"].split(":")[4]},
+                },
+            }
+        ],
+    }
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
+    return [f"policy letting the bucket send to {url.rsplit('/', 1)[-1]}"]
 
 
 def _apply_bucket_notification(session: Any, resources: dict[str, str], outputs: dict[str, str]) -> list[str]:

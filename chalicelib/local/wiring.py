@@ -12,7 +12,7 @@ from chalicelib.local.pump import EventPump
 from chalicelib.local.stack import LocalStack
 
 
-def build_pump(app: Chalice, session: Any, stack: LocalStack, *, clock: Clock, moto_url: str) -> EventPump:
+def build_pump(app: Chalice, session: Any, stack: LocalStack, *, clock: Clock, moto_url: str | None) -> EventPump:
     pump = EventPump(session, clock=clock, moto_url=moto_url)
     sqs = session.client("sqs")
     for source in app.event_sources:
@@ -22,10 +22,23 @@ def build_pump(app: Chalice, session: Any, stack: LocalStack, *, clock: Clock, m
             arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
             pump.add_queue(url, arn, handler, source.name)
         elif isinstance(source, DynamoDBEventConfig):
-            # app.py read the stream ARNs from the environment the local stack set from its outputs
-            pump.add_stream(source.stream_arn, handler, source.name, source.batch_size or 100)
+            pump.add_stream(_stream_of(source.stream_arn, stack), handler, source.name, source.batch_size or 100)
         elif isinstance(source, ScheduledEventConfig):
             expression = source.schedule_expression
             text = expression if isinstance(expression, str) else expression.to_string()
             pump.add_schedule(text, handler, source.name)
     return pump
+
+
+def _table_of(stream_arn: str) -> str:
+    return stream_arn.split(":table/", 1)[1].split("/", 1)[0]
+
+
+def _stream_of(declared: str, stack: LocalStack) -> str:
+    """The stack's stream for the table the app declared (by its `-<what>` suffix): app.py may have
+    been imported with the placeholder ARNs, as in tests, where the stack came after the import."""
+    what = _table_of(declared).rsplit("-", 1)[-1]
+    for value in stack.outputs.values():
+        if ":table/" in value and _table_of(value).endswith(f"-{what}"):
+            return value
+    return declared

@@ -108,13 +108,28 @@ class NotificationModel(Model):
     attempts = NumberAttribute(default=0)
     provider_id = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)
+    by_status = _OutboxByStatus()
+
+
+class GuardModel(Model):
+    """OTP requests, rate-limit counters and opt-outs. Key: `pk`, by prefix:
+    `optout#<E.164 phone>` (the phone sent BH HUY), `otp#<request id>`, `rate#<scope>#<window>`.
+    `expires_at` (epoch seconds) lets DynamoDB's TTL remove what has lapsed."""
+
+    pk = UnicodeAttribute(hash_key=True)
+    expires_at = NumberAttribute(null=True)
+    count = NumberAttribute(null=True)
+    data = MapAttribute(null=True)
 
 
 M = TypeVar("M", bound=Model)
 
 
 def _bind(model: type[M], table: str, region: str) -> type[M]:
-    namespace: dict[str, object] = {"Meta": type("Meta", (), {"table_name": table, "region": region})}
+    namespace: dict[str, object] = {
+        "Meta": type("Meta", (), {"table_name": table, "region": region}),
+        "__module__": __name__,
+    }
     for name, value in vars(model).items():  # an index belongs to one bound model: give each its own
         if isinstance(value, Index):
             namespace[name] = type(value)()
@@ -128,6 +143,7 @@ class Tables:
     history: type[HistoryModel]
     ledger: type[LedgerModel]
     notifications: type[NotificationModel]
+    guard: type[GuardModel]
 
 
 def bind_tables(prefix: str, region: str) -> Tables:
@@ -138,4 +154,5 @@ def bind_tables(prefix: str, region: str) -> Tables:
         history=_bind(HistoryModel, f"{prefix}-history", region),
         ledger=_bind(LedgerModel, f"{prefix}-ledger", region),
         notifications=_bind(NotificationModel, f"{prefix}-notifications", region),
+        guard=_bind(GuardModel, f"{prefix}-guard", region),
     )

@@ -1,0 +1,130 @@
+"""Fixtures for the three tiers: pure domain (no fixtures needed), handlers against in-process
+moto (`stack`, `svc`, `pump`), and the end-to-end tests that start the local stack (tests/e2e)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import boto3
+import pytest
+from moto import mock_aws
+from moto.core import DEFAULT_ACCOUNT_ID
+
+from chalicelib.aws.config import Settings
+from chalicelib.domain.clock import ICT
+from chalicelib.local.pump import EventPump
+from chalicelib.local.stack import LocalStack, create_stack
+from chalicelib.local.wiring import build_pump
+from chalicelib.services import Services, use_services
+
+REGION = "ap-southeast-1"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class MovableClock:
+    """The injected clock: tests set and advance it; nothing sleeps."""
+
+    def __init__(self, at: datetime) -> None:
+        self.now = at
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, at: datetime) -> None:
+        self.now = at if at.tzinfo else at.replace(tzinfo=ICT)
+
+    def advance(self, **delta: float) -> None:
+        self.now = self.now + timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    """10:00 in Hanoi on a working day: outside quiet hours unless a test moves it."""
+    return MovableClock(datetime(2026, 11, 25, 10, 0, tzinfo=ICT))
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "BHXH_CLOCK_FILE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_REGION", REGION)
+    monkeypatch.setenv("BHXH_STAGE", "local")
+    monkeypatch.setenv("AWS_ACCOUNT_ID_ENDPOINT_MODE", "disabled")
+
+
+@pytest.fixture
+def stack(aws_env: None) -> Iterator[LocalStack]:
+    """infra/resources.yaml created in in-process moto, as the local stack creates it."""
+    with mock_aws():
+        yield create_stack(boto3.session.Session())
+
+
+@pytest.fixture
+def svc(stack: LocalStack, clock: MovableClock) -> Iterator[Services]:
+    services = Services(settings=Settings.from_env(os.environ), clock=clock)
+    use_services(services)
+    yield services
+    use_services(None)
+
+
+@pytest.fixture
+def pump(svc: Services, stack: LocalStack, clock: MovableClock) -> EventPump:
+    """The local stack's event pump over in-process moto, wired to the real Chalice app."""
+    import app as chalice_app
+
+    return build_pump(chalice_app.app, boto3.session.Session(), stack, clock=clock, moto_url=None)
+
+
+@dataclass(frozen=True)
+class Sms:
+    phone: str
+    text: str
+
+
+@pytest.fixture
+def sent_sms(stack: LocalStack):
+    """The SMS SNS recorded, oldest first."""
+    from moto.sns.models import sns_backends
+
+    def read() -> list[Sms]:
+        recorded = sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages
+        return [Sms(phone, text) for phone, text in recorded.values()]
+
+    return read
+
+
+@pytest.fixture
+def upload(stack: LocalStack):
+    """Upload a batch file's text as the agency would: `incoming/<kind>/<name>`."""
+    s3 = boto3.client("s3", region_name=REGION)
+
+    def put(kind: str, name: str, text: str | bytes) -> str:
+        key = f"incoming/{kind}/{name}"
+        body = text.encode("utf-8") if isinstance(text, str) else text
+        s3.put_object(Bucket=stack.bucket, Key=key, Body=body)
+        return key
+
+    return put
+
+
+@pytest.fixture
+def read_report(stack: LocalStack):
+    import json
+
+    s3 = boto3.client("s3", region_name=REGION)
+
+    def read(key: str) -> dict:
+        return json.loads(s3.get_object(Bucket=stack.bucket, Key=key)["Body"].read())
+
+    return read
+
+
+EMPLOYERS_CSV = "unit_code,name,rep_phone,province_code\nTZH490L,Công ty Dệt may Hoàng Mai,0912345678,40\n"
+PAYMENTS_CSV = "payment_id,unit_code,paid_on,amount_vnd,period\nPT-0001,TZH490L,2026-11-05,12500000,2026-10\n"

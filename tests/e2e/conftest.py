@@ -1,0 +1,89 @@
+"""Starts the local stack as a user would (`python -m chalicelib.local`), on free ports."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+READY_WITHIN_S = 90
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(condition: Callable[[], Any], what: str, within_s: float = 30) -> Any:
+    """Wait for something the stack does in another process, up to a bound; never a fixed sleep."""
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {within_s}s waiting for {what}")
+
+
+@dataclass
+class RunningStack:
+    api: str
+    moto: str
+    state_dir: Path
+    env: dict[str, str]
+    log: Path
+
+    def client(self, service: str) -> Any:
+        return boto3.client(
+            service,
+            endpoint_url=self.moto,
+            region_name="ap-southeast-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    def sms(self) -> list[dict[str, str]]:
+        with urllib.request.urlopen(f"{self.moto}/moto-api/data.json", timeout=5) as response:
+            return json.load(response)["sns"]["SMS"]
+
+    def set_clock(self, at: str) -> None:
+        subprocess.run([sys.executable, "-m", "chalicelib.local.clock", at], cwd=ROOT, env=self.env, check=True)
+
+
+@pytest.fixture(scope="module")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    moto_port, api_port = _free_port(), _free_port()
+    state = tmp_path_factory.mktemp("local-state")
+    log = state / "stack.log"
+    env = {
+        **os.environ,
+        "BHXH_MOTO_PORT": str(moto_port),
+        "BHXH_API_PORT": str(api_port),
+        "BHXH_STATE_DIR": str(state),
+        "BHXH_DEMO": "0",
+        "PYTHONUNBUFFERED": "1",
+    }
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "chalicelib.local"], cwd=ROOT, env=env, stdout=out, stderr=out
+        )
+    try:
+        wait_for(lambda: "ready in" in log.read_text() or process.poll() is not None, "the ready line", READY_WITHIN_S)
+        assert process.poll() is None, log.read_text()
+        yield RunningStack(f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{moto_port}", state, env, log)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

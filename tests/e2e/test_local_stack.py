@@ -1,0 +1,47 @@
+"""The first notice through the running local stack: what a person trying `make run` sees."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from datetime import datetime, timedelta
+
+from chalicelib.domain.clock import ICT
+from tests.e2e.conftest import wait_for
+
+EMPLOYERS = (
+    "unit_code,name,rep_phone\nTZH490L,Công ty TNHH Dệt may Hoàng Mai,0912345678\nYN0123A,Thủy sản Cửa Lò,0983456789\n"
+)
+PAYMENTS = (
+    "payment_id,unit_code,paid_on,amount_vnd\nPT-1,TZH490L,2026-11-05,12500000\nPT-2,YN0123A,06/11/2026,48960000\n"
+)
+
+
+def test_the_api_answers_health(local_stack) -> None:
+    with urllib.request.urlopen(f"{local_stack.api}/health", timeout=5) as response:
+        assert json.load(response) == {"status": "ok"}
+
+
+def test_uploading_employers_and_payments_sends_each_representative_one_sms_and_a_reupload_none(local_stack) -> None:
+    tomorrow_ten = (datetime.now(ICT) + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+    local_stack.set_clock(tomorrow_ten.isoformat())  # daytime whatever time CI runs: nothing held
+    s3 = local_stack.client("s3")
+    s3.put_object(Bucket="bhxh-local-ingest", Key="incoming/employers/e.csv", Body=EMPLOYERS.encode())
+    s3.put_object(Bucket="bhxh-local-ingest", Key="incoming/payments/p.csv", Body=PAYMENTS.encode())
+
+    sms = wait_for(lambda: len(local_stack.sms()) >= 2 and local_stack.sms(), "two SMS")
+    by_phone = {m["phone_number"]: m["message"] for m in sms}
+    assert set(by_phone) == {"+84912345678", "+84983456789"}
+    assert "12.500.000 dong" in by_phone["+84912345678"] and "05/11/2026" in by_phone["+84912345678"]
+
+    s3.put_object(Bucket="bhxh-local-ingest", Key="incoming/payments/p-again.csv", Body=PAYMENTS.encode())
+    s3.put_object(
+        Bucket="bhxh-local-ingest",
+        Key="incoming/payments/later.csv",
+        Body=b"payment_id,unit_code,paid_on,amount_vnd\nPT-3,TZH490L,2026-11-20,100000\n",
+    )
+    sms = wait_for(
+        lambda: any("100.000" in m["message"] for m in local_stack.sms()) and local_stack.sms(), "the later SMS"
+    )
+    assert len(sms) == 3  # the re-upload, processed before the later file, sent nothing
+    assert "[sms] to ********678" in local_stack.log.read_text()

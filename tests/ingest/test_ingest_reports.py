@@ -1,0 +1,64 @@
+"""Reports as the contract shows them, for taken rows, bad rows and refused files."""
+
+import boto3
+
+from tests.conftest import REGION
+
+
+def test_a_bad_row_is_rejected_alone_with_its_line_column_and_reason(pump, upload, read_report, stack) -> None:
+    upload(
+        "payments",
+        "bad.csv",
+        'payment_id,unit_code,paid_on,amount_vnd\nP1,TZH490L,2026-11-05,100\nP2,TZH490L,2026-11-05,"12,5"\n'
+        "P3,TZH490L,31/02/2026,5\n",
+    )
+    pump.run_until_idle()
+    report = read_report("reports/payments/bad.json")
+    assert (report["rows"], report["accepted"], report["rejected"]) == (3, 1, 2)
+    assert report["errors"] == [
+        {"line": 3, "column": "amount_vnd", "reason": "not a whole number: '12,5'"},
+        {"line": 4, "column": "paid_on", "reason": "impossible date: '31/02/2026'"},
+    ]
+    errors_csv = boto3.client("s3", region_name=REGION).get_object(
+        Bucket=stack.bucket, Key="reports/payments/bad.errors.csv"
+    )
+    lines = errors_csv["Body"].read().decode().splitlines()
+    assert lines[0] == "line,column,reason"
+    assert lines[1] == '3,amount_vnd,"not a whole number: \'12,5\'",P2,TZH490L,2026-11-05,"12,5"'
+
+
+def test_a_file_missing_a_required_column_is_refused_whole(pump, upload, read_report, svc) -> None:
+    upload("payments", "nohdr.csv", "payment_id,unit_code,amount_vnd\nP1,TZH490L,100\n")
+    pump.run_until_idle()
+    report = read_report("reports/payments/nohdr.json")
+    assert report["status"] == "rejected"
+    assert "paid_on" in report["reason"]
+    assert svc.tables.ledger.count() == 0
+
+
+def test_an_unknown_kind_is_refused_with_a_report(pump, upload, read_report) -> None:
+    upload("salaries", "x.csv", "a,b\n1,2\n")
+    pump.run_until_idle()
+    report = read_report("reports/salaries/x.json")
+    assert report["status"] == "rejected" and "unknown kind" in report["reason"]
+
+
+def test_the_ingest_handler_runs_through_chalice_test_client(stack, svc, upload, read_report) -> None:
+    import json
+
+    from chalice.test import Client
+
+    import app as chalice_app
+
+    key = upload("employers", "e.csv", "unit_code,name,rep_phone\nTZH490L,Công ty,0912345678\n")
+    body = {
+        "Records": [
+            {"eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": stack.bucket}, "object": {"key": key}}}
+        ]
+    }
+    with Client(chalice_app.app) as client:
+        event = client.events.generate_sqs_event(message_bodies=[json.dumps(body)], queue_name="bhxh-local-ingest")
+        answer = client.lambda_.invoke("ingest", event)
+    assert answer.payload == {"batchItemFailures": []}
+    assert svc.tables.employers.get("TZH490L").rep_phone == "+84912345678"
+    assert read_report("reports/employers/e.json")["accepted"] == 1
