@@ -4,6 +4,7 @@ API what moto's CloudFormation skips (TTL, the bucket's notification to the inge
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,9 +31,11 @@ class LocalStack:
 def create_stack(session: Any, stage: str = "local") -> LocalStack:
     cfn = session.client("cloudformation")
     body = (ROOT / "infra" / "resources.yaml").read_text()
-    cfn.create_stack(
-        StackName=STACK, TemplateBody=body, Parameters=[{"ParameterKey": "Stage", "ParameterValue": stage}]
-    )
+    with warnings.catch_warnings():  # moto warns of the QueuePolicy it skips; we apply it below
+        warnings.simplefilter("ignore", UserWarning)
+        cfn.create_stack(
+            StackName=STACK, TemplateBody=body, Parameters=[{"ParameterKey": "Stage", "ParameterValue": stage}]
+        )
     for _ in range(100):
         stack = cfn.describe_stacks(StackName=STACK)["Stacks"][0]
         if stack["StackStatus"].endswith("_COMPLETE"):

@@ -70,15 +70,27 @@ class _LedgerDue(GlobalSecondaryIndex):
     pk = UnicodeAttribute(range_key=True)
 
 
+class _LedgerByPerson(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_person"
+        projection = AllProjection()
+
+    ss_code = UnicodeAttribute(hash_key=True)
+    pk = UnicodeAttribute(range_key=True)
+
+
 class LedgerModel(Model):
     """A notifiable fact. Key: `pk` = `<kind>#<business id>` (e.g. `payment#PT-0001`).
-    Sparse GSI `due`: `due_on` (`YYYY-MM-DD`), `pk`, set only on records with a reminder."""
+    Sparse GSI `due`: `due_on` (`YYYY-MM-DD`), `pk`, set only on records with a reminder.
+    Sparse GSI `by_person`: `ss_code`, `pk`, set on records about one person (card, plan, …)."""
 
     pk = UnicodeAttribute(hash_key=True)
     kind = UnicodeAttribute()
     facts = MapAttribute()  # the row's validated values, flat
     due_on = UnicodeAttribute(null=True)
+    ss_code = UnicodeAttribute(null=True)  # copied from facts, for the by_person index
     due = _LedgerDue()
+    by_person = _LedgerByPerson()
 
 
 class _OutboxByStatus(GlobalSecondaryIndex):
@@ -118,7 +130,7 @@ class GuardModel(Model):
 
     pk = UnicodeAttribute(hash_key=True)
     expires_at = NumberAttribute(null=True)
-    count = NumberAttribute(null=True)
+    hits = NumberAttribute(null=True)
     data = MapAttribute(null=True)
 
 

@@ -50,5 +50,6 @@ class RecordWriter:
                 kind=record.values["kind"],
                 facts=facts,
                 due_on=record.values.get("due_on"),
+                ss_code=record.values.get("ss_code"),
             )
         return model(**record.values)

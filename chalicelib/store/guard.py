@@ -1,0 +1,34 @@
+"""The guard table's uses: rate-limit counters and the service's own opt-out list (`BH HUY`)."""
+
+from __future__ import annotations
+
+from chalicelib.domain.clock import Clock
+from chalicelib.store.models import Tables
+
+
+def count_hit(tables: Tables, scope: str, *, window_s: int, clock: Clock) -> int:
+    """Count one hit against `scope` in the current fixed window; returns the window's count so far.
+    One atomic ADD, so concurrent Lambdas count right; TTL removes the counter after the window."""
+    now = int(clock().timestamp())
+    window = now - now % window_s
+    model = tables.guard
+    item = model(f"rate#{scope}#{window}")
+    item.update(actions=[model.hits.add(1), model.expires_at.set(window + window_s + 60)])
+    return int(item.hits or 0)
+
+
+def _optout_key(phone: str) -> str:
+    return f"optout#{phone}"
+
+
+def opt_out(tables: Tables, phone: str) -> None:
+    tables.guard(_optout_key(phone)).save()
+
+
+def opt_in(tables: Tables, phone: str) -> None:
+    tables.guard(_optout_key(phone)).delete()
+
+
+def is_opted_out(tables: Tables, phone: str) -> bool:
+    """The service's own list; SNS keeps its own, which the sender checks too."""
+    return tables.guard.count(_optout_key(phone), limit=1) > 0
