@@ -1,0 +1,26 @@
+"""Masks for anything that could identify a person, applied to every log line as a last guard:
+the code logs ids as keys and never personal data, and this catches what slips through."""
+
+from __future__ import annotations
+
+import re
+
+# Order matters: a card number embeds an ss_code; an E.164 phone contains 9+ digits.
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b[A-Za-z]{2}[1-5]\d{2}(\d{10})\b"), "<card>"),  # card_no
+    (re.compile(r"(?<!\d)\+?84\d{9}(?!\d)"), "<phone>"),  # E.164 or 84… phone
+    (re.compile(r"(?<!\d)0\d{9}(?!\d)"), "<phone-or-code>"),  # 0912345678 (or an ss_code starting 0)
+    (re.compile(r"(?<!\d)\d{12}(?!\d)"), "<id>"),  # CCCD: 12 digits
+    (re.compile(r"(?<!\d)\d{10}(?!\d)"), "<ss_code>"),  # mã số BHXH: 10 digits
+)
+
+
+def mask_personal(text: str) -> str:
+    """Replace card numbers, phones, ID numbers and social-insurance codes with placeholders."""
+    for pattern, placeholder in _PATTERNS:
+        text = pattern.sub(placeholder, text)
+    return text
+
+
+def contains_personal(text: str) -> bool:
+    return mask_personal(text) != text

@@ -1,0 +1,51 @@
+"""Logger, Metrics and Tracer, applied once to every function through Chalice middleware.
+
+Every log line is JSON with ids as keys; the formatter masks anything that looks personal
+(phones, codes, card and ID numbers) before it leaves the process.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from chalice import Chalice, ConvertToMiddleware
+
+from chalicelib.domain.privacy import mask_personal
+
+NAMESPACE = "BHXH"
+
+
+class MaskingFormatter(LambdaPowertoolsFormatter):
+    """Powertools' JSON lines, with personal data masked in the serialised line."""
+
+    def serialize(self, log: dict[str, Any]) -> str:  # type: ignore[override]
+        return mask_personal(super().serialize(log))
+
+
+logger = Logger(logger_formatter=MaskingFormatter())
+metrics = Metrics(namespace=NAMESPACE)
+tracer = Tracer()
+
+
+def instrument(app: Chalice) -> None:
+    """Context in every log line, metrics flushed per invocation, a trace per handler."""
+    app.register_middleware(ConvertToMiddleware(logger.inject_lambda_context(clear_state=True)))
+    app.register_middleware(ConvertToMiddleware(metrics.log_metrics))
+    app.register_middleware(ConvertToMiddleware(tracer.capture_lambda_handler))
+
+
+def count(name: str, value: int = 1, **dimensions: str) -> None:
+    """One EMF metric, e.g. count("RowsRejected", 3, kind="payments"); dimensioned ones alone."""
+    if not dimensions:
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+        return
+    with single_metric(name=name, unit=MetricUnit.Count, value=value, namespace=NAMESPACE) as metric:
+        for key, val in dimensions.items():
+            metric.add_dimension(name=key, value=val)
+
+
+logging.getLogger("botocore").setLevel(logging.WARNING)
