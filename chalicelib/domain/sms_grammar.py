@@ -107,7 +107,7 @@ def _single(args: list[str], shape: re.Pattern[str], make: type, what: str, rule
     if len(args) > 1:
         return Problem(f"Chi gui mot {what}. {rule}")
     if not shape.match(args[0]):
-        return Problem(f"{what.capitalize()} khong hop le: {echo(args[0])}. {rule}")
+        return Problem(f"{what[0].upper()}{what[1:]} khong hop le: {echo(args[0])}. {rule}")
     return make(args[0])
 
 

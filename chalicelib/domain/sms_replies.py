@@ -103,7 +103,8 @@ def dossier_reply(dossier_no: str, facts: Mapping[str, Any]) -> str:
     text = f"Ho so {dossier_no}: {_STATUS.get(status, 'dang xu ly')}"
     if status in ("received", "processing"):
         if facts.get("received_on"):
-            text += f", tiep nhan ngay {_date(facts['received_on'])}"
+            joiner = " ngay" if status == "received" else ", tiep nhan ngay"
+            text += f"{joiner} {_date(facts['received_on'])}"
         if facts.get("appointment_on"):
             text += f", hen tra ket qua ngay {_date(facts['appointment_on'])}"
     elif status == "completed" and facts.get("completed_on"):
