@@ -83,12 +83,15 @@ def carrier(body: str, *, sender: str = PHONE, inbound_id: str | None = None) ->
 
 
 @pytest.fixture
-def ask(svc):
-    """Send one SMS to the short code (after the signature check) and return what happened."""
+def ask(svc, clock):
+    """Send one SMS to the short code (after the signature check) and return what happened; the
+    clock moves a second after each, so replies are ordered by their time in the outbox."""
 
     def send(body: str, *, sender: str = PHONE, inbound_id: str | None = None) -> str:
         message = carrier(body, sender=sender, inbound_id=inbound_id)
-        return handle_inbound_sms(message, tables=svc.tables, clock=svc.clock, fallback_id="sns-id")
+        outcome = handle_inbound_sms(message, tables=svc.tables, clock=svc.clock, fallback_id="sns-id")
+        clock.advance(seconds=1)
+        return outcome
 
     return send
 
