@@ -14,6 +14,7 @@ import base64
 import binascii
 import re
 import urllib.request
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -158,11 +159,23 @@ def https_get(url: str) -> bytes:
 
 
 def default_roots() -> list[x509.Certificate]:
-    """The public roots the runtime trusts (certifi's bundle; Amazon Root CA 1-4 among them)."""
+    """The public roots the runtime trusts (certifi's bundle; Amazon Root CA 1-4 among them).
+    Each is read alone: one malformed old root is skipped, never a reason to trust none."""
     import certifi
 
     with open(certifi.where(), "rb") as bundle:
-        return x509.load_pem_x509_certificates(bundle.read())
+        blocks = bundle.read().split(b"-----END CERTIFICATE-----")
+    roots = []
+    for block in blocks:
+        if b"-----BEGIN CERTIFICATE-----" not in block:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                roots.append(x509.load_pem_x509_certificate(block + b"-----END CERTIFICATE-----\n"))
+            except ValueError:
+                continue
+    return roots
 
 
 class TrustedCertificates:

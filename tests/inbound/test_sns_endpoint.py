@@ -269,3 +269,12 @@ def test_the_local_moto_certificate_is_used_only_in_the_local_stage_on_loopback(
 
 def test_sns_timestamps_are_read_as_sns_writes_them() -> None:
     assert sns_timestamp(datetime(2026, 11, 25, 3, 0, 1, 250000, tzinfo=UTC)) == "2026-11-25T03:00:01.250Z"
+
+
+def test_production_trusts_the_public_roots_amazon_s_chain_ends_in() -> None:
+    from cryptography.x509.oid import NameOID
+
+    from chalicelib.aws.sns_signature import default_roots
+
+    names = {a.value for c in default_roots() for a in c.subject.get_attributes_for_oid(NameOID.COMMON_NAME)}
+    assert {"Amazon Root CA 1", "Starfield Services Root Certificate Authority - G2"} <= names
