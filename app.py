@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 
-from chalice import Chalice, Rate
+from chalice import Chalice, Rate, Response
 from chalice.app import CloudWatchEvent, DynamoDBEvent, SQSEvent
 
+from chalicelib.inbound.endpoint import handle_sns_post
 from chalicelib.ingest.events import handle_ingest_event
 from chalicelib.notify.events import handle_ledger_event, handle_outbox_event
 from chalicelib.notify.schedules import handle_release_tick
@@ -45,3 +46,8 @@ def release_held(event: CloudWatchEvent) -> dict:
 @app.route("/health", methods=["GET"])
 def health() -> dict:
     return {"status": "ok"}
+
+
+@app.route("/sms/inbound", methods=["POST"], content_types=["text/plain", "application/json"])
+def sms_inbound() -> Response:
+    return handle_sns_post(app.current_request.raw_body)

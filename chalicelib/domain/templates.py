@@ -10,6 +10,7 @@ TEMPLATES: dict[str, str] = {
     "payment_received": (
         "BHXH VN: Don vi {unit_code} da nop {amount} dong vao tai khoan thu BHXH ngay {paid_on}. Cam on don vi."
     ),
+    "query_reply": "{text}",  # composed and fitted to three segments by domain/sms_replies.py
 }
 
 

@@ -64,6 +64,7 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
         INGEST_QUEUE_ARN=queue_arn,
         LEDGER_STREAM_ARN=stack.outputs["LedgerStreamArn"],
         NOTIFICATIONS_STREAM_ARN=stack.outputs["NotificationsStreamArn"],
+        INBOUND_TOPIC_ARN=stack.outputs["InboundSmsTopicArn"],
     )
 
     from chalice.local import create_local_server
@@ -71,6 +72,7 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
     import app as chalice_app
     from chalicelib.local.demo import upload_samples
     from chalicelib.local.env import chalice_config
+    from chalicelib.local.inbound import subscribe_inbound
     from chalicelib.local.wiring import build_pump
     from chalicelib.services import services
 
@@ -78,6 +80,7 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
     server = create_local_server(chalice_app.app, chalice_config(), "127.0.0.1", api_port)
     threading.Thread(target=server.server.serve_forever, name="api", daemon=True).start()
     pump.start()
+    subscribe_inbound(session, stack, f"http://127.0.0.1:{api_port}")
 
     if os.environ.get("BHXH_DEMO", "1") != "0":
         keys = upload_samples(session.client("s3"), stack.bucket)

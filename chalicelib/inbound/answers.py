@@ -1,0 +1,75 @@
+"""Each parsed command answered from the tables; the reply texts themselves are pure
+(`domain/sms_replies.py`). `QT` tells only the phone registered for the code."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.domain import sms_replies as replies
+from chalicelib.domain.sms_grammar import (
+    Command,
+    Help,
+    OptIn,
+    OptOut,
+    Problem,
+    QueryCard,
+    QueryDossier,
+    QueryTime,
+)
+from chalicelib.store.guard import opt_in, opt_out
+from chalicelib.store.models import Tables
+
+
+def answer(command: Command, *, phone: str, tables: Tables, today: date) -> str:
+    """The reply to `command` sent from `phone` (E.164); acts on HUY/DK."""
+    if isinstance(command, QueryTime):
+        return _time(command, phone, tables)
+    if isinstance(command, QueryCard):
+        facts = _ledger_facts(tables, f"hi_card#{command.card_no}")
+        return replies.card_reply(command.card_no, facts, today) if facts else replies.card_unknown(command.card_no)
+    if isinstance(command, QueryDossier):
+        facts = _ledger_facts(tables, f"dossier#{command.dossier_no}")
+        return (
+            replies.dossier_reply(command.dossier_no, facts) if facts else replies.dossier_unknown(command.dossier_no)
+        )
+    if isinstance(command, OptOut):
+        opt_out(tables, phone)
+        return replies.OPTED_OUT
+    if isinstance(command, OptIn):
+        opt_in(tables, phone)
+        return replies.OPTED_IN
+    if isinstance(command, Problem):
+        return replies.fit(command.reason)
+    assert isinstance(command, Help)
+    return replies.HELP
+
+
+def _time(query: QueryTime, phone: str, tables: Tables) -> str:
+    try:
+        person = tables.people.get(query.ss_code)
+    except DoesNotExist:
+        return replies.not_registered(query.ss_code)
+    if person.phone != phone:  # the same words as for an unknown code: nothing is revealed
+        return replies.not_registered(query.ss_code)
+    history = tables.history
+    condition = None
+    if query.start and query.end:
+        condition = history.period_unit.between(f"{query.start}#", f"{query.end}#~")
+    rows = (
+        {"period": row.period, "si_vnd": row.si_vnd, "ui_vnd": row.ui_vnd}
+        for row in history.query(query.ss_code, range_key_condition=condition)
+    )
+    si, ui = replies.participation(rows, query.start, query.end)
+    return replies.time_reply(query.ss_code, si, ui, query.start, query.end)
+
+
+def _ledger_facts(tables: Tables, pk: str) -> dict[str, Any] | None:
+    try:
+        item = tables.ledger.get(pk)
+    except DoesNotExist:
+        return None
+    facts = item.facts
+    return facts.as_dict() if hasattr(facts, "as_dict") else dict(facts or {})
