@@ -7,6 +7,7 @@ import os
 from chalice import Chalice, Rate
 from chalice.app import CloudWatchEvent, DynamoDBEvent, SQSEvent
 
+from chalicelib.api.routes import api
 from chalicelib.ingest.events import handle_ingest_event
 from chalicelib.notify.events import handle_ledger_event, handle_outbox_event
 from chalicelib.notify.schedules import handle_release_tick
@@ -45,3 +46,6 @@ def release_held(event: CloudWatchEvent) -> dict:
 @app.route("/health", methods=["GET"])
 def health() -> dict:
     return {"status": "ok"}
+
+
+app.register_blueprint(api)  # the lookup API and page: chalicelib/api/routes.py

@@ -10,6 +10,7 @@ TEMPLATES: dict[str, str] = {
     "payment_received": (
         "BHXH VN: Don vi {unit_code} da nop {amount} dong vao tai khoan thu BHXH ngay {paid_on}. Cam on don vi."
     ),
+    "otp": "BHXH VN: Ma xac thuc tra cuu cua ban la {code}, hieu luc {minutes} phut. Khong cung cap ma nay cho ai.",
 }
 
 
