@@ -100,4 +100,11 @@ def verify_otp(request_id: str, code: str, *, tables: Tables, clock: Clock, key:
         item.delete(condition=guard.data["tries"] < MAX_TRIES)
     except DeleteError:
         raise _wrong() from None
-    return str(data["ss_code"])
+    ss_code = str(data["ss_code"])
+    try:  # a code made for an unknown or phoneless ss_code reached no one: whoever holds it guessed it
+        reachable = bool(tables.people.get(ss_code).phone)
+    except DoesNotExist:
+        reachable = False
+    if not reachable:
+        raise _wrong()
+    return ss_code

@@ -187,3 +187,19 @@ def sign_in(api: Api, otp_code):
         return answer.body["token"]
 
     return run
+
+
+@pytest.fixture
+def dynamo_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Every DynamoDB operation PynamoDB makes from here on, as (operation, table)."""
+    from pynamodb.connection.base import Connection
+
+    calls: list[tuple[str, str]] = []
+    original = Connection.dispatch
+
+    def recording(self: Connection, operation_name: str, operation_kwargs: dict) -> dict:
+        calls.append((operation_name, str(operation_kwargs.get("TableName", ""))))
+        return original(self, operation_name, operation_kwargs)
+
+    monkeypatch.setattr(Connection, "dispatch", recording)
+    return calls
