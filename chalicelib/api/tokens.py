@@ -16,6 +16,7 @@ from chalicelib.api.errors import unauthorized
 TOKEN_TTL_S = 15 * 60
 ALGORITHM = "HS256"
 AUDIENCE = "bhxh-lookup"
+CLOCK_SKEW_S = 60
 
 
 @dataclass(frozen=True)
@@ -49,13 +50,16 @@ def read_token(authorization: str | None, *, key: bytes, now: datetime, issuer: 
             algorithms=[ALGORITHM],  # one algorithm: no `none`, no confusion with another key type
             audience=AUDIENCE,
             issuer=issuer,
-            options={"verify_exp": False, "require": ["sub", "iat", "exp", "iss", "aud"]},
+            # times are checked below against the service's clock, not PyJWT's wall clock
+            options={"verify_exp": False, "verify_iat": False, "require": ["sub", "iat", "exp", "iss", "aud"]},
         )
     except jwt.PyJWTError:
         raise unauthorized() from None
-    expires_at = claims.get("exp")
+    expires_at, issued_at = claims.get("exp"), claims.get("iat")
     subject = claims.get("sub")
-    if not isinstance(expires_at, int) or now.timestamp() >= expires_at:
+    if not isinstance(expires_at, int) or not isinstance(issued_at, int):
+        raise unauthorized()
+    if not issued_at - CLOCK_SKEW_S <= now.timestamp() < expires_at or expires_at - issued_at > TOKEN_TTL_S:
         raise unauthorized()
     if not isinstance(subject, str) or not (subject.isdigit() and len(subject) == 10):
         raise unauthorized()
