@@ -230,6 +230,7 @@ _PATHS: dict[str, Any] = {
                 "200": _json(_ref("HiCardValidity"), "all three match"),
                 "400": _BAD,
                 "404": _error("no match (the same for an unknown card and for mismatched details)"),
+                "429": _TOO_MANY,
             },
         }
     },

@@ -152,6 +152,7 @@ def check_hi_card() -> tuple[int, dict[str, Any]]:
     full_name = _text(body, "full_name", 120)
     born = _checked("date_of_birth", parse_date, _text(body, "date_of_birth", 10))
     svc = services()
+    public.limit_card_checks(_client(), tables=svc.tables, clock=svc.clock)
     return 200, public.check_hi_card(card_no, full_name, born, tables=svc.tables, today=svc.clock().date())
 
 
