@@ -37,7 +37,10 @@ def token(local_stack) -> str:
     """Anna signed in through the API with the code from the SMS: the fuzzed personal routes answer 200."""
     seed(local_stack)
     request_id = _post(f"{local_stack.api}/v1/otp", {"ss_code": ANNA})["request_id"]
-    sms = wait_for(lambda: [m for m in local_stack.sms() if m["phone_number"] == ANNA_PHONE], "the OTP SMS")
+    sms = wait_for(
+        lambda: [m for m in local_stack.sms() if m["phone_number"] == ANNA_PHONE and "Ma xac thuc" in m["message"]],
+        "the OTP SMS",
+    )
     code = re.search(r"\b(\d{6})\b", sms[-1]["message"]).group(1)
     return _post(f"{local_stack.api}/v1/token", {"request_id": request_id, "otp": code})["token"]
 
