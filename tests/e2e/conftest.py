@@ -58,7 +58,7 @@ class RunningStack:
 
     def sms(self) -> list[dict[str, str]]:
         # moto builds data.json by walking every tracked model while the pump keeps creating more,
-        # and answers 500 when a set changes under it: ask again (a few times, no waiting)
+        # and answers 500 when its registry changes under it: ask again (a few times, no waiting)
         for attempt in range(5):
             try:
                 with urllib.request.urlopen(f"{self.moto}/moto-api/data.json", timeout=5) as response:
