@@ -7,6 +7,7 @@ import os
 from chalice import Chalice, Rate, Response
 from chalice.app import CloudWatchEvent, DynamoDBEvent, SQSEvent
 
+from chalicelib.api.routes import api
 from chalicelib.inbound.endpoint import handle_sns_post
 from chalicelib.ingest.events import handle_ingest_event
 from chalicelib.notify.events import handle_ledger_event, handle_outbox_event
@@ -51,3 +52,6 @@ def health() -> dict:
 @app.route("/sms/inbound", methods=["POST"], content_types=["text/plain", "application/json"])
 def sms_inbound() -> Response:
     return handle_sns_post(app.current_request.raw_body)
+
+
+app.register_blueprint(api)  # the lookup API and page: chalicelib/api/routes.py

@@ -11,6 +11,7 @@ TEMPLATES: dict[str, str] = {
         "BHXH VN: Don vi {unit_code} da nop {amount} dong vao tai khoan thu BHXH ngay {paid_on}. Cam on don vi."
     ),
     "query_reply": "{text}",  # composed and fitted to three segments by domain/sms_replies.py
+    "otp": "BHXH VN: Ma xac thuc tra cuu cua ban la {code}, hieu luc {minutes} phut. Khong cung cap ma nay cho ai.",
 }
 
 

@@ -54,6 +54,10 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
 
     session = boto3.session.Session()
     stack = create_stack(session)
+    from chalicelib.aws.config import Settings
+    from chalicelib.local.secrets import create_jwt_key
+
+    create_jwt_key(session, Settings.from_env())
     for what in stack.applied:
         print(f"[stack] moto's CloudFormation skipped it, applied through the API: {what}")
     sqs = session.client("sqs")

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -56,8 +57,16 @@ class RunningStack:
         )
 
     def sms(self) -> list[dict[str, str]]:
-        with urllib.request.urlopen(f"{self.moto}/moto-api/data.json", timeout=5) as response:
-            return json.load(response)["sns"]["SMS"]
+        # moto builds data.json by walking every tracked model while the pump keeps creating more,
+        # and answers 500 when its registry changes under it: ask again (a few times, no waiting)
+        for attempt in range(5):
+            try:
+                with urllib.request.urlopen(f"{self.moto}/moto-api/data.json", timeout=5) as response:
+                    return json.load(response)["sns"]["SMS"]
+            except urllib.error.HTTPError as exc:
+                if exc.code != 500 or attempt == 4:
+                    raise
+        raise AssertionError("unreachable")
 
     def set_clock(self, at: str) -> None:
         subprocess.run([sys.executable, "-m", "chalicelib.local.clock", at], cwd=ROOT, env=self.env, check=True)

@@ -1,0 +1,38 @@
+"""The contract's error shape, `{"error": {"code", "message"}}`, raised by handlers and answered by routes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ApiError(Exception):
+    """An answer other than success: the status, a stable code and a message that names no one."""
+
+    status: int
+    code: str
+    message: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def body(self) -> dict[str, dict[str, str]]:
+        return {"error": {"code": self.code, "message": self.message}}
+
+
+def bad_input(name: str, reason: str) -> ApiError:
+    """400 naming the field, so a client knows what to correct."""
+    return ApiError(400, "bad_input", f"{name}: {reason}")
+
+
+def unauthorized(message: str = "sign in again: the token is missing, expired or not valid") -> ApiError:
+    return ApiError(401, "unauthorized", message, {"WWW-Authenticate": 'Bearer realm="bhxh"'})
+
+
+def not_found(message: str) -> ApiError:
+    return ApiError(404, "not_found", message)
+
+
+def too_many(retry_after_s: int) -> ApiError:
+    seconds = max(1, int(retry_after_s))
+    return ApiError(
+        429, "too_many_requests", f"too many requests: try again in {seconds} s", {"Retry-After": str(seconds)}
+    )

@@ -1,0 +1,110 @@
+"""Sign-in by a one-time code sent to the phone registered for an `ss_code` (form TK1-TS).
+
+`request_otp` does the same work whatever the code: it stores a hashed code and queues one notice to
+the person, which the outbox resolves to their phone or records as unreachable. So the answer, its
+timing and the writes behind it do not tell a registered code from an unknown or phoneless one.
+The code is stored only as an HMAC under the signing key; five wrong tries spend the request."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from contextlib import suppress
+from dataclasses import dataclass
+
+from aws_lambda_powertools import Logger
+from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
+
+from chalicelib.api.errors import ApiError, too_many
+from chalicelib.domain.clock import Clock
+from chalicelib.domain.notices import Notice, Recipient
+from chalicelib.notify.outbox import enqueue
+from chalicelib.store.guard import count_hit
+from chalicelib.store.models import GuardModel, Tables
+
+logger = Logger(child=True)
+
+OTP_TTL_S = 5 * 60
+MAX_TRIES = 5
+PER_CODE = (3, 15 * 60)  # at most 3 requests per ss_code per 15 minutes
+PER_CLIENT = (20, 60 * 60)  # and 20 per client per hour
+
+
+@dataclass(frozen=True)
+class OtpRequest:
+    request_id: str
+    expires_in: int
+
+
+def _digest(key: bytes, request_id: str, code: str) -> str:
+    return hmac.new(key, f"{request_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def _limit(tables: Tables, scope: str, limit: tuple[int, int], clock: Clock) -> None:
+    allowed, window_s = limit
+    if count_hit(tables, scope, window_s=window_s, clock=clock) > allowed:
+        now = int(clock().timestamp())
+        raise too_many(window_s - now % window_s)
+
+
+def request_otp(ss_code: str, client: str, *, tables: Tables, clock: Clock, key: bytes) -> OtpRequest:
+    """Store a hashed code and queue it to the registered phone; the same answer for every code."""
+    _limit(tables, f"otp-client#{client}", PER_CLIENT, clock)
+    _limit(tables, f"otp-code#{ss_code}", PER_CODE, clock)
+    now = int(clock().timestamp())
+    request_id = secrets.token_urlsafe(18)
+    code = f"{secrets.randbelow(10**6):06d}"
+    tables.guard(
+        f"otp#{request_id}",
+        expires_at=now + OTP_TTL_S,
+        data={"ss_code": ss_code, "digest": _digest(key, request_id, code), "tries": 0},
+    ).save()
+    enqueue(
+        Notice(
+            template="otp",
+            dedupe_key=f"otp#{request_id}",
+            recipient=Recipient("person", ss_code),
+            params={"code": code, "minutes": str(OTP_TTL_S // 60)},
+            urgent=True,
+        ),
+        tables=tables,
+        clock=clock,
+    )
+    logger.info("otp requested", request_id=request_id)
+    return OtpRequest(request_id=request_id, expires_in=OTP_TTL_S)
+
+
+def _wrong() -> ApiError:
+    return ApiError(401, "invalid_otp", "the code is wrong, expired or already used: request a new one")
+
+
+def verify_otp(request_id: str, code: str, *, tables: Tables, clock: Clock, key: bytes) -> str:
+    """The `ss_code` the request was for, when `code` is right; spends the request either way it ends."""
+    guard = tables.guard
+    try:
+        item: GuardModel = guard.get(f"otp#{request_id}", consistent_read=True)
+    except DoesNotExist:
+        raise _wrong() from None
+    data = item.data.as_dict() if item.data is not None else {}
+    now = int(clock().timestamp())
+    tries = int(data.get("tries", MAX_TRIES))
+    if not item.expires_at or now >= int(item.expires_at) or tries >= MAX_TRIES:
+        raise _wrong()
+    if not hmac.compare_digest(_digest(key, request_id, code), str(data.get("digest", ""))):
+        with suppress(UpdateError):  # atomic, so parallel guesses cannot get more than five tries between them
+            item.update(actions=[guard.data["tries"].add(1)], condition=guard.data["tries"] < MAX_TRIES)
+        logger.info("otp wrong", request_id=request_id)
+        raise _wrong()
+    try:  # single use: only the first right answer gets a token
+        item.delete(condition=guard.data["tries"] < MAX_TRIES)
+    except DeleteError:
+        raise _wrong() from None
+    ss_code = str(data["ss_code"])
+    try:  # a code made for an unknown or phoneless ss_code reached no one: whoever holds it guessed it
+        reachable = bool(tables.people.get(ss_code).phone)
+    except DoesNotExist:
+        reachable = False
+    if not reachable:
+        raise _wrong()
+    return ss_code

@@ -1,0 +1,84 @@
+"""Lookups without sign-in, as the portal offers them: a card's validity when its holder's name and
+date of birth match, a dossier's status by its number. They reveal no more than that."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.api.errors import ApiError, not_found, too_many
+from chalicelib.api.lookups import card_status
+from chalicelib.domain.clock import Clock
+from chalicelib.domain.identifiers import card_ss_code
+from chalicelib.domain.text import strip_diacritics
+from chalicelib.store.guard import count_hit
+from chalicelib.store.models import Tables
+
+_SPACES = re.compile(r"\s+")
+CARD_CHECKS_PER_CLIENT = (30, 60 * 60)  # enough for a family, too few to try dates of birth
+
+
+def comparable_name(name: str) -> str:
+    """`  Nguyễn  Văn An` and `nguyen van an` compare equal: no diacritics, no case, single spaces."""
+    return _SPACES.sub(" ", strip_diacritics(name)).strip().casefold()
+
+
+def _card_not_found() -> ApiError:
+    return not_found("no card matches these details")
+
+
+def limit_card_checks(client: str, *, tables: Tables, clock: Clock) -> None:
+    """At most 30 card checks per client an hour, else 429: a date of birth is not a password."""
+    allowed, window_s = CARD_CHECKS_PER_CLIENT
+    if count_hit(tables, f"card-check#{client}", window_s=window_s, clock=clock) > allowed:
+        now = int(clock().timestamp())
+        raise too_many(window_s - now % window_s)
+
+
+def check_hi_card(card_no: str, full_name: str, date_of_birth: date, *, tables: Tables, today: date) -> dict[str, Any]:
+    """Validity when card number, name and date of birth all match; one 404 for unknown and mismatched.
+    Both reads are made whatever the first finds, so timing does not tell them apart either."""
+    card: dict[str, Any] | None
+    try:
+        item = tables.ledger.get(f"hi_card#{card_no}")
+        card = item.facts.as_dict() if item.facts is not None else {}
+    except DoesNotExist:
+        card = None
+    holder = str(card.get("ss_code") or card_ss_code(card_no)) if card else card_ss_code(card_no)
+    try:
+        person = tables.people.get(holder)
+    except DoesNotExist:
+        person = None
+    if (
+        card is None
+        or person is None
+        or comparable_name(person.full_name) != comparable_name(full_name)
+        or person.date_of_birth != date_of_birth.isoformat()
+    ):
+        raise _card_not_found()
+    return {
+        "card_no": card_no,
+        "valid_from": str(card["valid_from"]),
+        "valid_to": str(card["valid_to"]),
+        "status": card_status(str(card["valid_to"]), today),
+    }
+
+
+def dossier(dossier_no: str, *, tables: Tables) -> dict[str, Any]:
+    """A dossier's procedure, status and dates: nothing about who submitted it."""
+    try:
+        item = tables.ledger.get(f"dossier#{dossier_no}")
+    except DoesNotExist:
+        raise not_found("no dossier with this number") from None
+    facts = item.facts.as_dict() if item.facts is not None else {}
+    return {
+        "dossier_no": str(facts.get("dossier_no", dossier_no)),
+        "procedure": str(facts.get("procedure", "")),
+        "status": str(facts.get("status", "")),
+        "received_on": facts.get("received_on"),
+        "appointment_on": facts.get("appointment_on"),
+        "completed_on": facts.get("completed_on"),
+    }

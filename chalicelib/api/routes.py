@@ -1,0 +1,180 @@
+"""The HTTP API's routes as a Chalice blueprint: read the request, call a handler, shape the answer.
+Rules live in the handler modules; every refusal is an ApiError answered in the contract's shape."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from chalice import Blueprint, Response
+
+from chalicelib.api import lookups, public
+from chalicelib.api.errors import ApiError, bad_input
+from chalicelib.api.keys import signing_key
+from chalicelib.api.openapi import spec
+from chalicelib.api.otp import request_otp, verify_otp
+from chalicelib.api.page import page_html
+from chalicelib.api.tokens import TOKEN_TTL_S, issue_token, read_token
+from chalicelib.domain import identifiers
+from chalicelib.domain.dates import parse_date
+from chalicelib.domain.errors import InvalidValue
+from chalicelib.services import services
+
+logger = Logger(child=True)
+api = Blueprint(__name__)
+
+_JSON = {"Content-Type": "application/json"}
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
+def answers(handler: Callable[..., Any]) -> Callable[..., Response]:
+    """Every answer JSON; an ApiError becomes its status and `{"error": …}` body."""
+
+    @functools.wraps(handler)
+    def route(*args: Any, **kwargs: Any) -> Response:
+        try:
+            status, body = handler(*args, **kwargs)
+        except ApiError as exc:
+            return Response(body=exc.body(), status_code=exc.status, headers={**_JSON, **_NO_STORE, **exc.headers})
+        return Response(body=body, status_code=status, headers={**_JSON, **_NO_STORE})
+
+    return route
+
+
+def _body() -> dict[str, Any]:
+    raw = api.current_request.raw_body or b""
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise bad_input("body", "must be a JSON object") from None
+    if not isinstance(body, dict):
+        raise bad_input("body", "must be a JSON object")
+    return body
+
+
+def _text(body: dict[str, Any], name: str, max_len: int = 200) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise bad_input(name, "required, a non-empty string")
+    if len(value) > max_len:
+        raise bad_input(name, f"at most {max_len} characters")
+    return value
+
+
+def _checked(name: str, check: Callable[[str], Any], raw: str) -> Any:
+    try:
+        return check(raw)
+    except InvalidValue as exc:
+        raise bad_input(name, str(exc)) from None
+
+
+def _query(name: str) -> str | None:
+    return (api.current_request.query_params or {}).get(name)
+
+
+def _client() -> str:
+    identity = (api.current_request.context or {}).get("identity") or {}
+    return str(identity.get("sourceIp") or "unknown")
+
+
+def _issuer() -> str:
+    return f"bhxh-{services().settings.stage}"
+
+
+def _signed_in() -> str:
+    svc = services()
+    headers = api.current_request.headers or {}
+    claims = read_token(headers.get("authorization"), key=signing_key(svc.settings), now=svc.clock(), issuer=_issuer())
+    return claims.ss_code
+
+
+@api.route("/v1/otp", methods=["POST"])
+@answers
+def otp() -> tuple[int, dict[str, Any]]:
+    ss_code = _checked("ss_code", identifiers.ss_code, _text(_body(), "ss_code", 20))
+    svc = services()
+    sent = request_otp(ss_code, _client(), tables=svc.tables, clock=svc.clock, key=signing_key(svc.settings))
+    return 202, {"request_id": sent.request_id, "expires_in": sent.expires_in}
+
+
+@api.route("/v1/token", methods=["POST"])
+@answers
+def token() -> tuple[int, dict[str, Any]]:
+    body = _body()
+    request_id = _text(body, "request_id", 64)
+    code = _text(body, "otp", 6)
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
+        raise bad_input("otp", "must be 6 digits")
+    svc = services()
+    key = signing_key(svc.settings)
+    ss_code = verify_otp(request_id, code, tables=svc.tables, clock=svc.clock, key=key)
+    signed = issue_token(ss_code, key=key, now=svc.clock(), issuer=_issuer())
+    return 200, {"token": signed, "token_type": "Bearer", "expires_in": TOKEN_TTL_S}
+
+
+@api.route("/v1/me", methods=["GET"])
+@answers
+def me() -> tuple[int, dict[str, Any]]:
+    return 200, lookups.me(_signed_in(), tables=services().tables)
+
+
+@api.route("/v1/me/contributions", methods=["GET"])
+@answers
+def contributions() -> tuple[int, dict[str, Any]]:
+    ss_code = _signed_in()
+    return 200, lookups.contributions(ss_code, _query("from"), _query("to"), tables=services().tables)
+
+
+@api.route("/v1/me/hi-card", methods=["GET"])
+@answers
+def my_hi_card() -> tuple[int, dict[str, Any]]:
+    ss_code = _signed_in()
+    svc = services()
+    return 200, lookups.hi_card(ss_code, tables=svc.tables, today=svc.clock().date())
+
+
+@api.route("/v1/me/voluntary", methods=["GET"])
+@answers
+def my_voluntary() -> tuple[int, dict[str, Any]]:
+    ss_code = _signed_in()
+    svc = services()
+    return 200, lookups.voluntary(ss_code, tables=svc.tables, today=svc.clock().date())
+
+
+@api.route("/v1/hi-cards/check", methods=["POST"])
+@answers
+def check_hi_card() -> tuple[int, dict[str, Any]]:
+    body = _body()
+    card_no = _checked("card_no", identifiers.card_no, _text(body, "card_no", 20))
+    full_name = _text(body, "full_name", 120)
+    born = _checked("date_of_birth", parse_date, _text(body, "date_of_birth", 10))
+    svc = services()
+    public.limit_card_checks(_client(), tables=svc.tables, clock=svc.clock)
+    return 200, public.check_hi_card(card_no, full_name, born, tables=svc.tables, today=svc.clock().date())
+
+
+@api.route("/v1/dossiers", methods=["GET"])
+@answers
+def dossier() -> tuple[int, dict[str, Any]]:
+    raw = _query("no")
+    if not raw:
+        raise bad_input("no", "required: the dossier number")
+    number = _checked("no", identifiers.dossier_no, raw)
+    return 200, public.dossier(number, tables=services().tables)
+
+
+@api.route("/openapi.json", methods=["GET"])
+def openapi() -> Response:
+    return Response(body=json.dumps(spec()), status_code=200, headers=_JSON)
+
+
+@api.route("/", methods=["GET"])
+def page() -> Response:
+    return Response(
+        body=page_html(),
+        status_code=200,
+        headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache"},
+    )
