@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 
-from chalice import Chalice, Rate
-from chalice.app import CloudWatchEvent, DynamoDBEvent, SQSEvent
+from chalice import Chalice, Cron, Rate
+from chalice.app import CloudWatchEvent, DynamoDBEvent, SNSEvent, SQSEvent
 
 from chalicelib.ingest.events import handle_ingest_event
-from chalicelib.notify.events import handle_ledger_event, handle_outbox_event
-from chalicelib.notify.schedules import handle_release_tick
+from chalicelib.notify.events import handle_ledger_event, handle_outbox_event, handle_receipt_event
+from chalicelib.notify.schedules import handle_release_tick, handle_reminders_tick
 
 app = Chalice(app_name="bhxh")
 
@@ -20,6 +20,7 @@ LEDGER_STREAM_ARN = os.environ.get("LEDGER_STREAM_ARN", f"{_ACCOUNT}:table/bhxh-
 OUTBOX_STREAM_ARN = os.environ.get(
     "NOTIFICATIONS_STREAM_ARN", f"{_ACCOUNT}:table/bhxh-prod-notifications/stream/from-template"
 )
+SMS_STATUS_TOPIC = os.environ.get("SMS_STATUS_TOPIC_ARN", "bhxh-prod-sms-status")
 
 
 @app.on_sqs_message(queue_arn=INGEST_QUEUE_ARN, batch_size=1, name="ingest")
@@ -40,6 +41,16 @@ def send(event: DynamoDBEvent) -> dict:
 @app.schedule(Rate(15, unit=Rate.MINUTES), name="release_held")
 def release_held(event: CloudWatchEvent) -> dict:
     return handle_release_tick(event.to_dict(), event.context)
+
+
+@app.schedule(Cron(0, 1, "*", "*", "?", "*"), name="remind")  # 08:00 Asia/Ho_Chi_Minh
+def remind(event: CloudWatchEvent) -> dict:
+    return handle_reminders_tick(event.to_dict(), event.context)
+
+
+@app.on_sns_message(topic=SMS_STATUS_TOPIC, name="receipts")
+def receipts(event: SNSEvent) -> dict:
+    return handle_receipt_event(event.to_dict(), event.context)
 
 
 @app.route("/health", methods=["GET"])

@@ -64,6 +64,7 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
         INGEST_QUEUE_ARN=queue_arn,
         LEDGER_STREAM_ARN=stack.outputs["LedgerStreamArn"],
         NOTIFICATIONS_STREAM_ARN=stack.outputs["NotificationsStreamArn"],
+        SMS_STATUS_TOPIC_ARN=stack.outputs["SmsStatusTopicArn"],
     )
 
     from chalice.local import create_local_server
