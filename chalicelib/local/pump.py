@@ -188,13 +188,13 @@ class EventPump:
     def _fire_schedules(self) -> bool:
         now = self._clock()
         fired = False
-        due = sorted(
-            (at, schedule)
-            for schedule in self._schedules
+        due = sorted(  # two schedules at one minute go in the app's order (15-minute job, then reminders)
+            (at, order, schedule)
+            for order, schedule in enumerate(self._schedules)
             for at in occurrences(schedule.expression, self._last_tick, now)
         )
         self._last_tick = now
-        for at, schedule in due:
+        for at, _order, schedule in due:
             self._echo(f"[clock] {schedule.name} at {at.isoformat()}")
             schedule.handler(
                 scheduled_event(f"arn:aws:events:local:rule/{schedule.name}", at), LocalContext(schedule.name)

@@ -57,13 +57,16 @@ def failure_status(exc: BaseException) -> str:
     return "technical-failure"
 
 
-def with_retries(call: Callable[[], T], *, sleep: Callable[[float], None] = time.sleep) -> T:
+pause: Callable[[float], None] = time.sleep  # the backoff's wait; tests put a recorder in its place
+
+
+def with_retries(call: Callable[[], T], *, sleep: Callable[[float], None] | None = None) -> T:
     """`call()`, retried on transient errors up to CALL_ATTEMPTS; the last error is raised."""
     retrying = Retrying(
         stop=stop_after_attempt(CALL_ATTEMPTS),
         wait=wait_exponential_jitter(initial=0.2, max=5, jitter=0.1),
         retry=retry_if_exception(is_transient),
-        sleep=sleep,
+        sleep=sleep or pause,
         reraise=True,
     )
     return retrying(call)
