@@ -71,8 +71,11 @@ def _send_record(record: DynamoDBRecord) -> None:
     change = record.dynamodb
     if change is None or not should_send(change.old_image, change.new_image):
         return
-    attempt = {"id": str(change.new_image["id"]), "attempt": int(change.new_image.get("attempts") or 0)}
-    send = idempotent(svc, "send", _send_attempt, key="[id, attempt]", expires_s=24 * 3600)
+    new = change.new_image
+    # one send attempt = the notice, its attempt count, and when it (again) became `created`
+    since = str(new.get("updated_at") or new.get("created_at") or "")
+    attempt = {"id": str(new["id"]), "attempt": int(new.get("attempts") or 0), "since": since}
+    send = idempotent(svc, "send", _send_attempt, key="[id, attempt, since]", expires_s=24 * 3600)
     register_context("send", _context.get("lambda"))
     send(data=attempt)
 

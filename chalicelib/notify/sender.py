@@ -115,6 +115,7 @@ def _finish(
         actions.append(model.reason.set(reason))
     if provider_id is not None:
         actions.append(model.provider_id.set(provider_id))
+        actions.append(model.reason.remove())  # an earlier attempt's failure is no longer the story
     if send_after is not None:
         actions.append(model.send_after.set(send_after))
     if attempts:
