@@ -20,7 +20,9 @@ LEDGER_STREAM_ARN = os.environ.get("LEDGER_STREAM_ARN", f"{_ACCOUNT}:table/bhxh-
 OUTBOX_STREAM_ARN = os.environ.get(
     "NOTIFICATIONS_STREAM_ARN", f"{_ACCOUNT}:table/bhxh-prod-notifications/stream/from-template"
 )
-SMS_STATUS_TOPIC = os.environ.get("SMS_STATUS_TOPIC_ARN", "bhxh-prod-sms-status")
+SMS_STATUS_TOPIC = os.environ.get(
+    "SMS_STATUS_TOPIC_ARN", "arn:aws:sns:ap-southeast-1:123456789012:bhxh-prod-sms-status"
+)
 
 
 @app.on_sqs_message(queue_arn=INGEST_QUEUE_ARN, batch_size=1, name="ingest")
