@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -15,6 +16,13 @@ from chalicelib.domain.quiet_hours import release_time
 from chalicelib.store.models import NotificationModel, Tables
 
 logger = Logger(child=True)
+
+
+def log_ref(notice_id: str) -> str:
+    """How logs name a notice: its template and a digest of its id, which may hold an ss_code,
+    a card number or a phone (`voluntary_due#0110129425#2026-12` → `voluntary_due#5c1f…`)."""
+    template = notice_id.split("#", 1)[0]
+    return f"{template}#{hashlib.sha256(notice_id.encode()).hexdigest()[:16]}"
 
 
 def utc_iso(moment: datetime) -> str:
@@ -63,10 +71,10 @@ def enqueue(notice: Notice, *, tables: Tables, clock: Clock) -> str | None:
         item.save(condition=tables.notifications.id.does_not_exist())
     except PutError as exc:
         if exc.cause_response_code == "ConditionalCheckFailedException":
-            logger.debug("notice already in outbox", dedupe_key=notice.dedupe_key)
+            logger.debug("notice already in outbox", notice=log_ref(notice.dedupe_key))
             return None
         raise
-    logger.info("notice queued", dedupe_key=notice.dedupe_key, template=notice.template, status=status)
+    logger.info("notice queued", notice=log_ref(notice.dedupe_key), template=notice.template, status=status)
     return status
 
 

@@ -16,7 +16,7 @@ from aws_lambda_powertools import Logger
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.domain.clock import Clock
-from chalicelib.notify.outbox import utc_iso
+from chalicelib.notify.outbox import log_ref, utc_iso
 from chalicelib.notify.sender import retry_after
 from chalicelib.store.models import Tables
 
@@ -61,5 +61,5 @@ def apply_receipt(message: str, *, tables: Tables, clock: Clock) -> str:
         if exc.cause_response_code == "ConditionalCheckFailedException":
             return "ignored"
         raise
-    logger.info("receipt recorded", notice_id=item.id, provider_id=provider_id, status=status)
+    logger.info("receipt recorded", notice=log_ref(item.id), provider_id=provider_id, status=status)
     return status

@@ -18,7 +18,7 @@ from chalicelib.domain.clock import Clock
 from chalicelib.domain.phones import mask_phone
 from chalicelib.domain.quiet_hours import release_time
 from chalicelib.domain.templates import render
-from chalicelib.notify.outbox import utc_iso
+from chalicelib.notify.outbox import log_ref, utc_iso
 from chalicelib.notify.pacing import Pacer
 from chalicelib.notify.retry import error_code, failure_status, with_retries
 from chalicelib.notify.sms import SmsProvider
@@ -58,7 +58,7 @@ def send_notice(
         )
     except UpdateError as exc:
         if exc.cause_response_code == "ConditionalCheckFailedException":
-            logger.info("notice already claimed", notice_id=notice_id)
+            logger.info("notice already claimed", notice=log_ref(notice_id))
             return "skipped"
         raise
     retry = {"sleep": sleep} if sleep else {}
@@ -83,7 +83,7 @@ def send_notice(
         provider_id = with_retries(publish, **retry)
     except Exception as exc:
         return _failed(item, model, clock, exc)
-    logger.info("notice sent", notice_id=notice_id, provider_id=provider_id, phone=mask_phone(phone))
+    logger.info("notice sent", notice=log_ref(notice_id), provider_id=provider_id, phone=mask_phone(phone))
     return _finish(item, model, clock, status="sent", provider_id=provider_id)
 
 
@@ -122,5 +122,5 @@ def _finish(
         actions.append(model.attempts.add(attempts))  # a hold is not an attempt
     item.update(actions=actions)
     if status != "sent":
-        logger.warning("notice not sent", notice_id=item.id, status=status, reason=reason)
+        logger.warning("notice not sent", notice=log_ref(item.id), status=status, reason=reason)
     return status
