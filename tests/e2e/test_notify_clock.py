@@ -12,7 +12,7 @@ CARD = f"GD479{SS}"
 
 
 def test_moving_the_clock_to_a_cards_due_morning_sends_its_holder_the_reminder(local_stack) -> None:
-    due = (datetime.now(ICT) + timedelta(days=3)).date()
+    due = (datetime.now(ICT) + timedelta(days=1)).date()
     valid_to = due + timedelta(days=30)
     ddb = local_stack.client("dynamodb")
     ddb.put_item(
@@ -36,10 +36,11 @@ def test_moving_the_clock_to_a_cards_due_morning_sends_its_holder_the_reminder(l
         },
     )
     local_stack.set_clock(datetime.combine(due, datetime.min.time(), ICT).replace(hour=7).isoformat())
-    wait_for(lambda: "[clock] remind" in local_stack.log.read_text(), "the days before's daily runs", 60)
-    assert local_stack.sms() == []  # the day before's runs found nothing due
+    seven = f"[clock] release_held at {due.isoformat()}T00:00:00+00:00"  # 07:00 in Hanoi is 00:00 UTC
+    wait_for(lambda: seven in local_stack.log.read_text(), "the schedules up to 07:00", 180)
+    assert local_stack.sms() == []  # nothing is told before the day's 08:00 run
 
     local_stack.set_clock(datetime.combine(due, datetime.min.time(), ICT).replace(hour=8, minute=5).isoformat())
-    [sms] = wait_for(local_stack.sms, "the reminder", 60)
+    [sms] = wait_for(local_stack.sms, "the reminder", 180)
     assert sms["phone_number"] == "+84987654321"
     assert CARD in sms["message"] and valid_to.strftime("%d/%m/%Y") in sms["message"]
