@@ -5,7 +5,7 @@ so its cost must follow what is due, not the table). In-process moto, one fresh 
 moto answers an index query by scanning every item of the table (DynamoDB reads only the index
 partition), so the run also times that query alone in each table and prints the ratio without it.
 
-    python bench/reminders.py [--due 1000] [--small 2000] [--big 20000] [--repeat 2]
+    python bench/reminders.py [--due 1000] [--small 2000] [--big 20000] [--repeat 1]
 
 The issue's big table is 200,000 cards (`--big 200000`): writing it into moto takes about ten
 minutes on a busy core, so the default is 20,000. Times are this process's CPU time (moto runs
@@ -108,7 +108,7 @@ def main() -> int:
     parser.add_argument("--due", type=int, default=1000)
     parser.add_argument("--small", type=int, default=2000)
     parser.add_argument("--big", type=int, default=20_000)
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     _env()
     small = measure(args.small, args.due, args.repeat)
