@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 
-from chalice import Chalice, Rate, Response
-from chalice.app import CloudWatchEvent, DynamoDBEvent, SQSEvent
+from chalice import Chalice, Cron, Rate, Response
+from chalice.app import CloudWatchEvent, DynamoDBEvent, SNSEvent, SQSEvent
 
 from chalicelib.api.routes import api
 from chalicelib.inbound.endpoint import handle_sns_post
 from chalicelib.ingest.events import handle_ingest_event
-from chalicelib.notify.events import handle_ledger_event, handle_outbox_event
-from chalicelib.notify.schedules import handle_release_tick
+from chalicelib.notify.events import handle_ledger_event, handle_outbox_event, handle_receipt_event
+from chalicelib.notify.schedules import handle_release_tick, handle_reminders_tick
 
 app = Chalice(app_name="bhxh")
 
@@ -21,6 +21,9 @@ INGEST_QUEUE_ARN = os.environ.get("INGEST_QUEUE_ARN", "arn:aws:sqs:ap-southeast-
 LEDGER_STREAM_ARN = os.environ.get("LEDGER_STREAM_ARN", f"{_ACCOUNT}:table/bhxh-prod-ledger/stream/from-template")
 OUTBOX_STREAM_ARN = os.environ.get(
     "NOTIFICATIONS_STREAM_ARN", f"{_ACCOUNT}:table/bhxh-prod-notifications/stream/from-template"
+)
+SMS_STATUS_TOPIC = os.environ.get(
+    "SMS_STATUS_TOPIC_ARN", "arn:aws:sns:ap-southeast-1:123456789012:bhxh-prod-sms-status"
 )
 
 
@@ -42,6 +45,16 @@ def send(event: DynamoDBEvent) -> dict:
 @app.schedule(Rate(15, unit=Rate.MINUTES), name="release_held")
 def release_held(event: CloudWatchEvent) -> dict:
     return handle_release_tick(event.to_dict(), event.context)
+
+
+@app.schedule(Cron(0, 1, "*", "*", "?", "*"), name="remind")  # 08:00 Asia/Ho_Chi_Minh
+def remind(event: CloudWatchEvent) -> dict:
+    return handle_reminders_tick(event.to_dict(), event.context)
+
+
+@app.on_sns_message(topic=SMS_STATUS_TOPIC, name="receipts")
+def receipts(event: SNSEvent) -> dict:
+    return handle_receipt_event(event.to_dict(), event.context)
 
 
 @app.route("/health", methods=["GET"])

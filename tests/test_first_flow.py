@@ -58,7 +58,7 @@ def test_a_payment_arriving_at_night_is_held_until_seven_then_sent(pump, upload,
 
 def test_the_sms_goes_out_with_the_sender_id_and_as_transactional(pump, upload, svc, monkeypatch) -> None:
     calls: list[dict] = []
-    sns = svc.clients.sns
+    sns = svc.clients.sms
     original = sns.publish
     monkeypatch.setattr(sns, "publish", lambda **kw: calls.append(kw) or original(**kw))
     upload("employers", "units.csv", EMPLOYERS_CSV)

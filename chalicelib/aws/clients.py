@@ -9,6 +9,7 @@ import boto3
 from botocore.config import Config
 
 _RETRIES = Config(retries={"max_attempts": 8, "mode": "adaptive"})
+_NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})  # the sender retries itself
 
 
 class Clients:
@@ -17,8 +18,8 @@ class Clients:
     def __init__(self, region: str) -> None:
         self._region = region
 
-    def _make(self, service: str) -> Any:
-        return boto3.session.Session().client(service, region_name=self._region, config=_RETRIES)
+    def _make(self, service: str, config: Config = _RETRIES) -> Any:
+        return boto3.session.Session().client(service, region_name=self._region, config=config)
 
     @cached_property
     def s3(self) -> Any:
@@ -31,3 +32,12 @@ class Clients:
     @cached_property
     def sqs(self) -> Any:
         return self._make("sqs")
+
+    @cached_property
+    def sms(self) -> Any:
+        """SNS for sending SMS: no botocore retries, notify/retry.py owns them (and says why)."""
+        return self._make("sns", _NO_RETRIES)
+
+    @cached_property
+    def dynamodb(self) -> Any:
+        return self._make("dynamodb")

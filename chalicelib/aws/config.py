@@ -16,6 +16,7 @@ class Settings:
     sms_type: str
     unicode_sms: bool
     clock_file: str | None  # the local stack's movable clock; unset everywhere else
+    sms_per_second: float = 20.0  # SNS's SMS rate for the account, shared by the sender's instances
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -29,6 +30,7 @@ class Settings:
             sms_type=env.get("SMS_TYPE", "Transactional"),
             unicode_sms=env.get("SMS_UNICODE", "0") in ("1", "true", "yes"),
             clock_file=env.get("BHXH_CLOCK_FILE") or None,
+            sms_per_second=float(env.get("SMS_PER_SECOND", "20")),
         )
 
     def name(self, what: str) -> str:

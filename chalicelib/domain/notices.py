@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-RecipientKind = Literal["employer", "person", "phone"]
+RecipientKind = Literal["employer", "person", "phone", "unit_employees"]
 
 
 @dataclass(frozen=True)
 class Recipient:
-    """Who to tell, resolved to a phone later: an employer's representative, a person, or a number."""
+    """Who to tell, resolved to a phone later: an employer's representative, a person, a number, or
+    every employee of a unit (`unit_employees`, ref = unit_code), expanded by the outbox."""
 
     kind: RecipientKind
     ref: str

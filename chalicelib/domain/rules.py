@@ -40,6 +40,77 @@ def _payment(old: Image | None, new: Image) -> list[Notice]:
     ]
 
 
+# D02 plan codes (phương án) the contract names; every other code is accepted and tells nothing.
+STOP_PLANS = frozenset({"GH", "GD", "GC"})
+PAUSE_PLANS = frozenset({"KL", "OF", "TS"})
+REDUCE_PLANS = frozenset({"DC", "SB"})
+
+
+def _declaration_notice(image: Image) -> Notice | None:
+    plan = str(image.get("plan", "")).upper()
+    unit, month = str(image["unit_code"]), str(image["effective_period"])
+    params = {"unit_code": unit, "month": month}
+    if plan in STOP_PLANS:
+        template = "contribution_stopped"
+    elif plan in PAUSE_PLANS:
+        template = "contribution_paused"
+        params["plan"] = plan
+    elif plan in REDUCE_PLANS:
+        salary, previous = image.get("salary_vnd"), image.get("previous_salary_vnd")
+        if salary is None or previous is None or int(salary) >= int(previous):
+            return None
+        template = "contribution_reduced"
+        params["salary_vnd"] = str(int(salary))
+    else:
+        return None
+    return Notice(
+        template=template,
+        dedupe_key=f"{template}#{image['declaration_id']}",
+        recipient=Recipient("person", str(image["ss_code"])),
+        params=params,
+    )
+
+
+def _declaration(old: Image | None, new: Image) -> list[Notice]:
+    notice = _declaration_notice(new)
+    if notice is None or (old is not None and _declaration_notice(old) == notice):
+        return []  # nothing to tell, or a re-upload that changes nothing the notice says
+    return [notice]
+
+
+DOSSIER_DONE = {"completed": "dossier_completed", "returned": "dossier_returned"}
+
+
+def _dossier(old: Image | None, new: Image) -> list[Notice]:
+    number = str(new["dossier_no"])
+    to = Recipient("phone", str(new["submitter_phone"]))
+    status = str(new.get("status", ""))
+    old_status = str(old.get("status", "")) if old is not None else None
+    notices: list[Notice] = []
+    if old is None and status not in DOSSIER_DONE:
+        params = {"dossier_no": number}
+        if new.get("appointment_on"):
+            params["appointment_on"] = str(new["appointment_on"])
+        notices.append(Notice("dossier_received", f"dossier_received#{number}", to, params))
+    if status in DOSSIER_DONE and status != old_status:
+        template = DOSSIER_DONE[status]
+        params = {"dossier_no": number}
+        if template == "dossier_returned":
+            params["note"] = str(new.get("note") or "")
+        notices.append(Notice(template, f"{template}#{number}", to, params))
+    return notices
+
+
+def _told_by_reminders(old: Image | None, new: Image) -> list[Notice]:
+    """Cards, voluntary plans and arrears are told by the daily 08:00 job (domain/reminders.py)."""
+    return []
+
+
 _RULES: dict[str, Callable[[Image | None, Image], list[Notice]]] = {
     "payment": _payment,
+    "declaration": _declaration,
+    "dossier": _dossier,
+    "hi_card": _told_by_reminders,
+    "voluntary": _told_by_reminders,
+    "arrears": _told_by_reminders,
 }

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from chalicelib.domain.dates import sms_date
+from chalicelib.domain.dates import sms_date, sms_month
 from chalicelib.domain.money import format_vnd
-from chalicelib.domain.text import strip_diacritics
+from chalicelib.domain.text import count_segments, shorten_to_fit, strip_diacritics, to_gsm7
 
 TEMPLATES: dict[str, str] = {
     "payment_received": (
@@ -12,20 +12,66 @@ TEMPLATES: dict[str, str] = {
     ),
     "query_reply": "{text}",  # composed and fitted to three segments by domain/sms_replies.py
     "otp": "BHXH VN: Ma xac thuc tra cuu cua ban la {code}, hieu luc {minutes} phut. Khong cung cap ma nay cho ai.",
+    "contribution_stopped": (
+        "BHXH VN: Don vi {unit_code} da bao giam, dung dong BHXH, BHYT, BHTN cho ban tu thang {month}."
+        " Thac mac xin lien he don vi."
+    ),
+    "contribution_paused": (
+        "BHXH VN: Don vi {unit_code} bao tam dung dong BHXH cho ban tu thang {month} ({reason})."
+        " Thac mac xin lien he don vi."
+    ),
+    "contribution_reduced": (
+        "BHXH VN: Don vi {unit_code} bao giam muc luong dong BHXH cua ban xuong {salary} dong tu thang {month}."
+    ),
+    "dossier_received": "BHXH VN: Co quan BHXH da tiep nhan ho so {dossier_no}.{appointment} Tra cuu: BH HS gui 8079.",
+    "dossier_completed": "BHXH VN: Ho so {dossier_no} da giai quyet xong. Moi ong/ba den nhan ket qua.",
+    "dossier_returned": "BHXH VN: Ho so {dossier_no} bi tra lai. Ly do: {note}",
+    "voluntary_due": (
+        "BHXH VN: BHXH tu nguyen cua ban da dong den het thang {paid_to}."
+        " Vui long dong tiep de khong bi gian doan qua trinh tham gia."
+    ),
+    "hi_card_expiring": (
+        "BHXH VN: The BHYT {card_no} het han ngay {valid_to}. Vui long gia han de duoc huong BHYT lien tuc."
+    ),
+    "arrears": (
+        "BHXH VN: Don vi {unit_code} con no {owed} dong BHXH, BHYT, BHTN den thang {month}."
+        " De nghi nop ngay de tranh tien lai cham dong."
+    ),
+    "arrears_employee": (
+        "BHXH VN: Don vi {unit_code} chua nop du BHXH, BHYT, BHTN cua ban tu thang {month}."
+        " Tra cuu: BH QT <ma so BHXH> gui 8079."
+    ),
 }
+
+PAUSE_REASONS = {"KL": "nghi khong luong", "OF": "nghi om hoac khong luong", "TS": "nghi thai san"}
+NO_NOTE = "xin lien he co quan BHXH"
 
 
 class UnknownTemplate(KeyError):
     """A notice kind with no template: a programming error, never a user's."""
 
 
-def render(template: str, params: dict[str, str]) -> str:
-    """The SMS text for a notice, values formatted per the contract and stripped of diacritics."""
+def render(template: str, params: dict[str, str], *, unicode: bool = False) -> str:
+    """The SMS text for a notice, values formatted per the contract. Without `unicode` (the
+    default, as the contract sends) every diacritic is stripped and the text is GSM-7; a free
+    text (`note`) is shortened so that it never adds a segment."""
     try:
         pattern = TEMPLATES[template]
     except KeyError:
         raise UnknownTemplate(template) from None
-    return strip_diacritics(pattern.format(**_formatted(params)))
+    values = _formatted(params)
+    if "{note}" not in pattern:
+        return _finish(pattern.format(**values), unicode)
+    note = _finish(values.get("note") or NO_NOTE, unicode)
+    if not unicode:
+        note = to_gsm7(note)
+    without = _finish(pattern.format(**{**values, "note": ""}), unicode)
+    budget = max(count_segments(without, ucs2=unicode).count, 1)
+    return without + shorten_to_fit(note, lambda candidate: count_segments(without + candidate).count <= budget)
+
+
+def _finish(text: str, unicode: bool) -> str:
+    return text if unicode else strip_diacritics(text)
 
 
 def _formatted(params: dict[str, str]) -> dict[str, str]:
@@ -34,4 +80,16 @@ def _formatted(params: dict[str, str]) -> dict[str, str]:
         out["amount"] = format_vnd(int(out["amount_vnd"]))
     if "paid_on" in out:
         out["paid_on"] = sms_date(out["paid_on"])
+    for money in ("salary", "owed"):
+        if f"{money}_vnd" in out:
+            out[money] = format_vnd(int(out[f"{money}_vnd"]))
+    for day in ("valid_to", "appointment_on"):
+        if day in out:
+            out[day] = sms_date(out[day])
+    for month in ("month", "paid_to"):
+        if month in out:
+            out[month] = sms_month(out[month])
+    out["appointment"] = f" Ngay hen tra ket qua: {out['appointment_on']}." if out.get("appointment_on") else ""
+    if "plan" in out:
+        out["reason"] = PAUSE_REASONS.get(out["plan"], "tam nghi")
     return out

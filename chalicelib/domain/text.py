@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _GSM7_BASIC = set(
@@ -31,9 +32,10 @@ class Segments:
     count: int
 
 
-def count_segments(text: str) -> Segments:
-    """160 septets in one GSM-7 segment, 153 each when joined; UCS-2: 70, then 67."""
-    if is_gsm7(text):
+def count_segments(text: str, *, ucs2: bool = False) -> Segments:
+    """160 septets in one GSM-7 segment, 153 each when joined; UCS-2: 70, then 67. `ucs2` counts
+    as UCS-2 even for GSM-7 text (a Unicode stage, whose values may bring in any letter)."""
+    if is_gsm7(text) and not ucs2:
         units = sum(2 if ch in _GSM7_EXTENDED else 1 for ch in text)
         single, joined, encoding = 160, 153, "GSM-7"
     else:
@@ -42,3 +44,25 @@ def count_segments(text: str) -> Segments:
     if units <= single:
         return Segments(encoding, units, 1 if units else 0)
     return Segments(encoding, units, -(-units // joined))
+
+
+def to_gsm7(text: str) -> str:
+    """Free text made sendable as GSM-7: diacritics stripped, line breaks and tabs to spaces, any
+    other character outside the GSM-7 alphabet to `?`, runs of spaces to one."""
+    bare = strip_diacritics(text).replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    kept = "".join(ch if is_gsm7(ch) else "?" for ch in bare)
+    return " ".join(kept.split())
+
+
+def shorten_to_fit(text: str, fits: Callable[[str], bool], ellipsis: str = "...") -> str:
+    """The longest prefix of `text` that `fits` (ending in `ellipsis` when cut); "" when none does."""
+    if fits(text):
+        return text
+    lo, hi = 0, len(text)  # fits(prefix + ellipsis) is monotone in the prefix's length
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(text[:mid].rstrip() + ellipsis):
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + ellipsis if lo else ""

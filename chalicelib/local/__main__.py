@@ -69,6 +69,7 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
         LEDGER_STREAM_ARN=stack.outputs["LedgerStreamArn"],
         NOTIFICATIONS_STREAM_ARN=stack.outputs["NotificationsStreamArn"],
         INBOUND_TOPIC_ARN=stack.outputs["InboundSmsTopicArn"],
+        SMS_STATUS_TOPIC_ARN=stack.outputs["SmsStatusTopicArn"],
     )
 
     from chalice.local import create_local_server

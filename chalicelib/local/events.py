@@ -40,6 +40,22 @@ def stream_event(records: list[dict[str, Any]], stream_arn: str) -> dict[str, An
     return {"Records": fixed}
 
 
+def sns_event(envelope: dict[str, Any], subscription_arn: str) -> dict[str, Any]:
+    """An SNS notification (as an SQS subscriber receives it) in the shape SNS invokes Lambda with."""
+    keys = ("Type", "MessageId", "TopicArn", "Subject", "Message", "Timestamp", "SignatureVersion", "Signature")
+    sns = {key: envelope.get(key) for key in keys}
+    sns.update(
+        SigningCertUrl=envelope.get("SigningCertURL", ""),
+        UnsubscribeUrl=envelope.get("UnsubscribeURL", ""),
+        MessageAttributes=envelope.get("MessageAttributes", {}),
+    )
+    return {
+        "Records": [
+            {"EventSource": "aws:sns", "EventVersion": "1.0", "EventSubscriptionArn": subscription_arn, "Sns": sns}
+        ]
+    }
+
+
 def scheduled_event(rule_arn: str, at: datetime) -> dict[str, Any]:
     return {
         "version": "0",

@@ -16,7 +16,7 @@ from typing import Any
 
 from chalicelib.domain.clock import Clock
 from chalicelib.domain.phones import mask_phone
-from chalicelib.local.events import LocalContext, scheduled_event, sqs_event, stream_event
+from chalicelib.local.events import LocalContext, scheduled_event, sns_event, sqs_event, stream_event
 from chalicelib.local.schedule import occurrences
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -57,6 +57,7 @@ class EventPump:
         self._queues: list[tuple[str, str, Handler, str]] = []
         self._streams: list[StreamSource] = []
         self._schedules: list[Schedule] = []
+        self._topics: list[tuple[str, str, Handler, str]] = []  # (queue url, subscription arn, handler, name)
         self._last_tick: datetime = clock()
         self._sms_seen = 0
         self._stop = threading.Event()
@@ -71,6 +72,15 @@ class EventPump:
     def add_schedule(self, expression: str, handler: Handler, name: str) -> None:
         self._schedules.append(Schedule(expression, handler, name))
 
+    def add_topic(self, topic_arn: str, handler: Handler, name: str) -> None:
+        """SNS → Lambda, locally: a queue of the pump's own subscribes to the topic, and each
+        message it receives is handed over in Lambda's SNS event shape."""
+        sns = self._session.client("sns")
+        url = self._sqs.create_queue(QueueName=f"pump-{name}")["QueueUrl"]
+        arn = self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        subscription = sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn)["SubscriptionArn"]
+        self._topics.append((url, subscription, handler, name))
+
     # one pass over every source; returns whether anything happened
     def run_once(self) -> bool:
         busy = False
@@ -78,6 +88,8 @@ class EventPump:
             busy |= self._pump_queue(url, arn, handler, name)
         for source in self._streams:
             busy |= self._pump_stream(source)
+        for url, subscription, handler, name in self._topics:
+            busy |= self._pump_topic(url, subscription, handler, name)
         busy |= self._fire_schedules()
         busy |= self._echo_sms()
         return busy
@@ -126,6 +138,20 @@ class EventPump:
                 self._sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
         return True
 
+    def _pump_topic(self, url: str, subscription: str, handler: Handler, name: str) -> bool:
+        messages = self._sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get(
+            "Messages", []
+        )
+        for m in messages:  # SNS invokes Lambda once a message, and retries on error: so does the pump
+            try:
+                handler(sns_event(json.loads(m["Body"]), subscription), LocalContext(name))
+            except Exception as exc:
+                self._echo(f"[pump] {name} failed: {type(exc).__name__}: {exc}")
+                self._sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=2)
+                continue
+            self._sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+        return bool(messages)
+
     def _pump_stream(self, source: StreamSource) -> bool:
         if not source.iterators:
             shards = self._streams_client.describe_stream(StreamArn=source.arn)["StreamDescription"]["Shards"]
@@ -162,13 +188,13 @@ class EventPump:
     def _fire_schedules(self) -> bool:
         now = self._clock()
         fired = False
-        due = sorted(
-            (at, schedule)
-            for schedule in self._schedules
+        due = sorted(  # two schedules at one minute go in the app's order (15-minute job, then reminders)
+            (at, order, schedule)
+            for order, schedule in enumerate(self._schedules)
             for at in occurrences(schedule.expression, self._last_tick, now)
         )
         self._last_tick = now
-        for at, schedule in due:
+        for at, _order, schedule in due:
             self._echo(f"[clock] {schedule.name} at {at.isoformat()}")
             schedule.handler(
                 scheduled_event(f"arn:aws:events:local:rule/{schedule.name}", at), LocalContext(schedule.name)

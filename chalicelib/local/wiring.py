@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalice import Chalice
-from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SQSEventConfig
+from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SNSEventConfig, SQSEventConfig
 
 from chalicelib.domain.clock import Clock
 from chalicelib.local.pump import EventPump
@@ -27,7 +27,19 @@ def build_pump(app: Chalice, session: Any, stack: LocalStack, *, clock: Clock, m
             expression = source.schedule_expression
             text = expression if isinstance(expression, str) else expression.to_string()
             pump.add_schedule(text, handler, source.name)
+        elif isinstance(source, SNSEventConfig):
+            pump.add_topic(_topic_of(source.topic, stack), handler, source.name)
     return pump
+
+
+def _topic_of(declared: str, stack: LocalStack) -> str:
+    """The stack's topic for the one the app declared (name or ARN), by its `-<what>` suffix."""
+    name = declared.rsplit(":", 1)[-1]
+    what = name.split("-", 2)[-1] if name.startswith("bhxh-") else name
+    for value in stack.outputs.values():
+        if value.startswith("arn:aws:sns:") and value.endswith(f"-{what}"):
+            return value
+    return declared
 
 
 def _table_of(stream_arn: str) -> str:

@@ -11,15 +11,21 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes import SNSEvent
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from chalicelib.domain.rules import decide
-from chalicelib.notify.outbox import enqueue
+from chalicelib.notify.idempotent import idempotent, register_context
+from chalicelib.notify.outbox import enqueue_all
+from chalicelib.notify.pacing import Pacer
+from chalicelib.notify.receipts import apply_receipt
 from chalicelib.notify.sender import send_notice, should_send
 from chalicelib.notify.sms import SnsSms
-from chalicelib.services import services
+from chalicelib.services import Services, services
 
 logger = Logger(child=True)
+_pacers: dict[int, tuple[Services, Pacer]] = {}
+_context: dict[str, Any] = {}  # the current invocation's Lambda context, for idempotency expiry
 
 
 def ledger_image(image: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -34,8 +40,30 @@ def _decide_record(record: DynamoDBRecord) -> None:
     change = record.dynamodb
     if change is None:
         return
-    for notice in decide(ledger_image(change.old_image), ledger_image(change.new_image)):
-        enqueue(notice, tables=svc.tables, clock=svc.clock)
+    notices = decide(ledger_image(change.old_image), ledger_image(change.new_image))
+    enqueue_all(notices, tables=svc.tables, clock=svc.clock)
+
+
+def _pacer(svc: Services) -> Pacer:
+    """One pacer per process (its services): the rate holds across batches, not within one."""
+    entry = _pacers.get(id(svc))
+    if entry is None or entry[0] is not svc:
+        entry = _pacers[id(svc)] = (svc, Pacer(svc.settings.sms_per_second))
+    return entry[1]
+
+
+def _send_attempt(data: dict[str, Any]) -> dict[str, Any]:
+    svc = services()
+    sms = SnsSms(svc.clients.sms, svc.settings.sender_id, svc.settings.sms_type)
+    status = send_notice(
+        str(data["id"]),
+        tables=svc.tables,
+        sms=sms,
+        clock=svc.clock,
+        unicode=svc.settings.unicode_sms,
+        pacer=_pacer(svc),
+    )
+    return {"status": status}
 
 
 def _send_record(record: DynamoDBRecord) -> None:
@@ -43,8 +71,13 @@ def _send_record(record: DynamoDBRecord) -> None:
     change = record.dynamodb
     if change is None or not should_send(change.old_image, change.new_image):
         return
-    sms = SnsSms(svc.clients.sns, svc.settings.sender_id, svc.settings.sms_type)
-    send_notice(str(change.new_image["id"]), tables=svc.tables, sms=sms, clock=svc.clock)
+    new = change.new_image
+    # one send attempt = the notice, its attempt count, and when it (again) became `created`
+    since = str(new.get("updated_at") or new.get("created_at") or "")
+    attempt = {"id": str(new["id"]), "attempt": int(new.get("attempts") or 0), "since": since}
+    send = idempotent(svc, "send", _send_attempt, key="[id, attempt, since]", expires_s=24 * 3600)
+    register_context("send", _context.get("lambda"))
+    send(data=attempt)
 
 
 def handle_ledger_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
@@ -53,5 +86,13 @@ def handle_ledger_event(event: dict[str, Any], context: Any = None) -> dict[str,
 
 
 def handle_outbox_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    _context["lambda"] = context
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
     return process_partial_response(event=event, record_handler=_send_record, processor=processor, context=context)
+
+
+def handle_receipt_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    """SNS delivery-status messages (one per record); each only moves its notice forward."""
+    svc = services()
+    statuses = [apply_receipt(r.sns.message, tables=svc.tables, clock=svc.clock) for r in SNSEvent(event).records]
+    return {"receipts": len(statuses)}

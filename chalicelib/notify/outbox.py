@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from aws_lambda_powertools import Logger
@@ -13,6 +16,13 @@ from chalicelib.domain.quiet_hours import release_time
 from chalicelib.store.models import NotificationModel, Tables
 
 logger = Logger(child=True)
+
+
+def log_ref(notice_id: str) -> str:
+    """How logs name a notice: its template and a digest of its id, which may hold an ss_code,
+    a card number or a phone (`voluntary_due#0110129425#2026-12` → `voluntary_due#5c1f…`)."""
+    template = notice_id.split("#", 1)[0]
+    return f"{template}#{hashlib.sha256(notice_id.encode()).hexdigest()[:16]}"
 
 
 def utc_iso(moment: datetime) -> str:
@@ -34,6 +44,8 @@ def resolve_phone(recipient: Recipient, tables: Tables) -> str | None:
 
 def enqueue(notice: Notice, *, tables: Tables, clock: Clock) -> str | None:
     """Write the notice to the outbox; returns its status, or None when it was already there."""
+    if notice.recipient.kind == "unit_employees":
+        raise ValueError("a group notice is enqueued through enqueue_all, which expands it")
     now = clock()
     phone = resolve_phone(notice.recipient, tables)
     release = None if notice.urgent else release_time(now)
@@ -59,8 +71,30 @@ def enqueue(notice: Notice, *, tables: Tables, clock: Clock) -> str | None:
         item.save(condition=tables.notifications.id.does_not_exist())
     except PutError as exc:
         if exc.cause_response_code == "ConditionalCheckFailedException":
-            logger.debug("notice already in outbox", dedupe_key=notice.dedupe_key)
+            logger.debug("notice already in outbox", notice=log_ref(notice.dedupe_key))
             return None
         raise
-    logger.info("notice queued", dedupe_key=notice.dedupe_key, template=notice.template, status=status)
+    logger.info("notice queued", notice=log_ref(notice.dedupe_key), template=notice.template, status=status)
     return status
+
+
+def expand(notice: Notice, tables: Tables) -> Iterator[Notice]:
+    """A notice to a group becomes one notice per member: `unit_employees` is every employee of
+    the unit (people's `by_unit` index) with a registered phone, each under its own dedupe key."""
+    if notice.recipient.kind != "unit_employees":
+        yield notice
+        return
+    people = tables.people
+    keys = [p.ss_code for p in people.by_unit.query(notice.recipient.ref)]
+    for person in people.batch_get(keys):
+        if person.phone:
+            yield replace(
+                notice,
+                dedupe_key=f"{notice.dedupe_key}#{person.ss_code}",
+                recipient=Recipient("person", person.ss_code),
+            )
+
+
+def enqueue_all(notices: Iterable[Notice], *, tables: Tables, clock: Clock) -> int:
+    """Enqueue every notice, groups expanded; returns how many were new to the outbox."""
+    return sum(enqueue(one, tables=tables, clock=clock) is not None for n in notices for one in expand(n, tables))

@@ -1,5 +1,6 @@
 """The 15-minute job: notices held for quiet hours go back to `created` once their time has come,
-and the outbox stream sends them."""
+and temporary failures are tried again (outside quiet hours, up to a bound); the outbox stream
+sends them."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from aws_lambda_powertools import Logger
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.domain.clock import Clock
+from chalicelib.domain.quiet_hours import release_time
 from chalicelib.notify.outbox import utc_iso
 from chalicelib.store.models import Tables
 
@@ -19,14 +21,40 @@ def release_held(*, tables: Tables, clock: Clock) -> int:
     now = utc_iso(clock())
     released = 0
     for item in model.by_status.query("held", model.send_after <= now):
-        try:
-            model(item.id).update(
-                actions=[model.status.set("created"), model.updated_at.set(now)],
-                condition=model.status == "held",
-            )
+        if _move(tables, item.id, "held", [model.status.set("created"), model.updated_at.set(now)]):
             released += 1
-        except UpdateError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
     logger.info("held notices released", released=released)
     return released
+
+
+def retry_failed(*, tables: Tables, clock: Clock, max_attempts: int) -> dict[str, int]:
+    """Temporary failures whose wait is over go back to `created`; one that has had `max_attempts`
+    sends ends `technical-failure`, its reason saying so. Nothing is retried at night."""
+    model = tables.notifications
+    moment = clock()
+    now = utc_iso(moment)
+    counts = {"retried": 0, "gave_up": 0}
+    if release_time(moment) is not None:
+        return counts
+    for item in model.by_status.query("temporary-failure", model.send_after <= now):
+        if int(item.attempts or 0) < max_attempts:
+            actions = [model.status.set("created"), model.updated_at.set(now)]
+            counts["retried"] += _move(tables, item.id, "temporary-failure", actions)
+        else:
+            reason = f"gave up after {int(item.attempts or 0)} attempts (last: {item.reason or 'unknown'})"
+            actions = [model.status.set("technical-failure"), model.reason.set(reason), model.updated_at.set(now)]
+            counts["gave_up"] += _move(tables, item.id, "temporary-failure", actions)
+    logger.info("failed notices retried", **counts)
+    return counts
+
+
+def _move(tables: Tables, notice_id: str, expected: str, actions: list) -> bool:
+    """One conditional update: two runs of the job at once move each notice once."""
+    model = tables.notifications
+    try:
+        model(notice_id).update(actions=actions, condition=model.status == expected)
+        return True
+    except UpdateError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return False

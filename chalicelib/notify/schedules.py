@@ -4,10 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.notify.release import release_held
+from chalicelib.notify.idempotent import idempotent, register_context
+from chalicelib.notify.release import release_held, retry_failed
+from chalicelib.notify.reminders import run_reminders
+from chalicelib.notify.sender import MAX_ATTEMPTS
 from chalicelib.services import services
 
 
 def handle_release_tick(event: dict[str, Any] | None = None, context: Any = None) -> dict[str, int]:
     svc = services()
-    return {"released": release_held(tables=svc.tables, clock=svc.clock)}
+    released = release_held(tables=svc.tables, clock=svc.clock)
+    return {"released": released, **retry_failed(tables=svc.tables, clock=svc.clock, max_attempts=MAX_ATTEMPTS)}
+
+
+def _reminders_of(data: dict[str, Any]) -> dict[str, Any]:
+    svc = services()
+    return run_reminders(tables=svc.tables, clock=svc.clock)
+
+
+def handle_reminders_tick(event: dict[str, Any] | None = None, context: Any = None) -> dict[str, Any]:
+    """The daily 08:00 run; a second delivery of the same day's tick answers the first's result."""
+    svc = services()
+    run = idempotent(svc, "reminders", _reminders_of, key="day", expires_s=2 * 24 * 3600)
+    register_context("reminders", context)
+    return run(data={"day": svc.clock().date().isoformat()})

@@ -1,24 +1,34 @@
-"""Sends what the outbox holds: only from `created`, claimed first so that no retry sends twice."""
+"""Sends what the outbox holds: only from `created`, claimed first so that no retry sends twice.
+
+After the claim (`created` → `sending`, one conditional update) the notice ends in exactly one of:
+`held` (quiet hours began meanwhile), `opted-out` (the service's own list or SNS's), `sent` (with
+the provider's message id), or a failure status with its reason (notify/retry.py says which).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from botocore.exceptions import ClientError
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.domain.clock import Clock
 from chalicelib.domain.phones import mask_phone
+from chalicelib.domain.quiet_hours import release_time
 from chalicelib.domain.templates import render
-from chalicelib.notify.outbox import utc_iso
+from chalicelib.notify.outbox import log_ref, utc_iso
+from chalicelib.notify.pacing import Pacer
+from chalicelib.notify.retry import error_code, failure_status, with_retries
 from chalicelib.notify.sms import SmsProvider
+from chalicelib.store.guard import is_opted_out
 from chalicelib.store.models import NotificationModel, Tables
 
 logger = Logger(child=True)
 
-_TRANSIENT = frozenset({"Throttling", "ThrottlingException", "InternalError", "ServiceUnavailable"})
+MAX_ATTEMPTS = 5  # sends of one notice, counting the 15-minute job's retries
+RETRY_AFTER = timedelta(minutes=15)  # doubled after each failed attempt
 
 
 def should_send(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> bool:
@@ -28,7 +38,16 @@ def should_send(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) ->
     return old is None or old.get("status") != "created"
 
 
-def send_notice(notice_id: str, *, tables: Tables, sms: SmsProvider, clock: Clock) -> str:
+def send_notice(
+    notice_id: str,
+    *,
+    tables: Tables,
+    sms: SmsProvider,
+    clock: Clock,
+    unicode: bool = False,
+    pacer: Pacer | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> str:
     """Claim the notice (`created` → `sending`), send it, record the outcome; returns the status."""
     model = tables.notifications
     item: NotificationModel = model(notice_id)
@@ -39,21 +58,45 @@ def send_notice(notice_id: str, *, tables: Tables, sms: SmsProvider, clock: Cloc
         )
     except UpdateError as exc:
         if exc.cause_response_code == "ConditionalCheckFailedException":
-            logger.info("notice already claimed", notice_id=notice_id)
+            logger.info("notice already claimed", notice=log_ref(notice_id))
             return "skipped"
         raise
+    retry = {"sleep": sleep} if sleep else {}
     phone = item.phone or ""
-    if not item.urgent and sms.is_opted_out(phone):
-        return _finish(item, model, clock, status="opted-out", reason="phone opted out")
-    text = render(item.template, item.params.as_dict())
+    if not item.urgent:
+        release = release_time(clock())
+        if release is not None:  # a late stream or a retry must not wake anyone either
+            return _finish(item, model, clock, status="held", send_after=utc_iso(release), attempts=-1)
+        try:
+            if is_opted_out(tables, phone) or with_retries(lambda: sms.is_opted_out(phone), **retry):
+                return _finish(item, model, clock, status="opted-out", reason="phone opted out")
+        except Exception as exc:
+            return _failed(item, model, clock, exc)
+    text = render(item.template, item.params.as_dict(), unicode=unicode)
     try:
-        provider_id = sms.send(phone, text)
-    except ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code", "Unknown")
-        status = "temporary-failure" if code in _TRANSIENT else "technical-failure"
-        return _finish(item, model, clock, status=status, reason=code)
-    logger.info("notice sent", notice_id=notice_id, provider_id=provider_id, phone=mask_phone(phone))
+
+        def publish() -> str:
+            if pacer is not None:
+                pacer.acquire()
+            return sms.send(phone, text)
+
+        provider_id = with_retries(publish, **retry)
+    except Exception as exc:
+        return _failed(item, model, clock, exc)
+    logger.info("notice sent", notice=log_ref(notice_id), provider_id=provider_id, phone=mask_phone(phone))
     return _finish(item, model, clock, status="sent", provider_id=provider_id)
+
+
+def retry_after(item: NotificationModel, clock: Clock) -> str:
+    """When the 15-minute job may try a temporary failure again: 15, 30, 60, … minutes on."""
+    attempts = max(int(item.attempts or 1), 1)
+    return utc_iso(clock() + RETRY_AFTER * 2 ** (attempts - 1))
+
+
+def _failed(item: NotificationModel, model: type[NotificationModel], clock: Clock, exc: Exception) -> str:
+    status = failure_status(exc)
+    after = retry_after(item, clock) if status == "temporary-failure" else None
+    return _finish(item, model, clock, status=status, reason=error_code(exc), send_after=after)
 
 
 def _finish(
@@ -64,13 +107,20 @@ def _finish(
     status: str,
     reason: str | None = None,
     provider_id: str | None = None,
+    send_after: str | None = None,
+    attempts: int = 0,
 ) -> str:
     actions = [model.status.set(status), model.updated_at.set(utc_iso(clock()))]
     if reason is not None:
         actions.append(model.reason.set(reason))
     if provider_id is not None:
         actions.append(model.provider_id.set(provider_id))
+        actions.append(model.reason.remove())  # an earlier attempt's failure is no longer the story
+    if send_after is not None:
+        actions.append(model.send_after.set(send_after))
+    if attempts:
+        actions.append(model.attempts.add(attempts))  # a hold is not an attempt
     item.update(actions=actions)
     if status != "sent":
-        logger.warning("notice not sent", notice_id=item.id, status=status, reason=reason)
+        logger.warning("notice not sent", notice=log_ref(item.id), status=status, reason=reason)
     return status

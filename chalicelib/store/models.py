@@ -102,9 +102,18 @@ class _OutboxByStatus(GlobalSecondaryIndex):
     send_after = UnicodeAttribute(range_key=True)
 
 
+class _OutboxByProvider(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_provider"
+        projection = KeysOnlyProjection()
+
+    provider_id = UnicodeAttribute(hash_key=True)
+
+
 class NotificationModel(Model):
     """The outbox. Key: `id` = the notice's dedupe key (e.g. `payment_received#PT-0001`).
-    GSI `by_status`: `status`, `send_after` (UTC ISO-8601)."""
+    GSI `by_status`: `status`, `send_after` (UTC ISO-8601). Sparse GSI `by_provider`:
+    `provider_id` (SNS message id), for delivery receipts."""
 
     id = UnicodeAttribute(hash_key=True)
     template = UnicodeAttribute()
@@ -121,6 +130,7 @@ class NotificationModel(Model):
     provider_id = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)
     by_status = _OutboxByStatus()
+    by_provider = _OutboxByProvider()
 
 
 class GuardModel(Model):

@@ -1,0 +1,65 @@
+"""Delivery receipts: SNS's SMS delivery-status record, published to the `sms-status` topic,
+moves a sent notice to `delivered` or to a failure status with the carrier's reason.
+
+The message is SNS's delivery-status log record:
+`{"notification": {"messageId", "timestamp"}, "delivery": {"destination", "providerResponse", …},
+"status": "SUCCESS" | "FAILURE"}`. A receipt only moves a notice forward from `sending`/`sent`, so a
+late or repeated receipt changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from pynamodb.exceptions import UpdateError
+
+from chalicelib.domain.clock import Clock
+from chalicelib.notify.outbox import log_ref, utc_iso
+from chalicelib.notify.sender import retry_after
+from chalicelib.store.models import Tables
+
+logger = Logger(child=True)
+
+_TEMPORARY = ("unreachable", "unavailable", "temporar", "try again", "queue is full", "inbox is full")
+_OPTED_OUT = ("opted out",)
+
+
+def receipt_status(receipt: dict[str, Any]) -> tuple[str, str | None]:
+    """(status, reason) for one delivery-status record."""
+    if str(receipt.get("status", "")).upper() == "SUCCESS":
+        return "delivered", None
+    response = str((receipt.get("delivery") or {}).get("providerResponse") or "unknown")
+    lowered = response.lower()
+    if any(word in lowered for word in _OPTED_OUT):
+        return "opted-out", response[:200]
+    if any(word in lowered for word in _TEMPORARY):
+        return "temporary-failure", response[:200]
+    return "permanent-failure", response[:200]
+
+
+def apply_receipt(message: str, *, tables: Tables, clock: Clock) -> str:
+    """Record one receipt; returns the status set, or `ignored` (unknown id, or already past)."""
+    receipt = json.loads(message)
+    provider_id = str((receipt.get("notification") or {}).get("messageId") or "")
+    model = tables.notifications
+    ids = [hit.id for hit in model.by_provider.query(provider_id, limit=1)] if provider_id else []
+    if not ids:
+        logger.info("receipt for no notice", provider_id=provider_id)
+        return "ignored"
+    status, reason = receipt_status(receipt)
+    item = model.get(ids[0])
+    actions = [model.status.set(status), model.updated_at.set(utc_iso(clock()))]
+    if reason is not None:
+        actions.append(model.reason.set(reason))
+    if status == "temporary-failure":
+        actions.append(model.send_after.set(retry_after(item, clock)))
+    try:
+        item.update(actions=actions, condition=model.status.is_in("sending", "sent"))
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return "ignored"
+        raise
+    logger.info("receipt recorded", notice=log_ref(item.id), provider_id=provider_id, status=status)
+    return status

@@ -1,0 +1,96 @@
+"""The sender's pacing and its bounded retries, without AWS and without waiting."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+from chalicelib.notify.pacing import Pacer
+from chalicelib.notify.receipts import receipt_status
+from chalicelib.notify.retry import CALL_ATTEMPTS, failure_status, with_retries
+
+
+def _error(code: str) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": "x"}}, "Publish")
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_the_pacer_spaces_sends_evenly_at_the_configured_rate() -> None:
+    t = FakeTime()
+    pacer = Pacer(20, now=lambda: t.now, sleep=t.sleep)
+    for _ in range(41):
+        pacer.acquire()
+    assert t.now == pytest.approx(102.0)  # 41 sends at 20 a second: two seconds after the first
+
+
+def test_a_pacer_that_was_idle_lets_the_next_send_go_at_once() -> None:
+    t = FakeTime()
+    pacer = Pacer(10, now=lambda: t.now, sleep=t.sleep)
+    pacer.acquire()
+    t.now += 5
+    pacer.acquire()
+    assert t.slept == []
+
+
+def test_throttling_is_retried_with_growing_pauses_then_succeeds() -> None:
+    outcomes = [_error("Throttling"), _error("Throttling"), "msg-1"]
+    pauses: list[float] = []
+
+    def call() -> str:
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    assert with_retries(call, sleep=pauses.append) == "msg-1"
+    assert len(pauses) == 2 and pauses[1] > pauses[0] * 1.5
+
+
+def test_retries_stop_at_the_bound_and_raise_the_last_error() -> None:
+    calls: list[int] = []
+
+    def call() -> str:
+        calls.append(1)
+        raise _error("ServiceUnavailable")
+
+    with pytest.raises(ClientError):
+        with_retries(call, sleep=lambda _: None)
+    assert len(calls) == CALL_ATTEMPTS
+
+
+def test_an_error_that_will_not_get_better_is_not_retried() -> None:
+    calls: list[int] = []
+
+    def call() -> str:
+        calls.append(1)
+        raise _error("InvalidParameter")
+
+    with pytest.raises(ClientError):
+        with_retries(call, sleep=lambda _: None)
+    assert len(calls) == 1
+
+
+def test_errors_map_to_the_contracts_failure_statuses() -> None:
+    assert failure_status(_error("Throttling")) == "temporary-failure"
+    assert failure_status(_error("InvalidParameter")) == "permanent-failure"
+    assert failure_status(_error("AuthorizationError")) == "technical-failure"
+    assert failure_status(RuntimeError("boom")) == "technical-failure"
+
+
+def test_receipts_map_carrier_answers_to_statuses() -> None:
+    assert receipt_status({"status": "SUCCESS"}) == ("delivered", None)
+    fail = {"status": "FAILURE", "delivery": {"providerResponse": "Phone is currently unreachable/unavailable"}}
+    assert receipt_status(fail)[0] == "temporary-failure"
+    fail["delivery"]["providerResponse"] = "Phone number is opted out"
+    assert receipt_status(fail)[0] == "opted-out"
+    fail["delivery"]["providerResponse"] = "Invalid phone number"
+    assert receipt_status(fail) == ("permanent-failure", "Invalid phone number")
