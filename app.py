@@ -12,8 +12,10 @@ from chalicelib.inbound.endpoint import handle_sns_post
 from chalicelib.ingest.events import handle_ingest_event
 from chalicelib.notify.events import handle_ledger_event, handle_outbox_event, handle_receipt_event
 from chalicelib.notify.schedules import handle_release_tick, handle_reminders_tick
+from chalicelib.observability import instrument
 
 app = Chalice(app_name="bhxh")
+instrument(app)  # Powertools Logger, Metrics and Tracer on every function
 
 # Chalice needs these at import; `make package` replaces them with the real ARNs (infra/wiring.yaml).
 _ACCOUNT = "arn:aws:dynamodb:ap-southeast-1:123456789012"
