@@ -31,3 +31,7 @@ class Clients:
     @cached_property
     def sqs(self) -> Any:
         return self._make("sqs")
+
+    @cached_property
+    def dynamodb(self) -> Any:
+        return self._make("dynamodb")

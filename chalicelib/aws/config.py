@@ -16,6 +16,7 @@ class Settings:
     sms_type: str
     unicode_sms: bool
     clock_file: str | None  # the local stack's movable clock; unset everywhere else
+    id_hash_key: bytes | None = None  # keys the hash of ID numbers (ID_HASH_KEY); a secret in prod
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -29,6 +30,7 @@ class Settings:
             sms_type=env.get("SMS_TYPE", "Transactional"),
             unicode_sms=env.get("SMS_UNICODE", "0") in ("1", "true", "yes"),
             clock_file=env.get("BHXH_CLOCK_FILE") or None,
+            id_hash_key=env.get("ID_HASH_KEY", "").encode("utf-8") or None,
         )
 
     def name(self, what: str) -> str:
