@@ -21,10 +21,14 @@ VARIANTS = {
     "plain": f"{HEADER}\n{PERSON}\n".encode(),
     "utf8_bom": f"\ufeff{HEADER}\n{PERSON}\n".encode(),
     "crlf": f"{HEADER}\r\n{PERSON}\r\n".encode(),
-    "quoted_fields": f'{HEADER}\n"0110129425","Nguyễn Thị Hương","1990-03-12",040190001234,"0983 456 789",TZH490L,40\n'.encode(),
+    "quoted_fields": (
+        f'{HEADER}\n"0110129425","Nguyễn Thị Hương","1990-03-12",040190001234,"0983 456 789",TZH490L,40\n'
+    ).encode(),
     "decomposed_diacritics": unicodedata.normalize("NFD", f"{HEADER}\n{PERSON}\n").encode(),
     "dd_mm_yyyy": f"{HEADER}\n0110129425,Nguyễn Thị Hương,12/03/1990,040190001234,0983456789,TZH490L,40\n".encode(),
-    "trailing_spaces": f"{HEADER} \n0110129425 ,Nguyễn Thị Hương  ,1990-03-12 ,040190001234, 0983456789 ,tzh490l ,40 \n".encode(),
+    "trailing_spaces": (
+        f"{HEADER} \n0110129425 ,Nguyễn Thị Hương  ,1990-03-12 ,040190001234, 0983456789 ,tzh490l ,40 \n"
+    ).encode(),
     "empty_lines": f"{HEADER}\n\n{PERSON}\n\n,,,,,,\n".encode(),
     "extra_columns": f"{HEADER},ghi_chu,email\n{PERSON},nhân viên mới,huong@example.vn\n".encode(),
     "header_in_any_case_and_order": (
