@@ -225,3 +225,14 @@ def test_unprocessed_items_are_retried_with_backoff_until_written(svc, stack, mo
     writer.close()
     assert svc.tables.ledger.count() == 20
     assert len(sleeps) >= 4 and all(0 <= s <= 5 for s in sleeps)
+
+
+def test_the_ingest_queue_sends_a_message_that_keeps_failing_to_its_dead_letter_queue(stack) -> None:
+    import json
+
+    import boto3
+
+    sqs = boto3.client("sqs", region_name="ap-southeast-1")
+    attributes = sqs.get_queue_attributes(QueueUrl=stack.ingest_queue_url, AttributeNames=["RedrivePolicy"])
+    policy = json.loads(attributes["Attributes"]["RedrivePolicy"])
+    assert policy["deadLetterTargetArn"].endswith("-ingest-dlq") and int(policy["maxReceiveCount"]) == 5

@@ -264,3 +264,33 @@ def test_digits_from_other_scripts_are_not_codes_or_money() -> None:
     arabic = "٠١١٠١٢٩٤٢٥"
     assert errors_of("people", ss_code=arabic) == [("ss_code", "ss_code must be 10 digits")]
     assert errors_of("payments", amount_vnd="١٢")[0][0] == "amount_vnd"
+
+
+@pytest.mark.parametrize("kind", sorted(GOOD))
+def test_each_required_column_of_each_kind_missing_rejects_the_row(kind) -> None:
+    for column in KINDS[kind].required:
+        assert errors_of(kind, **{column: " "}) == [(column, "required value missing")]
+
+
+CODE_COLUMNS = {"ss_code": "12345", "unit_code": "A!", "card_no": "XX", "dossier_no": "a b", "phone": "12345"}
+
+
+@pytest.mark.parametrize("kind", sorted(GOOD))
+def test_each_code_and_phone_column_of_each_kind_rejects_a_malformed_value(kind) -> None:
+    for column in KINDS[kind].columns:
+        bad = next((v for name, v in CODE_COLUMNS.items() if column.endswith(name)), None)
+        if bad is None:
+            continue
+        [(got, reason)] = errors_of(kind, **{column: bad})
+        assert got == column and reason
+
+
+@pytest.mark.parametrize("kind", sorted(GOOD))
+def test_each_date_month_and_money_column_of_each_kind_rejects_impossible_values(kind) -> None:
+    for column in KINDS[kind].columns:
+        if column.endswith(("_on", "date_of_birth", "valid_from", "valid_to")):
+            assert errors_of(kind, **{column: "31/04/2026"}) == [(column, "impossible date: '31/04/2026'")]
+        elif column in ("period", "effective_period", "paid_to"):
+            assert errors_of(kind, **{column: "2026-13"}) == [(column, "impossible month: '2026-13'")]
+        elif column.endswith("_vnd"):
+            assert errors_of(kind, **{column: "-1"}) == [(column, "not a whole number: '-1'")]
