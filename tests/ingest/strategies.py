@@ -50,7 +50,12 @@ def csv_files(draw: st.DrawFn) -> tuple[str, bytes, int]:
         st.lists(st.tuples(*(value_for(c) for c in header)).map(list), max_size=12),
     )
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator=draw(st.sampled_from(["\n", "\r\n"])))
+    # csv quotes (minimally) only the line terminator's own characters: with LF, quote every field,
+    # or a bare CR in a value would rightly read as a line break and the count here would be wrong
+    crlf = draw(st.booleans())
+    writer = csv.writer(
+        out, lineterminator="\r\n" if crlf else "\n", quoting=csv.QUOTE_MINIMAL if crlf else csv.QUOTE_ALL
+    )
     writer.writerow([draw(st.sampled_from([c, c.upper(), f" {c} "])) for c in header])
     writer.writerows(rows)
     bom = draw(st.sampled_from(["", "\ufeff"]))
