@@ -57,6 +57,7 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_REGION", REGION)
     monkeypatch.setenv("BHXH_STAGE", "local")
     monkeypatch.setenv("AWS_ACCOUNT_ID_ENDPOINT_MODE", "disabled")
+    monkeypatch.setenv("ID_HASH_KEY", "test-only-id-hash-key")
 
 
 @pytest.fixture

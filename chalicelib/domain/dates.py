@@ -7,10 +7,10 @@ from datetime import date
 
 from chalicelib.domain.errors import InvalidValue
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_VN_MONTH = re.compile(r"^(\d{1,2})/(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
+_VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", re.ASCII)
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$", re.ASCII)
+_VN_MONTH = re.compile(r"^(\d{1,2})/(\d{4})$", re.ASCII)
 
 
 def parse_date(raw: str) -> date:

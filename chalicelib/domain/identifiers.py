@@ -6,8 +6,8 @@ import re
 
 from chalicelib.domain.errors import InvalidValue
 
-_SS_CODE = re.compile(r"^\d{10}$")
-_CARD_NO = re.compile(r"^[A-Z]{2}[1-5]\d{2}(\d{10})$")
+_SS_CODE = re.compile(r"^\d{10}$", re.ASCII)
+_CARD_NO = re.compile(r"^[A-Z]{2}[1-5]\d{2}(\d{10})$", re.ASCII)
 _UNIT_CODE = re.compile(r"^[A-Z0-9]{3,10}$")
 _DOSSIER_NO = re.compile(r"^[A-Z0-9._/\-]{1,32}$")
 

@@ -6,7 +6,7 @@ import re
 
 from chalicelib.domain.errors import InvalidValue
 
-_DIGITS = re.compile(r"^\d+$")
+_DIGITS = re.compile(r"^\d+$", re.ASCII)
 
 
 def parse_vnd(raw: str) -> int:

@@ -33,7 +33,20 @@ def _ingest_record(record: SQSRecord) -> None:
     for bucket, key in s3_objects(record.body):
         if not key.startswith("incoming/"):
             continue
-        ingest_object(bucket, key, s3=svc.clients.s3, tables=svc.tables, clock=svc.clock)
+        try:
+            ingest_object(
+                bucket,
+                key,
+                s3=svc.clients.s3,
+                dynamodb=svc.clients.dynamodb,
+                tables=svc.tables,
+                clock=svc.clock,
+                id_hash_key=svc.settings.id_hash_key,
+            )
+        except Exception as exc:
+            # retried by the queue, then dead-lettered: the reason is logged each time
+            logger.exception("file not ingested", file=key, error=type(exc).__name__)
+            raise
 
 
 def handle_ingest_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:

@@ -62,6 +62,15 @@ def read_rows(source: Readable) -> tuple[list[str], Iterator[Row]]:
     return names, _rows(reader, names)
 
 
+def check_csv(source: Readable) -> list[str]:
+    """A first pass over the whole stream, storing nothing: the normalised header when every byte is
+    UTF-8 and the text is CSV to its end, else NotCsv. A file refused whole then changes nothing."""
+    header, rows = read_rows(source)
+    for _ in rows:
+        pass
+    return header
+
+
 def _rows(reader: Iterator[list[str]], names: list[str]) -> Iterator[Row]:
     last_line = 1
     while True:

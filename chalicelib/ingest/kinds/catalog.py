@@ -1,0 +1,206 @@
+"""The kinds of batch file the contract lists, each a few lines: columns, checks, what it becomes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from chalicelib.domain import identifiers
+from chalicelib.domain.errors import InvalidValue
+from chalicelib.domain.id_hash import hash_id_number, normalize_id_number
+from chalicelib.domain.phones import normalize_mobile
+from chalicelib.domain.due_dates import arrears_due, hi_card_due, voluntary_due
+from chalicelib.ingest.kinds import values as v
+from chalicelib.ingest.kinds.spec import (
+    Column,
+    Context,
+    Kind,
+    MissingIdHashKey,
+    Parser,
+    Record,
+    RowError,
+    Values,
+    ledger,
+    plain,
+)
+
+# D02 plan codes (phương án, VSS): increases, stops, pauses, salary changes, and the others accepted
+PLANS = ("TM", "TH", "TD", "TC", "ON", "GH", "GD", "GC", "KL", "OF", "TS", "DC", "SB", "AD", "CD", "AT", "TN", "GN")
+PLANS += ("DN", "TL", "GL", "DL")
+DOSSIER_STATES = ("received", "processing", "completed", "returned")
+HISTORY_STATES = ("paid", "owed")
+
+
+def _req(parse: Parser) -> Column:
+    return Column(parse, required=True)
+
+
+def _opt(parse: Parser) -> Column:
+    return Column(parse)
+
+
+# checks across columns ------------------------------------------------------------------------
+
+
+def _card_holds_ss_code(values: Values) -> RowError | None:
+    if identifiers.card_ss_code(values["card_no"]) != values["ss_code"]:
+        return RowError("card_no", "card_no does not embed the row's ss_code")
+    return None
+
+
+def _valid_to_after_from(values: Values) -> RowError | None:
+    if values["valid_to"] < values["valid_from"]:
+        return RowError("valid_to", "valid_to is before valid_from")
+    return None
+
+
+def _months_per_payment(raw: str) -> int:
+    months = v.count(raw)
+    if months not in (1, 3, 6) and (months == 0 or months % 12):
+        raise InvalidValue("months_per_payment must be 1, 3, 6, 12 or a multiple of 12")
+    return months
+
+
+# records ----------------------------------------------------------------------------------------
+
+
+def _person(values: Values, ctx: Context) -> Record:
+    item = dict(values)
+    number = item.pop("id_number", None)
+    if number is not None:
+        if not ctx.id_hash_key:
+            raise MissingIdHashKey("ID_HASH_KEY is not set for this stage")
+        item["id_hash"] = hash_id_number(number, ctx.id_hash_key)
+    return Record("people", item["ss_code"], item)
+
+
+def _history(values: Values, ctx: Context) -> Record:
+    period_unit = f"{values['period']}#{values['unit_code']}"
+    return Record("history", f"{values['ss_code']}#{period_unit}", {**values, "period_unit": period_unit})
+
+
+def _hi_card_due(values: Values, ctx: Context) -> date | None:
+    return hi_card_due(date.fromisoformat(values["valid_to"]), values["household"])
+
+
+def _voluntary_due(values: Values, ctx: Context) -> date:
+    return voluntary_due(values["paid_to"])
+
+
+def _arrears_due(values: Values, ctx: Context) -> date:
+    return arrears_due(values["period"], ctx.now)
+
+
+KINDS: dict[str, Kind] = {
+    "employers": Kind(
+        "employers",
+        {
+            "unit_code": _req(identifiers.unit_code),
+            "name": _req(v.name),
+            "rep_phone": _opt(normalize_mobile),
+            "province_code": _opt(v.province),
+        },
+        plain("employers", "unit_code"),
+    ),
+    "people": Kind(
+        "people",
+        {
+            "ss_code": _req(identifiers.ss_code),
+            "full_name": _req(v.name),
+            "date_of_birth": _req(v.iso_date),
+            "id_number": _opt(normalize_id_number),
+            "phone": _opt(normalize_mobile),
+            "unit_code": _opt(identifiers.unit_code),
+            "province_code": _opt(v.province),
+        },
+        _person,
+    ),
+    "history": Kind(
+        "history",
+        {
+            "ss_code": _req(identifiers.ss_code),
+            "unit_code": _req(identifiers.unit_code),
+            "period": _req(v.month),
+            "salary_vnd": _req(v.money),
+            "si_vnd": _req(v.money),
+            "hi_vnd": _req(v.money),
+            "ui_vnd": _req(v.money),
+            "status": _req(v.one_of("status", HISTORY_STATES)),
+        },
+        _history,
+    ),
+    "payments": Kind(
+        "payments",
+        {
+            "payment_id": _req(v.business_id("payment_id")),
+            "unit_code": _req(identifiers.unit_code),
+            "paid_on": _req(v.iso_date),
+            "amount_vnd": _req(v.money),
+            "period": _opt(v.month),
+        },
+        ledger("payment", "payment_id"),
+    ),
+    "declarations": Kind(
+        "declarations",
+        {
+            "declaration_id": _req(v.business_id("declaration_id")),
+            "unit_code": _req(identifiers.unit_code),
+            "ss_code": _req(identifiers.ss_code),
+            "plan": _req(v.one_of("plan code", PLANS, upper=True)),
+            "effective_period": _req(v.month),
+            "salary_vnd": _opt(v.money),
+            "previous_salary_vnd": _opt(v.money),
+        },
+        ledger("declaration", "declaration_id"),
+    ),
+    "dossiers": Kind(
+        "dossiers",
+        {
+            "dossier_no": _req(identifiers.dossier_no),
+            "procedure": _req(v.text),
+            "submitter_phone": _req(normalize_mobile),
+            "status": _req(v.one_of("status", DOSSIER_STATES)),
+            "received_on": _req(v.iso_date),
+            "appointment_on": _opt(v.iso_date),
+            "completed_on": _opt(v.iso_date),
+            "ss_code": _opt(identifiers.ss_code),
+            "unit_code": _opt(identifiers.unit_code),
+            "note": _opt(v.text),
+        },
+        ledger("dossier", "dossier_no"),
+    ),
+    "hi_cards": Kind(
+        "hi_cards",
+        {
+            "card_no": _req(identifiers.card_no),
+            "ss_code": _req(identifiers.ss_code),
+            "valid_from": _req(v.iso_date),
+            "valid_to": _req(v.iso_date),
+            "household": _req(v.flag),
+            "facility": _opt(v.text),
+        },
+        ledger("hi_card", "card_no", due=_hi_card_due),
+        checks=(_card_holds_ss_code, _valid_to_after_from),
+    ),
+    "voluntary": Kind(
+        "voluntary",
+        {
+            "ss_code": _req(identifiers.ss_code),
+            "months_per_payment": _req(_months_per_payment),
+            "paid_to": _req(v.month),
+            "income_vnd": _req(v.money),
+        },
+        ledger("voluntary", "ss_code", due=_voluntary_due),
+    ),
+    "arrears": Kind(
+        "arrears",
+        {
+            "unit_code": _req(identifiers.unit_code),
+            "period": _req(v.month),
+            "owed_vnd": _req(v.money),
+            "months_late": _req(v.count),
+            "interest_vnd": _opt(v.money),
+        },
+        # the sending day depends on the clock at ingest: the same file later is not a change
+        ledger("arrears", "unit_code", "period", due=_arrears_due, volatile_due=True),
+    ),
+}
