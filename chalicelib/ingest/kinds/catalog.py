@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from chalicelib.domain import identifiers
+from chalicelib.domain.due_dates import arrears_due, hi_card_due, voluntary_due
 from chalicelib.domain.errors import InvalidValue
 from chalicelib.domain.id_hash import hash_id_number, normalize_id_number
 from chalicelib.domain.phones import normalize_mobile
-from chalicelib.domain.due_dates import arrears_due, hi_card_due, voluntary_due
 from chalicelib.ingest.kinds import values as v
 from chalicelib.ingest.kinds.spec import (
     Column,
