@@ -7,6 +7,7 @@ Chalice takes one merge template; this folds `resources.yaml` and `wiring.yaml` 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -35,8 +36,20 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def role_policies() -> dict[str, Any]:
+    """One inline policy per function's role: the base (logs, traces) and its lines of access.yaml."""
+    base = json.loads((ROOT / ".chalice" / "policy-base.json").read_text())["Statement"]
+    resources: dict[str, Any] = {}
+    for function, statements in load(ROOT / "infra" / "access.yaml").items():
+        role = "ApiHandlerRole" if function == "APIHandler" else f"{function}Role"
+        document = {"Version": "2012-10-17", "Statement": base + [{"Effect": "Allow", **s} for s in statements]}
+        resources[role] = {"Properties": {"Policies": [{"PolicyName": f"{role}Policy", "PolicyDocument": document}]}}
+    return {"Resources": resources}
+
+
 def merge_template() -> Path:
     merged = deep_merge(load(ROOT / "infra" / "resources.yaml"), load(ROOT / "infra" / "wiring.yaml"))
+    merged = deep_merge(merged, role_policies())
     BUILD.mkdir(exist_ok=True)
     target = BUILD / "merge.yaml"
     target.write_text(yaml.safe_dump(merged, sort_keys=False, allow_unicode=True))

@@ -1,0 +1,102 @@
+"""The packaged template: one role per function, naming only its own resources; API throttled."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from infra.package import ROOT, load, package
+
+# Which tables each function may touch at all (its item actions, index queries and stream reads).
+TABLES = {
+    "Ingest": {"PeopleTable", "EmployersTable", "HistoryTable", "LedgerTable"},
+    "Decide": {"LedgerTable", "PeopleTable", "EmployersTable", "NotificationsTable"},
+    "Send": {"NotificationsTable", "GuardTable", "IdempotencyTable"},
+    "ReleaseHeld": {"NotificationsTable"},
+    "Remind": {"LedgerTable", "PeopleTable", "EmployersTable", "NotificationsTable", "IdempotencyTable"},
+    "Receipts": {"NotificationsTable"},
+    "APIHandler": {"PeopleTable", "HistoryTable", "LedgerTable", "EmployersTable", "NotificationsTable", "GuardTable"},
+}
+# Actions that have no resource-level permissions (phone numbers have no ARN; X-Ray has none).
+STAR_ALLOWED = {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut", "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    return load(package("prod"))
+
+
+def _functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == "AWS::Serverless::Function"}
+
+
+def _statements(template: dict[str, Any], function: str) -> list[dict[str, Any]]:
+    role = _functions(template)[function]["Properties"]["Role"]["Fn::GetAtt"][0]
+    [policy] = template["Resources"][role]["Properties"]["Policies"]
+    return policy["PolicyDocument"]["Statement"]
+
+
+def _tables_named(resource: Any) -> set[str]:
+    text = json.dumps(resource)
+    return {
+        name
+        for name in ("People", "Employers", "History", "Ledger", "Notifications", "Guard", "Idempotency")
+        if f'"{name}Table' in text or "${" + name + "Table" in text
+    }
+
+
+def test_chalice_writes_no_policy_of_its_own_guessing() -> None:
+    assert json.loads((ROOT / ".chalice" / "config.json").read_text())["autogen_policy"] is False
+
+
+def test_every_function_has_a_role_of_its_own_with_one_policy(template) -> None:
+    functions = _functions(template)
+    roles = [f["Properties"]["Role"]["Fn::GetAtt"][0] for f in functions.values()]
+    assert len(set(roles)) == len(roles) == len(functions)
+    assert "DefaultRole" not in template["Resources"]
+    assert set(functions) == set(TABLES), "a new function needs its lines in infra/access.yaml and here"
+    for role in roles:
+        assert len(template["Resources"][role]["Properties"]["Policies"]) == 1
+
+
+@pytest.mark.parametrize("function", sorted(TABLES))
+def test_a_function_names_only_its_own_tables(template, function: str) -> None:
+    named = set()
+    for statement in _statements(template, function):
+        if any(str(a).startswith("dynamodb:") for a in _actions(statement)):
+            named |= {f"{t}Table" for t in _tables_named(statement["Resource"])}
+    assert named == TABLES[function]
+
+
+@pytest.mark.parametrize("function", sorted(TABLES))
+def test_no_wildcard_action_and_no_star_resource_but_where_aws_has_no_arn(template, function: str) -> None:
+    for statement in _statements(template, function):
+        actions = _actions(statement)
+        assert not any(a.endswith("*") for a in actions), actions
+        if statement["Resource"] == "*":
+            assert set(actions) <= STAR_ALLOWED, actions
+
+
+def test_every_queue_and_stream_trigger_reports_partial_failures(template) -> None:
+    for name, function in _functions(template).items():
+        for event in function["Properties"].get("Events", {}).values():
+            if event["Type"] in ("SQS", "DynamoDB"):
+                assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"], name
+            if event["Type"] == "DynamoDB":
+                assert event["Properties"]["MaximumRetryAttempts"] <= 10
+                assert "OnFailure" in event["Properties"]["DestinationConfig"]
+
+
+def test_the_api_stage_is_throttled_and_has_a_usage_plan(template) -> None:
+    settings = template["Resources"]["RestAPI"]["Properties"]["MethodSettings"]
+    assert settings[0]["ThrottlingRateLimit"] > 0 and settings[0]["ThrottlingBurstLimit"] > 0
+    plan = template["Resources"]["ApiUsagePlan"]["Properties"]
+    assert plan["ApiStages"][0]["ApiId"] == {"Ref": "RestAPI"}
+    assert plan["Throttle"]["RateLimit"] > 0
+
+
+def _actions(statement: dict[str, Any]) -> list[str]:
+    action = statement["Action"]
+    return [action] if isinstance(action, str) else list(action)
