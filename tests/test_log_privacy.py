@@ -1,0 +1,80 @@
+"""Every flow with its logs captured: no line may hold a phone, an ss_code, a card or ID number, or
+a name. The samples' own values are searched for, as well as the patterns."""
+
+from __future__ import annotations
+
+import csv
+import re
+from datetime import datetime
+from pathlib import Path
+
+import boto3
+import pytest
+from aws_lambda_powertools.utilities import parameters
+from chalice.test import Client
+
+from chalicelib.domain.clock import ICT
+from chalicelib.domain.text import strip_diacritics
+from chalicelib.inbound.service import handle_inbound_sms
+from chalicelib.local.demo import upload_samples
+from chalicelib.local.secrets import create_jwt_key
+from tests.api.conftest import Api
+from tests.inbound.conftest import carrier
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+PATTERNS = {
+    "phone": re.compile(r"(?<!\d)(?:\+?84|0)[35789]\d{8}(?!\d)"),
+    "ss_code": re.compile(r"(?<![\d#])\d{10}(?!\d)"),
+    "card_no": re.compile(r"\b[A-Z]{2}[1-5]\d{12}\b"),
+    "id_number": re.compile(r"(?<!\d)\d{12}(?!\d)"),
+}
+
+
+def _sample_people() -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    for path in sorted((SAMPLES / "people").glob("*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            rows.extend(csv.DictReader(f))
+    return rows
+
+
+@pytest.fixture
+def every_flow(capfd, stack, svc, pump, clock) -> None:
+    """Samples of every kind through ingest, rules and sending; reminders; OTP sign-in and lookups;
+    short-code queries. What a day of the service logs."""
+    upload_samples(boto3.client("s3", region_name="ap-southeast-1"), stack.bucket)
+    pump.run_until_idle()
+    clock.set(datetime(2026, 12, 20, 8, 5, tzinfo=ICT))  # a daily run with reminders due
+    pump.run_until_idle()
+
+    people = [p for p in _sample_people() if p["phone"]]
+    person = people[0]
+    parameters.clear_caches()
+    create_jwt_key(boto3.session.Session(), svc.settings)
+    import app as chalice_app
+
+    with Client(chalice_app.app) as client:
+        api = Api(client)
+        request = api.post("/v1/otp", {"ss_code": person["ss_code"]}).body
+        pump.run_until_idle()
+        api.post("/v1/token", {"request_id": request["request_id"], "otp": "000000"})
+        api.post("/v1/hi-cards/check", {"card_no": "GD4400000000000", "full_name": "X", "date_of_birth": "2000-01-01"})
+        api.get("/v1/me/contributions")
+    for body in (f"BH QT {person['ss_code']}", "BH THE GD4400000000000", "BH HS 00001/2026/00001", "BH HUY", "BH ?"):
+        handle_inbound_sms(carrier(body, sender="+84" + person["phone"][1:]), tables=svc.tables, clock=svc.clock)
+    pump.run_until_idle()
+    parameters.clear_caches()
+
+
+def test_no_log_line_of_any_flow_holds_personal_data(every_flow, capfd) -> None:
+    out, err = capfd.readouterr()
+    lines = [line for line in (out + err).splitlines() if line.startswith("{")]
+    assert len(lines) > 50, "the flows should have logged: is the capture working?"
+    people = _sample_people()
+    names = {p["full_name"] for p in people} | {strip_diacritics(p["full_name"]) for p in people}
+    values = {p["ss_code"] for p in people} | {p["id_number"] for p in people if p["id_number"]}
+    for line in lines:
+        for what, pattern in PATTERNS.items():
+            assert not pattern.search(line), f"{what} in a log line: {line[:300]}"
+        assert not any(value in line for value in values), line[:300]
+        assert not any(name in line for name in names), line[:300]
