@@ -20,6 +20,7 @@ from chalicelib.api.errors import ApiError, too_many
 from chalicelib.domain.clock import Clock
 from chalicelib.domain.notices import Notice, Recipient
 from chalicelib.notify.outbox import enqueue
+from chalicelib.observability import count as count_metric
 from chalicelib.store.guard import count_hit
 from chalicelib.store.models import GuardModel, Tables
 
@@ -72,6 +73,7 @@ def request_otp(ss_code: str, client: str, *, tables: Tables, clock: Clock, key:
         clock=clock,
     )
     logger.info("otp requested", request_id=request_id)
+    count_metric("OtpRequested")
     return OtpRequest(request_id=request_id, expires_in=OTP_TTL_S)
 
 

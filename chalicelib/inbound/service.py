@@ -21,6 +21,7 @@ from chalicelib.domain.phones import mask_phone, normalize_mobile
 from chalicelib.domain.sms_grammar import parse
 from chalicelib.inbound.answers import answer
 from chalicelib.notify.outbox import enqueue
+from chalicelib.observability import count as count_metric
 from chalicelib.store.guard import count_hit
 from chalicelib.store.models import Tables
 
@@ -55,6 +56,7 @@ def handle_inbound_sms(message: str, *, tables: Tables, clock: Clock, fallback_i
         reply = answer(command, phone=phone, tables=tables, today=clock().date())
         outcome = "queued"
         logger.info("inbound sms parsed", inbound_id=inbound_id, command=type(command).__name__)
+        count_metric("SmsQueries", 1, syntax=type(command).__name__)
     notice = Notice(
         template="query_reply",
         dedupe_key=dedupe_key,

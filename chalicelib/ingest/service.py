@@ -11,6 +11,7 @@ from chalicelib.domain.clock import Clock
 from chalicelib.ingest.kinds import KINDS, Context, Kind, parse_row
 from chalicelib.ingest.reader import NotCsv, check_csv, read_rows
 from chalicelib.ingest.report import Report, report_keys
+from chalicelib.observability import count as count_metric
 from chalicelib.store.models import Tables
 from chalicelib.store.writer import RecordWriter
 
@@ -56,6 +57,10 @@ def ingest_object(
         accepted=report.accepted,
         rejected=report.rejected,
     )
+    count_metric("RowsTaken", report.accepted, kind=kind_name or "unknown")
+    count_metric("RowsRejected", report.rejected, kind=kind_name or "unknown")
+    if report.status == "rejected":
+        count_metric("FilesRefused", 1, kind=kind_name or "unknown")
     return report
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from botocore.exceptions import ClientError, ConnectionError, ReadTimeoutError
-from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 T = TypeVar("T")
 
@@ -60,6 +60,15 @@ def failure_status(exc: BaseException) -> str:
 pause: Callable[[float], None] = time.sleep  # the backoff's wait; tests put a recorder in its place
 
 
+def _count_throttle(state: RetryCallState) -> None:
+    """SNS throttling is the account's SMS rate: the agency's sign to ask for a higher one."""
+    exc = state.outcome.exception() if state.outcome else None
+    if exc is not None and "Throttl" in error_code(exc):
+        from chalicelib.observability import count
+
+        count("SnsThrottles")
+
+
 def with_retries(call: Callable[[], T], *, sleep: Callable[[float], None] | None = None) -> T:
     """`call()`, retried on transient errors up to CALL_ATTEMPTS; the last error is raised."""
     retrying = Retrying(
@@ -67,6 +76,7 @@ def with_retries(call: Callable[[], T], *, sleep: Callable[[float], None] | None
         wait=wait_exponential_jitter(initial=0.2, max=5, jitter=0.1),
         retry=retry_if_exception(is_transient),
         sleep=sleep or pause,
+        before_sleep=_count_throttle,
         reraise=True,
     )
     return retrying(call)
