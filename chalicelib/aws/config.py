@@ -17,6 +17,7 @@ class Settings:
     unicode_sms: bool
     clock_file: str | None  # the local stack's movable clock; unset everywhere else
     sms_per_second: float = 20.0  # SNS's SMS rate for the account, shared by the sender's instances
+    personal_data_days: int = 7  # how long the outbox keeps a notice's phone, parameters and recipient
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -31,6 +32,7 @@ class Settings:
             unicode_sms=env.get("SMS_UNICODE", "0") in ("1", "true", "yes"),
             clock_file=env.get("BHXH_CLOCK_FILE") or None,
             sms_per_second=float(env.get("SMS_PER_SECOND", "20")),
+            personal_data_days=int(env.get("PERSONAL_DATA_DAYS", "7")),
         )
 
     def name(self, what: str) -> str:
