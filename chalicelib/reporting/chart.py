@@ -14,6 +14,7 @@ def write_chart(path: Path, days: Sequence[DayRow], batches: Sequence[BatchRow])
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(12, 9), constrained_layout=True)
     labels = [f"{r.day}\n{r.kind}" for r in days]
@@ -25,13 +26,15 @@ def write_chart(path: Path, days: Sequence[DayRow], batches: Sequence[BatchRow])
     top.set_title("Notices per day and kind")
     top.set_ylabel("notices")
     top.legend(ncols=len(MEASURES), fontsize=8)
-    names = [Path(b.file).name for b in batches]
+    top.yaxis.set_major_locator(MaxNLocator(integer=True))
+    names = ["/".join(Path(b.file).parts[-2:]) for b in batches]
     bottom.barh(names, [b.taken for b in batches], label="taken", color="tab:green")
     bottom.barh(
         names, [b.rejected for b in batches], left=[b.taken for b in batches], label="rejected", color="tab:red"
     )
     bottom.set_title("Rows per batch file")
     bottom.set_xlabel("rows")
+    bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
     bottom.tick_params(axis="y", labelsize=7)
     bottom.legend(fontsize=8)
     path.parent.mkdir(parents=True, exist_ok=True)
