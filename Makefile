@@ -37,6 +37,10 @@ clock: $(STAMP)
 	@test -n "$(AT)" || (echo "usage: make clock AT=2026-12-24T08:00" && exit 2)
 	$(PY) -m chalicelib.local.clock $(AT)
 
+.PHONY: report
+report: $(STAMP)
+	$(PY) -m chalicelib.local.report
+
 clean:
 	rm -rf $(VENV) build
 

@@ -13,6 +13,7 @@ from chalicelib.ingest.events import handle_ingest_event
 from chalicelib.notify.events import handle_ledger_event, handle_outbox_event, handle_receipt_event
 from chalicelib.notify.schedules import handle_release_tick, handle_reminders_tick
 from chalicelib.observability import instrument
+from chalicelib.reporting.daily import handle_daily_summary_tick
 
 app = Chalice(app_name="bhxh")
 instrument(app)  # Powertools Logger, Metrics and Tracer on every function
@@ -52,6 +53,11 @@ def release_held(event: CloudWatchEvent) -> dict:
 @app.schedule(Cron(0, 1, "*", "*", "?", "*"), name="remind")  # 08:00 Asia/Ho_Chi_Minh
 def remind(event: CloudWatchEvent) -> dict:
     return handle_reminders_tick(event.to_dict(), event.context)
+
+
+@app.schedule(Cron(5, 17, "*", "*", "?", "*"), name="daily_summary")  # 00:05 Asia/Ho_Chi_Minh
+def daily_summary(event: CloudWatchEvent) -> dict:
+    return handle_daily_summary_tick(event.to_dict(), event.context)
 
 
 @app.on_sns_message(topic=SMS_STATUS_TOPIC, name="receipts")

@@ -48,6 +48,9 @@ def create_stack(session: Any, stage: str = "local") -> LocalStack:
         r["LogicalResourceId"]: r["PhysicalResourceId"]
         for r in cfn.list_stack_resources(StackName=STACK)["StackResourceSummaries"]
     }
+    from chalicelib.local.secrets import create_dedupe_key
+
+    create_dedupe_key(session, stage)
     applied = (
         _apply_ttl(session, resources)
         + _apply_queue_policy(session, outputs)

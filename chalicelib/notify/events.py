@@ -14,6 +14,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes import SNSEvent
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
+from chalicelib.domain.figures import ict_day, measures_of
 from chalicelib.domain.rules import decide
 from chalicelib.notify.idempotent import idempotent, register_context
 from chalicelib.notify.outbox import enqueue_all
@@ -22,6 +23,7 @@ from chalicelib.notify.receipts import apply_receipt
 from chalicelib.notify.sender import send_notice, should_send
 from chalicelib.notify.sms import SnsSms
 from chalicelib.services import Services, services
+from chalicelib.store.counters import add_counts
 
 logger = Logger(child=True)
 _pacers: dict[int, tuple[Services, Pacer]] = {}
@@ -66,12 +68,27 @@ def _send_attempt(data: dict[str, Any]) -> dict[str, Any]:
     return {"status": status}
 
 
+def _count_change(svc: Services, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> None:
+    """The agency's counters move with the outbox's status changes (domain/figures.py says which)."""
+    if not new:
+        return
+    moved = measures_of((old or {}).get("status"), new.get("status"), inserted=not old)
+    if moved:
+        day = ict_day(str(new.get("updated_at") or new.get("created_at")))
+        add_counts(svc.tables, day, str(new.get("template")), moved)
+
+
 def _send_record(record: DynamoDBRecord) -> None:
     svc = services()
     change = record.dynamodb
-    if change is None or not should_send(change.old_image, change.new_image):
+    if change is None:
         return
-    new = change.new_image
+    if should_send(change.old_image, change.new_image):
+        _send_created(svc, change.new_image)
+    _count_change(svc, change.old_image, change.new_image)  # after the send: a retried record counts once
+
+
+def _send_created(svc: Services, new: Mapping[str, Any]) -> None:
     # one send attempt = the notice, its attempt count, and when it (again) became `created`
     since = str(new.get("updated_at") or new.get("created_at") or "")
     attempt = {"id": str(new["id"]), "attempt": int(new.get("attempts") or 0), "since": since}

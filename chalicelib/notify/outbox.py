@@ -13,6 +13,8 @@ from pynamodb.exceptions import DoesNotExist, PutError
 from chalicelib.domain.clock import Clock
 from chalicelib.domain.notices import Notice, Recipient
 from chalicelib.domain.quiet_hours import release_time
+from chalicelib.notify.retention import already_told, dedupe_hash_key, expires_at, mark_told, marker_id
+from chalicelib.services import services
 from chalicelib.store.models import NotificationModel, Tables
 
 logger = Logger(child=True)
@@ -47,6 +49,11 @@ def enqueue(notice: Notice, *, tables: Tables, clock: Clock) -> str | None:
     if notice.recipient.kind == "unit_employees":
         raise ValueError("a group notice is enqueued through enqueue_all, which expands it")
     now = clock()
+    settings = services().settings
+    marker = marker_id(notice.dedupe_key, dedupe_hash_key(settings))
+    if already_told(tables, marker):  # told before, and its outbox item has since expired
+        logger.debug("notice told before", notice=log_ref(notice.dedupe_key))
+        return None
     phone = resolve_phone(notice.recipient, tables)
     release = None if notice.urgent else release_time(now)
     if phone is None:
@@ -66,14 +73,17 @@ def enqueue(notice: Notice, *, tables: Tables, clock: Clock) -> str | None:
         urgent=notice.urgent,
         created_at=utc_iso(now),
         send_after=utc_iso(release or now),
+        expires_at=expires_at(now, settings.personal_data_days),
     )
     try:
         item.save(condition=tables.notifications.id.does_not_exist())
     except PutError as exc:
         if exc.cause_response_code == "ConditionalCheckFailedException":
             logger.debug("notice already in outbox", notice=log_ref(notice.dedupe_key))
+            mark_told(tables, marker)  # a crash after the put left it unmarked: mend it
             return None
         raise
+    mark_told(tables, marker)
     logger.info("notice queued", notice=log_ref(notice.dedupe_key), template=notice.template, status=status)
     return status
 

@@ -113,7 +113,8 @@ class _OutboxByProvider(GlobalSecondaryIndex):
 class NotificationModel(Model):
     """The outbox. Key: `id` = the notice's dedupe key (e.g. `payment_received#PT-0001`).
     GSI `by_status`: `status`, `send_after` (UTC ISO-8601). Sparse GSI `by_provider`:
-    `provider_id` (SNS message id), for delivery receipts."""
+    `provider_id` (SNS message id), for delivery receipts. `expires_at` (epoch seconds, TTL) removes
+    the item's personal data; a `told#…` marker in guard keeps it told once (notify/retention.py)."""
 
     id = UnicodeAttribute(hash_key=True)
     template = UnicodeAttribute()
@@ -129,13 +130,16 @@ class NotificationModel(Model):
     attempts = NumberAttribute(default=0)
     provider_id = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute(null=True)  # TTL: the item (phone, params, recipient) goes then
     by_status = _OutboxByStatus()
     by_provider = _OutboxByProvider()
 
 
 class GuardModel(Model):
     """OTP requests, rate-limit counters and opt-outs. Key: `pk`, by prefix:
-    `optout#<E.164 phone>` (the phone sent BH HUY), `otp#<request id>`, `rate#<scope>#<window>`.
+    `optout#<E.164 phone>` (the phone sent BH HUY), `otp#<request id>`, `rate#<scope>#<window>`,
+    `told#<template>#<keyed hash of a dedupe key>` (notify/retention.py), and
+    `count#<YYYY-MM-DD>#<template>#<measure>` (store/counters.py).
     `expires_at` (epoch seconds) lets DynamoDB's TTL remove what has lapsed."""
 
     pk = UnicodeAttribute(hash_key=True)

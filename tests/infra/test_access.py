@@ -12,11 +12,12 @@ from infra.package import ROOT, load, package
 # Which tables each function may touch at all (its item actions, index queries and stream reads).
 TABLES = {
     "Ingest": {"PeopleTable", "EmployersTable", "HistoryTable", "LedgerTable"},
-    "Decide": {"LedgerTable", "PeopleTable", "EmployersTable", "NotificationsTable"},
+    "Decide": {"LedgerTable", "PeopleTable", "EmployersTable", "NotificationsTable", "GuardTable"},
     "Send": {"NotificationsTable", "GuardTable", "IdempotencyTable"},
     "ReleaseHeld": {"NotificationsTable"},
-    "Remind": {"LedgerTable", "PeopleTable", "EmployersTable", "NotificationsTable", "IdempotencyTable"},
+    "Remind": {"LedgerTable", "PeopleTable", "EmployersTable", "NotificationsTable", "GuardTable", "IdempotencyTable"},
     "Receipts": {"NotificationsTable"},
+    "DailySummary": {"GuardTable"},
     "APIHandler": {"PeopleTable", "HistoryTable", "LedgerTable", "EmployersTable", "NotificationsTable", "GuardTable"},
 }
 # Actions that have no resource-level permissions (phone numbers have no ARN; X-Ray has none).

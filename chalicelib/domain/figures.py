@@ -1,0 +1,120 @@
+"""The agency's figures, pure: which counters a notice's status change moves, and how the counts
+and the batch files' reports become rows, a table and the daily summary's JSON.
+
+A notice kind is its template. Each measure counts notices entering a state once per change:
+`created` (every notice the outbox took), `sent` (SNS accepted it), `delivered` (the carrier's
+receipt), `failed` (a final failure: permanent, or technical after the retries), `opted_out` (the
+phone opted out), `unreachable` (no phone on file). A temporary failure is not yet a failure: the
+15-minute job retries it, and it is counted when it ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from chalicelib.domain.clock import ICT
+
+MEASURES: tuple[str, ...] = ("created", "sent", "delivered", "failed", "opted_out", "unreachable")
+_ENTERED: dict[str, str] = {
+    "sent": "sent",
+    "delivered": "delivered",
+    "permanent-failure": "failed",
+    "technical-failure": "failed",
+    "opted-out": "opted_out",
+    "unreachable": "unreachable",
+}
+
+
+def measures_of(old_status: str | None, new_status: str | None, *, inserted: bool) -> list[str]:
+    """The measures one outbox change moves (an insert is `created`, plus the state it starts in)."""
+    if new_status is None:
+        return []  # the TTL's removal, or a delete: nothing happened to the notice
+    moved = ["created"] if inserted else []
+    if new_status != old_status and new_status in _ENTERED:
+        moved.append(_ENTERED[new_status])
+    return moved
+
+
+def ict_day(utc_iso: str) -> str:
+    """The Hanoi day (`YYYY-MM-DD`) of an outbox time (`2026-11-25T17:30:00Z` → `2026-11-26`)."""
+    moment = datetime.strptime(utc_iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return moment.astimezone(ICT).date().isoformat()
+
+
+@dataclass(frozen=True)
+class DayRow:
+    day: str
+    kind: str
+    counts: tuple[int, ...]  # in MEASURES order
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    file: str
+    kind: str
+    status: str
+    taken: int
+    rejected: int
+
+
+def day_rows(counts: Mapping[tuple[str, str, str], int]) -> list[DayRow]:
+    """`{(day, kind, measure): n}` → one row per day and kind, in day then kind order."""
+    pairs = sorted({(day, kind) for day, kind, _ in counts})
+    return [DayRow(day, kind, tuple(int(counts.get((day, kind, m), 0)) for m in MEASURES)) for day, kind in pairs]
+
+
+def batch_rows(reports: Iterable[Mapping[str, Any]]) -> list[BatchRow]:
+    """The ingest reports (`reports/<kind>/<name>.json`) → one row per file, by file name."""
+    rows = [
+        BatchRow(
+            file=str(r.get("file", "")),
+            kind=str(r.get("kind", "")),
+            status=str(r.get("status", "")),
+            taken=int(r.get("accepted", 0)),
+            rejected=int(r.get("rejected", 0)),
+        )
+        for r in reports
+    ]
+    return sorted(rows, key=lambda row: row.file)
+
+
+def format_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A plain-text table: text left-aligned, numbers right-aligned."""
+    rows_list = [list(row) for row in rows]
+    numeric = [bool(rows_list) and all(isinstance(row[i], int) for row in rows_list) for i in range(len(headers))]
+    body = [[str(cell) for cell in row] for row in rows_list]
+    widths = [max([len(h), *(len(row[i]) for row in body)]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if numeric[i] else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(row) for row in body)])
+
+
+def day_table(rows: Sequence[DayRow]) -> str:
+    return format_table(["day", "kind", *MEASURES], [[r.day, r.kind, *r.counts] for r in rows])
+
+
+def batch_table(rows: Sequence[BatchRow]) -> str:
+    return format_table(
+        ["file", "kind", "status", "taken", "rejected"], [[r.file, r.kind, r.status, r.taken, r.rejected] for r in rows]
+    )
+
+
+def summary(day: str, days: Sequence[DayRow], batches: Sequence[BatchRow]) -> dict[str, Any]:
+    """The daily summary's JSON (`reports/daily/<day>.json`): the same figures as the table."""
+    return {
+        "day": day,
+        "notices": [{"day": r.day, "kind": r.kind, **dict(zip(MEASURES, r.counts, strict=True))} for r in days],
+        "batches": [
+            {"file": b.file, "kind": b.kind, "status": b.status, "taken": b.taken, "rejected": b.rejected}
+            for b in batches
+        ],
+        "totals": {m: sum(r.counts[i] for r in days) for i, m in enumerate(MEASURES)}
+        | {"taken": sum(b.taken for b in batches), "rejected": sum(b.rejected for b in batches)},
+    }

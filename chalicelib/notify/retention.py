@@ -1,0 +1,58 @@
+"""Personal data in the outbox lives a bounded time; the promise "told at most once" lives forever.
+
+An outbox item holds a phone, the template's parameters (names, amounts) and the recipient, and its
+id (the dedupe key) may embed an ss_code, a card number or a phone. So the whole item carries
+`expires_at` and DynamoDB's TTL deletes it `PERSONAL_DATA_DAYS` after it was created. What stays is
+a *told marker* in the guard table, `told#<template>#<HMAC-SHA256(key, dedupe key)>`: no personal
+value can be read back from it (the key is a SecureString in SSM, never in the table or the code),
+yet the same fact hashes to the same marker, so a file re-uploaded after the outbox item expired
+still sends nothing. Counts by day, kind and status are kept apart (store/counters.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from datetime import datetime, timedelta
+
+from aws_lambda_powertools.utilities import parameters
+
+from chalicelib.aws.config import Settings
+from chalicelib.store.models import Tables
+
+KEY_CACHE_S = 300
+MIN_KEY_CHARS = 32
+
+
+def dedupe_key_parameter(settings: Settings) -> str:
+    """`DEDUPE_KEY_PARAMETER` when the stage sets it, else `/bhxh/<stage>/dedupe-key`."""
+    return os.environ.get("DEDUPE_KEY_PARAMETER") or f"/bhxh/{settings.stage}/dedupe-key"
+
+
+def dedupe_hash_key(settings: Settings) -> bytes:
+    value = parameters.get_parameter(dedupe_key_parameter(settings), decrypt=True, max_age=KEY_CACHE_S)
+    if not value or len(str(value)) < MIN_KEY_CHARS:
+        raise RuntimeError("the dedupe hash key parameter is missing or shorter than 32 characters")
+    return str(value).encode("utf-8")
+
+
+def marker_id(dedupe_key: str, key: bytes) -> str:
+    """The told marker of a dedupe key: its template in clear (for counts), the rest keyed-hashed."""
+    template = dedupe_key.split("#", 1)[0]
+    digest = hmac.new(key, dedupe_key.encode("utf-8"), hashlib.sha256).hexdigest()
+    return f"told#{template}#{digest}"
+
+
+def expires_at(created: datetime, days: int) -> int:
+    """The TTL (epoch seconds) of a notice's personal data."""
+    return int((created + timedelta(days=days)).timestamp())
+
+
+def already_told(tables: Tables, marker: str) -> bool:
+    return tables.guard.count(marker, limit=1) > 0
+
+
+def mark_told(tables: Tables, marker: str) -> None:
+    """Idempotent: written after the outbox put, and again by any redelivery that finds the item."""
+    tables.guard(marker).save()

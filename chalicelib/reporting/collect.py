@@ -1,0 +1,43 @@
+"""Reads the figures' sources: the counters in guard, and the ingest reports in S3."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from chalicelib.domain.figures import MEASURES, BatchRow, DayRow, batch_rows, day_rows
+from chalicelib.domain.templates import TEMPLATES
+from chalicelib.store.counters import all_counts, read_counts
+from chalicelib.store.models import Tables
+
+REPORTS = "reports/"
+DAILY = "reports/daily/"
+
+
+def ingest_reports(s3: Any, bucket: str, *, since: str | None = None) -> Iterator[dict[str, Any]]:
+    """Every file's report (`reports/<kind>/<name>.json`), optionally only those modified on or
+    after `since` (ISO date, UTC); the daily summaries under `reports/daily/` are not file reports."""
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=REPORTS):
+        for obj in page.get("Contents", []):
+            key = obj["Key"]
+            if key.startswith(DAILY) or not key.endswith(".json"):
+                continue
+            if since is not None and obj["LastModified"].date().isoformat() < since:
+                continue
+            yield json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+
+
+def figures_of_day(tables: Tables, s3: Any, bucket: str, day: str) -> tuple[list[DayRow], list[BatchRow]]:
+    """One day's figures, read by key: the daily summary's cost does not grow with the history."""
+    counts = read_counts(tables, [day], TEMPLATES, MEASURES)
+    return day_rows(counts), batch_rows(r for r in ingest_reports(s3, bucket) if _day(r) == day)
+
+
+def all_figures(tables: Tables, s3: Any, bucket: str) -> tuple[list[DayRow], list[BatchRow]]:
+    """Everything held (the local report)."""
+    return day_rows(all_counts(tables)), batch_rows(ingest_reports(s3, bucket))
+
+
+def _day(report: dict[str, Any]) -> str:
+    return str(report.get("finished_at") or report.get("started_at") or "")[:10]
