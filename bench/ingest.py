@@ -228,24 +228,18 @@ class GeneratedPayments:
 def memory_probe(rows: int) -> None:
     """One process: both passes of ingest over a generated stream, records discarded; prints MiB."""
     from chalicelib.domain.clock import ICT
-    from chalicelib.ingest.kinds import KINDS, Context, parse_row
+    from chalicelib.ingest.kinds import KINDS, Context
     from chalicelib.ingest.reader import check_csv, read_rows
     from chalicelib.ingest.report import Report
+    from chalicelib.ingest.service import valid_records
 
     kind = KINDS["payments"]
     ctx = Context(now=datetime(2026, 11, 25, 10, 0, tzinfo=ICT))
     check_csv(GeneratedPayments(rows))
     report = Report(file="incoming/payments/probe.csv", kind="payments", started_at="")
     _, parsed = read_rows(GeneratedPayments(rows))
-    for row in parsed:
-        report.rows += 1
-        record, errors = parse_row(kind, row.values, ctx)
-        if record is None:
-            report.rejected += 1
-            for err in errors:
-                report.reject_row(row.line, err.column, err.reason, row.raw)
-        else:
-            report.accepted += 1
+    for _record in valid_records(parsed, kind, ctx, report):
+        pass  # records discarded: the probe measures reading, validating and reporting
     report.errors_csv()
     assert report.rows == rows
     print(json.dumps({"rows": rows, "peak_rss_mb": round(peak_rss_mb(), 1)}))

@@ -16,30 +16,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from support.env import moto_env
 
 BATCH = 100
-
-
-def _env() -> None:
-    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "BHXH_CLOCK_FILE"):
-        os.environ.pop(key, None)
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_DEFAULT_REGION="ap-southeast-1",
-        AWS_REGION="ap-southeast-1",
-        BHXH_STAGE="local",
-        AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
-        POWERTOOLS_LOG_LEVEL="ERROR",
-        SMS_PER_SECOND="1000000",
-    )
 
 
 def _stream_records(images: list[dict], arn: str, start: int, typed: bool = False) -> dict:
@@ -137,7 +124,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=300)
     args = parser.parse_args()
-    _env()
+    moto_env(SMS_PER_SECOND="1000000")
 
     import boto3
     from moto import mock_aws

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -25,22 +24,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from support.env import moto_env
 
 DAY = date(2026, 11, 26)
-
-
-def _env() -> None:
-    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "BHXH_CLOCK_FILE"):
-        os.environ.pop(key, None)
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_DEFAULT_REGION="ap-southeast-1",
-        AWS_REGION="ap-southeast-1",
-        BHXH_STAGE="local",
-        AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
-        POWERTOOLS_LOG_LEVEL="ERROR",
-    )
 
 
 def measure(cards: int, due: int, repeat: int) -> dict[str, float]:
@@ -110,7 +98,7 @@ def main() -> int:
     parser.add_argument("--big", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
-    _env()
+    moto_env()
     small = measure(args.small, args.due, args.repeat)
     big = measure(args.big, args.due, args.repeat)
     for name, size, m in (("small", args.small, small), ("big", args.big, big)):

@@ -3,13 +3,14 @@ then report. Both passes stream the object; neither holds the file in memory."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
 from chalicelib.domain.clock import Clock
-from chalicelib.ingest.kinds import KINDS, Context, Kind, parse_row
-from chalicelib.ingest.reader import NotCsv, check_csv, read_rows
+from chalicelib.ingest.kinds import KINDS, Context, Kind, Record, parse_row
+from chalicelib.ingest.reader import NotCsv, Row, check_csv, read_rows
 from chalicelib.ingest.report import Report, report_keys
 from chalicelib.observability import count as count_metric
 from chalicelib.store.models import Tables
@@ -89,19 +90,25 @@ def _write_rows(
     body = s3.get_object(Bucket=bucket, Key=key, IfMatch=etag)["Body"]
     try:
         _, rows = read_rows(body)
-        for row in rows:
-            report.rows += 1
-            record, errors = parse_row(kind, row.values, ctx)
-            if record is None:
-                report.rejected += 1
-                for err in errors:
-                    report.reject_row(row.line, err.column, err.reason, row.raw)
-                continue
+        for record in valid_records(rows, kind, ctx, report):
             writer.put(record)
-            report.accepted += 1
         writer.close()
     finally:
         body.close()
+
+
+def valid_records(rows: Iterable[Row], kind: Kind, ctx: Context, report: Report) -> Iterator[Record]:
+    """The valid rows' records, one by one; each bad row is counted and reported with its reasons."""
+    for row in rows:
+        report.rows += 1
+        record, errors = parse_row(kind, row.values, ctx)
+        if record is None:
+            report.rejected += 1
+            for err in errors:
+                report.reject_row(row.line, err.column, err.reason, row.raw)
+            continue
+        report.accepted += 1
+        yield record
 
 
 def _write_report(s3: Any, bucket: str, report: Report, report_key: str, errors_key: str) -> None:
