@@ -18,6 +18,7 @@ class Settings:
     clock_file: str | None  # the local stack's movable clock; unset everywhere else
     sms_per_second: float = 20.0  # SNS's SMS rate for the account, shared by the sender's instances
     id_hash_key: bytes | None = None  # keys the hash of ID numbers (ID_HASH_KEY); a secret in prod
+    yearly_segments: int = 8  # the yearly statement's parallel scan segments (YEARLY_SEGMENTS)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -33,6 +34,7 @@ class Settings:
             clock_file=env.get("BHXH_CLOCK_FILE") or None,
             sms_per_second=float(env.get("SMS_PER_SECOND", "20")),
             id_hash_key=env.get("ID_HASH_KEY", "").encode("utf-8") or None,
+            yearly_segments=int(env.get("YEARLY_SEGMENTS", "8")),
         )
 
     def name(self, what: str) -> str:
