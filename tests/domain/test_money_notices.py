@@ -3,7 +3,6 @@ names, and that each fits one GSM-7 segment for any valid input."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from hypothesis import given, settings
