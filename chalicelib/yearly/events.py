@@ -42,9 +42,9 @@ def handle_yearly_event(event: dict[str, Any], context: Any = None) -> dict[str,
     svc = services()
     time_left = getattr(context, "get_remaining_time_in_millis", None) or (lambda: 900_000)
 
-    def record(message: SQSRecord) -> None:
-        seg = Segment.from_json(message.body)
+    def one(record: SQSRecord) -> None:
+        seg = Segment.from_json(record.body)
         run_segment(seg, tables=svc.tables, clock=svc.clock, send=_sender(svc), time_left_ms=time_left)
 
     processor = BatchProcessor(event_type=EventType.SQS)
-    return process_partial_response(event=event, record_handler=record, processor=processor, context=context)
+    return process_partial_response(event=event, record_handler=one, processor=processor, context=context)
