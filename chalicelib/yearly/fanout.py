@@ -21,7 +21,7 @@ from chalicelib.store.models import Tables
 logger = Logger(child=True)
 
 MARGIN_MS = 60_000  # time kept back to send the continuation before Lambda stops the invocation
-PAGE_SIZE = 100
+PAGE_SIZE: int | None = None  # None: pages of 1 MB, as DynamoDB returns them; each item can be resumed after
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def run_segment(
     send: Send,
     time_left_ms: Callable[[], int],
     margin_ms: int = MARGIN_MS,
-    page_size: int = PAGE_SIZE,
+    page_size: int | None = PAGE_SIZE,
 ) -> dict[str, int]:
     """Enqueue the statement of each person of the segment with a phone and a contributed month;
     when time runs short, send the rest of the segment as a new message and stop."""
