@@ -14,6 +14,7 @@ from chalicelib.notify.events import handle_ledger_event, handle_outbox_event, h
 from chalicelib.notify.schedules import handle_release_tick, handle_reminders_tick
 from chalicelib.observability import instrument
 from chalicelib.reporting.daily import handle_daily_summary_tick
+from chalicelib.yearly.events import handle_yearly_event, handle_yearly_tick
 
 app = Chalice(app_name="bhxh")
 instrument(app)  # Powertools Logger, Metrics and Tracer on every function
@@ -25,6 +26,7 @@ LEDGER_STREAM_ARN = os.environ.get("LEDGER_STREAM_ARN", f"{_ACCOUNT}:table/bhxh-
 OUTBOX_STREAM_ARN = os.environ.get(
     "NOTIFICATIONS_STREAM_ARN", f"{_ACCOUNT}:table/bhxh-prod-notifications/stream/from-template"
 )
+YEARLY_QUEUE_ARN = os.environ.get("YEARLY_QUEUE_ARN", "arn:aws:sqs:ap-southeast-1:123456789012:bhxh-prod-yearly")
 SMS_STATUS_TOPIC = os.environ.get(
     "SMS_STATUS_TOPIC_ARN", "arn:aws:sns:ap-southeast-1:123456789012:bhxh-prod-sms-status"
 )
@@ -58,6 +60,16 @@ def remind(event: CloudWatchEvent) -> dict:
 @app.schedule(Cron(5, 17, "*", "*", "?", "*"), name="daily_summary")  # 00:05 Asia/Ho_Chi_Minh
 def daily_summary(event: CloudWatchEvent) -> dict:
     return handle_daily_summary_tick(event.to_dict(), event.context)
+
+
+@app.schedule(Cron(0, 1, 15, 1, "?", "*"), name="yearly_statement")  # 15 January, 08:00 Asia/Ho_Chi_Minh
+def yearly_statement(event: CloudWatchEvent) -> dict:
+    return handle_yearly_tick(event.to_dict(), event.context)
+
+
+@app.on_sqs_message(queue_arn=YEARLY_QUEUE_ARN, batch_size=1, name="yearly")
+def yearly(event: SQSEvent) -> dict:
+    return handle_yearly_event(event.to_dict(), event.context)
 
 
 @app.on_sns_message(topic=SMS_STATUS_TOPIC, name="receipts")

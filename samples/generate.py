@@ -237,6 +237,42 @@ def main() -> None:
     ]
     _write("arrears", "2026-10.csv", ["unit_code", "period", "owed_vnd", "months_late", "interest_vnd"], arrears)
 
+    _money_out(rng, people, by_unit, cards)
+
+
+def _money_out(rng: random.Random, people: list[Person], by_unit: dict[str, list[Person]], cards: list) -> None:
+    """Benefits paid in November 2026 and visits the health-insurance fund settled: after every other
+    file, so that drawing them leaves the other samples as they were."""
+    benefits = [  # (benefit, person, amount): the people the declarations paused or stopped, and others
+        ("maternity", by_unit["YN0123A"][0], 6 * by_unit["YN0123A"][0].salary),
+        ("sickness", by_unit["YN0123A"][1], by_unit["YN0123A"][1].salary * 75 // 100 // 1000 * 1000),
+        ("unemployment", by_unit["TZH490L"][1], by_unit["TZH490L"][1].salary * 60 // 100 // 1000 * 1000),
+        ("pension", people[-1], 5_432_000),
+        ("pension", people[-2], 4_180_500),
+        ("one_off", people[3], 86_750_000),
+        ("survivor", people[-3], 1_755_000),
+        ("accident", by_unit["NA3301D"][2], 23_400_000),
+    ]
+    rows = []
+    for n, (benefit, p, amount) in enumerate(benefits, start=1):
+        day = f"2026-11-{10 + n:02d}" if n % 2 else f"{10 + n}/11/2026"
+        rows.append([f"CT-2611-{n:05d}", p.ss_code, benefit, amount, day, "2026-11" if benefit == "pension" else ""])
+    _write("benefits", "2026-11.csv", ["benefit_id", "ss_code", "benefit", "amount_vnd", "paid_on", "period"], rows)
+
+    claims = []
+    for n, i in enumerate(range(0, len(people), 6), start=1):
+        card_no, province = cards[i][0], people[i].province_code
+        facility = rng.choice(FACILITIES[province]) if n != 3 else LONG_FACILITY
+        total = rng.randrange(2, 400) * 10_000
+        share = (100, 95, 80)[n % 3]  # the fund pays 100%, 95% or 80% by the card's benefit level
+        visit = f"2026-11-{rng.randrange(1, 20):02d}"
+        claims.append([f"GDYT-2611-{n:06d}", card_no, facility, visit, total, total * share // 100])
+    header = ["claim_id", "card_no", "facility", "visit_on", "total_vnd", "fund_paid_vnd"]
+    _write("hi_claims", "2026-11.csv", header, claims)
+
+
+LONG_FACILITY = "Trung tâm Y tế huyện Diễn Châu, cơ sở khám chữa bệnh bảo hiểm y tế ban đầu, phòng khám đa khoa khu vực"
+
 
 if __name__ == "__main__":
     main()

@@ -19,6 +19,7 @@ class Settings:
     sms_per_second: float = 20.0  # SNS's SMS rate for the account, shared by the sender's instances
     id_hash_key: bytes | None = None  # keys the hash of ID numbers (ID_HASH_KEY); a secret in prod
     personal_data_days: int = 7  # how long the outbox keeps a notice's phone, parameters and recipient
+    yearly_segments: int = 8  # the yearly statement's parallel scan segments (YEARLY_SEGMENTS)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -35,6 +36,7 @@ class Settings:
             sms_per_second=float(env.get("SMS_PER_SECOND", "20")),
             id_hash_key=env.get("ID_HASH_KEY", "").encode("utf-8") or None,
             personal_data_days=int(env.get("PERSONAL_DATA_DAYS", "7")),
+            yearly_segments=int(env.get("YEARLY_SEGMENTS", "8")),
         )
 
     def name(self, what: str) -> str:

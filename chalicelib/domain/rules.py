@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from chalicelib.domain.identifiers import card_ss_code
 from chalicelib.domain.notices import Notice, Recipient
 
 Image = Mapping[str, Any]
@@ -101,6 +102,41 @@ def _dossier(old: Image | None, new: Image) -> list[Notice]:
     return notices
 
 
+def _benefit(old: Image | None, new: Image) -> list[Notice]:
+    if old is not None:  # a benefit is told when it is paid; corrections are not news
+        return []
+    return [
+        Notice(
+            template="benefit_paid",
+            dedupe_key=f"benefit_paid#{new['benefit_id']}",
+            recipient=Recipient("person", str(new["ss_code"])),
+            params={
+                "benefit": str(new["benefit"]),
+                "amount_vnd": str(int(new["amount_vnd"])),
+                "paid_on": str(new["paid_on"]),
+            },
+        )
+    ]
+
+
+def _hi_claim(old: Image | None, new: Image) -> list[Notice]:
+    """The card holder hears of each settled visit: one they never made is fraud they can report."""
+    if old is not None:
+        return []
+    return [
+        Notice(
+            template="hi_claim_settled",
+            dedupe_key=f"hi_claim_settled#{new['claim_id']}",
+            recipient=Recipient("person", card_ss_code(str(new["card_no"]))),
+            params={
+                "facility": str(new["facility"]),
+                "visit_on": str(new["visit_on"]),
+                "fund_paid_vnd": str(int(new["fund_paid_vnd"])),
+            },
+        )
+    ]
+
+
 def _told_by_reminders(old: Image | None, new: Image) -> list[Notice]:
     """Cards, voluntary plans and arrears are told by the daily 08:00 job (domain/reminders.py)."""
     return []
@@ -113,4 +149,6 @@ _RULES: dict[str, Callable[[Image | None, Image], list[Notice]]] = {
     "hi_card": _told_by_reminders,
     "voluntary": _told_by_reminders,
     "arrears": _told_by_reminders,
+    "benefit": _benefit,
+    "hi_claim": _hi_claim,
 }

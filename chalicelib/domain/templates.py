@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalicelib.domain.dates import sms_date, sms_month
 from chalicelib.domain.money import format_vnd
-from chalicelib.domain.text import count_segments, shorten_to_fit, strip_diacritics, to_gsm7
+from chalicelib.domain.text import count_segments, shorten_to_fit, shorten_words_to_fit, strip_diacritics, to_gsm7
 
 TEMPLATES: dict[str, str] = {
     "payment_received": (
@@ -41,10 +41,28 @@ TEMPLATES: dict[str, str] = {
         "BHXH VN: Don vi {unit_code} chua nop du BHXH, BHYT, BHTN cua ban tu thang {month}."
         " Tra cuu: BH QT <ma so BHXH> gui 8079."
     ),
+    "benefit_paid": "BHXH VN: Ban da duoc chi tra {benefit_name} so tien {amount} dong ngay {paid_on}.",
+    "hi_claim_settled": (
+        "BHXH VN: Quy BHYT da tra {fund_paid} dong cho lan kham ngay {visit_on} tai {facility}."
+        " Neu khong di kham, bao 1900 9068."
+    ),
+    "yearly_statement": (
+        "BHXH VN: Nam {year} ban da tham gia BHXH {si_months} thang, BHTN {ui_months} thang."
+        " Tra cuu: BH QT <ma so BHXH> gui 8079."
+    ),
 }
 
 PAUSE_REASONS = {"KL": "nghi khong luong", "OF": "nghi om hoac khong luong", "TS": "nghi thai san"}
 NO_NOTE = "xin lien he co quan BHXH"
+BENEFIT_NAMES = {  # the benefits of the contract's `benefits` file, as the SMS names them
+    "pension": "luong huu",
+    "sickness": "tro cap om dau",
+    "maternity": "tro cap thai san",
+    "unemployment": "tro cap that nghiep",
+    "one_off": "tro cap BHXH mot lan",
+    "survivor": "tro cap tuat",
+    "accident": "tro cap tai nan lao dong",
+}
 
 
 class UnknownTemplate(KeyError):
@@ -60,6 +78,8 @@ def render(template: str, params: dict[str, str], *, unicode: bool = False) -> s
     except KeyError:
         raise UnknownTemplate(template) from None
     values = _formatted(params)
+    if "{facility}" in pattern:
+        return _with_facility(pattern, values, unicode)
     if "{note}" not in pattern:
         return _finish(pattern.format(**values), unicode)
     note = _finish(values.get("note") or NO_NOTE, unicode)
@@ -68,6 +88,21 @@ def render(template: str, params: dict[str, str], *, unicode: bool = False) -> s
     without = _finish(pattern.format(**{**values, "note": ""}), unicode)
     budget = max(count_segments(without, ucs2=unicode).count, 1)
     return without + shorten_to_fit(note, lambda candidate: count_segments(without + candidate).count <= budget)
+
+
+def _with_facility(pattern: str, values: dict[str, str], unicode: bool) -> str:
+    """A facility's name is shortened to the room one segment leaves, whole words only."""
+    facility = _finish(values.get("facility") or "", unicode)
+    if not unicode:
+        facility = to_gsm7(facility)
+
+    def fits(candidate: str) -> bool:
+        return count_segments(_finish(pattern.format(**{**values, "facility": candidate}), unicode)).count <= 1
+
+    shown = shorten_words_to_fit(facility, fits)
+    if shown.endswith("."):  # `...` or a name ending in a full stop: not one more after it
+        pattern = pattern.replace("{facility}.", "{facility}")
+    return _finish(pattern.format(**{**values, "facility": shown}), unicode)
 
 
 def _finish(text: str, unicode: bool) -> str:
@@ -80,10 +115,10 @@ def _formatted(params: dict[str, str]) -> dict[str, str]:
         out["amount"] = format_vnd(int(out["amount_vnd"]))
     if "paid_on" in out:
         out["paid_on"] = sms_date(out["paid_on"])
-    for money in ("salary", "owed"):
+    for money in ("salary", "owed", "fund_paid"):
         if f"{money}_vnd" in out:
             out[money] = format_vnd(int(out[f"{money}_vnd"]))
-    for day in ("valid_to", "appointment_on"):
+    for day in ("valid_to", "appointment_on", "visit_on"):
         if day in out:
             out[day] = sms_date(out[day])
     for month in ("month", "paid_to"):
@@ -92,4 +127,6 @@ def _formatted(params: dict[str, str]) -> dict[str, str]:
     out["appointment"] = f" Ngay hen tra ket qua: {out['appointment_on']}." if out.get("appointment_on") else ""
     if "plan" in out:
         out["reason"] = PAUSE_REASONS.get(out["plan"], "tam nghi")
+    if "benefit" in out:
+        out["benefit_name"] = BENEFIT_NAMES.get(out["benefit"], "tro cap BHXH")
     return out

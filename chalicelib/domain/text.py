@@ -66,3 +66,21 @@ def shorten_to_fit(text: str, fits: Callable[[str], bool], ellipsis: str = "..."
         else:
             hi = mid - 1
     return text[:lo].rstrip() + ellipsis if lo else ""
+
+
+def shorten_words_to_fit(text: str, fits: Callable[[str], bool], ellipsis: str = "...") -> str:
+    """The most whole words of `text` that `fits` (ending in `ellipsis` when cut), so that no word
+    is cut in half; only a first word too long for the room on its own is cut (`shorten_to_fit`)."""
+    if fits(text):
+        return text
+    words = text.split()
+    lo, hi = 0, len(words)  # fits(first n words + ellipsis) is monotone in n
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(" ".join(words[:mid]) + ellipsis):
+            lo = mid
+        else:
+            hi = mid - 1
+    if lo == 0:
+        return shorten_to_fit(words[0] if words else "", fits, ellipsis)
+    return " ".join(words[:lo]) + ellipsis

@@ -8,6 +8,7 @@ from typing import Any
 from chalicelib.local.env import ROOT
 
 ORDER = ["employers", "people", "history", "hi_cards", "voluntary", "payments", "declarations", "dossiers", "arrears"]
+ORDER += ["benefits", "hi_claims"]
 
 
 def sample_files(samples: Path = ROOT / "samples") -> list[tuple[str, Path]]:

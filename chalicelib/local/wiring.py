@@ -18,7 +18,7 @@ def build_pump(app: Chalice, session: Any, stack: LocalStack, *, clock: Clock, m
     for source in app.event_sources:
         handler = app.handler_map[source.name]
         if isinstance(source, SQSEventConfig):
-            url = stack.ingest_queue_url
+            url = _queue_of(source.queue_arn or source.queue or "", stack)
             arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
             pump.add_queue(url, arn, handler, source.name)
         elif isinstance(source, DynamoDBEventConfig):
@@ -30,6 +30,16 @@ def build_pump(app: Chalice, session: Any, stack: LocalStack, *, clock: Clock, m
         elif isinstance(source, SNSEventConfig):
             pump.add_topic(_topic_of(source.topic, stack), handler, source.name)
     return pump
+
+
+def _queue_of(declared: str, stack: LocalStack) -> str:
+    """The stack's queue URL for the one the app declared (name or ARN), by its `-<what>` suffix."""
+    name = declared.rsplit(":", 1)[-1]
+    what = name.split("-", 2)[-1] if name.startswith("bhxh-") else name
+    for value in stack.outputs.values():
+        if value.startswith("http") and value.rstrip("/").endswith(f"-{what}"):
+            return value
+    return stack.ingest_queue_url
 
 
 def _topic_of(declared: str, stack: LocalStack) -> str:

@@ -18,6 +18,8 @@ TABLES = {
     "Remind": {"LedgerTable", "PeopleTable", "EmployersTable", "NotificationsTable", "GuardTable", "IdempotencyTable"},
     "Receipts": {"NotificationsTable"},
     "DailySummary": {"GuardTable"},
+    "YearlyStatement": {"IdempotencyTable"},
+    "Yearly": {"PeopleTable", "HistoryTable", "EmployersTable", "NotificationsTable", "GuardTable"},
     "APIHandler": {"PeopleTable", "HistoryTable", "LedgerTable", "EmployersTable", "NotificationsTable", "GuardTable"},
 }
 # Actions that have no resource-level permissions (phone numbers have no ARN; X-Ray has none).

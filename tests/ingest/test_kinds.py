@@ -63,6 +63,22 @@ GOOD = {
     },
     "voluntary": {"ss_code": "0110129425", "months_per_payment": "24", "paid_to": "12/2026", "income_vnd": "5000000"},
     "arrears": {"unit_code": "TZH490L", "period": "2026-10", "owed_vnd": "45000000", "months_late": "1"},
+    "benefits": {
+        "benefit_id": "ct-2611-00001",
+        "ss_code": "0110129425",
+        "benefit": "Pension",
+        "amount_vnd": "5432000",
+        "paid_on": "14/11/2026",
+        "period": "11/2026",
+    },
+    "hi_claims": {
+        "claim_id": "gdyt-2611-000001",
+        "card_no": "dn4400110129425",
+        "facility": " Bệnh viện Đa khoa tỉnh Nghệ An ",
+        "visit_on": "19/11/2026",
+        "total_vnd": "230000",
+        "fund_paid_vnd": "218500",
+    },
 }
 
 
@@ -79,7 +95,7 @@ def errors_of(kind: str, **changes: str) -> list[tuple[str, str]]:
     return [(e.column, e.reason) for e in errors]
 
 
-def test_the_catalog_holds_the_nine_kinds_of_the_contract() -> None:
+def test_the_catalog_holds_the_eleven_kinds_of_the_contract() -> None:
     assert set(KINDS) == set(GOOD)
 
 
@@ -188,6 +204,33 @@ def test_arrears_uploaded_after_their_tenth_are_due_at_the_next_daily_run() -> N
     assert record.item["due_on"] == "2026-11-26" and record.item["facts"]["owed_vnd"] == 45000000
 
 
+def test_a_benefit_is_a_ledger_fact_of_its_person() -> None:
+    item = record_of("benefits", GOOD["benefits"]).item
+    assert item["pk"] == "benefit#CT-2611-00001" and item["kind"] == "benefit"
+    assert item["ss_code"] == "0110129425" and "due_on" not in item
+    assert item["facts"] == {
+        "benefit_id": "CT-2611-00001",
+        "ss_code": "0110129425",
+        "benefit": "pension",
+        "amount_vnd": 5432000,
+        "paid_on": "2026-11-14",
+        "period": "2026-11",
+    }
+
+
+def test_a_settled_claim_is_found_by_the_card_holders_ss_code() -> None:
+    item = record_of("hi_claims", GOOD["hi_claims"]).item
+    assert item["pk"] == "hi_claim#GDYT-2611-000001" and item["kind"] == "hi_claim"
+    assert item["ss_code"] == "0110129425"  # the card's embedded ss_code, for the by_person index
+    assert item["facts"]["card_no"] == "DN4400110129425" and item["facts"]["visit_on"] == "2026-11-19"
+    assert item["facts"]["facility"] == "Bệnh viện Đa khoa tỉnh Nghệ An"
+    assert (item["facts"]["total_vnd"], item["facts"]["fund_paid_vnd"]) == (230000, 218500)
+
+
+def test_the_fund_may_pay_the_whole_visit_but_no_more() -> None:
+    assert record_of("hi_claims", {**GOOD["hi_claims"], "fund_paid_vnd": "230000"}).item["facts"]["fund_paid_vnd"]
+
+
 BAD = [
     ("employers", {"unit_code": ""}, "unit_code", "required value missing"),
     ("employers", {"unit_code": "TZ"}, "unit_code", "unit_code must be 3-10 letters and digits"),
@@ -243,6 +286,14 @@ BAD = [
     ("arrears", {"months_late": "-1"}, "months_late", "not a whole number of months: '-1'"),
     ("arrears", {"owed_vnd": "4500000000000000000000"}, "owed_vnd", "amount too large"),
     ("arrears", {"interest_vnd": "12.5"}, "interest_vnd", "not a whole number: '12.5'"),
+    ("benefits", {"benefit": "bonus"}, "benefit", "unknown benefit: 'bonus' (one of accident, maternity"),
+    ("benefits", {"amount_vnd": "5.432.000"}, "amount_vnd", "not a whole number: '5.432.000'"),
+    ("benefits", {"paid_on": "31/11/2026"}, "paid_on", "impossible date: '31/11/2026'"),
+    ("benefits", {"benefit_id": "CT 1"}, "benefit_id", "benefit_id must be up to 64 letters"),
+    ("hi_claims", {"card_no": "DN440011012942"}, "card_no", "card_no must be 2 letters, a level 1-5"),
+    ("hi_claims", {"fund_paid_vnd": "230001"}, "fund_paid_vnd", "fund_paid_vnd is more than total_vnd"),
+    ("hi_claims", {"facility": ""}, "facility", "required value missing"),
+    ("hi_claims", {"visit_on": "2026-11"}, "visit_on", "not a date"),
 ]
 
 

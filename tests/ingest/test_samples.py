@@ -69,6 +69,7 @@ def test_make_run_loads_every_sample_without_a_rejected_row_and_notices_go_out(p
     assert svc.tables.people.count() == 50
     assert svc.tables.history.count() == len(rows("history"))
     dossiers = {r["dossier_no"] for r in rows("dossiers")}
-    facts = sum(len(rows(k)) for k in ("payments", "declarations", "hi_cards", "voluntary", "arrears"))
+    kinds = ("payments", "declarations", "hi_cards", "voluntary", "arrears", "benefits", "hi_claims")
+    facts = sum(len(rows(k)) for k in kinds)
     assert svc.tables.ledger.count() == facts + len(dossiers)
     assert "+84912345678" in {s.phone for s in sent_sms()}  # TZH490L's payment reached its representative

@@ -28,6 +28,7 @@ PLANS = ("TM", "TH", "TD", "TC", "ON", "GH", "GD", "GC", "KL", "OF", "TS", "DC",
 PLANS += ("DN", "TL", "GL", "DL")
 DOSSIER_STATES = ("received", "processing", "completed", "returned")
 HISTORY_STATES = ("paid", "owed")
+BENEFITS = ("pension", "sickness", "maternity", "unemployment", "one_off", "survivor", "accident")
 
 
 def _req(parse: Parser) -> Column:
@@ -50,6 +51,12 @@ def _card_holds_ss_code(values: Values) -> RowError | None:
 def _valid_to_after_from(values: Values) -> RowError | None:
     if values["valid_to"] < values["valid_from"]:
         return RowError("valid_to", "valid_to is before valid_from")
+    return None
+
+
+def _fund_paid_within_total(values: Values) -> RowError | None:
+    if values["fund_paid_vnd"] > values["total_vnd"]:
+        return RowError("fund_paid_vnd", "fund_paid_vnd is more than total_vnd")
     return None
 
 
@@ -76,6 +83,16 @@ def _person(values: Values, ctx: Context) -> Record:
 def _history(values: Values, ctx: Context) -> Record:
     period_unit = f"{values['period']}#{values['unit_code']}"
     return Record("history", f"{values['ss_code']}#{period_unit}", {**values, "period_unit": period_unit})
+
+
+_hi_claim_ledger = ledger("hi_claim", "claim_id")
+
+
+def _hi_claim(values: Values, ctx: Context) -> Record:
+    """A settled claim names a card, not a person: the card's embedded ss_code is the holder's."""
+    record = _hi_claim_ledger(values, ctx)
+    record.item["ss_code"] = identifiers.card_ss_code(values["card_no"])
+    return record
 
 
 def _hi_card_due(values: Values, ctx: Context) -> date | None:
@@ -202,5 +219,30 @@ KINDS: dict[str, Kind] = {
         },
         # the sending day depends on the clock at ingest: the same file later is not a change
         ledger("arrears", "unit_code", "period", due=_arrears_due, volatile_due=True),
+    ),
+    "benefits": Kind(
+        "benefits",
+        {
+            "benefit_id": _req(v.business_id("benefit_id")),
+            "ss_code": _req(identifiers.ss_code),
+            "benefit": _req(v.one_of("benefit", BENEFITS)),
+            "amount_vnd": _req(v.money),
+            "paid_on": _req(v.iso_date),
+            "period": _opt(v.month),
+        },
+        ledger("benefit", "benefit_id"),
+    ),
+    "hi_claims": Kind(
+        "hi_claims",
+        {
+            "claim_id": _req(v.business_id("claim_id")),
+            "card_no": _req(identifiers.card_no),
+            "facility": _req(v.text),
+            "visit_on": _req(v.iso_date),
+            "total_vnd": _req(v.money),
+            "fund_paid_vnd": _req(v.money),
+        },
+        _hi_claim,
+        checks=(_fund_paid_within_total,),
     ),
 }
