@@ -195,7 +195,8 @@ class EventPump:
         )
         self._last_tick = now
         for at, _order, schedule in due:
-            self._echo(f"[clock] {schedule.name} at {at.isoformat()}")
+            if not schedule.expression.startswith("rate("):  # the 15-minute ticks would flood the console
+                self._echo(f"[clock] {schedule.name} at {at.isoformat()}")
             schedule.handler(
                 scheduled_event(f"arn:aws:events:local:rule/{schedule.name}", at), LocalContext(schedule.name)
             )
