@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -18,17 +17,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.update(
-    AWS_ACCESS_KEY_ID="testing",
-    AWS_SECRET_ACCESS_KEY="testing",
-    AWS_DEFAULT_REGION="ap-southeast-1",
-    AWS_REGION="ap-southeast-1",
-    AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
-    BHXH_STAGE="local",
-    POWERTOOLS_LOG_LEVEL="WARNING",
-)
-for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "BHXH_CLOCK_FILE"):
-    os.environ.pop(name, None)
+sys.path.insert(0, str(ROOT / "bench"))
+
+from support.env import moto_env  # noqa: E402
+
+moto_env(POWERTOOLS_LOG_LEVEL="WARNING")
 
 SS_CODE = "0110129425"
 MONTHS = 240

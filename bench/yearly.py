@@ -24,30 +24,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from support.env import moto_env
 
 REGION = "ap-southeast-1"
 YEAR = 2026
-
-
-def _env() -> None:
-    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "BHXH_CLOCK_FILE"):
-        os.environ.pop(key, None)
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_DEFAULT_REGION=REGION,
-        AWS_REGION=REGION,
-        BHXH_STAGE="local",
-        AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
-        POWERTOOLS_LOG_LEVEL="ERROR",
-    )
 
 
 def _partitioned_moto_query() -> None:
@@ -219,7 +207,7 @@ def main() -> int:
     parser.add_argument("--big", type=int, default=2500)
     parser.add_argument("--segments", type=int, default=8)
     args = parser.parse_args()
-    _env()
+    moto_env()
     _partitioned_moto_query()
     small = measure(args.small, args.segments)
     big = measure(args.big, args.segments)
