@@ -194,8 +194,10 @@ class EventPump:
             for at in occurrences(schedule.expression, self._last_tick, now)
         )
         self._last_tick = now
+        last = {schedule.name: at for at, _order, schedule in due}
         for at, _order, schedule in due:
-            if not schedule.expression.startswith("rate("):  # the 15-minute ticks would flood the console
+            # a jump of days fires hundreds of 15-minute ticks: the console shows each rate's last one
+            if not schedule.expression.startswith("rate(") or at == last[schedule.name]:
                 self._echo(f"[clock] {schedule.name} at {at.isoformat()}")
             schedule.handler(
                 scheduled_event(f"arn:aws:events:local:rule/{schedule.name}", at), LocalContext(schedule.name)
