@@ -40,6 +40,13 @@ def instrument(app: Chalice) -> None:
     app.register_middleware(ConvertToMiddleware(tracer.capture_lambda_handler))
 
 
+def correlate(source: str | None) -> None:
+    """Every following log line carries `correlation_id`: the fact's `<file>#<line>` (or the OTP
+    request, or the inbound message), so one grep follows it from its batch file to its SMS and its
+    receipt. None clears it, between the records of one batch."""
+    logger.set_correlation_id(source)
+
+
 def count(name: str, value: int = 1, **dimensions: str) -> None:
     """One EMF metric, e.g. count("RowsRejected", 3, kind="payments"); dimensioned ones alone.
     Honours POWERTOOLS_METRICS_DISABLED (the local stack's console), which single_metric does not."""

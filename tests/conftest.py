@@ -3,8 +3,10 @@ moto (`stack`, `svc`, `pump`), and the end-to-end tests that start the local sta
 
 from __future__ import annotations
 
+import io
+import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -87,6 +89,19 @@ def pump(svc: Services, stack: LocalStack, clock: MovableClock) -> EventPump:
 class Sms:
     phone: str
     text: str
+
+
+@pytest.fixture
+def json_logs() -> Iterator[Callable[[], list[dict]]]:
+    """The service's JSON log lines as Lambda would ship them, parsed: the Powertools handler's
+    stream is swapped for the test (it was bound to whatever stdout was at import)."""
+    from chalicelib.observability import logger
+
+    handler = logger.registered_handler
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
+    handler.setStream(previous)
 
 
 @pytest.fixture

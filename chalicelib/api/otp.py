@@ -20,6 +20,7 @@ from chalicelib.api.errors import ApiError, too_many
 from chalicelib.domain.clock import Clock
 from chalicelib.domain.notices import Notice, Recipient
 from chalicelib.notify.outbox import enqueue
+from chalicelib.observability import correlate
 from chalicelib.observability import count as count_metric
 from chalicelib.store.guard import count_hit
 from chalicelib.store.models import GuardModel, Tables
@@ -61,6 +62,7 @@ def request_otp(ss_code: str, client: str, *, tables: Tables, clock: Clock, key:
         expires_at=now + OTP_TTL_S,
         data={"ss_code": ss_code, "digest": _digest(key, request_id, code), "tries": 0},
     ).save()
+    correlate(f"otp#{request_id}")
     enqueue(
         Notice(
             template="otp",
@@ -71,6 +73,7 @@ def request_otp(ss_code: str, client: str, *, tables: Tables, clock: Clock, key:
         ),
         tables=tables,
         clock=clock,
+        source=f"otp#{request_id}",
     )
     logger.info("otp requested", request_id=request_id)
     count_metric("OtpRequested")

@@ -21,6 +21,7 @@ from chalicelib.domain.phones import mask_phone, normalize_mobile
 from chalicelib.domain.sms_grammar import parse
 from chalicelib.inbound.answers import answer
 from chalicelib.notify.outbox import enqueue
+from chalicelib.observability import correlate
 from chalicelib.observability import count as count_metric
 from chalicelib.store.guard import count_hit
 from chalicelib.store.models import Tables
@@ -42,6 +43,7 @@ def handle_inbound_sms(message: str, *, tables: Tables, clock: Clock, fallback_i
         return "ignored"
     inbound_id = _inbound_id(carrier.get("inboundMessageId"), fallback_id)
     dedupe_key = f"reply#{inbound_id}"
+    correlate(f"sms#{inbound_id}")
     if tables.notifications.count(dedupe_key, limit=1):
         logger.info("inbound sms already answered", inbound_id=inbound_id)
         return "duplicate"
@@ -64,7 +66,7 @@ def handle_inbound_sms(message: str, *, tables: Tables, clock: Clock, fallback_i
         params={"text": reply},
         urgent=True,
     )
-    if enqueue(notice, tables=tables, clock=clock) is None:
+    if enqueue(notice, tables=tables, clock=clock, source=f"sms#{inbound_id}") is None:
         return "duplicate"
     return outcome
 

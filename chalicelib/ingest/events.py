@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib.ingest.service import ingest_object
+from chalicelib.observability import correlate
 from chalicelib.services import services
 
 logger = Logger(child=True)
@@ -33,6 +34,7 @@ def _ingest_record(record: SQSRecord) -> None:
     for bucket, key in s3_objects(record.body):
         if not key.startswith("incoming/"):
             continue
+        correlate(key)  # each row's facts then carry `<key>#<line>` (ingest/kinds/spec.py)
         try:
             ingest_object(
                 bucket,

@@ -45,7 +45,7 @@ def ingest_object(
     else:
         etag = _check(s3, bucket, key, kind, report)
         if etag is not None:
-            ctx = Context(now=clock(), id_hash_key=id_hash_key)
+            ctx = Context(now=clock(), id_hash_key=id_hash_key, file=key)
             _write_rows(s3, bucket, key, etag, kind, ctx, report, writer or RecordWriter(dynamodb, tables))
     report.finished_at = clock().isoformat(timespec="seconds")
     _write_report(s3, bucket, report, report_key, errors_key)
@@ -108,7 +108,7 @@ def valid_records(rows: Iterable[Row], kind: Kind, ctx: Context, report: Report)
                 report.reject_row(row.line, err.column, err.reason, row.raw)
             continue
         report.accepted += 1
-        yield record
+        yield record.traced(f"{ctx.file}#{row.line}") if ctx.file else record
 
 
 def _write_report(s3: Any, bucket: str, report: Report, report_key: str, errors_key: str) -> None:

@@ -22,6 +22,7 @@ from chalicelib.notify.pacing import Pacer
 from chalicelib.notify.receipts import apply_receipt
 from chalicelib.notify.sender import send_notice, should_send
 from chalicelib.notify.sms import SnsSms
+from chalicelib.observability import correlate
 from chalicelib.services import Services, services
 from chalicelib.store.counters import add_counts
 
@@ -42,8 +43,10 @@ def _decide_record(record: DynamoDBRecord) -> None:
     change = record.dynamodb
     if change is None:
         return
+    source = (change.new_image or change.old_image or {}).get("source")
+    correlate(source)
     notices = decide(ledger_image(change.old_image), ledger_image(change.new_image))
-    enqueue_all(notices, tables=svc.tables, clock=svc.clock)
+    enqueue_all(notices, tables=svc.tables, clock=svc.clock, source=source)
 
 
 def _pacer(svc: Services) -> Pacer:
@@ -83,6 +86,7 @@ def _send_record(record: DynamoDBRecord) -> None:
     change = record.dynamodb
     if change is None:
         return
+    correlate((change.new_image or {}).get("source"))
     if should_send(change.old_image, change.new_image):
         _send_created(svc, change.new_image)
     _count_change(svc, change.old_image, change.new_image)  # after the send: a retried record counts once

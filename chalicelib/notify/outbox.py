@@ -44,8 +44,9 @@ def resolve_phone(recipient: Recipient, tables: Tables) -> str | None:
         return None
 
 
-def enqueue(notice: Notice, *, tables: Tables, clock: Clock) -> str | None:
-    """Write the notice to the outbox; returns its status, or None when it was already there."""
+def enqueue(notice: Notice, *, tables: Tables, clock: Clock, source: str | None = None) -> str | None:
+    """Write the notice to the outbox; returns its status, or None when it was already there.
+    `source` is the correlation id the notice's logs carry from here to its receipt."""
     if notice.recipient.kind == "unit_employees":
         raise ValueError("a group notice is enqueued through enqueue_all, which expands it")
     now = clock()
@@ -74,6 +75,7 @@ def enqueue(notice: Notice, *, tables: Tables, clock: Clock) -> str | None:
         created_at=utc_iso(now),
         send_after=utc_iso(release or now),
         expires_at=expires_at(now, settings.personal_data_days),
+        source=source,
     )
     try:
         item.save(condition=tables.notifications.id.does_not_exist())
@@ -105,6 +107,10 @@ def expand(notice: Notice, tables: Tables) -> Iterator[Notice]:
             )
 
 
-def enqueue_all(notices: Iterable[Notice], *, tables: Tables, clock: Clock) -> int:
+def enqueue_all(notices: Iterable[Notice], *, tables: Tables, clock: Clock, source: str | None = None) -> int:
     """Enqueue every notice, groups expanded; returns how many were new to the outbox."""
-    return sum(enqueue(one, tables=tables, clock=clock) is not None for n in notices for one in expand(n, tables))
+    return sum(
+        enqueue(one, tables=tables, clock=clock, source=source) is not None
+        for n in notices
+        for one in expand(n, tables)
+    )

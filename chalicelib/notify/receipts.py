@@ -18,6 +18,7 @@ from pynamodb.exceptions import UpdateError
 from chalicelib.domain.clock import Clock
 from chalicelib.notify.outbox import log_ref, utc_iso
 from chalicelib.notify.sender import retry_after
+from chalicelib.observability import correlate
 from chalicelib.store.models import Tables
 
 logger = Logger(child=True)
@@ -50,6 +51,7 @@ def apply_receipt(message: str, *, tables: Tables, clock: Clock) -> str:
         return "ignored"
     status, reason = receipt_status(receipt)
     item = model.get(ids[0])
+    correlate(item.source)
     actions = [model.status.set(status), model.updated_at.set(utc_iso(clock()))]
     if reason is not None:
         actions.append(model.reason.set(reason))

@@ -8,6 +8,7 @@ from aws_lambda_powertools import Logger
 from chalicelib.domain.clock import Clock
 from chalicelib.domain.reminders import remind
 from chalicelib.notify.outbox import enqueue_all
+from chalicelib.observability import correlate
 from chalicelib.store.models import LedgerModel, Tables
 
 logger = Logger(child=True)
@@ -25,6 +26,8 @@ def run_reminders(*, tables: Tables, clock: Clock) -> dict[str, int]:
     due = queued = 0
     for item in tables.ledger.due.query(today.isoformat()):
         due += 1
-        queued += enqueue_all(remind(due_image(item), today), tables=tables, clock=clock)
+        correlate(item.source)
+        queued += enqueue_all(remind(due_image(item), today), tables=tables, clock=clock, source=item.source)
+    correlate(None)
     logger.info("reminders run", day=today.isoformat(), due=due, queued=queued)
     return {"due": due, "queued": queued}

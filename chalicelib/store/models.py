@@ -89,6 +89,7 @@ class LedgerModel(Model):
     facts = MapAttribute()  # the row's validated values, flat
     due_on = UnicodeAttribute(null=True)
     ss_code = UnicodeAttribute(null=True)  # copied from facts, for the by_person index
+    source = UnicodeAttribute(null=True)  # `<file>#<line>` first told from: the correlation id
     due = _LedgerDue()
     by_person = _LedgerByPerson()
 
@@ -130,6 +131,7 @@ class NotificationModel(Model):
     attempts = NumberAttribute(default=0)
     provider_id = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)
+    source = UnicodeAttribute(null=True)  # the correlation id: the fact's `<file>#<line>`, or the request's
     expires_at = NumberAttribute(null=True)  # TTL: the item (phone, params, recipient) goes then
     by_status = _OutboxByStatus()
     by_provider = _OutboxByProvider()

@@ -16,6 +16,7 @@ from aws_lambda_powertools import Logger
 from chalicelib.domain.clock import Clock
 from chalicelib.domain.yearly import statement_year, yearly_notice
 from chalicelib.notify.outbox import enqueue
+from chalicelib.observability import correlate
 from chalicelib.store.models import Tables
 
 logger = Logger(child=True)
@@ -71,12 +72,14 @@ def run_segment(
     )
     seen = queued = continued = 0
     history = tables.history
+    source = f"yearly#{seg.year}#{seg.segment}"
+    correlate(source)
     for person in people:
         seen += 1
         if person.phone:
             rows = history.query(person.ss_code, history.period_unit.startswith(f"{seg.year}-"))
             notice = yearly_notice(person.ss_code, seg.year, (row.attribute_values for row in rows))
-            if notice is not None and enqueue(notice, tables=tables, clock=clock) is not None:
+            if notice is not None and enqueue(notice, tables=tables, clock=clock, source=source) is not None:
                 queued += 1
         if time_left_ms() < margin_ms:
             rest = people.last_evaluated_key

@@ -153,6 +153,17 @@ def test_a_payment_becomes_a_ledger_fact_with_iso_values() -> None:
     }
 
 
+def test_a_fact_carries_its_file_and_row_but_a_difference_in_them_alone_is_no_change() -> None:
+    traced = record_of("payments", GOOD["payments"]).traced("incoming/payments/a.csv#7")
+    assert traced.item["source"] == "incoming/payments/a.csv#7"
+    assert "source" in traced.volatile
+
+
+def test_only_facts_carry_a_source() -> None:
+    record = record_of("history", GOOD["history"])
+    assert record.traced("incoming/history/a.csv#2") is record
+
+
 def test_a_declaration_is_a_ledger_fact_found_by_person() -> None:
     item = record_of("declarations", GOOD["declarations"]).item
     assert item["pk"] == "declaration#D02-40-000123" and item["kind"] == "declaration"

@@ -4,7 +4,7 @@ across columns, and the record a valid row becomes. Pure: a row in, a record or 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -28,11 +28,13 @@ class RowError:
 
 @dataclass(frozen=True)
 class Context:
-    """What a record may depend on besides its row: the clock at ingest (arrears' sending day) and
-    the stage's key for hashing ID numbers (None where the stage has none)."""
+    """What a record may depend on besides its row: the clock at ingest (arrears' sending day),
+    the stage's key for hashing ID numbers (None where the stage has none), and the file it is read
+    from (the first half of a fact's `source`)."""
 
     now: datetime
     id_hash_key: bytes | None = None
+    file: str | None = None
 
 
 class MissingIdHashKey(RuntimeError):
@@ -50,6 +52,14 @@ class Record:
     key: str
     item: dict[str, Any]
     volatile: frozenset[str] = frozenset()
+
+    def traced(self, source: str) -> Record:
+        """The ledger record with `source` (`<file>#<line>`), the correlation id its notices and
+        their logs carry. Volatile: the same fact in another file is unchanged, and keeps the source
+        it was first told from."""
+        if self.table != "ledger":
+            return self
+        return replace(self, item={**self.item, "source": source}, volatile=self.volatile | {"source"})
 
 
 Check = Callable[[Values], RowError | None]
