@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from botocore.exceptions import ClientError, ConnectionError, ReadTimeoutError
+from botocore.exceptions import ClientError, ConnectionClosedError, ConnectionError, ReadTimeoutError
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 T = TypeVar("T")
@@ -42,9 +42,20 @@ def error_code(exc: BaseException) -> str:
 
 def is_transient(exc: BaseException) -> bool:
     """Worth another try soon: throttling, the service's own trouble, the network's."""
-    if isinstance(exc, ConnectionError | ReadTimeoutError):
+    if isinstance(exc, ConnectionError) or outcome_unknown(exc):
         return True
     return isinstance(exc, ClientError) and error_code(exc) in TRANSIENT_CODES
+
+
+def outcome_unknown(exc: BaseException) -> bool:
+    """The request went out and its answer never came back: SNS may have accepted it."""
+    return isinstance(exc, ReadTimeoutError | ConnectionClosedError)
+
+
+def publish_retryable(exc: BaseException) -> bool:
+    """A Publish is retried only when it surely sent nothing (refused, throttled, never connected):
+    one SMS lost, and said so, is better than one sent twice."""
+    return is_transient(exc) and not outcome_unknown(exc)
 
 
 def failure_status(exc: BaseException) -> str:
@@ -69,12 +80,17 @@ def _count_throttle(state: RetryCallState) -> None:
         count("SnsThrottles")
 
 
-def with_retries(call: Callable[[], T], *, sleep: Callable[[float], None] | None = None) -> T:
+def with_retries(
+    call: Callable[[], T],
+    *,
+    sleep: Callable[[float], None] | None = None,
+    retry_on: Callable[[BaseException], bool] = is_transient,
+) -> T:
     """`call()`, retried on transient errors up to CALL_ATTEMPTS; the last error is raised."""
     retrying = Retrying(
         stop=stop_after_attempt(CALL_ATTEMPTS),
         wait=wait_exponential_jitter(initial=0.2, max=5, jitter=0.1),
-        retry=retry_if_exception(is_transient),
+        retry=retry_if_exception(retry_on),
         sleep=sleep or pause,
         before_sleep=_count_throttle,
         reraise=True,

@@ -20,7 +20,7 @@ from chalicelib.domain.quiet_hours import release_time
 from chalicelib.domain.templates import render
 from chalicelib.notify.outbox import log_ref, utc_iso
 from chalicelib.notify.pacing import Pacer
-from chalicelib.notify.retry import error_code, failure_status, with_retries
+from chalicelib.notify.retry import error_code, failure_status, outcome_unknown, publish_retryable, with_retries
 from chalicelib.notify.sms import SmsProvider
 from chalicelib.observability import count as count_metric
 from chalicelib.store.guard import is_opted_out
@@ -81,8 +81,11 @@ def send_notice(
                 pacer.acquire()
             return sms.send(phone, text)
 
-        provider_id = with_retries(publish, **retry)
+        provider_id = with_retries(publish, retry_on=publish_retryable, **retry)
     except Exception as exc:
+        if outcome_unknown(exc):  # never sent again, by this call or the 15-minute job
+            reason = f"{error_code(exc)}: SNS may have sent it, not retried"
+            return _finish(item, model, clock, status="technical-failure", reason=reason)
         return _failed(item, model, clock, exc)
     logger.info("notice sent", notice=log_ref(notice_id), provider_id=provider_id, phone=mask_phone(phone))
     return _finish(item, model, clock, status="sent", provider_id=provider_id)

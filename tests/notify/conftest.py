@@ -66,14 +66,16 @@ class FailingSns:
     """Replaces the sender's SNS publish: raises the queued errors first, then publishes for real."""
 
     real: Callable[..., Any]
-    errors: list[str] = field(default_factory=list)
+    errors: list[str | Exception] = field(default_factory=list)  # an error code, or the error itself
     calls: int = 0
 
     def __call__(self, **kwargs: Any) -> Any:
         self.calls += 1
         if self.errors:
-            code = self.errors.pop(0)
-            raise ClientError({"Error": {"Code": code, "Message": "injected"}}, "Publish")
+            error = self.errors.pop(0)
+            if isinstance(error, Exception):
+                raise error
+            raise ClientError({"Error": {"Code": error, "Message": "injected"}}, "Publish")
         return self.real(**kwargs)
 
 

@@ -6,6 +6,7 @@ import dataclasses
 from datetime import datetime
 
 import boto3
+from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 
 from chalicelib.domain.clock import ICT
 from chalicelib.domain.notices import Notice, Recipient
@@ -157,6 +158,24 @@ def test_a_notice_that_keeps_failing_is_given_up_after_the_bound_with_its_reason
     assert notice.status == "technical-failure"
     assert notice.reason == "gave up after 5 attempts (last: Throttling)"
     assert failing_sns.calls == 5 * 4 and sent_sms() == []
+
+
+def test_a_publish_whose_answer_was_lost_is_never_sent_again(pump, data, svc, clock, sent_sms, failing_sns) -> None:
+    [notice_id] = _payments(data, 1)
+    failing_sns.errors = [ReadTimeoutError(endpoint_url="https://sns.ap-southeast-1.amazonaws.com/")]
+    _walk(pump, clock, svc, [notice_id])
+    notice = svc.tables.notifications.get(notice_id)
+    assert notice.status == "technical-failure"
+    assert notice.reason.startswith("ReadTimeoutError: SNS may have sent it")
+    assert failing_sns.calls == 1 and sent_sms() == []
+
+
+def test_a_publish_that_never_connected_is_tried_again(pump, data, svc, clock, sent_sms, failing_sns) -> None:
+    [notice_id] = _payments(data, 1)
+    failing_sns.errors = [EndpointConnectionError(endpoint_url="https://sns.ap-southeast-1.amazonaws.com/")]
+    _walk(pump, clock, svc, [notice_id])
+    assert svc.tables.notifications.get(notice_id).status == "sent"
+    assert failing_sns.calls == 2 and len(sent_sms()) == 1
 
 
 def test_delivery_receipts_mark_a_notice_delivered_or_retry_a_temporary_failure(

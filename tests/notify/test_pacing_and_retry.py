@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 
 from chalicelib.notify.pacing import Pacer
 from chalicelib.notify.receipts import receipt_status
-from chalicelib.notify.retry import CALL_ATTEMPTS, failure_status, with_retries
+from chalicelib.notify.retry import CALL_ATTEMPTS, failure_status, is_transient, publish_retryable, with_retries
 
 
 def _error(code: str) -> ClientError:
@@ -77,6 +77,13 @@ def test_an_error_that_will_not_get_better_is_not_retried() -> None:
     with pytest.raises(ClientError):
         with_retries(call, sleep=lambda _: None)
     assert len(calls) == 1
+
+
+def test_a_lost_answer_is_retried_for_a_lookup_but_never_for_a_publish() -> None:
+    lost = ReadTimeoutError(endpoint_url="https://sns")
+    assert is_transient(lost) and not publish_retryable(lost)
+    assert publish_retryable(_error("Throttling"))
+    assert publish_retryable(EndpointConnectionError(endpoint_url="https://sns"))
 
 
 def test_errors_map_to_the_contracts_failure_statuses() -> None:
