@@ -1,8 +1,10 @@
 """The 15-minute job: notices held for quiet hours go back to `created` once their time has come,
 and temporary failures are tried again (outside quiet hours, up to a bound); the outbox stream
-sends them."""
+sends them. A notice left in `sending` by a sender that died is settled, never sent again."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from aws_lambda_powertools import Logger
 from pynamodb.exceptions import UpdateError
@@ -13,6 +15,9 @@ from chalicelib.notify.outbox import utc_iso
 from chalicelib.store.models import Tables
 
 logger = Logger(child=True)
+
+STUCK_AFTER = timedelta(minutes=15)  # a send takes seconds; every function times out in 60 s
+STUCK_REASON = "the sender stopped between claim and outcome: SNS may have sent it, not retried"
 
 
 def release_held(*, tables: Tables, clock: Clock) -> int:
@@ -58,3 +63,26 @@ def _move(tables: Tables, notice_id: str, expected: str, actions: list) -> bool:
         if exc.cause_response_code != "ConditionalCheckFailedException":
             raise
         return False
+
+
+def settle_stuck(*, tables: Tables, clock: Clock) -> int:
+    """Notices still `sending` long after any sender could be running end `technical-failure`:
+    the sender died after its claim, maybe after its Publish, so sending again could tell twice
+    (as with a lost answer, notify/retry.py). Returns how many; the figures count them as failed."""
+    model = tables.notifications
+    moment = clock()
+    now, cutoff = utc_iso(moment), utc_iso(moment - STUCK_AFTER)
+    settled = 0
+    for item in model.by_status.query("sending", filter_condition=model.updated_at < cutoff):
+        actions = [model.status.set("technical-failure"), model.reason.set(STUCK_REASON), model.updated_at.set(now)]
+        try:  # only if nothing moved it meanwhile
+            model(item.id).update(
+                actions=actions, condition=(model.status == "sending") & (model.updated_at == item.updated_at)
+            )
+            settled += 1
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+    if settled:
+        logger.warning("notices stuck in sending settled", settled=settled)
+    return settled

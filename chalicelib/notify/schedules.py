@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.notify.idempotent import idempotent, register_context
-from chalicelib.notify.release import release_held, retry_failed
+from chalicelib.notify.release import release_held, retry_failed, settle_stuck
 from chalicelib.notify.reminders import run_reminders
 from chalicelib.notify.sender import MAX_ATTEMPTS
 from chalicelib.services import services
@@ -14,7 +14,9 @@ from chalicelib.services import services
 def handle_release_tick(event: dict[str, Any] | None = None, context: Any = None) -> dict[str, int]:
     svc = services()
     released = release_held(tables=svc.tables, clock=svc.clock)
-    return {"released": released, **retry_failed(tables=svc.tables, clock=svc.clock, max_attempts=MAX_ATTEMPTS)}
+    settled = settle_stuck(tables=svc.tables, clock=svc.clock)
+    retried = retry_failed(tables=svc.tables, clock=svc.clock, max_attempts=MAX_ATTEMPTS)
+    return {"released": released, "settled": settled, **retried}
 
 
 def _reminders_of(data: dict[str, Any]) -> dict[str, Any]:

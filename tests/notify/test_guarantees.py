@@ -178,6 +178,26 @@ def test_a_publish_that_never_connected_is_tried_again(pump, data, svc, clock, s
     assert failing_sns.calls == 2 and len(sent_sms()) == 1
 
 
+def test_a_notice_left_sending_by_a_dead_sender_is_settled_as_failed_and_never_sent_again(
+    pump, data, svc, clock, sent_sms
+) -> None:
+    from chalicelib.notify.release import STUCK_REASON
+    from chalicelib.notify.schedules import handle_release_tick
+
+    dead, alive = _payments(data, 2)
+    model = svc.tables.notifications
+    for notice_id in (dead, alive):
+        enqueue(Notice("payment_received", notice_id, Recipient("employer", UNIT)), tables=svc.tables, clock=clock)
+    model(dead).update(actions=[model.status.set("sending"), model.updated_at.set("2026-11-25T02:40:00Z")])
+    model(alive).update(actions=[model.status.set("sending"), model.updated_at.set("2026-11-25T02:58:00Z")])
+
+    assert handle_release_tick()["settled"] == 1  # 10:00 in Hanoi: 20 and 2 minutes after the claims
+    pump.run_until_idle()
+    assert (model.get(dead).status, model.get(dead).reason) == ("technical-failure", STUCK_REASON)
+    assert model.get(alive).status == "sending"
+    assert sent_sms() == []
+
+
 def test_delivery_receipts_mark_a_notice_delivered_or_retry_a_temporary_failure(
     pump, data, svc, clock, sent_sms, publish_receipt, status
 ) -> None:
