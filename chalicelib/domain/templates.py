@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalicelib.domain.dates import sms_date, sms_month
 from chalicelib.domain.money import format_vnd
-from chalicelib.domain.text import count_segments, shorten_to_fit, shorten_words_to_fit, strip_diacritics, to_gsm7
+from chalicelib.domain.text import count_segments, shorten_words_to_fit, strip_diacritics, to_gsm7
 
 TEMPLATES: dict[str, str] = {
     "payment_received": (
@@ -72,7 +72,7 @@ class UnknownTemplate(KeyError):
 def render(template: str, params: dict[str, str], *, unicode: bool = False) -> str:
     """The SMS text for a notice, values formatted per the contract. Without `unicode` (the
     default, as the contract sends) every diacritic is stripped and the text is GSM-7; a free
-    text (`note`) is shortened so that it never adds a segment."""
+    text (`note`) is shortened, at a word, so that it never adds a segment."""
     try:
         pattern = TEMPLATES[template]
     except KeyError:
@@ -87,7 +87,7 @@ def render(template: str, params: dict[str, str], *, unicode: bool = False) -> s
         note = to_gsm7(note)
     without = _finish(pattern.format(**{**values, "note": ""}), unicode)
     budget = max(count_segments(without, ucs2=unicode).count, 1)
-    return without + shorten_to_fit(note, lambda candidate: count_segments(without + candidate).count <= budget)
+    return without + shorten_words_to_fit(note, lambda candidate: count_segments(without + candidate).count <= budget)
 
 
 def _with_facility(pattern: str, values: dict[str, str], unicode: bool) -> str:

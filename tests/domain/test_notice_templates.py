@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from chalicelib.domain.reminders import remind
 from chalicelib.domain.rules import decide
 from chalicelib.domain.templates import TEMPLATES, render
-from chalicelib.domain.text import count_segments, is_gsm7
+from chalicelib.domain.text import count_segments, is_gsm7, strip_diacritics, to_gsm7
 from tests.domain.test_notice_rules import ARREARS, CARD, DECLARATION, DOSSIER, PLAN
 
 NOTICES = sorted(set(TEMPLATES) - {"otp", "query_reply"})
@@ -126,6 +126,14 @@ def test_a_returned_dossier_keeps_its_note_stripped_and_cut_with_an_ellipsis() -
     long = render("dossier_returned", {"dossier_no": "03706/2026/07906", "note": "Thiếu giấy tờ đ " * 40})
     assert long.endswith("...") and count_segments(long).units <= 160 and is_gsm7(long)
     assert "đ" not in long and "Thieu giay to d" in long
+
+
+def test_a_long_note_is_cut_between_words_never_inside_one() -> None:
+    note = "Thiếu bản sao giấy khai sinh có chứng thực của người lao động " * 6
+    text = render("dossier_returned", {"dossier_no": "03706/2026/07906", "note": note})
+    assert count_segments(text).count == 1
+    kept = text.split("Ly do: ", 1)[1].removesuffix("...").split()
+    assert kept and set(kept) <= set(to_gsm7(strip_diacritics(note)).split())
 
 
 def test_a_unicode_stage_keeps_the_notes_letters_and_counts_it_as_ucs2() -> None:
