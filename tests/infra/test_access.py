@@ -17,6 +17,7 @@ TABLES = {
     "ReleaseHeld": {"NotificationsTable"},
     "Remind": {"LedgerTable", "PeopleTable", "EmployersTable", "NotificationsTable", "GuardTable", "IdempotencyTable"},
     "Receipts": {"NotificationsTable"},
+    "DeliveryLogs": {"NotificationsTable"},
     "DailySummary": {"GuardTable"},
     "YearlyStatement": {"IdempotencyTable"},
     "Yearly": {"PeopleTable", "HistoryTable", "EmployersTable", "NotificationsTable", "GuardTable"},
