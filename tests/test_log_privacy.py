@@ -41,9 +41,9 @@ def _sample_people() -> list[dict[str, str]]:
 
 
 @pytest.fixture
-def every_flow(capfd, monkeypatch, stack, svc, pump, clock) -> None:
+def every_flow(capfd, monkeypatch, stack, svc, pump, clock, deliver_recorded_sms) -> None:
     """Samples of every kind through ingest, rules and sending; reminders; OTP sign-in and lookups;
-    short-code queries. What a day of the service logs."""
+    short-code queries; every SMS's delivery receipt. What a day of the service logs."""
     # the service logger's handler holds the stdout of whenever it was imported: point it at capfd's
     monkeypatch.setattr(service_logger.registered_handler, "stream", sys.stdout)
     upload_samples(boto3.client("s3", region_name="ap-southeast-1"), stack.bucket)
@@ -67,6 +67,8 @@ def every_flow(capfd, monkeypatch, stack, svc, pump, clock) -> None:
     for body in (f"BH QT {person['ss_code']}", "BH THE GD4400000000000", "BH HS 00001/2026/00001", "BH HUY", "BH ?"):
         handle_inbound_sms(carrier(body, sender="+84" + person["phone"][1:]), tables=svc.tables, clock=svc.clock)
     pump.run_until_idle()
+    assert deliver_recorded_sms()  # SNS's delivery-status records, each holding the phone
+    pump.run_until_idle()
     parameters.clear_caches()
 
 
@@ -75,6 +77,7 @@ def test_no_log_line_of_any_flow_holds_personal_data(every_flow, capfd) -> None:
     lines = [line for line in (out + err).splitlines() if line.startswith("{")]
     logged = [line for line in lines if '"function_name"' in line]  # log lines, beside the EMF metrics
     assert len(logged) > 50, "the flows should have logged: is the capture working?"
+    assert any('"delivery logs applied"' in line for line in logged)
     people = _sample_people()
     names = {p["full_name"] for p in people} | {strip_diacritics(p["full_name"]) for p in people}
     values = {p["ss_code"] for p in people} | {p["id_number"] for p in people if p["id_number"]}

@@ -7,6 +7,7 @@ import gzip
 import json
 
 from chalicelib.local.events import LocalContext, delivery_status_record
+from chalicelib.store.counters import read_counts
 from tests.notify.conftest import REP_PHONE
 
 FAILURE_GROUP = "sns/ap-southeast-1/123456789012/DirectPublishToPhoneNumber/Failure"
@@ -103,3 +104,16 @@ def test_a_control_message_is_answered_without_touching_the_outbox(svc) -> None:
     data = {"messageType": "CONTROL_MESSAGE", "logGroup": "", "logStream": "", "logEvents": []}
     event = {"awslogs": {"data": base64.b64encode(gzip.compress(json.dumps(data).encode())).decode()}}
     assert app.app.handler_map["delivery_logs"](event, LocalContext("delivery_logs")) == {"records": 0}
+
+
+def test_the_local_pump_reports_each_recorded_sms_delivered_through_delivery_logs(
+    sent_notices, deliver_recorded_sms, pump, svc, status
+) -> None:
+    notices = sent_notices(2)
+    assert deliver_recorded_sms()
+    pump.run_until_idle()  # the outbox stream counts the deliveries
+
+    assert [status(n.id) for n in notices] == ["delivered", "delivered"]
+    day = svc.clock().strftime("%Y-%m-%d")
+    counts = read_counts(svc.tables, [day], ["payment_received"], ["sent", "delivered"])
+    assert counts == {(day, "payment_received", "sent"): 2, (day, "payment_received", "delivered"): 2}
