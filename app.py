@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from chalice import Chalice, Cron, Rate, Response
 from chalice.app import CloudWatchEvent, DynamoDBEvent, SNSEvent, SQSEvent
@@ -10,6 +11,7 @@ from chalice.app import CloudWatchEvent, DynamoDBEvent, SNSEvent, SQSEvent
 from chalicelib.api.routes import api
 from chalicelib.inbound.endpoint import handle_sns_post
 from chalicelib.ingest.events import handle_ingest_event
+from chalicelib.notify.delivery_logs import handle_delivery_logs
 from chalicelib.notify.events import handle_ledger_event, handle_outbox_event, handle_receipt_event
 from chalicelib.notify.schedules import handle_release_tick, handle_reminders_tick
 from chalicelib.observability import instrument
@@ -75,6 +77,11 @@ def yearly(event: SQSEvent) -> dict:
 @app.on_sns_message(topic=SMS_STATUS_TOPIC, name="receipts")
 def receipts(event: SNSEvent) -> dict:
     return handle_receipt_event(event.to_dict(), event.context)
+
+
+@app.lambda_function(name="delivery_logs")  # SNS's SMS delivery-status logs, by subscription filter (infra/wiring.yaml)
+def delivery_logs(event: dict, context: Any) -> dict:
+    return handle_delivery_logs(event, context)
 
 
 @app.route("/health", methods=["GET"])

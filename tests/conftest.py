@@ -18,7 +18,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 
 from chalicelib.aws.config import Settings
 from chalicelib.domain.clock import ICT
-from chalicelib.local.pump import EventPump
+from chalicelib.local.pump import EventPump, RecordedSms
 from chalicelib.local.stack import LocalStack, create_stack
 from chalicelib.local.wiring import build_pump
 from chalicelib.services import Services, use_services
@@ -114,6 +114,19 @@ def sent_sms(stack: LocalStack):
         return [Sms(phone, text) for phone, text in recorded.values()]
 
     return read
+
+
+@pytest.fixture
+def deliver_recorded_sms(pump: EventPump, stack: LocalStack):
+    """What `make run`'s pump does for each SMS moto recorded (it reads them from data.json there):
+    SNS's SUCCESS delivery-status record, through the `delivery_logs` function. Returns whether any."""
+    from moto.sns.models import sns_backends
+
+    def deliver() -> bool:
+        recorded = sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages
+        return pump.report_delivered([RecordedSms(mid, phone, text) for mid, (phone, text) in recorded.items()])
+
+    return deliver
 
 
 @pytest.fixture

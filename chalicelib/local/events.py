@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
 import hashlib
-from datetime import datetime
+import json
+from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.local.env import REGION
@@ -68,6 +71,39 @@ def scheduled_event(rule_arn: str, at: datetime) -> dict[str, Any]:
         "resources": [rule_arn],
         "detail": {},
     }
+
+
+def delivery_status_record(message_id: str, phone: str, at: datetime, *, ok: bool = True, response: str = "") -> str:
+    """SNS's SMS delivery-status log record, as it writes it to CloudWatch Logs (shape from the SNS
+    docs' examples: `notification`, `delivery`, `status`); moto has no carrier, so the local stack
+    says every SMS it recorded was accepted."""
+    record = {
+        "notification": {"messageId": message_id, "timestamp": at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.000")},
+        "delivery": {
+            "destination": phone,
+            "smsType": "Transactional",
+            "providerResponse": response or ("Message has been accepted by phone carrier" if ok else "Unknown error"),
+            "dwellTimeMs": 0,
+        },
+        "status": "SUCCESS" if ok else "FAILURE",
+    }
+    return json.dumps(record)
+
+
+def cloudwatch_logs_event(log_group: str, messages: list[str], at: datetime) -> dict[str, Any]:
+    """What a CloudWatch Logs subscription filter invokes Lambda with: the batch, gzipped and base64'd."""
+    millis = int(at.timestamp() * 1000)
+    data = {
+        "messageType": "DATA_MESSAGE",
+        "owner": "123456789012",
+        "logGroup": log_group,
+        "logStream": "local",
+        "subscriptionFilters": ["local"],
+        "logEvents": [
+            {"id": f"{millis}{n:06d}", "timestamp": millis, "message": message} for n, message in enumerate(messages)
+        ],
+    }
+    return {"awslogs": {"data": base64.b64encode(gzip.compress(json.dumps(data).encode())).decode()}}
 
 
 class LocalContext:

@@ -1,7 +1,9 @@
 """The event pump: moto runs no Lambda, so this polls what AWS would push and calls the handlers.
 
 It receives from the ingest queue, reads each stream with GetRecords, fires schedules from the
-local clock, and prints each SMS that SNS recorded, with the phone masked.
+local clock, and prints each SMS that SNS recorded, with the phone masked. moto has no carrier and
+writes no delivery-status logs, so for each SMS it recorded the pump plays SNS and CloudWatch Logs:
+a SUCCESS record for that message id, handed to `delivery_logs` as a subscription filter would.
 """
 
 from __future__ import annotations
@@ -16,7 +18,15 @@ from typing import Any
 
 from chalicelib.domain.clock import Clock
 from chalicelib.domain.phones import mask_phone
-from chalicelib.local.events import LocalContext, scheduled_event, sns_event, sqs_event, stream_event
+from chalicelib.local.events import (
+    LocalContext,
+    cloudwatch_logs_event,
+    delivery_status_record,
+    scheduled_event,
+    sns_event,
+    sqs_event,
+    stream_event,
+)
 from chalicelib.local.schedule import occurrences
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -30,6 +40,20 @@ class StreamSource:
     name: str
     batch_size: int = 100
     iterators: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RecordedSms:
+    message_id: str  # what SNS's Publish answered, and the outbox keeps as `provider_id`
+    phone: str
+    text: str
+
+
+@dataclass
+class DeliveryLogs:
+    log_group: str
+    handler: Handler
+    name: str
 
 
 @dataclass
@@ -58,6 +82,7 @@ class EventPump:
         self._streams: list[StreamSource] = []
         self._schedules: list[Schedule] = []
         self._topics: list[tuple[str, str, Handler, str]] = []  # (queue url, subscription arn, handler, name)
+        self._delivery_logs: DeliveryLogs | None = None
         self._last_tick: datetime = clock()
         self._sms_seen = 0
         self._stop = threading.Event()
@@ -80,6 +105,24 @@ class EventPump:
         arn = self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         subscription = sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn)["SubscriptionArn"]
         self._topics.append((url, subscription, handler, name))
+
+    def add_delivery_logs(self, log_group: str, handler: Handler, name: str) -> None:
+        """The function SNS's delivery-status log group is subscribed to (infra/wiring.yaml)."""
+        self._delivery_logs = DeliveryLogs(log_group, handler, name)
+
+    def report_delivered(self, sms: list[RecordedSms]) -> bool:
+        """Play SNS and CloudWatch Logs: each SMS delivered, in one subscription batch. Returns whether
+        a handler ran (its receipts move the outbox, whose stream then has work)."""
+        target = self._delivery_logs
+        if target is None or not sms:
+            return False
+        now = self._clock()
+        records = [delivery_status_record(m.message_id, m.phone, now) for m in sms]
+        try:
+            target.handler(cloudwatch_logs_event(target.log_group, records, now), LocalContext(target.name))
+        except Exception as exc:  # as Lambda would after its retries: said, and not tried again here
+            self._echo(f"[pump] {target.name} failed: {type(exc).__name__}: {exc}")
+        return True
 
     # one pass over every source; returns whether anything happened
     def run_once(self) -> bool:
@@ -211,13 +254,16 @@ class EventPump:
         messages = recorded_sms(self._moto_url)
         new = messages[self._sms_seen :]
         self._sms_seen = len(messages)
-        for phone, text in new:
-            self._echo(f"[sms] to {mask_phone(phone)}: {text}")
-        return False  # printing is not work that other sources wait on
+        for sms in new:
+            self._echo(f"[sms] to {mask_phone(sms.phone)}: {sms.text}")
+        return self.report_delivered(new)  # printing is not work; the receipts are
 
 
-def recorded_sms(moto_url: str) -> list[tuple[str, str]]:
-    """Every SMS SNS has recorded, oldest first: (phone, text)."""
+def recorded_sms(moto_url: str) -> list[RecordedSms]:
+    """Every SMS SNS has recorded, oldest first, with the message id its Publish answered."""
     with urllib.request.urlopen(f"{moto_url}/moto-api/data.json", timeout=5) as response:
         data = json.load(response)
-    return [(str(m["phone_number"]), str(m["message"])) for m in data.get("sns", {}).get("SMS", [])]
+    return [
+        RecordedSms(str(m["message_id"]), str(m["phone_number"]), str(m["message"]))
+        for m in data.get("sns", {}).get("SMS", [])
+    ]

@@ -8,6 +8,7 @@ from chalice import Chalice
 from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SNSEventConfig, SQSEventConfig
 
 from chalicelib.domain.clock import Clock
+from chalicelib.local.env import REGION
 from chalicelib.local.pump import EventPump
 from chalicelib.local.stack import LocalStack
 
@@ -29,7 +30,18 @@ def build_pump(app: Chalice, session: Any, stack: LocalStack, *, clock: Clock, m
             pump.add_schedule(text, handler, source.name)
         elif isinstance(source, SNSEventConfig):
             pump.add_topic(_topic_of(source.topic, stack), handler, source.name)
+    for function in app.pure_lambda_functions:
+        if function.name == DELIVERY_LOGS:  # what the SMS log groups' subscription filters invoke
+            pump.add_delivery_logs(_delivery_log_group(stack), app.handler_map[function.name], function.name)
     return pump
+
+
+DELIVERY_LOGS = "delivery_logs"
+
+
+def _delivery_log_group(stack: LocalStack) -> str:
+    """SNS's success log group as the stack made it (moto's account id), or by SNS's naming rule."""
+    return stack.outputs.get("SmsDeliveryLogGroupName") or f"sns/{REGION}/123456789012/DirectPublishToPhoneNumber"
 
 
 def _queue_of(declared: str, stack: LocalStack) -> str:

@@ -45,3 +45,24 @@ def test_uploading_employers_and_payments_sends_each_representative_one_sms_and_
     )
     assert len(sms) == 3  # the re-upload, processed before the later file, sent nothing
     assert "[sms] to ********678" in local_stack.log.read_text()
+
+
+DLV_EMPLOYER = "unit_code,name,rep_phone\nDLV001A,Cong ty Giao Nhan,0977123456\n"
+DLV_PAYMENT = "payment_id,unit_code,paid_on,amount_vnd\nPT-DLV,DLV001A,2026-11-05,700000\n"
+
+
+def test_each_sms_the_stack_sends_comes_back_delivered_as_sns_delivery_logs_would_say(local_stack) -> None:
+    tomorrow_ten = (datetime.now(ICT) + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+    local_stack.set_clock(tomorrow_ten.isoformat())  # daytime whatever time CI runs: nothing held
+    s3 = local_stack.client("s3")
+    s3.put_object(Bucket="bhxh-local-ingest", Key="incoming/employers/dlv.csv", Body=DLV_EMPLOYER.encode())
+    s3.put_object(Bucket="bhxh-local-ingest", Key="incoming/payments/dlv.csv", Body=DLV_PAYMENT.encode())
+    ddb = local_stack.client("dynamodb")
+
+    def notice() -> dict:
+        key = {"id": {"S": "payment_received#PT-DLV"}}
+        return ddb.get_item(TableName="bhxh-local-notifications", Key=key).get("Item") or {}
+
+    delivered = wait_for(lambda: notice().get("status", {}).get("S") == "delivered" and notice(), "the receipt")
+    [sms] = [m for m in local_stack.sms() if m["phone_number"] == "+84977123456"]
+    assert delivered["provider_id"]["S"] == sms["message_id"]  # the receipt named the SMS moto recorded

@@ -17,6 +17,7 @@ TABLES = {
     "ReleaseHeld": {"NotificationsTable"},
     "Remind": {"LedgerTable", "PeopleTable", "EmployersTable", "NotificationsTable", "GuardTable", "IdempotencyTable"},
     "Receipts": {"NotificationsTable"},
+    "DeliveryLogs": {"NotificationsTable"},
     "DailySummary": {"GuardTable"},
     "YearlyStatement": {"IdempotencyTable"},
     "Yearly": {"PeopleTable", "HistoryTable", "EmployersTable", "NotificationsTable", "GuardTable"},
@@ -98,6 +99,24 @@ def test_the_api_stage_is_throttled_and_has_a_usage_plan(template) -> None:
     plan = template["Resources"]["ApiUsagePlan"]["Properties"]
     assert plan["ApiStages"][0]["ApiId"] == {"Ref": "RestAPI"}
     assert plan["Throttle"]["RateLimit"] > 0
+
+
+def test_both_sms_delivery_log_groups_invoke_the_delivery_logs_function_they_may_invoke(template) -> None:
+    resources = template["Resources"]
+    filters = {k: v["Properties"] for k, v in resources.items() if v["Type"] == "AWS::Logs::SubscriptionFilter"}
+    groups = {json.dumps(f["LogGroupName"]) for f in filters.values()}
+    assert len(filters) == 2 and any("Failure" in g for g in groups) and not all("Failure" in g for g in groups)
+    for name, subscription in filters.items():
+        assert subscription["DestinationArn"] == {"Fn::GetAtt": ["DeliveryLogs", "Arn"]}
+        assert subscription["FilterPattern"] == ""
+        permission = resources[resources[name]["DependsOn"]]
+        assert permission["Type"] == "AWS::Lambda::Permission"
+        assert permission["Properties"]["Principal"] == "logs.amazonaws.com"
+        assert permission["Properties"]["FunctionName"] == {"Fn::GetAtt": ["DeliveryLogs", "Arn"]}
+        failure_group = "Failure" in json.dumps(subscription["LogGroupName"])
+        assert permission["Properties"]["SourceArn"]["Fn::Sub"].endswith(
+            "/DirectPublishToPhoneNumber/Failure:*" if failure_group else "/DirectPublishToPhoneNumber:*"
+        )
 
 
 def _actions(statement: dict[str, Any]) -> list[str]:

@@ -4,6 +4,7 @@ injected at the sender's client, and the backoff's waits recorded instead of sle
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from chalicelib.local.events import LocalContext, cloudwatch_logs_event
 from chalicelib.notify import retry
 from tests.conftest import REGION
 
@@ -101,3 +103,42 @@ def publish_receipt(stack):
         sns.publish(TopicArn=stack.outputs["SmsStatusTopicArn"], Message=json.dumps(record))
 
     return publish
+
+
+@pytest.fixture
+def sent_notices(data, pump, svc) -> Callable[[int], list[Any]]:
+    """`n` payment notices to the employer's representative, sent: their outbox items."""
+
+    def send(n: int) -> list[Any]:
+        data.employer()
+        for i in range(n):
+            facts = {"payment_id": f"PT-{i}", "unit_code": UNIT, "paid_on": "2026-11-05", "amount_vnd": 1000 + i}
+            data.ledger(f"payment#PT-{i}", facts)
+        pump.run_until_idle()
+        return [svc.tables.notifications.get(f"payment_received#PT-{i}") for i in range(n)]
+
+    return send
+
+
+@pytest.fixture
+def delivery_logs(svc, clock) -> Callable[..., dict[str, Any]]:
+    """Invoke the `delivery_logs` function (its middleware too) as a subscription filter on one of
+    SNS's delivery-status log groups would: the messages gzipped and base64'd in `awslogs.data`."""
+    import app
+
+    def invoke(messages: list[str], group: str = "sns/ap-southeast-1/123456789012/DirectPublishToPhoneNumber") -> dict:
+        event = cloudwatch_logs_event(group, messages, clock())
+        return app.app.handler_map["delivery_logs"](event, LocalContext("delivery_logs"))
+
+    return invoke
+
+
+@pytest.fixture
+def log_lines(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[dict[str, Any]]]:
+    """The service logger's JSON lines (formatted and masked, as CloudWatch gets them) from here on.
+    Its handler keeps the stdout of the test that first imported it, so it is pointed here instead."""
+    from chalicelib.observability import logger
+
+    buffer = io.StringIO()
+    monkeypatch.setattr(logger.registered_handler, "stream", buffer)
+    return lambda: [json.loads(line) for line in buffer.getvalue().splitlines()]

@@ -1,0 +1,119 @@
+"""Receipts from where SNS writes them: CloudWatch Logs subscription batches to `delivery_logs`."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+
+from chalicelib.local.events import LocalContext, delivery_status_record
+from chalicelib.store.counters import read_counts
+from tests.notify.conftest import REP_PHONE
+
+FAILURE_GROUP = "sns/ap-southeast-1/123456789012/DirectPublishToPhoneNumber/Failure"
+
+
+def test_a_success_record_in_a_gzipped_logs_batch_marks_the_sent_notice_delivered(
+    sent_notices, delivery_logs, clock, status
+) -> None:
+    [notice] = sent_notices(1)
+    assert notice.status == "sent" and notice.provider_id
+
+    answer = delivery_logs([delivery_status_record(notice.provider_id, REP_PHONE, clock())])
+
+    assert answer == {"records": 1, "delivered": 1}
+    assert status(notice.id) == "delivered"
+
+
+def test_failure_records_move_notices_to_the_status_the_carrier_answer_means(
+    sent_notices, delivery_logs, clock, svc
+) -> None:
+    unknown, unreachable = sent_notices(2)
+    records = [
+        delivery_status_record(unknown.provider_id, REP_PHONE, clock(), ok=False, response="Invalid phone number"),
+        delivery_status_record(
+            unreachable.provider_id, REP_PHONE, clock(), ok=False, response="Phone is currently unreachable/unavailable"
+        ),
+    ]
+
+    answer = delivery_logs(records, group=FAILURE_GROUP)
+
+    assert answer == {"records": 2, "permanent-failure": 1, "temporary-failure": 1}
+    first, second = (svc.tables.notifications.get(n.id) for n in (unknown, unreachable))
+    assert (first.status, first.reason) == ("permanent-failure", "Invalid phone number")
+    assert second.status == "temporary-failure" and second.send_after  # the 15-minute job retries it
+
+
+def test_malformed_log_events_are_counted_and_skipped_and_the_rest_of_the_batch_applied(
+    sent_notices, delivery_logs, clock, status
+) -> None:
+    first, second = sent_notices(2)
+    batch = [
+        delivery_status_record(first.provider_id, REP_PHONE, clock()),
+        '{"notification": {"messageId": "cut off',
+        json.dumps({"notification": "not an object", "delivery": {"destination": REP_PHONE}}),
+        json.dumps([1, 2]),
+        delivery_status_record(second.provider_id, REP_PHONE, clock()),
+    ]
+
+    answer = delivery_logs(batch)
+
+    assert answer == {"records": 5, "delivered": 2, "malformed": 3}
+    assert status(first.id) == status(second.id) == "delivered"
+
+
+def test_a_late_or_unknown_receipt_changes_nothing(sent_notices, delivery_logs, clock, status) -> None:
+    [notice] = sent_notices(1)
+    delivery_logs([delivery_status_record(notice.provider_id, REP_PHONE, clock())])
+
+    answer = delivery_logs(
+        [
+            delivery_status_record(notice.provider_id, REP_PHONE, clock(), ok=False, response="Unknown error"),
+            delivery_status_record("no-such-message", REP_PHONE, clock()),
+        ],
+        group=FAILURE_GROUP,
+    )
+
+    assert answer == {"records": 2, "ignored": 2}
+    assert status(notice.id) == "delivered"
+
+
+def test_no_log_line_of_delivery_logs_holds_the_phone_or_the_record(
+    sent_notices, delivery_logs, clock, log_lines
+) -> None:
+    [notice] = sent_notices(1)
+    before = len(log_lines())
+    delivery_logs(
+        [
+            delivery_status_record(notice.provider_id, REP_PHONE, clock()),
+            '{"delivery": {"destination": "+84912345678"}, "status": "SUC',  # malformed, with the phone
+            delivery_status_record("no-such-message", "+84987654321", clock()),
+        ]
+    )
+    lines = log_lines()[before:]
+    assert {"delivery log event skipped", "delivery logs applied"} <= {line["message"] for line in lines}
+    assert {line["function_name"] for line in lines} == {"delivery_logs"}  # the Powertools middleware ran
+    text = json.dumps(lines)
+    for leak in ("912345678", "987654321", "<phone>", "destination", "providerResponse"):
+        assert leak not in text, leak  # not even masked: the record is never logged
+
+
+def test_a_control_message_is_answered_without_touching_the_outbox(svc) -> None:
+    import app
+
+    data = {"messageType": "CONTROL_MESSAGE", "logGroup": "", "logStream": "", "logEvents": []}
+    event = {"awslogs": {"data": base64.b64encode(gzip.compress(json.dumps(data).encode())).decode()}}
+    assert app.app.handler_map["delivery_logs"](event, LocalContext("delivery_logs")) == {"records": 0}
+
+
+def test_the_local_pump_reports_each_recorded_sms_delivered_through_delivery_logs(
+    sent_notices, deliver_recorded_sms, pump, svc, status
+) -> None:
+    notices = sent_notices(2)
+    assert deliver_recorded_sms()
+    pump.run_until_idle()  # the outbox stream counts the deliveries
+
+    assert [status(n.id) for n in notices] == ["delivered", "delivered"]
+    day = svc.clock().strftime("%Y-%m-%d")
+    counts = read_counts(svc.tables, [day], ["payment_received"], ["sent", "delivered"])
+    assert counts == {(day, "payment_received", "sent"): 2, (day, "payment_received", "delivered"): 2}
