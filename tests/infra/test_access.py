@@ -93,6 +93,20 @@ def test_every_queue_and_stream_trigger_reports_partial_failures(template) -> No
                 assert "OnFailure" in event["Properties"]["DestinationConfig"]
 
 
+def _failure_destinations(function: dict[str, Any]) -> list[Any]:
+    props = function["Properties"]
+    configs = [props.get("EventInvokeConfig", {}).get("DestinationConfig", {})]
+    configs += [e["Properties"].get("DestinationConfig", {}) for e in props.get("Events", {}).values()]
+    return [c["OnFailure"]["Destination"] for c in configs if "OnFailure" in c]
+
+
+def test_every_function_may_send_to_the_failure_destination_lambda_sends_to_with_its_role(template) -> None:
+    for name, function in _functions(template).items():
+        for destination in _failure_destinations(function):
+            allowed = [s["Resource"] for s in _statements(template, name) if "sqs:SendMessage" in _actions(s)]
+            assert destination in allowed, f"{name} cannot send its failures to {destination}"
+
+
 def test_the_api_stage_is_throttled_and_has_a_usage_plan(template) -> None:
     settings = template["Resources"]["RestAPI"]["Properties"]["MethodSettings"]
     assert settings[0]["ThrottlingRateLimit"] > 0 and settings[0]["ThrottlingBurstLimit"] > 0
