@@ -17,17 +17,23 @@ PAYMENTS = (
 )
 
 
+def _upload_in_daytime(local_stack, files: dict[str, str]):
+    """Tomorrow 10:00 on the stack's clock (nothing held, whatever time CI runs), then the uploads."""
+    tomorrow_ten = (datetime.now(ICT) + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+    local_stack.set_clock(tomorrow_ten.isoformat())
+    s3 = local_stack.client("s3")
+    for name, body in files.items():
+        s3.put_object(Bucket="bhxh-local-ingest", Key=f"incoming/{name}", Body=body.encode())
+    return s3
+
+
 def test_the_api_answers_health(local_stack) -> None:
     with urllib.request.urlopen(f"{local_stack.api}/health", timeout=5) as response:
         assert json.load(response) == {"status": "ok"}
 
 
 def test_uploading_employers_and_payments_sends_each_representative_one_sms_and_a_reupload_none(local_stack) -> None:
-    tomorrow_ten = (datetime.now(ICT) + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
-    local_stack.set_clock(tomorrow_ten.isoformat())  # daytime whatever time CI runs: nothing held
-    s3 = local_stack.client("s3")
-    s3.put_object(Bucket="bhxh-local-ingest", Key="incoming/employers/e.csv", Body=EMPLOYERS.encode())
-    s3.put_object(Bucket="bhxh-local-ingest", Key="incoming/payments/p.csv", Body=PAYMENTS.encode())
+    s3 = _upload_in_daytime(local_stack, {"employers/e.csv": EMPLOYERS, "payments/p.csv": PAYMENTS})
 
     sms = wait_for(lambda: len(local_stack.sms()) >= 2 and local_stack.sms(), "two SMS")
     by_phone = {m["phone_number"]: m["message"] for m in sms}
@@ -52,11 +58,7 @@ DLV_PAYMENT = "payment_id,unit_code,paid_on,amount_vnd\nPT-DLV,DLV001A,2026-11-0
 
 
 def test_each_sms_the_stack_sends_comes_back_delivered_as_sns_delivery_logs_would_say(local_stack) -> None:
-    tomorrow_ten = (datetime.now(ICT) + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
-    local_stack.set_clock(tomorrow_ten.isoformat())  # daytime whatever time CI runs: nothing held
-    s3 = local_stack.client("s3")
-    s3.put_object(Bucket="bhxh-local-ingest", Key="incoming/employers/dlv.csv", Body=DLV_EMPLOYER.encode())
-    s3.put_object(Bucket="bhxh-local-ingest", Key="incoming/payments/dlv.csv", Body=DLV_PAYMENT.encode())
+    _upload_in_daytime(local_stack, {"employers/dlv.csv": DLV_EMPLOYER, "payments/dlv.csv": DLV_PAYMENT})
     ddb = local_stack.client("dynamodb")
 
     def notice() -> dict:
