@@ -118,8 +118,8 @@ def throughput(rows: int, rounds: int, extras: bool = True) -> dict[str, object]
             batches: list[tuple[str, list[dict]]] = []
             for kind, data in files.items():
                 _, parsed = read_rows(io.BytesIO(data))
-                records = (parse_row(KINDS[kind], row.values, ctx)[0] for row in parsed)
-                items = [serialize(r.item) for r in records if r is not None]
+                records = ((row.line, parse_row(KINDS[kind], row.values, ctx)[0]) for row in parsed)
+                items = [serialize(r.traced(f"incoming/{kind}/raw.csv#{line}").item) for line, r in records if r]
                 table = getattr(svc.tables, "ledger" if kind == "payments" else kind).Meta.table_name
                 batches += [(table, items[i : i + 25]) for i in range(0, len(items), 25)]
             return batches
