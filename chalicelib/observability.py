@@ -48,12 +48,10 @@ def correlate(source: str | None) -> None:
 
 
 def count(name: str, value: int = 1, **dimensions: str) -> None:
-    """One EMF metric, e.g. count("RowsRejected", 3, kind="payments"); dimensioned ones alone.
+    """One EMF metric, written at once, e.g. count("RowsRejected", 3, kind="payments"): a metric
+    never waits for the invocation's end, so one that fails later still leaves its counts.
     Honours POWERTOOLS_METRICS_DISABLED (the local stack's console), which single_metric does not."""
     if os.environ.get("POWERTOOLS_METRICS_DISABLED", "").lower() == "true":
-        return
-    if not dimensions:
-        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
         return
     with single_metric(name=name, unit=MetricUnit.Count, value=value, namespace=NAMESPACE) as metric:
         for key, val in dimensions.items():

@@ -22,7 +22,7 @@ from chalicelib.notify.pacing import Pacer
 from chalicelib.notify.receipts import apply_receipt
 from chalicelib.notify.sender import send_notice, should_send
 from chalicelib.notify.sms import SnsSms
-from chalicelib.observability import correlate
+from chalicelib.observability import correlate, count
 from chalicelib.services import Services, services
 from chalicelib.store.counters import add_counts
 
@@ -72,13 +72,20 @@ def _send_attempt(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _count_change(svc: Services, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> None:
-    """The agency's counters move with the outbox's status changes (domain/figures.py says which)."""
+    """The agency's counters move with the outbox's status changes (domain/figures.py says which),
+    and so do the `Notices` metrics: every change passes here, whichever function made it (a stream
+    record delivered again counts again; the outbox stays the record)."""
     if not new:
         return
+    status, template = str(new.get("status")), str(new.get("template"))
+    if not old or old.get("status") != status:
+        count("Notices", 1, template=template, status=status)
+        if status == "unreachable":
+            count("UnreachableRecipients", 1, template=template)
     moved = measures_of((old or {}).get("status"), new.get("status"), inserted=not old)
     if moved:
         day = ict_day(str(new.get("updated_at") or new.get("created_at")))
-        add_counts(svc.tables, day, str(new.get("template")), moved)
+        add_counts(svc.tables, day, template, moved)
 
 
 def _send_record(record: DynamoDBRecord) -> None:

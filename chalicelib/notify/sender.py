@@ -22,7 +22,6 @@ from chalicelib.notify.outbox import log_ref, utc_iso
 from chalicelib.notify.pacing import Pacer
 from chalicelib.notify.retry import error_code, failure_status, outcome_unknown, publish_retryable, with_retries
 from chalicelib.notify.sms import SmsProvider
-from chalicelib.observability import count as count_metric
 from chalicelib.store.guard import is_opted_out
 from chalicelib.store.models import NotificationModel, Tables
 
@@ -125,7 +124,6 @@ def _finish(
     if attempts:
         actions.append(model.attempts.add(attempts))  # a hold is not an attempt
     item.update(actions=actions)
-    count_metric("Notices", 1, template=item.template, status=status)
     if status != "sent":
         logger.warning("notice not sent", notice=log_ref(item.id), status=status, reason=reason)
     return status
