@@ -9,14 +9,6 @@ from chalicelib.domain.figures import MEASURES, batch_rows, day_rows, day_table,
 from chalicelib.local.report import run
 from chalicelib.reporting.collect import all_figures
 from chalicelib.reporting.daily import handle_daily_summary_tick
-from tests.conftest import EMPLOYERS_CSV, PAYMENTS_CSV
-
-NO_PHONE_UNIT = "unit_code,name\nAB1234C,Công ty không số\n"
-TWO_PAYMENTS = (
-    "payment_id,unit_code,paid_on,amount_vnd,period\n"
-    "PT-0002,AB1234C,2026-11-05,1000000,2026-10\n"
-    "PT-0003,TZH490L,not-a-date,1000000,2026-10\n"
-)
 
 
 def test_each_status_change_moves_only_the_measure_it_enters() -> None:
@@ -53,17 +45,8 @@ def test_the_summary_totals_the_notices_and_the_rows() -> None:
     assert (body["totals"]["taken"], body["totals"]["rejected"]) == (5, 2)
 
 
-def _known_day(pump, upload, sent_sms) -> None:
-    upload("employers", "units.csv", EMPLOYERS_CSV)
-    upload("employers", "more.csv", NO_PHONE_UNIT)
-    upload("payments", "a.csv", PAYMENTS_CSV)
-    upload("payments", "b.csv", TWO_PAYMENTS)
-    pump.run_until_idle()
-    assert len(sent_sms()) == 1
-
-
-def test_the_figures_count_a_known_day_of_notices_and_files(pump, upload, sent_sms, svc) -> None:
-    _known_day(pump, upload, sent_sms)
+def test_the_figures_count_a_known_day_of_notices_and_files(known_day, svc) -> None:
+    known_day()
     days, batches = all_figures(svc.tables, svc.clients.s3, svc.settings.name("ingest"))
     [payments] = [r for r in days if r.kind == "payment_received"]
     assert payments.day == "2026-11-25"
@@ -83,8 +66,8 @@ def test_the_figures_count_a_known_day_of_notices_and_files(pump, upload, sent_s
     ]
 
 
-def test_make_report_prints_both_tables_and_writes_a_png(pump, upload, sent_sms, svc, tmp_path) -> None:
-    _known_day(pump, upload, sent_sms)
+def test_make_report_prints_both_tables_and_writes_a_png(known_day, svc, tmp_path) -> None:
+    known_day()
     out = tmp_path / "report.png"
     text = run(stage="local", out=out)
     assert "payment_received" in text and "incoming/payments/b.csv" in text
@@ -92,8 +75,8 @@ def test_make_report_prints_both_tables_and_writes_a_png(pump, upload, sent_sms,
     assert out.stat().st_size > 10_000
 
 
-def test_the_daily_summary_writes_yesterdays_figures_to_s3(pump, upload, sent_sms, svc, clock) -> None:
-    _known_day(pump, upload, sent_sms)
+def test_the_daily_summary_writes_yesterdays_figures_to_s3(known_day, svc, clock) -> None:
+    known_day()
     clock.advance(days=1)
     answer = handle_daily_summary_tick({})
     assert answer["key"] == "reports/daily/2026-11-25.json"

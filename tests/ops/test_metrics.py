@@ -12,15 +12,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.api.otp import request_otp
 from chalicelib.inbound.service import handle_inbound_sms
-from tests.conftest import EMPLOYERS_CSV, PAYMENTS_CSV
 from tests.inbound.conftest import carrier
-
-NO_PHONE_UNIT = "unit_code,name\nAB1234C,Công ty không số\n"
-TWO_PAYMENTS = (
-    "payment_id,unit_code,paid_on,amount_vnd,period\n"
-    "PT-0002,AB1234C,2026-11-05,1000000,2026-10\n"
-    "PT-0003,TZH490L,not-a-date,1000000,2026-10\n"
-)
 
 
 @pytest.fixture
@@ -43,12 +35,8 @@ def emf(capsys):
     return read
 
 
-def test_a_day_of_files_and_notices_is_counted_by_kind_and_status(upload, pump, emf) -> None:
-    upload("employers", "units.csv", EMPLOYERS_CSV)
-    upload("employers", "more.csv", NO_PHONE_UNIT)
-    upload("payments", "a.csv", PAYMENTS_CSV)
-    upload("payments", "b.csv", TWO_PAYMENTS)
-    pump.run_until_idle()
+def test_a_day_of_files_and_notices_is_counted_by_kind_and_status(known_day, emf) -> None:
+    known_day()
     metrics = emf()
     assert metrics[("RowsTaken", "kind=payments")] == 2
     assert metrics[("RowsRejected", "kind=payments")] == 1
