@@ -92,16 +92,20 @@ class Sms:
 
 
 @pytest.fixture
-def json_logs() -> Iterator[Callable[[], list[dict]]]:
-    """The service's JSON log lines as Lambda would ship them, parsed: the Powertools handler's
-    stream is swapped for the test (it was bound to whatever stdout was at import)."""
+def service_log(monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
+    """The service logger's lines from here on, formatted and masked as CloudWatch gets them. Its
+    handler keeps the stdout of whenever it was imported, so it is pointed here instead."""
     from chalicelib.observability import logger
 
-    handler = logger.registered_handler
     stream = io.StringIO()
-    previous = handler.setStream(stream)
-    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
-    handler.setStream(previous)
+    monkeypatch.setattr(logger.registered_handler, "stream", stream)
+    return stream
+
+
+@pytest.fixture
+def json_logs(service_log: io.StringIO) -> Callable[[], list[dict]]:
+    """The service's JSON log lines so far, parsed."""
+    return lambda: [json.loads(line) for line in service_log.getvalue().splitlines() if line.startswith("{")]
 
 
 @pytest.fixture

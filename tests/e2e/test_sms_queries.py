@@ -5,11 +5,11 @@ an SMS that moto records."""
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import UTC, datetime
 
 from chalicelib.domain import sms_replies as r
 from tests.e2e.conftest import wait_for
+from tests.inbound.conftest import carrier
 
 TOPIC = "arn:aws:sns:ap-southeast-1:123456789012:bhxh-local-inbound-sms"
 PHONE, OTHER = "+84912345670", "+84983456780"
@@ -17,15 +17,8 @@ SS_CODE = "0110129425"
 
 
 def _publish(stack, body: str, sender: str, inbound_id: str | None = None) -> None:
-    carrier = {
-        "originationNumber": sender,
-        "destinationNumber": "8079",
-        "messageKeyword": "BH",
-        "messageBody": body,
-        "inboundMessageId": inbound_id or str(uuid.uuid4()),
-        "previousPublishedMessageId": str(uuid.uuid4()),
-    }
-    stack.client("sns").publish(TopicArn=TOPIC, Message=json.dumps(carrier))
+    message = carrier(body, sender=sender, inbound_id=inbound_id)
+    stack.client("sns").publish(TopicArn=TOPIC, Message=message)
 
 
 def _texts_to(stack, phone: str) -> list[str]:

@@ -4,7 +4,6 @@ injected at the sender's client, and the backoff's waits recorded instead of sle
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -131,14 +130,3 @@ def delivery_logs(svc, clock) -> Callable[..., dict[str, Any]]:
         return app.app.handler_map["delivery_logs"](event, LocalContext("delivery_logs"))
 
     return invoke
-
-
-@pytest.fixture
-def log_lines(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[dict[str, Any]]]:
-    """The service logger's JSON lines (formatted and masked, as CloudWatch gets them) from here on.
-    Its handler keeps the stdout of the test that first imported it, so it is pointed here instead."""
-    from chalicelib.observability import logger
-
-    buffer = io.StringIO()
-    monkeypatch.setattr(logger.registered_handler, "stream", buffer)
-    return lambda: [json.loads(line) for line in buffer.getvalue().splitlines()]

@@ -79,10 +79,10 @@ def test_a_late_or_unknown_receipt_changes_nothing(sent_notices, delivery_logs, 
 
 
 def test_no_log_line_of_delivery_logs_holds_the_phone_or_the_record(
-    sent_notices, delivery_logs, clock, log_lines
+    sent_notices, delivery_logs, clock, json_logs
 ) -> None:
     [notice] = sent_notices(1)
-    before = len(log_lines())
+    before = len(json_logs())
     delivery_logs(
         [
             delivery_status_record(notice.provider_id, REP_PHONE, clock()),
@@ -90,7 +90,7 @@ def test_no_log_line_of_delivery_logs_holds_the_phone_or_the_record(
             delivery_status_record("no-such-message", "+84987654321", clock()),
         ]
     )
-    lines = log_lines()[before:]
+    lines = json_logs()[before:]
     assert {"delivery log event skipped", "delivery logs applied"} <= {line["message"] for line in lines}
     assert {line["function_name"] for line in lines} == {"delivery_logs"}  # the Powertools middleware ran
     text = json.dumps(lines)
