@@ -4,7 +4,6 @@ injected at the sender's client, and the backoff's waits recorded instead of sle
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,7 +12,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from chalicelib.local.events import LocalContext, cloudwatch_logs_event
+from chalicelib.local.events import LocalContext, cloudwatch_logs_event, delivery_status_record
 from chalicelib.notify import retry
 from tests.conftest import REGION
 
@@ -89,17 +88,13 @@ def failing_sns(svc, monkeypatch: pytest.MonkeyPatch) -> FailingSns:
 
 
 @pytest.fixture
-def publish_receipt(stack):
+def publish_receipt(stack, clock):
     """Publish an SNS delivery-status record for a message id to the stage's status topic."""
     sns = boto3.client("sns", region_name=REGION)
 
     def publish(message_id: str, ok: bool = True, response: str = "Message has been accepted by phone carrier") -> None:
-        record = {
-            "notification": {"messageId": message_id, "timestamp": "2026-11-25 03:00:01.000"},
-            "delivery": {"destination": "+84900000000", "smsType": "Transactional", "providerResponse": response},
-            "status": "SUCCESS" if ok else "FAILURE",
-        }
-        sns.publish(TopicArn=stack.outputs["SmsStatusTopicArn"], Message=json.dumps(record))
+        record = delivery_status_record(message_id, "+84900000000", clock(), ok=ok, response=response)
+        sns.publish(TopicArn=stack.outputs["SmsStatusTopicArn"], Message=record)
 
     return publish
 
