@@ -72,6 +72,8 @@ def measure(cards: int, due: int, repeat: int) -> dict[str, float]:
         for attempt in range(repeat + 1):  # the first run warms up (imports, models, moto): not counted
             for item in tables.notifications.scan():  # each run starts from an empty outbox
                 item.delete()
+            for marker in tables.guard.scan(tables.guard.pk.startswith("told#")):  # and no one told yet
+                marker.delete()
             t0, w0 = time.process_time(), time.perf_counter()
             result = run_reminders(tables=tables, clock=svc.clock)
             job, wall = time.process_time() - t0, time.perf_counter() - w0
