@@ -24,7 +24,7 @@ from chalicelib.notify.outbox import enqueue
 from chalicelib.observability import correlate
 from chalicelib.observability import count as count_metric
 from chalicelib.store.guard import count_hit
-from chalicelib.store.models import Tables
+from chalicelib.store.models import Tables, exists
 
 logger = Logger(child=True)
 
@@ -44,7 +44,7 @@ def handle_inbound_sms(message: str, *, tables: Tables, clock: Clock, fallback_i
     inbound_id = _inbound_id(carrier.get("inboundMessageId"), fallback_id)
     dedupe_key = f"reply#{inbound_id}"
     correlate(f"sms#{inbound_id}")
-    if tables.notifications.count(dedupe_key, limit=1):
+    if exists(tables.notifications, dedupe_key):
         logger.info("inbound sms already answered", inbound_id=inbound_id)
         return "duplicate"
     hits = count_hit(tables, f"sms#{phone}", window_s=RATE_WINDOW_S, clock=clock)

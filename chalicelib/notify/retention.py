@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from aws_lambda_powertools.utilities import parameters
 
 from chalicelib.aws.config import Settings
-from chalicelib.store.models import Tables
+from chalicelib.store.models import Tables, exists
 
 KEY_CACHE_S = 300
 MIN_KEY_CHARS = 32
@@ -50,7 +50,7 @@ def expires_at(created: datetime, days: int) -> int:
 
 
 def already_told(tables: Tables, marker: str) -> bool:
-    return tables.guard.count(marker, limit=1) > 0
+    return exists(tables.guard, marker)
 
 
 def mark_told(tables: Tables, marker: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.domain.clock import Clock
-from chalicelib.store.models import Tables
+from chalicelib.store.models import Tables, exists
 
 
 def count_hit(tables: Tables, scope: str, *, window_s: int, clock: Clock) -> int:
@@ -31,4 +31,4 @@ def opt_in(tables: Tables, phone: str) -> None:
 
 def is_opted_out(tables: Tables, phone: str) -> bool:
     """The service's own list; SNS keeps its own, which the sender checks too."""
-    return tables.guard.count(_optout_key(phone), limit=1) > 0
+    return exists(tables.guard, _optout_key(phone))
