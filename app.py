@@ -28,6 +28,8 @@ OUTBOX_STREAM_ARN = os.environ.get(
     "NOTIFICATIONS_STREAM_ARN", f"{_ACCOUNT}:table/bhxh-prod-notifications/stream/from-template"
 )
 YEARLY_QUEUE_ARN = os.environ.get("YEARLY_QUEUE_ARN", "arn:aws:sqs:ap-southeast-1:123456789012:bhxh-prod-yearly")
+# The urgent lane; the bulk lane is the same function's second event source (infra/wiring.yaml).
+URGENT_QUEUE_ARN = os.environ.get("URGENT_QUEUE_ARN", "arn:aws:sqs:ap-southeast-1:123456789012:bhxh-prod-urgent")
 SMS_STATUS_TOPIC = os.environ.get(
     "SMS_STATUS_TOPIC_ARN", "arn:aws:sns:ap-southeast-1:123456789012:bhxh-prod-sms-status"
 )
@@ -48,8 +50,13 @@ def decide(event: DynamoDBEvent) -> dict:
     return _run("decide", event.to_dict(), event.context)
 
 
-@app.on_dynamodb_record(stream_arn=OUTBOX_STREAM_ARN, batch_size=20, starting_position="TRIM_HORIZON", name="send")
-def send(event: DynamoDBEvent) -> dict:
+@app.on_dynamodb_record(stream_arn=OUTBOX_STREAM_ARN, batch_size=100, starting_position="TRIM_HORIZON", name="route")
+def route(event: DynamoDBEvent) -> dict:
+    return _run("route", event.to_dict(), event.context)
+
+
+@app.on_sqs_message(queue_arn=URGENT_QUEUE_ARN, batch_size=1, name="send")
+def send(event: SQSEvent) -> dict:
     return _run("send", event.to_dict(), event.context)
 
 

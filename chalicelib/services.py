@@ -8,18 +8,21 @@ Handlers ask `services()`; tests and the local stack call `use_services(...)` to
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from chalicelib.aws.clients import Clients
 from chalicelib.aws.idempotency import Idempotency
+from chalicelib.aws.lanes import LaneQueues
 from chalicelib.aws.pacing import Pacer
 from chalicelib.aws.secrets import secure_key
 from chalicelib.aws.settings import Settings
 from chalicelib.aws.sms import SmsProvider, SnsSms
 from chalicelib.domain.clock import Clock, system_clock
+from chalicelib.domain.lanes import Lane
 from chalicelib.store.models import Tables, bind_tables
 
 
@@ -28,6 +31,7 @@ class Services:
     settings: Settings
     clock: Clock
     sleep: Callable[[float], None] = time.sleep  # retries' backoff waits: tests record them instead
+    _pacers: threading.local = field(default_factory=threading.local, repr=False)
 
     @cached_property
     def clients(self) -> Clients:
@@ -42,9 +46,16 @@ class Services:
         return SnsSms(self.clients.sms, self.settings.sender_id, self.settings.sms_type)
 
     @cached_property
-    def pacer(self) -> Pacer:
-        """One per process: the rate holds across batches, not only within one."""
-        return Pacer(self.settings.sms_per_second)
+    def lanes(self) -> LaneQueues:
+        return LaneQueues(self.clients.sqs, self.settings)
+
+    def pacer(self, lane: Lane) -> Pacer:
+        """One per sender instance and lane, kept across invocations: the pace holds across batches.
+        An instance is a process in Lambda and a thread in the local stack's pump, hence per thread."""
+        pacers: dict[Lane, Pacer] = self._pacers.__dict__.setdefault("by_lane", {})
+        if lane not in pacers:
+            pacers[lane] = Pacer(self.settings.rates().per_sender(lane))
+        return pacers[lane]
 
     @cached_property
     def idempotency(self) -> Idempotency:
@@ -52,6 +63,10 @@ class Services:
 
     def jwt_key(self) -> bytes:
         return secure_key(self.settings.jwt_key_parameter)
+
+    def otp_key(self) -> bytes:
+        """Derives OTP codes (domain/otp.py): the API to check one, the sender to render it."""
+        return self.jwt_key()
 
     def dedupe_key(self) -> bytes:
         return secure_key(self.settings.dedupe_key_parameter)

@@ -66,7 +66,14 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
         NOTIFICATIONS_STREAM_ARN=stack.outputs["NotificationsStreamArn"],
         INBOUND_TOPIC_ARN=stack.outputs["InboundSmsTopicArn"],
         SMS_STATUS_TOPIC_ARN=stack.outputs["SmsStatusTopicArn"],
+        URGENT_QUEUE_URL=stack.outputs["UrgentQueueUrl"],
+        BULK_QUEUE_URL=stack.outputs["BulkQueueUrl"],
     )
+    from local.wiring import lane_environment
+
+    os.environ.update(lane_environment())  # the account's rate and the lanes' senders, as the package sets them
+    rates = ", ".join(f"{k}={v}" for k, v in sorted(lane_environment().items()))
+    print(f"[stack] sending lanes: {rates} (set any of them in the environment to change it)")
 
     from chalice.local import create_local_server
 

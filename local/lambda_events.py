@@ -73,15 +73,25 @@ def scheduled_event(rule_arn: str, at: datetime) -> dict[str, Any]:
     }
 
 
-def delivery_status_record(message_id: str, phone: str, at: datetime, *, ok: bool = True, response: str = "") -> str:
+LOCAL_PRICE_USD = 0.0399  # a part, as docs/cost.md assumes: moto bills nothing, the figures need a number
+LOCAL_CARRIER = "local (moto)"
+
+
+def delivery_status_record(
+    message_id: str, phone: str, at: datetime, *, ok: bool = True, response: str = "", parts: int = 1
+) -> str:
     """SNS's SMS delivery-status log record, as it writes it to CloudWatch Logs (shape from the SNS
-    docs' examples: `notification`, `delivery`, `status`); moto has no carrier, so the local stack
-    says every SMS it recorded was accepted."""
+    docs' examples: `notification`, `delivery` with carrier, price and parts, `status`); moto has no
+    carrier, so the local stack says every SMS it recorded was accepted, at the assumed price."""
     record = {
         "notification": {"messageId": message_id, "timestamp": at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.000")},
         "delivery": {
+            "phoneCarrier": LOCAL_CARRIER,
+            "mcc": 452,
             "destination": phone,
+            "priceInUSD": round(LOCAL_PRICE_USD * parts, 5) if ok else 0.0,
             "smsType": "Transactional",
+            "numberOfMessageParts": parts,
             "providerResponse": response or ("Message has been accepted by phone carrier" if ok else "Unknown error"),
             "dwellTimeMs": 0,
         },

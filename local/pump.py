@@ -1,7 +1,10 @@
 """The event pump: moto runs no Lambda, so this polls what AWS would push and calls the handlers.
 
-It receives from the ingest queue, reads each stream with GetRecords, fires schedules from the
-local clock, and prints each SMS that SNS recorded, with the phone masked. moto has no carrier and
+It receives from the queues, reads each stream with GetRecords, fires schedules from the local
+clock, and prints each SMS that SNS recorded, with the phone masked. A queue whose event source has
+a maximum concurrency (the sending lanes: infra/wiring.yaml) gets that many workers once the pump is
+started, each one a Lambda instance polling on its own: so the senders' paces add up to the rate
+the account's would (`run_once`, in tests, still polls every queue itself, one batch a pass). moto has no carrier and
 writes no delivery-status logs, so for each SMS it recorded the pump plays SNS and CloudWatch Logs:
 a SUCCESS record for that message id, handed to `delivery_logs` as a subscription filter would.
 """
@@ -18,6 +21,7 @@ from typing import Any
 
 from chalicelib.domain.clock import Clock
 from chalicelib.domain.phones import mask_phone
+from chalicelib.domain.text import count_segments
 from local.lambda_events import (
     LocalContext,
     cloudwatch_logs_event,
@@ -31,6 +35,17 @@ from local.schedule import occurrences
 
 Handler = Callable[[dict[str, Any], Any], Any]
 STREAM_RETRIES = 3
+OPTED_OUT = "Phone is currently opted out"  # SNS's providerResponse for a number on its opt-out list
+
+
+@dataclass
+class QueueSource:
+    url: str
+    arn: str
+    handler: Handler
+    name: str
+    batch_size: int = 1
+    concurrency: int | None = None  # the event source's MaximumConcurrency: that many workers
 
 
 @dataclass
@@ -78,7 +93,7 @@ class EventPump:
         self._clock = clock
         self._moto_url = moto_url
         self._echo = echo
-        self._queues: list[tuple[str, str, Handler, str]] = []
+        self._queues: list[QueueSource] = []
         self._streams: list[StreamSource] = []
         self._schedules: list[Schedule] = []
         self._topics: list[tuple[str, str, Handler, str]] = []  # (queue url, subscription arn, handler, name)
@@ -87,9 +102,15 @@ class EventPump:
         self._sms_seen = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._workers: list[threading.Thread] = []
 
-    def add_queue(self, url: str, arn: str, handler: Handler, name: str) -> None:
-        self._queues.append((url, arn, handler, name))
+    def add_queue(
+        self, url: str, arn: str, handler: Handler, name: str, *, batch_size: int = 1, concurrency: int | None = None
+    ) -> None:
+        self._queues.append(QueueSource(url, arn, handler, name, batch_size, concurrency))
+
+    def queue_sources(self) -> list[QueueSource]:
+        return list(self._queues)
 
     def add_stream(self, arn: str, handler: Handler, name: str, batch_size: int = 100) -> None:
         self._streams.append(StreamSource(arn, handler, name, batch_size))
@@ -111,13 +132,21 @@ class EventPump:
         self._delivery_logs = DeliveryLogs(log_group, handler, name)
 
     def report_delivered(self, sms: list[RecordedSms]) -> bool:
-        """Play SNS and CloudWatch Logs: each SMS delivered, in one subscription batch. Returns whether
-        a handler ran (its receipts move the outbox, whose stream then has work)."""
+        """Play SNS and CloudWatch Logs: each SMS delivered (or refused, to a number on SNS's opt-out
+        list: SNS takes the Publish and delivers nothing), in one subscription batch. Returns whether a
+        handler ran (its receipts move the outbox, whose stream then has work)."""
         target = self._delivery_logs
         if target is None or not sms:
             return False
         now = self._clock()
-        records = [delivery_status_record(m.message_id, m.phone, now) for m in sms]
+        sns = self._session.client("sns")
+        records = []
+        for m in sms:
+            if sns.check_if_phone_number_is_opted_out(phoneNumber=m.phone)["isOptedOut"]:
+                records.append(delivery_status_record(m.message_id, m.phone, now, ok=False, response=OPTED_OUT))
+            else:
+                parts = max(count_segments(m.text).count, 1)
+                records.append(delivery_status_record(m.message_id, m.phone, now, parts=parts))
         try:
             target.handler(cloudwatch_logs_event(target.log_group, records, now), LocalContext(target.name))
         except Exception as exc:  # as Lambda would after its retries: said, and not tried again here
@@ -127,8 +156,10 @@ class EventPump:
     # one pass over every source; returns whether anything happened
     def run_once(self) -> bool:
         busy = False
-        for url, arn, handler, name in self._queues:
-            busy |= self._pump_queue(url, arn, handler, name)
+        for queue in self._queues:
+            if queue.concurrency and self._workers:
+                continue  # its workers poll it
+            busy |= self._pump_queue(queue)
         for source in self._streams:
             busy |= self._pump_stream(source)
         for url, subscription, handler, name in self._topics:
@@ -144,13 +175,29 @@ class EventPump:
                 return
 
     def start(self) -> None:
+        for queue in self._queues:
+            for n in range(queue.concurrency or 0):
+                worker = threading.Thread(target=self._work, args=(queue,), name=f"{queue.name}-{n}", daemon=True)
+                self._workers.append(worker)
+        for worker in self._workers:
+            worker.start()
         self._thread = threading.Thread(target=self._loop, name="event-pump", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
-        if self._thread:
-            self._thread.join(timeout=10)
+        for thread in [self._thread, *self._workers]:
+            if thread:
+                thread.join(timeout=10)
+
+    def _work(self, queue: QueueSource) -> None:
+        """One instance of a queue's function: receive a batch (long polling), handle it, again."""
+        while not self._stop.is_set():
+            try:
+                self._pump_queue(queue, wait_s=1)
+            except Exception as exc:  # as Lambda's poller: said, and polled again
+                self._echo(f"[pump] {queue.name} worker error: {type(exc).__name__}: {exc}")
+                self._stop.wait(1)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -162,9 +209,10 @@ class EventPump:
             if not busy:
                 self._stop.wait(0.3)
 
-    def _pump_queue(self, url: str, arn: str, handler: Handler, name: str) -> bool:
+    def _pump_queue(self, queue: QueueSource, wait_s: int = 0) -> bool:
+        url, arn, handler, name = queue.url, queue.arn, queue.handler, queue.name
         messages = self._sqs.receive_message(
-            QueueUrl=url, MaxNumberOfMessages=1, WaitTimeSeconds=0, AttributeNames=["All"]
+            QueueUrl=url, MaxNumberOfMessages=queue.batch_size, WaitTimeSeconds=wait_s, AttributeNames=["All"]
         ).get("Messages", [])
         if not messages:
             return False
@@ -174,11 +222,13 @@ class EventPump:
         except Exception as exc:
             self._echo(f"[pump] {name} failed: {type(exc).__name__}: {exc}")
             failed = {m["MessageId"] for m in messages}
-        for m in messages:
-            if m["MessageId"] in failed:  # back on the queue soon; the redrive policy bounds the retries
+        for m in messages:  # back on the queue soon; the redrive policy bounds the retries
+            if m["MessageId"] in failed:
                 self._sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=2)
-            else:
-                self._sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+        done = [m for m in messages if m["MessageId"] not in failed]
+        if done:  # as Lambda's poller: the batch's successes deleted in one call
+            entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)]
+            self._sqs.delete_message_batch(QueueUrl=url, Entries=entries)
         return True
 
     def _pump_topic(self, url: str, subscription: str, handler: Handler, name: str) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.aws.settings import Settings
@@ -21,6 +21,7 @@ STACK = "bhxh-local"
 class LocalStack:
     outputs: dict[str, str]
     applied: list[str]  # what had to be applied through the API, to say so
+    queue_names: dict[str, str] = field(default_factory=dict)  # logical id → queue name (bhxh-<stage>-<what>)
 
     @property
     def ingest_queue_url(self) -> str:
@@ -57,7 +58,12 @@ def create_stack(session: Any, stage: str = "local") -> LocalStack:
         + _apply_queue_policy(session, outputs)
         + _apply_bucket_notification(session, resources, outputs)
     )
-    return LocalStack(outputs=outputs, applied=applied)
+    queues = {
+        r["LogicalResourceId"]: r["PhysicalResourceId"].rstrip("/").rsplit("/", 1)[-1]
+        for r in cfn.list_stack_resources(StackName=STACK)["StackResourceSummaries"]
+        if r["ResourceType"] == "AWS::SQS::Queue"
+    }
+    return LocalStack(outputs=outputs, applied=applied, queue_names=queues)
 
 
 def _template() -> dict[str, Any]:

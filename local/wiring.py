@@ -1,14 +1,20 @@
-"""Connects the Chalice app's event handlers to the pump, the way Lambda's triggers would."""
+"""Connects the Chalice app's event handlers to the pump, the way Lambda's triggers would: each queue
+event source as infra/wiring.yaml gives it (the `send` function's two lanes, each with its batch size
+and maximum concurrency), each stream, schedule and topic as app.py declares it."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from chalice import Chalice
 from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SNSEventConfig, SQSEventConfig
 
 from chalicelib.domain.clock import Clock
-from local.env import REGION
+from infra.package import load
+from local.env import REGION, ROOT
 from local.pump import EventPump
 from local.stack import LocalStack
 
@@ -19,9 +25,10 @@ def build_pump(app: Chalice, session: Any, stack: LocalStack, *, clock: Clock, m
     for source in app.event_sources:
         handler = app.handler_map[source.name]
         if isinstance(source, SQSEventConfig):
-            url = _queue_of(source.queue_arn or source.queue or "", stack)
-            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-            pump.add_queue(url, arn, handler, source.name)
+            for queue, batch_size, concurrency in _queue_sources(source, stack):
+                url = _queue_of(queue, stack)
+                arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+                pump.add_queue(url, arn, handler, source.name, batch_size=batch_size, concurrency=concurrency)
         elif isinstance(source, DynamoDBEventConfig):
             pump.add_stream(_stream_of(source.stream_arn, stack), handler, source.name, source.batch_size or 100)
         elif isinstance(source, ScheduledEventConfig):
@@ -37,6 +44,69 @@ def build_pump(app: Chalice, session: Any, stack: LocalStack, *, clock: Clock, m
 
 
 DELIVERY_LOGS = "delivery_logs"
+
+
+@cache
+def _wiring() -> dict[str, Any]:
+    return load(ROOT / "infra" / "wiring.yaml")
+
+
+@cache
+def _parameters() -> dict[str, Any]:
+    return load(ROOT / "infra" / "resources.yaml").get("Parameters", {})
+
+
+def _logical_id(function: str) -> str:
+    """Chalice's logical id of a function (`release_held` → `ReleaseHeld`)."""
+    return "".join(part.capitalize() for part in function.split("_"))
+
+
+def template_parameter(name: str, env: Mapping[str, str] | None = None) -> str:
+    """A template parameter's value locally: from the environment variable the wiring gives a
+    function for it (`SMS_PER_SECOND: !Ref SmsPerSecond`), else its default in resources.yaml."""
+    env = os.environ if env is None else env
+    for function in _wiring().get("Resources", {}).values():
+        variables = (function.get("Properties", {}).get("Environment") or {}).get("Variables") or {}
+        for variable, value in variables.items():
+            if value == {"Ref": name} and env.get(variable):
+                return env[variable]
+    return str(_parameters()[name]["Default"])
+
+
+def lane_environment(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment the wiring gives functions from template parameters (`SMS_PER_SECOND`, …),
+    locally: so the app's settings and the pump's concurrency agree, as the package makes them."""
+    out: dict[str, str] = {}
+    for function in _wiring().get("Resources", {}).values():
+        variables = (function.get("Properties", {}).get("Environment") or {}).get("Variables") or {}
+        for variable, value in variables.items():
+            if isinstance(value, dict) and set(value) == {"Ref"} and value["Ref"] in _parameters():
+                out[variable] = template_parameter(value["Ref"], env)
+    return out
+
+
+def _resolve(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"Ref"}:
+        return template_parameter(value["Ref"])
+    return value
+
+
+def _queue_sources(source: SQSEventConfig, stack: LocalStack) -> list[tuple[str, int, int | None]]:
+    """(queue, batch size, maximum concurrency) of each SQS event source of the function: those the
+    wiring gives (the package replaces the app's own), else the one app.py declares."""
+    events = _wiring().get("Resources", {}).get(_logical_id(source.name), {}).get("Properties", {}).get("Events", {})
+    found = []
+    for event in events.values():
+        props = event.get("Properties", {})
+        queue = props.get("Queue")
+        if not (isinstance(queue, dict) and "Fn::GetAtt" in queue):
+            continue
+        logical = queue["Fn::GetAtt"][0]
+        name = stack.queue_names.get(logical, logical)
+        batch = int(_resolve(props.get("BatchSize", source.batch_size or 1)))
+        limit = (props.get("ScalingConfig") or {}).get("MaximumConcurrency")
+        found.append((name, batch, None if limit is None else int(_resolve(limit))))
+    return found or [(source.queue_arn or source.queue or "", source.batch_size or 1, None)]
 
 
 def _delivery_log_group(stack: LocalStack) -> str:

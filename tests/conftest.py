@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -83,6 +84,20 @@ def svc(stack: LocalStack, clock: MovableClock, pauses: list[float]) -> Iterator
     use_services(services)
     yield services
     use_services(None)
+
+
+@pytest.fixture
+def notice_id(svc: Services) -> Callable[[str], str]:
+    """The outbox key of a dedupe key: its keyed hash (chalicelib/notify/retention.py)."""
+    from chalicelib.notify.retention import notice_id as key_of
+
+    return lambda dedupe_key: key_of(dedupe_key, svc.dedupe_key())
+
+
+@pytest.fixture
+def notice(svc: Services, notice_id: Callable[[str], str]) -> Callable[[str], Any]:
+    """The outbox item of a dedupe key (`payment_received#PT-0001`)."""
+    return lambda dedupe_key: svc.tables.notifications.get(notice_id(dedupe_key))
 
 
 @pytest.fixture

@@ -1,14 +1,13 @@
 """Sign-in by a one-time code sent to the phone registered for an `ss_code` (form TK1-TS).
 
-`request_otp` does the same work whatever the code: it stores a hashed code and queues one notice to
+`request_otp` does the same work whatever the code: it stores the request and queues one notice to
 the person, which the outbox resolves to their phone or records as unreachable. So the answer, its
 timing and the writes behind it do not tell a registered code from an unknown or phoneless one.
-The code is stored only as an HMAC under the signing key; five wrong tries spend the request."""
+No code is stored anywhere: it is derived from the request id under the stage's key (domain/otp.py),
+here to check it and by the sender to render the SMS. Five wrong tries spend the request."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.api.errors import ApiError
 from chalicelib.api.limits import Limit, enforce
 from chalicelib.domain.notices import Notice, Recipient
+from chalicelib.domain.otp import code_matches
 from chalicelib.notify.outbox import enqueue
 from chalicelib.observability import correlate, count_metric
 from chalicelib.services import Services
@@ -38,23 +38,14 @@ class OtpRequest:
     expires_in: int
 
 
-def _digest(key: bytes, request_id: str, code: str) -> str:
-    return hmac.new(key, f"{request_id}:{code}".encode(), hashlib.sha256).hexdigest()
-
-
 def request_otp(svc: Services, ss_code: str, client: str) -> OtpRequest:
-    """Store a hashed code and queue it to the registered phone; the same answer for every code."""
-    tables, clock, key = svc.tables, svc.clock, svc.jwt_key()
+    """Store the request and queue its code to the registered phone; the same answer for every code."""
+    tables, clock = svc.tables, svc.clock
     enforce(tables, f"otp-client#{client}", PER_CLIENT, clock)
     enforce(tables, f"otp-code#{ss_code}", PER_CODE, clock)
     now = int(clock().timestamp())
     request_id = secrets.token_urlsafe(18)
-    code = f"{secrets.randbelow(10**6):06d}"
-    tables.guard(
-        f"otp#{request_id}",
-        expires_at=now + OTP_TTL_S,
-        data={"ss_code": ss_code, "digest": _digest(key, request_id, code), "tries": 0},
-    ).save()
+    tables.guard(f"otp#{request_id}", expires_at=now + OTP_TTL_S, data={"ss_code": ss_code, "tries": 0}).save()
     correlate(f"otp#{request_id}")
     enqueue(
         svc,
@@ -62,7 +53,7 @@ def request_otp(svc: Services, ss_code: str, client: str) -> OtpRequest:
             template="otp",
             dedupe_key=f"otp#{request_id}",
             recipient=Recipient("person", ss_code),
-            params={"code": code, "minutes": str(OTP_TTL_S // 60)},
+            params={"request_id": request_id, "minutes": str(OTP_TTL_S // 60)},  # the code: at send
             urgent=True,
         ),
         source=f"otp#{request_id}",
@@ -78,7 +69,7 @@ def _wrong() -> ApiError:
 
 def verify_otp(svc: Services, request_id: str, code: str) -> str:
     """The `ss_code` the request was for, when `code` is right; spends the request either way it ends."""
-    tables, clock, key = svc.tables, svc.clock, svc.jwt_key()
+    tables, clock, key = svc.tables, svc.clock, svc.otp_key()
     guard = tables.guard
     try:
         item: GuardModel = guard.get(f"otp#{request_id}", consistent_read=True)
@@ -89,7 +80,7 @@ def verify_otp(svc: Services, request_id: str, code: str) -> str:
     tries = int(data.get("tries", MAX_TRIES))
     if not item.expires_at or now >= int(item.expires_at) or tries >= MAX_TRIES:
         raise _wrong()
-    if not hmac.compare_digest(_digest(key, request_id, code), str(data.get("digest", ""))):
+    if not code_matches(key, request_id, code):
         # atomic, so parallel guesses cannot get more than five tries between them
         update_if(item, [guard.data["tries"].add(1)], guard.data["tries"] < MAX_TRIES)
         logger.info("otp wrong", request_id=request_id)

@@ -1,5 +1,8 @@
-"""The sender paces itself to the account's SMS rate (SNS: 20 a second by default, raised on
-request), so a burst of notices meets no throttling rather than meeting it and backing off."""
+"""Each sender paces itself to its share of the account's SMS rate (domain/lanes.py), so that all
+of them together meet no throttling rather than meeting it and backing off.
+
+The rate is counted in message parts, as SNS counts it (MPS): a two-part SMS takes two intervals.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +12,11 @@ from collections.abc import Callable
 
 
 class Pacer:
-    """At most `per_second` acquisitions a second in this process, evenly spaced.
+    """At most `per_second` parts a second through this pacer, evenly spaced.
 
     Wall time, not the business clock: it is about the provider's rate, not about what day it is.
-    Each concurrent sender takes its share: SMS_PER_SECOND is set per function instance.
+    One pacer per sender instance and lane (`Services.pacer`): a Lambda instance is one process
+    running one invocation at a time; the local stack's pump runs each instance as a thread.
     """
 
     def __init__(
@@ -28,10 +32,15 @@ class Pacer:
         self._next = 0.0
         self._lock = threading.Lock()
 
-    def acquire(self) -> None:
+    @property
+    def per_second(self) -> float:
+        return 1.0 / self._interval if self._interval else float("inf")
+
+    def acquire(self, parts: int = 1) -> None:
+        """Wait for this SMS's turn; it then takes `parts` intervals of the rate."""
         with self._lock:
             now = self._now()
             wait = self._next - now
-            self._next = max(now, self._next) + self._interval
+            self._next = max(now, self._next) + self._interval * max(parts, 1)
         if wait > 0:
             self._sleep(wait)

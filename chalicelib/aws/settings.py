@@ -12,6 +12,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from chalicelib.domain.lanes import Lane, SendRates
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -21,7 +23,12 @@ class Settings:
     sender_id: str = "BHXHVN"
     sms_type: str = "Transactional"
     unicode_sms: bool = False
-    sms_per_second: float = 20.0  # SNS's SMS rate for the account, shared by the sender's instances
+    sms_per_second: float = 20.0  # SNS's SMS rate for the account (message parts a second), all senders together
+    urgent_sms_per_second: float | None = None  # the urgent lane's share of it (default: 5 %)
+    urgent_senders: int = 2  # the urgent queue's event source: MaximumConcurrency (infra/wiring.yaml)
+    bulk_senders: int = 4  # the bulk queue's event source: MaximumConcurrency
+    urgent_queue_url: str = ""  # the sending lanes' queues (infra/resources.yaml), for the `route` function
+    bulk_queue_url: str = ""
     personal_data_days: int = 7  # how long the outbox keeps a notice's phone, parameters and recipient
     yearly_segments: int = 8  # the yearly statement's parallel scan segments
     jwt_key_parameter: str = ""  # SSM SecureString: the lookup tokens' signing key
@@ -41,6 +48,11 @@ class Settings:
             sms_type=env.get("SMS_TYPE", "Transactional"),
             unicode_sms=env.get("SMS_UNICODE", "0") in ("1", "true", "yes"),
             sms_per_second=float(env.get("SMS_PER_SECOND", "20")),
+            urgent_sms_per_second=float(env["SMS_URGENT_PER_SECOND"]) if env.get("SMS_URGENT_PER_SECOND") else None,
+            urgent_senders=int(env.get("URGENT_SENDERS", "2")),
+            bulk_senders=int(env.get("BULK_SENDERS", "4")),
+            urgent_queue_url=env.get("URGENT_QUEUE_URL", ""),
+            bulk_queue_url=env.get("BULK_QUEUE_URL", ""),
             personal_data_days=int(env.get("PERSONAL_DATA_DAYS", "7")),
             yearly_segments=int(env.get("YEARLY_SEGMENTS", "8")),
             jwt_key_parameter=env.get("JWT_KEY_PARAMETER") or f"/bhxh/{stage}/jwt-key",
@@ -48,6 +60,18 @@ class Settings:
             id_hash_key_parameter=env.get("ID_HASH_KEY_PARAMETER") or f"/bhxh/{stage}/id-hash-key",
             inbound_topic_arn=env.get("INBOUND_TOPIC_ARN", ""),
         )
+
+    def rates(self) -> SendRates:
+        """The account's SMS rate split between the lanes and their senders (domain/lanes.py)."""
+        return SendRates.of(
+            self.sms_per_second,
+            urgent=self.urgent_sms_per_second,
+            urgent_senders=self.urgent_senders,
+            bulk_senders=self.bulk_senders,
+        )
+
+    def queue_url(self, lane: Lane) -> str:
+        return self.urgent_queue_url if lane is Lane.URGENT else self.bulk_queue_url
 
     def name(self, what: str) -> str:
         """A resource's name: `name("ledger")` → `bhxh-prod-ledger`."""

@@ -4,8 +4,11 @@ and the batch files' reports become rows, a table and the daily summary's JSON.
 A notice kind is its template. Each measure counts notices entering a state once per change:
 `created` (every notice the outbox took), `sent` (SNS accepted it), `delivered` (the carrier's
 receipt), `failed` (a final failure: permanent, or technical after the retries), `opted_out` (the
-phone opted out), `unreachable` (no phone on file). A temporary failure is not yet a failure: the
-15-minute job retries it, and it is counted when it ends.
+phone opted out), `unreachable` (no phone on file), `cancelled` (its batch was stopped, or its
+personal data expired before it could go), `no_receipt` (sent, and no receipt within 72 hours). A
+temporary failure is not yet a failure: the 15-minute job retries it, and it is counted when it ends.
+Two sums come from the delivery receipts, the agency's real bill: `parts` (message parts the carrier
+took) and `spend_musd` (SNS's price, in millionths of a US dollar).
 """
 
 from __future__ import annotations
@@ -13,12 +16,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from chalicelib.domain.clock import ICT
-from chalicelib.domain.status import Status
+from chalicelib.domain.receipts import MICRO
+from chalicelib.domain.status import NO_RECEIPT, Status
 
-MEASURES: tuple[str, ...] = ("created", "sent", "delivered", "failed", "opted_out", "unreachable")
+NOTICE_MEASURES: tuple[str, ...] = (
+    "created",
+    "sent",
+    "delivered",
+    "failed",
+    "opted_out",
+    "unreachable",
+    "cancelled",
+    "no_receipt",
+)
+SPEND_MEASURES: tuple[str, ...] = ("parts", "spend_musd")
+MEASURES: tuple[str, ...] = NOTICE_MEASURES + SPEND_MEASURES
 _ENTERED: dict[Status, str] = {
     Status.SENT: "sent",
     Status.DELIVERED: "delivered",
@@ -26,16 +42,40 @@ _ENTERED: dict[Status, str] = {
     Status.TECHNICAL_FAILURE: "failed",
     Status.OPTED_OUT: "opted_out",
     Status.UNREACHABLE: "unreachable",
+    Status.CANCELLED: "cancelled",
 }
 
 
-def measures_of(old_status: str | None, new_status: str | None, *, inserted: bool) -> list[str]:
+def measures_of(
+    old_status: str | None, new_status: str | None, *, inserted: bool, reason: str | None = None
+) -> list[str]:
     """The measures one outbox change moves (an insert is `created`, plus the state it starts in)."""
     if new_status is None:
         return []  # the TTL's removal, or a delete: nothing happened to the notice
     moved = ["created"] if inserted else []
     if new_status != old_status and new_status in _ENTERED:
-        moved.append(_ENTERED[new_status])
+        moved.append(_ENTERED[Status(new_status)])
+    elif new_status != old_status and new_status == Status.TEMPORARY_FAILURE and reason == NO_RECEIPT:
+        moved.append("no_receipt")
+    return moved
+
+
+def change_counts(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> dict[str, int]:
+    """What one outbox change adds to its day's counters, sums included: the first receipt applied to
+    a notice brings its parts (the carrier's count, else the parts it was sent in) and its price."""
+    if not new or new.get("stripped_at"):
+        return {}  # a removal, or what stays of a notice whose personal data expired: nothing happened
+    old = old or {}
+    moved = dict.fromkeys(
+        measures_of(old.get("status"), new.get("status"), inserted=not old, reason=new.get("reason")), 1
+    )
+    if new.get("receipt_at") and not old.get("receipt_at"):
+        parts = int(new.get("parts") or 0)
+        if parts:
+            moved["parts"] = parts
+        price = new.get("price_usd")
+        if price is not None:
+            moved["spend_musd"] = int((Decimal(str(price)) * MICRO).to_integral_value())
     return moved
 
 

@@ -33,3 +33,10 @@ FINAL: frozenset[Status] = frozenset(
     }
 )
 """Nothing moves a notice out of these: no send, no retry, no receipt."""
+
+NO_RECEIPT = "no delivery receipt"
+"""The reason of a `temporary-failure` that is not retried: sent, and no receipt came within 72 hours
+(CONTRACT). Sending again could tell twice; a receipt that still comes is applied."""
+
+UNSENT: frozenset[Status] = frozenset({Status.CREATED, Status.HELD})
+"""Waiting to be sent: what pausing a batch holds and stopping it cancels."""

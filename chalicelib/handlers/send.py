@@ -1,49 +1,33 @@
-"""`send`: the outbox's stream. A notice that has just become `created` is sent once; every change
-is tallied. One path per record: the record, the process's services and the invocation's context."""
+"""`send`: the lanes' queues (one event source each, with its own maximum concurrency: infra/
+wiring.yaml). Each message names a notice; failed ones are reported alone and delivered again."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
-
-from chalicelib.notify.sender import send_notice, should_send
-from chalicelib.notify.tally import tally_change
-from chalicelib.observability import correlate
-from chalicelib.services import Services, services
-
-SEND_RECORD_TTL_S = 24 * 3600
+from chalicelib.aws.lanes import LaneMessage
+from chalicelib.domain.lanes import Lane
+from chalicelib.notify.sender import send_messages
+from chalicelib.services import services
 
 
-def _send_record(svc: Services, context: Any, record: DynamoDBRecord) -> None:
-    change = record.dynamodb
-    if change is None:
-        return
-    new, old = change.new_image, change.old_image
-    correlate((new or {}).get("source"))
-    if should_send(old, new):
-        # one send attempt = the notice, its attempt count, and when it (again) became `created`:
-        # a redelivered record answers the first outcome without touching the outbox
-        attempt = {"id": str(new["id"]), "attempt": int(new.get("attempts") or 0)}
-        attempt["since"] = str(new.get("updated_at") or new.get("created_at") or "")
-        send = svc.idempotency.wrap(
-            "send",
-            lambda data: {"status": send_notice(svc, str(data["id"]))},
-            key="[id, attempt, since]",
-            expires_s=SEND_RECORD_TTL_S,
-            context=context,
-        )
-        send(data=attempt)
-    tally_change(svc.tables, old, new)  # after the send: a retried record counts once
+def lane_of_queue(queue_arn: str) -> Lane:
+    """The lane a queue serves, by its name (`bhxh-<stage>-urgent`, `bhxh-<stage>-bulk`)."""
+    return Lane.URGENT if queue_arn.endswith("-urgent") else Lane.BULK
 
 
 def handle(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    records = event.get("Records", [])
+    failures: list[str] = []
+    by_lane: dict[Lane, list[tuple[str, LaneMessage]]] = {}
+    for record in records:
+        try:
+            message = LaneMessage.parse(record["body"])
+        except (KeyError, TypeError, ValueError):  # not ours: dead-lettered after its receives
+            failures.append(record.get("messageId", ""))
+            continue
+        by_lane.setdefault(lane_of_queue(record.get("eventSourceARN", "")), []).append((record["messageId"], message))
     svc = services()
-    processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-    return process_partial_response(
-        event=event,
-        record_handler=lambda record: _send_record(svc, context, record),
-        processor=processor,
-        context=context,
-    )
+    for lane, messages in by_lane.items():
+        failures += send_messages(svc, lane, messages)
+    return {"batchItemFailures": [{"itemIdentifier": m} for m in failures]}

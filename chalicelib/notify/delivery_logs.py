@@ -19,7 +19,8 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes import CloudWatchLogsEvent
 
-from chalicelib.notify.receipts import apply_receipt
+from chalicelib.domain.receipts import Receipt, read_receipt
+from chalicelib.notify.receipts import apply_receipts
 from chalicelib.observability import count_metric
 from chalicelib.services import Services
 
@@ -44,7 +45,8 @@ def malformed(message: str) -> str | None:
 
 
 def apply_delivery_logs(svc: Services, event: dict[str, Any]) -> dict[str, int]:
-    """One subscription batch: each record moves its notice forward; a bad one is counted and skipped.
+    """One subscription batch: its records move their notices forward (their notices read together);
+    a bad one is counted and skipped.
 
     An error reading or writing the outbox propagates, so Lambda retries the whole batch: receipts
     already applied are then `ignored` (a receipt only moves a notice forward)."""
@@ -52,13 +54,15 @@ def apply_delivery_logs(svc: Services, event: dict[str, Any]) -> dict[str, int]:
     if data.message_type != "DATA_MESSAGE":  # CONTROL_MESSAGE: CloudWatch Logs checking the destination
         return {"records": 0}
     outcomes: Counter[str] = Counter()
+    receipts: list[Receipt] = []
     for log_event in data.log_events:
         problem = malformed(log_event.message)
         if problem is not None:
             outcomes["malformed"] += 1
             logger.warning("delivery log event skipped", log_event_id=log_event.get_id, problem=problem)
             continue
-        outcomes[apply_receipt(log_event.message, tables=svc.tables, clock=svc.clock)] += 1
+        receipts.append(read_receipt(log_event.message))
+    outcomes += apply_receipts(receipts, tables=svc.tables, clock=svc.clock)
     if outcomes["malformed"]:
         count_metric("DeliveryLogsMalformed", outcomes["malformed"])
     summary = {"records": len(data.log_events), **outcomes}

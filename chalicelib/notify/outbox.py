@@ -1,50 +1,72 @@
-"""Every notice enters the outbox here, once: a conditional put on its dedupe key."""
+"""Every notice enters the outbox here, once: a conditional put on its key, the keyed hash of its
+dedupe key (notify/retention.py). The item stays for good (its personal data expires), so the put
+alone keeps a fact told at most once: no second item is read or written per notice."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
 from aws_lambda_powertools import Logger
-from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.domain.clock import utc_iso
 from chalicelib.domain.notices import Notice, Recipient
-from chalicelib.domain.privacy import notice_ref
 from chalicelib.domain.quiet_hours import release_time
 from chalicelib.domain.status import Status
-from chalicelib.notify.retention import already_told, expires_at, mark_told, marker_id
+from chalicelib.notify.retention import expires_at, notice_id
 from chalicelib.services import Services
 from chalicelib.store.conditions import save_if
 from chalicelib.store.models import NotificationModel, Tables
 
 logger = Logger(child=True)
 
+Phones = Mapping[Recipient, str | None]
+
+
+def batch_of(source: str | None) -> str | None:
+    """The batch file a fact's correlation id names (`incoming/<kind>/<name>.csv#<line>`), if any."""
+    if not source or not source.startswith("incoming/"):
+        return None
+    return source.rsplit("#", 1)[0]
+
+
+def resolve_phones(recipients: Iterable[Recipient], tables: Tables) -> dict[Recipient, str | None]:
+    """The registered phones of many recipients, read together (one BatchGetItem per 100 a table):
+    a stream batch's notices cost one read, not one each. None where there is none on file."""
+    wanted = set(recipients)
+    found: dict[Recipient, str | None] = {r: r.ref for r in wanted if r.kind == "phone"}
+    people = sorted({r.ref for r in wanted if r.kind == "person"})
+    employers = sorted({r.ref for r in wanted if r.kind == "employer"})
+    if people:
+        attrs = ["ss_code", "phone"]
+        found |= {
+            Recipient("person", p.ss_code): p.phone for p in tables.people.batch_get(people, attributes_to_get=attrs)
+        }
+    if employers:
+        attrs = ["unit_code", "rep_phone"]
+        got = tables.employers.batch_get(employers, attributes_to_get=attrs)
+        found |= {Recipient("employer", e.unit_code): e.rep_phone for e in got}
+    return {r: found.get(r) for r in wanted}
+
 
 def resolve_phone(recipient: Recipient, tables: Tables) -> str | None:
     """The registered phone of a recipient, or None when there is none on file."""
-    if recipient.kind == "phone":
-        return recipient.ref
-    try:
-        if recipient.kind == "employer":
-            return tables.employers.get(recipient.ref).rep_phone
-        return tables.people.get(recipient.ref).phone
-    except DoesNotExist:
-        return None
+    return resolve_phones([recipient], tables)[recipient]
 
 
-def enqueue(svc: Services, notice: Notice, *, source: str | None = None) -> Status | None:
-    """Write the notice to the outbox; returns its status, or None when it was already there.
-    `source` is the correlation id the notice's logs carry from here to its receipt."""
+def enqueue(svc: Services, notice: Notice, *, source: str | None = None, phones: Phones | None = None) -> Status | None:
+    """Write the notice to the outbox; returns its status, or None when it was already there (told).
+    `source` is the correlation id the notice's logs carry from here to its receipt; `phones` the
+    recipients' phones when the caller read them together (resolve_phones)."""
     if notice.recipient.kind == "unit_employees":
         raise ValueError("a group notice is enqueued through enqueue_all, which expands it")
     tables = svc.tables
     now = svc.clock()
-    marker = marker_id(notice.dedupe_key, svc.dedupe_key())
-    if already_told(tables, marker):  # told before, and its outbox item has since expired
-        logger.debug("notice told before", notice=notice_ref(notice.dedupe_key))
-        return None
-    phone = resolve_phone(notice.recipient, tables)
+    key = notice_id(notice.dedupe_key, svc.dedupe_key())
+    if phones is not None and notice.recipient in phones:
+        phone = phones[notice.recipient]
+    else:
+        phone = resolve_phone(notice.recipient, tables)
     release = None if notice.urgent else release_time(now)
     if phone is None:
         status = Status.UNREACHABLE
@@ -53,7 +75,7 @@ def enqueue(svc: Services, notice: Notice, *, source: str | None = None) -> Stat
     else:
         status = Status.CREATED
     item: NotificationModel = tables.notifications(
-        id=notice.dedupe_key,
+        id=key,
         template=notice.template,
         params=dict(notice.params),
         recipient_kind=notice.recipient.kind,
@@ -65,13 +87,12 @@ def enqueue(svc: Services, notice: Notice, *, source: str | None = None) -> Stat
         send_after=utc_iso(release or now),
         expires_at=expires_at(now, svc.settings.personal_data_days),
         source=source,
+        batch=batch_of(source),
     )
     if not save_if(item, tables.notifications.id.does_not_exist()):
-        logger.debug("notice already in outbox", notice=notice_ref(notice.dedupe_key))
-        mark_told(tables, marker)  # a crash after the put left it unmarked: mend it
+        logger.debug("notice told before", notice=key)
         return None
-    mark_told(tables, marker)
-    logger.info("notice queued", notice=notice_ref(notice.dedupe_key), template=notice.template, status=status)
+    logger.info("notice queued", notice=key, template=notice.template, status=status)
     return status
 
 
@@ -92,6 +113,12 @@ def expand(notice: Notice, tables: Tables) -> Iterator[Notice]:
             )
 
 
-def enqueue_all(svc: Services, notices: Iterable[Notice], *, source: str | None = None) -> int:
+def enqueue_all(
+    svc: Services, notices: Iterable[Notice], *, source: str | None = None, phones: Phones | None = None
+) -> int:
     """Enqueue every notice, groups expanded; returns how many were new to the outbox."""
-    return sum(enqueue(svc, one, source=source) is not None for n in notices for one in expand(n, svc.tables))
+    expanded = [one for n in notices for one in expand(n, svc.tables)]
+    missing = [n.recipient for n in expanded if phones is None or n.recipient not in phones]
+    if missing:
+        phones = {**(phones or {}), **resolve_phones(missing, svc.tables)}
+    return sum(enqueue(svc, one, source=source, phones=phones) is not None for one in expanded)

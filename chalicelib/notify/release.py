@@ -1,6 +1,8 @@
-"""The 15-minute job: notices held for quiet hours go back to `created` once their time has come,
-and temporary failures are tried again (outside quiet hours, up to a bound); the outbox stream
-sends them. A notice left in `sending` by a sender that died is settled, never sent again."""
+"""The 15-minute job: notices held for quiet hours go back to `created` once their time has come
+(unless their batch file is paused; a stopped one's are cancelled), and temporary failures are tried
+again (outside quiet hours, up to a bound); the outbox stream routes them to be sent. A notice left
+in `sending` by a sender that died is settled, never sent again; one left `sent` 72 hours without a
+receipt ends `temporary-failure`, "no delivery receipt", never sent again (CONTRACT)."""
 
 from __future__ import annotations
 
@@ -10,25 +12,38 @@ from aws_lambda_powertools import Logger
 
 from chalicelib.domain.clock import Clock, utc_iso
 from chalicelib.domain.quiet_hours import release_time
-from chalicelib.domain.status import Status
+from chalicelib.domain.status import NO_RECEIPT, Status
+from chalicelib.notify.receipts import apply_to
+from chalicelib.store.batches import BatchState, BatchStates, cancel
 from chalicelib.store.conditions import update_if
 from chalicelib.store.models import Tables
+from chalicelib.store.receipts import parked_receipts
 
 logger = Logger(child=True)
 
 STUCK_AFTER = timedelta(minutes=15)  # a send takes seconds; every function times out in 60 s
 STUCK_REASON = "the sender stopped between claim and outcome: SNS may have sent it, not retried"
+NO_RECEIPT_AFTER = timedelta(hours=72)  # receipts can take that long (carriers), then none comes
+NEVER = "9999-12-31T23:59:59Z"  # the `send_after` of a notice no job may send again
 
 
 def release_held(*, tables: Tables, clock: Clock) -> int:
-    """Move every held notice whose `send_after` has passed to `created`; returns how many."""
+    """Move every held notice whose `send_after` has passed to `created`, but a paused batch's
+    (it waits for its resume) and a stopped batch's (cancelled); returns how many were released."""
     model = tables.notifications
     now = utc_iso(clock())
-    released = 0
+    states = BatchStates(tables)
+    released = cancelled = 0
     for item in model.by_status.query(Status.HELD, model.send_after <= now):
-        if _move(tables, item.id, Status.HELD, [model.status.set(Status.CREATED), model.updated_at.set(now)]):
-            released += 1
-    logger.info("held notices released", released=released)
+        state = states(item.batch)
+        if state is BatchState.PAUSED:
+            continue
+        if state is BatchState.STOPPED:
+            cancelled += cancel(tables, item.id, now, expected=(Status.HELD,))
+            continue
+        actions = [model.status.set(Status.CREATED), model.reason.remove(), model.updated_at.set(now)]
+        released += _move(tables, item.id, Status.HELD, actions)
+    logger.info("held notices released", released=released, cancelled=cancelled)
     return released
 
 
@@ -78,3 +93,31 @@ def settle_stuck(*, tables: Tables, clock: Clock) -> int:
     if settled:
         logger.warning("notices stuck in sending settled", settled=settled)
     return settled
+
+
+def end_unconfirmed(*, tables: Tables, clock: Clock) -> int:
+    """Notices `sent` 72 hours ago with no receipt end `temporary-failure`, "no delivery receipt",
+    never to be sent again (`send_after` NEVER: out of the retry job's reach). A receipt parked for
+    one of them is applied instead; a receipt that still comes later is applied too (receipts.py).
+    Returns how many ended so."""
+    model = tables.notifications
+    moment = clock()
+    now, cutoff = utc_iso(moment), utc_iso(moment - NO_RECEIPT_AFTER)
+    # sent at or before the cutoff: its `send_after` (when it became due) is earlier still
+    waiting = list(model.by_status.query(Status.SENT, model.send_after <= cutoff, model.updated_at <= cutoff))
+    by_provider = {item.provider_id: item for item in waiting if item.provider_id}
+    for receipt in parked_receipts(tables, by_provider):
+        apply_to(tables, by_provider[receipt.message_id].id, receipt, clock=clock)
+    ended = 0
+    for item in waiting:
+        actions = [
+            model.status.set(Status.TEMPORARY_FAILURE),
+            model.reason.set(NO_RECEIPT),
+            model.send_after.set(NEVER),
+            model.updated_at.set(now),
+        ]
+        unmoved = (model.status == Status.SENT) & (model.updated_at == item.updated_at)
+        ended += update_if(model(item.id), actions, unmoved)
+    if ended:
+        logger.warning("sent notices without a receipt after 72 hours", ended=ended)
+    return ended

@@ -1,28 +1,38 @@
-"""Sends what the outbox holds: only from `created`, claimed first so that no retry sends twice.
+"""Sends what the lanes' queues name: only from `created`, claimed first so that no retry sends twice.
 
-After the claim (`created` → `sending`, one conditional update) the notice ends in exactly one of:
-`held` (quiet hours began meanwhile), `opted-out` (the service's own list or SNS's), `sent` (with
-the provider's message id), or a failure status with its reason (notify/retry.py says which).
+For each message of a batch the sender first reads its batch file's state (store/batches.py: a
+paused batch's notice goes `held`, a stopped one's `cancelled`, without a claim), then claims the
+notice (`created` → `sending`, one conditional update whose answer fills the item). The claimed
+notices' opt-outs are read together (one BatchGetItem), then each is sent at its lane's pace and
+ends in exactly one of: `held` (quiet hours began meanwhile), `opted-out` (the service's own list;
+SNS's own list refuses the SMS itself, and its receipt says so), `sent` (with the provider's message
+id, when and in how many parts), or a failure status with its reason (notify/retry.py says which).
+The claim is the only exactly-once guard: no idempotency record is read or written per notice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from chalicelib.aws.lanes import LaneMessage
 from chalicelib.domain.clock import Clock, utc_iso
+from chalicelib.domain.lanes import Lane
+from chalicelib.domain.otp import otp_code
 from chalicelib.domain.phones import mask_phone
-from chalicelib.domain.privacy import notice_ref
 from chalicelib.domain.quiet_hours import release_time
 from chalicelib.domain.status import Status
 from chalicelib.domain.templates import render
+from chalicelib.domain.text import count_segments
 from chalicelib.notify.retry import error_code, failure_status, outcome_unknown, publish_retryable, with_retries
+from chalicelib.observability import correlate
 from chalicelib.services import Services
+from chalicelib.store.batches import BatchState, BatchStates, cancel, hold
 from chalicelib.store.conditions import update_if
-from chalicelib.store.guard import is_opted_out
+from chalicelib.store.guard import opted_out_among
 from chalicelib.store.models import NotificationModel
 
 logger = Logger(child=True)
@@ -31,36 +41,86 @@ MAX_ATTEMPTS = 5  # sends of one notice, counting the 15-minute job's retries
 RETRY_AFTER = timedelta(minutes=15)  # doubled after each failed attempt
 
 
-def should_send(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> bool:
+def should_route(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> bool:
     """A stream change that asks for a send: a notice that has just become `created`."""
-    if not new or new.get("status") != Status.CREATED:
+    if not new or new.get("status") != Status.CREATED or new.get("stripped_at"):
         return False
     return old is None or old.get("status") != Status.CREATED
 
 
-def send_notice(svc: Services, notice_id: str) -> str:
-    """Claim the notice (`created` → `sending`), send it, record the outcome; returns the status."""
+def send_messages(svc: Services, lane: Lane, messages: Sequence[tuple[str, LaneMessage]]) -> list[str]:
+    """Send the notices a batch of lane messages names; returns the ids of the messages that failed
+    (SQS delivers them again: the claim makes that harmless)."""
+    states = BatchStates(svc.tables)
+    claimed: list[tuple[str, NotificationModel]] = []
+    failed: list[str] = []
+    for message_id, message in messages:
+        try:
+            item = _claim(svc, message, states)
+        except Exception:
+            logger.exception("notice not claimed", notice=message.notice_id)
+            failed.append(message_id)
+            continue
+        if item is not None:
+            claimed.append((message_id, item))
+    try:  # the service's own opt-out list, for every notice that may be refused (urgent ones may not)
+        opted_out = opted_out_among(svc.tables, [i.phone or "" for _, i in claimed if not i.urgent])
+    except Exception as exc:  # the claims stand: each ends with this failure, retried by the 15-minute job
+        opted_out, lookup_error = set(), exc
+    else:
+        lookup_error = None
+    for message_id, item in claimed:
+        correlate(item.source)
+        try:
+            _send(svc, lane, item, opted_out, lookup_error)
+        except Exception:
+            logger.exception("notice not finished", notice=item.id)
+            failed.append(message_id)
+    correlate(None)
+    return failed
+
+
+def _claim(svc: Services, message: LaneMessage, states: BatchStates) -> NotificationModel | None:
+    """The claimed notice, or None when it is not (or no longer) to be sent by this message."""
     tables, clock = svc.tables, svc.clock
+    state = states(message.batch)
+    if state is not BatchState.ACTIVE:  # read before the claim: a paused or stopped file sends nothing
+        now = utc_iso(clock())
+        moved = (
+            hold(tables, message.notice_id, now)
+            if state is BatchState.PAUSED
+            else cancel(tables, message.notice_id, now, expected=(Status.CREATED,))
+        )
+        logger.info("notice of a batch not active", notice=message.notice_id, state=state, moved=moved)
+        return None
     model = tables.notifications
-    item: NotificationModel = model(notice_id)
+    item: NotificationModel = model(message.notice_id)
     claim = [model.status.set(Status.SENDING), model.attempts.add(1), model.updated_at.set(utc_iso(clock()))]
     if not update_if(item, claim, model.status == Status.CREATED):  # the answer (ALL_NEW) fills `item`
-        logger.info("notice already claimed", notice=notice_ref(notice_id))
-        return "skipped"
+        logger.info("notice already claimed", notice=message.notice_id)
+        return None
+    return item
+
+
+def _send(
+    svc: Services, lane: Lane, item: NotificationModel, opted_out: set[str], lookup_error: Exception | None
+) -> str:
+    clock = svc.clock
     phone = item.phone or ""
     if not item.urgent:
         release = release_time(clock())
-        if release is not None:  # a late stream or a retry must not wake anyone either
-            return _finish(item, model, clock, status=Status.HELD, send_after=utc_iso(release), attempts=-1)
-        try:
-            if is_opted_out(tables, phone) or with_retries(lambda: svc.sms.is_opted_out(phone), sleep=svc.sleep):
-                return _finish(item, model, clock, status=Status.OPTED_OUT, reason="phone opted out")
-        except Exception as exc:
-            return _failed(item, model, clock, exc)
-    text = render(item.template, item.params.as_dict(), unicode=svc.settings.unicode_sms)
+        if release is not None:  # a late message or a retry must not wake anyone either
+            return _finish(item, clock, status=Status.HELD, send_after=utc_iso(release), attempts=-1)
+        if lookup_error is not None:
+            return _failed(item, clock, lookup_error)
+        if phone in opted_out:
+            return _finish(item, clock, status=Status.OPTED_OUT, reason="phone opted out")
+    text = text_of(svc, item)
+    parts = max(count_segments(text, ucs2=svc.settings.unicode_sms).count, 1)
+    pacer = svc.pacer(lane)
 
     def publish() -> str:
-        svc.pacer.acquire()
+        pacer.acquire(parts)
         return svc.sms.send(phone, text)
 
     try:
@@ -68,10 +128,19 @@ def send_notice(svc: Services, notice_id: str) -> str:
     except Exception as exc:
         if outcome_unknown(exc):  # never sent again, by this call or the 15-minute job
             reason = f"{error_code(exc)}: SNS may have sent it, not retried"
-            return _finish(item, model, clock, status=Status.TECHNICAL_FAILURE, reason=reason)
-        return _failed(item, model, clock, exc)
-    logger.info("notice sent", notice=notice_ref(notice_id), provider_id=provider_id, phone=mask_phone(phone))
-    return _finish(item, model, clock, status=Status.SENT, provider_id=provider_id)
+            return _finish(item, clock, status=Status.TECHNICAL_FAILURE, reason=reason)
+        return _failed(item, clock, exc)
+    logger.info("notice sent", notice=item.id, provider_id=provider_id, phone=mask_phone(phone), parts=parts)
+    return _finish(item, clock, status=Status.SENT, provider_id=provider_id, parts=parts)
+
+
+def text_of(svc: Services, item: NotificationModel) -> str:
+    """The SMS text, rendered now: an OTP's code is derived here from its request (domain/otp.py),
+    never stored."""
+    params = item.params.as_dict() if item.params is not None else {}
+    if item.template == "otp":
+        params["code"] = otp_code(svc.otp_key(), str(params.get("request_id", "")))
+    return render(item.template, params, unicode=svc.settings.unicode_sms)
 
 
 def retry_after(item: NotificationModel, clock: Clock) -> str:
@@ -80,28 +149,30 @@ def retry_after(item: NotificationModel, clock: Clock) -> str:
     return utc_iso(clock() + RETRY_AFTER * 2 ** (attempts - 1))
 
 
-def _failed(item: NotificationModel, model: type[NotificationModel], clock: Clock, exc: Exception) -> str:
+def _failed(item: NotificationModel, clock: Clock, exc: Exception) -> str:
     status = failure_status(exc)
     after = retry_after(item, clock) if status == Status.TEMPORARY_FAILURE else None
-    return _finish(item, model, clock, status=status, reason=error_code(exc), send_after=after)
+    return _finish(item, clock, status=status, reason=error_code(exc), send_after=after)
 
 
 def _finish(
     item: NotificationModel,
-    model: type[NotificationModel],
     clock: Clock,
     *,
-    status: str,
+    status: Status,
     reason: str | None = None,
     provider_id: str | None = None,
+    parts: int | None = None,
     send_after: str | None = None,
     attempts: int = 0,
 ) -> str:
-    actions = [model.status.set(status), model.updated_at.set(utc_iso(clock()))]
+    model = type(item)
+    now = utc_iso(clock())
+    actions = [model.status.set(status), model.updated_at.set(now)]
     if reason is not None:
         actions.append(model.reason.set(reason))
     if provider_id is not None:
-        actions.append(model.provider_id.set(provider_id))
+        actions += [model.provider_id.set(provider_id), model.sent_at.set(now), model.parts.set(parts or 1)]
         actions.append(model.reason.remove())  # an earlier attempt's failure is no longer the story
     if send_after is not None:
         actions.append(model.send_after.set(send_after))
@@ -109,5 +180,5 @@ def _finish(
         actions.append(model.attempts.add(attempts))  # a hold is not an attempt
     item.update(actions=actions)
     if status != Status.SENT:
-        logger.warning("notice not sent", notice=notice_ref(item.id), status=status, reason=reason)
+        logger.warning("notice not sent", notice=item.id, status=status, reason=reason)
     return status

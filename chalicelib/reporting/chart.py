@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from chalicelib.domain.figures import MEASURES, BatchRow, DayRow
+from chalicelib.domain.figures import NOTICE_MEASURES, BatchRow, DayRow
 
 
 def write_chart(path: Path, days: Sequence[DayRow], batches: Sequence[BatchRow]) -> Path:
@@ -18,14 +18,14 @@ def write_chart(path: Path, days: Sequence[DayRow], batches: Sequence[BatchRow])
 
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(12, 9), constrained_layout=True)
     labels = [f"{r.day}\n{r.kind}" for r in days]
-    width = 0.8 / len(MEASURES)
-    for i, measure in enumerate(MEASURES):
-        xs = [x + (i - (len(MEASURES) - 1) / 2) * width for x in range(len(days))]
+    width = 0.8 / len(NOTICE_MEASURES)
+    for i, measure in enumerate(NOTICE_MEASURES):
+        xs = [x + (i - (len(NOTICE_MEASURES) - 1) / 2) * width for x in range(len(days))]
         top.bar(xs, [r.counts[i] for r in days], width, label=measure)
     top.set_xticks(range(len(days)), labels, rotation=45, ha="right", fontsize=7)
     top.set_title("Notices per day and kind")
     top.set_ylabel("notices")
-    top.legend(ncols=len(MEASURES), fontsize=8)
+    top.legend(ncols=len(NOTICE_MEASURES), fontsize=8)
     top.yaxis.set_major_locator(MaxNLocator(integer=True))
     names = ["/".join(Path(b.file).parts[-2:]) for b in batches]
     bottom.barh(names, [b.taken for b in batches], label="taken", color="tab:green")

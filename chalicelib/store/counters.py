@@ -1,4 +1,5 @@
-"""The agency's counters: one guard item per day, notice kind and measure, moved by an atomic ADD.
+"""The agency's counters: one guard item per day, notice kind and measure, moved by an atomic ADD of
+a stream batch's sum (notify/route.py): one write per counter a batch moves, not one per change.
 
 `count#<YYYY-MM-DD>#<template>#<measure>` carries no `expires_at`, so the counts outlive the
 outbox items that the TTL removes. A stream redelivery may count a change twice (at-least-once);
@@ -7,7 +8,7 @@ the figures are for the agency's overview, the outbox itself stays the record of
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from chalicelib.store.models import Tables
 
@@ -18,10 +19,12 @@ def _key(day: str, kind: str, measure: str) -> str:
     return f"{PREFIX}{day}#{kind}#{measure}"
 
 
-def add_counts(tables: Tables, day: str, kind: str, measures: Iterable[str]) -> None:
+def add_counts(tables: Tables, sums: Mapping[tuple[str, str, str], int]) -> None:
+    """Add each `(day, kind, measure)`'s amount to its counter."""
     model = tables.guard
-    for measure in measures:
-        model(_key(day, kind, measure)).update(actions=[model.hits.add(1)])
+    for (day, kind, measure), amount in sorted(sums.items()):
+        if amount:
+            model(_key(day, kind, measure)).update(actions=[model.hits.add(amount)])
 
 
 def _parse(pk: str) -> tuple[str, str, str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from chalicelib.domain.clock import Clock
 from chalicelib.store.models import Tables, exists
 
@@ -32,3 +34,12 @@ def opt_in(tables: Tables, phone: str) -> None:
 def is_opted_out(tables: Tables, phone: str) -> bool:
     """The service's own list; SNS keeps its own, which the sender checks too."""
     return exists(tables.guard, _optout_key(phone))
+
+
+def opted_out_among(tables: Tables, phones: Iterable[str]) -> set[str]:
+    """Which of these phones are on the service's own list: one BatchGetItem for a sender's batch."""
+    keys = sorted({_optout_key(p) for p in phones if p})
+    if not keys:
+        return set()
+    attrs = [tables.guard._hash_keyname]
+    return {item.pk.removeprefix("optout#") for item in tables.guard.batch_get(keys, attributes_to_get=attrs)}

@@ -14,7 +14,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
 )
 from pynamodb.exceptions import DoesNotExist
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, Index, KeysOnlyProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, Index, KeysOnlyProjection
 from pynamodb.models import Model
 
 
@@ -128,45 +128,58 @@ class _OutboxByStatus(GlobalSecondaryIndex):
     send_after = UnicodeAttribute(range_key=True)
 
 
-class _OutboxByProvider(GlobalSecondaryIndex):
+class _OutboxByBatch(GlobalSecondaryIndex):
     class Meta:
-        index_name = "by_provider"
-        projection = KeysOnlyProjection()
+        index_name = "by_batch"
+        projection = IncludeProjection(["status"])
 
-    provider_id = UnicodeAttribute(hash_key=True)
+    batch = UnicodeAttribute(hash_key=True)
+    id = UnicodeAttribute(range_key=True)
 
 
 class NotificationModel(Model):
-    """The outbox. Key: `id` = the notice's dedupe key (e.g. `payment_received#PT-0001`).
-    GSI `by_status`: `status`, `send_after` (UTC ISO-8601). Sparse GSI `by_provider`:
-    `provider_id` (SNS message id), for delivery receipts. `expires_at` (epoch seconds, TTL) removes
-    the item's personal data; a `told#…` marker in guard keeps it told once (notify/retention.py)."""
+    """The outbox, and the record that a fact was told. Key: `id` = `<template>#<keyed hash of the
+    dedupe key>` (notify/retention.py: no personal value in a key that stays). GSI `by_status`:
+    `status`, `send_after` (UTC ISO-8601). (A receipt finds its notice by `sms#<provider_id>` in
+    guard: store/receipts.py.) Sparse GSI `by_batch`: `batch` (the batch file's S3 key), `id`, with
+    `status`: a file's notices, for batch control. `expires_at` (epoch seconds, TTL) removes the item
+    with its personal data; what stays of a notice about a fact (its key, status and times, no phone,
+    parameters or recipient) is written back at once with `stripped_at` (notify/retention.py)."""
 
     id = UnicodeAttribute(hash_key=True)
     template = UnicodeAttribute()
-    params = MapAttribute()
-    recipient_kind = UnicodeAttribute()
-    recipient_ref = UnicodeAttribute()
+    params = MapAttribute(null=True)  # personal: the template's values
+    recipient_kind = UnicodeAttribute(null=True)  # personal, with recipient_ref and phone
+    recipient_ref = UnicodeAttribute(null=True)
     phone = UnicodeAttribute(null=True)
     status = UnicodeAttribute()
-    urgent = BooleanAttribute(default=False)
+    urgent = BooleanAttribute(default=False)  # the lane: OTPs and query replies
     created_at = UnicodeAttribute()
-    send_after = UnicodeAttribute()
+    send_after = UnicodeAttribute(null=True)  # absent once stripped: out of `by_status`
     updated_at = UnicodeAttribute(null=True)
     attempts = NumberAttribute(default=0)
     provider_id = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)
     source = UnicodeAttribute(null=True)  # the correlation id: the fact's `<file>#<line>`, or the request's
+    batch = UnicodeAttribute(null=True)  # the batch file (`incoming/<kind>/<name>.csv`) it came from, if any
+    sent_at = UnicodeAttribute(null=True)  # when SNS accepted it
+    parts = NumberAttribute(null=True)  # message parts: as sent, then as the carrier counted them
+    receipt_at = UnicodeAttribute(null=True)  # when its delivery receipt was applied
+    price_usd = NumberAttribute(null=True)  # SNS's price for it, from the receipt
+    carrier = UnicodeAttribute(null=True)  # the phone's carrier, from the receipt
     expires_at = NumberAttribute(null=True)  # TTL: the item (phone, params, recipient) goes then
+    stripped_at = UnicodeAttribute(null=True)  # set on what stays after the TTL removed the item
     by_status = _OutboxByStatus()
-    by_provider = _OutboxByProvider()
+    by_batch = _OutboxByBatch()
 
 
 class GuardModel(Model):
     """OTP requests, rate-limit counters and opt-outs. Key: `pk`, by prefix:
     `optout#<E.164 phone>` (the phone sent BH HUY), `otp#<request id>`, `rate#<scope>#<window>`,
-    `told#<template>#<keyed hash of a dedupe key>` (notify/retention.py), and
-    `count#<YYYY-MM-DD>#<template>#<measure>` (store/counters.py).
+    `count#<YYYY-MM-DD>#<template>#<measure>` (store/counters.py), `batch#<file key>` (a batch
+    file's state: store/batches.py), `sms#<SNS message id>` (the notice an SMS was) and
+    `receipt#<SNS message id>` (a receipt that came before its notice was recorded `sent`), both
+    store/receipts.py.
     `expires_at` (epoch seconds) lets DynamoDB's TTL remove what has lapsed."""
 
     pk = UnicodeAttribute(hash_key=True)

@@ -1,5 +1,5 @@
 """Fixtures for the lookup API: the signing key in moto's SSM, a Chalice test client over the real
-app, three people written through tests/factories.py, and a sign-in helper that reads the code from
+app, three people written through tests/factories.py, and a sign-in helper that derives the code as
 the outbox (or, where a test says so, from the SMS sent)."""
 
 from __future__ import annotations
@@ -117,12 +117,10 @@ def people(make: Factory) -> None:
 
 @pytest.fixture
 def otp_code(svc: Services):
-    """The code the outbox holds for a request (what the SMS carries)."""
+    """The code of a request, as the sender renders it into the SMS (stored nowhere: domain/otp.py)."""
+    from chalicelib.domain.otp import otp_code as derive
 
-    def read(request_id: str) -> str:
-        return str(svc.tables.notifications.get(f"otp#{request_id}").params.as_dict()["code"])
-
-    return read
+    return lambda request_id: derive(svc.otp_key(), request_id)
 
 
 @pytest.fixture

@@ -12,15 +12,16 @@ from infra.package import ROOT, load, package
 # Which tables each function may touch at all (its item actions, index queries and stream reads).
 TABLES = {
     "Ingest": {"PeopleTable", "EmployersTable", "HistoryTable", "LedgerTable"},
-    "Decide": {"LedgerTable", "PeopleTable", "EmployersTable", "NotificationsTable", "GuardTable"},
-    "Send": {"NotificationsTable", "GuardTable", "IdempotencyTable"},
-    "ReleaseHeld": {"NotificationsTable"},
-    "Remind": {"LedgerTable", "PeopleTable", "EmployersTable", "NotificationsTable", "GuardTable", "IdempotencyTable"},
-    "Receipts": {"NotificationsTable"},
-    "DeliveryLogs": {"NotificationsTable"},
+    "Decide": {"LedgerTable", "PeopleTable", "EmployersTable", "NotificationsTable"},
+    "Route": {"NotificationsTable", "GuardTable"},
+    "Send": {"NotificationsTable", "GuardTable"},
+    "ReleaseHeld": {"NotificationsTable", "GuardTable"},
+    "Remind": {"LedgerTable", "PeopleTable", "EmployersTable", "NotificationsTable", "IdempotencyTable"},
+    "Receipts": {"NotificationsTable", "GuardTable"},
+    "DeliveryLogs": {"NotificationsTable", "GuardTable"},
     "DailySummary": {"GuardTable"},
     "YearlyStatement": {"IdempotencyTable"},
-    "Yearly": {"PeopleTable", "HistoryTable", "EmployersTable", "NotificationsTable", "GuardTable"},
+    "Yearly": {"PeopleTable", "HistoryTable", "EmployersTable", "NotificationsTable"},
     "APIHandler": {"PeopleTable", "HistoryTable", "LedgerTable", "EmployersTable", "NotificationsTable", "GuardTable"},
 }
 # Actions that have no resource-level permissions (phone numbers have no ARN; X-Ray has none).

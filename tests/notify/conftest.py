@@ -17,8 +17,9 @@ from tests.factories import UNIT
 
 
 @pytest.fixture
-def status(svc) -> Callable[[str], str]:
-    return lambda notice_id: svc.tables.notifications.get(notice_id).status
+def status(notice) -> Callable[[str], str]:
+    """A notice's status, by its dedupe key."""
+    return lambda dedupe_key: notice(dedupe_key).status
 
 
 @dataclass
@@ -60,7 +61,7 @@ def publish_receipt(stack, clock):
 
 
 @pytest.fixture
-def sent_notices(make, pump, svc) -> Callable[[int], list[Any]]:
+def sent_notices(make, pump, notice) -> Callable[[int], list[Any]]:
     """`n` payment notices to the employer's representative, sent: their outbox items."""
 
     def send(n: int) -> list[Any]:
@@ -69,7 +70,7 @@ def sent_notices(make, pump, svc) -> Callable[[int], list[Any]]:
             facts = {"payment_id": f"PT-{i}", "unit_code": UNIT, "paid_on": "2026-11-05", "amount_vnd": 1000 + i}
             make.ledger(f"payment#PT-{i}", facts)
         pump.run_until_idle()
-        return [svc.tables.notifications.get(f"payment_received#PT-{i}") for i in range(n)]
+        return [notice(f"payment_received#PT-{i}") for i in range(n)]
 
     return send
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from chalicelib.domain.privacy import notice_ref
 from chalicelib.domain.status import Status
 from tests.factories import EMPLOYERS_CSV, PAYMENTS_CSV
 
@@ -17,20 +16,20 @@ def _told(upload, pump) -> None:
 
 
 def test_the_fact_its_notice_and_the_logs_of_each_step_carry_the_file_and_row(
-    upload, pump, svc, publish_receipt, json_logs
+    upload, pump, svc, publish_receipt, json_logs, notice
 ) -> None:
     _told(upload, pump)
     assert svc.tables.ledger.get("payment#PT-0001").source == SOURCE
-    notice = svc.tables.notifications.get(NOTICE)
-    assert notice.source == SOURCE and notice.status == Status.SENT
-    publish_receipt(notice.provider_id)
+    sent = notice(NOTICE)
+    assert sent.source == SOURCE and sent.status == Status.SENT
+    publish_receipt(sent.provider_id)
     pump.run_until_idle()
 
     lines = json_logs()
     steps = {line["message"]: line for line in lines if line.get("correlation_id") == SOURCE}
     assert {"notice queued", "notice sent", "receipt recorded"} <= set(steps)
-    assert steps["notice queued"]["notice"] == notice_ref(NOTICE)
-    assert steps["notice sent"]["provider_id"] == notice.provider_id
+    assert steps["notice queued"]["notice"] == sent.id  # the keyed hash: no personal value in the logs
+    assert steps["notice sent"]["provider_id"] == sent.provider_id
     assert steps["receipt recorded"]["status"] == Status.DELIVERED
     [ingested] = [line for line in lines if line["message"] == "file ingested" and line["file"].endswith("/a.csv")]
     assert ingested["correlation_id"] == "incoming/payments/a.csv"

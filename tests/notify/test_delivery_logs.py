@@ -14,16 +14,22 @@ from tests.factories import REP_PHONE
 FAILURE_GROUP = "sns/ap-southeast-1/123456789012/DirectPublishToPhoneNumber/Failure"
 
 
+def _status(svc, notice_id: str) -> str:
+    return svc.tables.notifications.get(notice_id).status
+
+
 def test_a_success_record_in_a_gzipped_logs_batch_marks_the_sent_notice_delivered(
-    sent_notices, delivery_logs, clock, status
+    sent_notices, delivery_logs, clock, svc
 ) -> None:
     [notice] = sent_notices(1)
     assert notice.status == Status.SENT and notice.provider_id
 
-    answer = delivery_logs([delivery_status_record(notice.provider_id, REP_PHONE, clock())])
+    answer = delivery_logs([delivery_status_record(notice.provider_id, REP_PHONE, clock(), parts=2)])
 
     assert answer == {"records": 1, Status.DELIVERED: 1}
-    assert status(notice.id) == Status.DELIVERED
+    delivered = svc.tables.notifications.get(notice.id)
+    assert delivered.status == Status.DELIVERED and delivered.receipt_at
+    assert (delivered.parts, delivered.price_usd, delivered.carrier) == (2, 0.0798, "local (moto)")
 
 
 def test_failure_records_move_notices_to_the_status_the_carrier_answer_means(
@@ -46,7 +52,7 @@ def test_failure_records_move_notices_to_the_status_the_carrier_answer_means(
 
 
 def test_malformed_log_events_are_counted_and_skipped_and_the_rest_of_the_batch_applied(
-    sent_notices, delivery_logs, clock, status
+    sent_notices, delivery_logs, clock, svc
 ) -> None:
     first, second = sent_notices(2)
     batch = [
@@ -60,10 +66,10 @@ def test_malformed_log_events_are_counted_and_skipped_and_the_rest_of_the_batch_
     answer = delivery_logs(batch)
 
     assert answer == {"records": 5, Status.DELIVERED: 2, "malformed": 3}
-    assert status(first.id) == status(second.id) == Status.DELIVERED
+    assert _status(svc, first.id) == _status(svc, second.id) == Status.DELIVERED
 
 
-def test_a_late_or_unknown_receipt_changes_nothing(sent_notices, delivery_logs, clock, status) -> None:
+def test_a_late_receipt_changes_nothing_and_an_unknown_one_is_parked(sent_notices, delivery_logs, clock, svc) -> None:
     [notice] = sent_notices(1)
     delivery_logs([delivery_status_record(notice.provider_id, REP_PHONE, clock())])
 
@@ -75,8 +81,8 @@ def test_a_late_or_unknown_receipt_changes_nothing(sent_notices, delivery_logs, 
         group=FAILURE_GROUP,
     )
 
-    assert answer == {"records": 2, "ignored": 2}
-    assert status(notice.id) == Status.DELIVERED
+    assert answer == {"records": 2, "ignored": 1, "parked": 1}
+    assert _status(svc, notice.id) == Status.DELIVERED
 
 
 def test_no_log_line_of_delivery_logs_holds_the_phone_or_the_record(
@@ -108,13 +114,18 @@ def test_a_control_message_is_answered_without_touching_the_outbox(svc) -> None:
 
 
 def test_the_local_pump_reports_each_recorded_sms_delivered_through_delivery_logs(
-    sent_notices, deliver_recorded_sms, pump, svc, status
+    sent_notices, deliver_recorded_sms, pump, svc
 ) -> None:
     notices = sent_notices(2)
     assert deliver_recorded_sms()
-    pump.run_until_idle()  # the outbox stream counts the deliveries
+    pump.run_until_idle()  # the outbox stream counts the deliveries, their parts and their price
 
-    assert [status(n.id) for n in notices] == [Status.DELIVERED, Status.DELIVERED]
+    assert [_status(svc, n.id) for n in notices] == [Status.DELIVERED, Status.DELIVERED]
     day = svc.clock().strftime("%Y-%m-%d")
-    counts = read_counts(svc.tables, [day], ["payment_received"], ["sent", "delivered"])
-    assert counts == {(day, "payment_received", "sent"): 2, (day, "payment_received", "delivered"): 2}
+    counts = read_counts(svc.tables, [day], ["payment_received"], ["sent", "delivered", "parts", "spend_musd"])
+    assert counts == {
+        (day, "payment_received", "sent"): 2,
+        (day, "payment_received", "delivered"): 2,
+        (day, "payment_received", "parts"): 2,
+        (day, "payment_received", "spend_musd"): 79_800,  # 2 × $0.0399: the receipts' own price
+    }

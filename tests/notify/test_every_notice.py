@@ -32,7 +32,7 @@ def _declaration(plan: str, **more) -> dict:
 
 
 @pytest.mark.parametrize(
-    ("pk", "facts", "notice_id", "phone", "must_name"),
+    ("pk", "facts", "dedupe_key", "phone", "must_name"),
     [
         (
             "payment#PT-1",
@@ -60,7 +60,7 @@ def _declaration(plan: str, **more) -> dict:
     ],
 )
 def test_a_ledger_fact_reaches_its_recipients_phone_naming_what_the_contract_says(
-    pump, make, sent_sms, status, pk, facts, notice_id, phone, must_name
+    pump, make, sent_sms, status, pk, facts, dedupe_key, phone, must_name
 ) -> None:
     make.employer()
     make.person()
@@ -71,7 +71,7 @@ def test_a_ledger_fact_reaches_its_recipients_phone_naming_what_the_contract_say
     assert sms.phone == phone
     for fact in must_name:
         assert fact in sms.text
-    assert status(notice_id) == Status.SENT
+    assert status(dedupe_key) == Status.SENT
 
 
 @pytest.mark.parametrize(("new_status", "fact"), [("completed", "giai quyet xong"), ("returned", "Thieu to khai")])
@@ -120,7 +120,7 @@ def test_a_voluntary_plan_running_out_is_told_at_the_daily_run_with_the_last_mon
     assert sms.phone == PERSON_PHONE and "12/2026" in sms.text
 
 
-def test_arrears_tell_the_representative_and_each_employee_with_a_phone(pump, make, sent_sms, clock, svc) -> None:
+def test_arrears_tell_the_representative_and_each_employee_with_a_phone(pump, make, sent_sms, clock, notice) -> None:
     make.employer()
     make.person(SS, phone=PERSON_PHONE)
     make.person("0110129426", phone="+84987654322")
@@ -135,7 +135,7 @@ def test_arrears_tell_the_representative_and_each_employee_with_a_phone(pump, ma
     assert set(by_phone) == {REP_PHONE, PERSON_PHONE, "+84987654322"}
     assert "150.000.000 dong" in by_phone[REP_PHONE] and "10/2026" in by_phone[REP_PHONE]
     assert UNIT in by_phone[PERSON_PHONE] and "10/2026" in by_phone[PERSON_PHONE]
-    assert svc.tables.notifications.get(f"arrears_employee#{UNIT}#2026-10#{SS}").status == Status.SENT
+    assert notice(f"arrears_employee#{UNIT}#2026-10#{SS}").status == Status.SENT
 
 
 def test_the_daily_run_reads_only_what_is_due_today_and_twice_tells_nobody_twice(pump, make, sent_sms, clock) -> None:

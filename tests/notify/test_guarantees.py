@@ -51,12 +51,12 @@ def test_a_whole_stream_batch_delivered_three_times_sends_nothing_twice(pump, ma
     for _ in range(3):  # the ledger's batch, redelivered before the pump has seen it
         assert app.app.handler_map["decide"](ledger_batch, LocalContext("decide")) == {"batchItemFailures": []}
     outbox_batch = _whole_stream(stack, "NotificationsStreamArn")
-    for _ in range(3):  # and the outbox's
-        app.app.handler_map["send"](outbox_batch, LocalContext("send"))
+    for _ in range(3):  # and the outbox's: each notice is put on its lane three times
+        app.app.handler_map["route"](outbox_batch, LocalContext("route"))
     pump.run_until_idle()  # then the real streams, which hold the same records once more
     for _ in range(3):
         app.app.handler_map["decide"](ledger_batch, LocalContext("decide"))
-        app.app.handler_map["send"](_whole_stream(stack, "NotificationsStreamArn"), LocalContext("send"))
+        app.app.handler_map["route"](_whole_stream(stack, "NotificationsStreamArn"), LocalContext("route"))
     pump.run_until_idle()
 
     assert sorted(sms.phone for sms in sent_sms()) == sorted([REP_PHONE] * 3 + [PERSON_PHONE])
@@ -112,31 +112,37 @@ def test_a_phone_that_sent_bh_huy_gets_no_notice_but_still_gets_an_urgent_one(
     assert [sms.phone for sms in sent_sms()] == [REP_PHONE]
 
 
-def test_a_phone_on_the_sns_opt_out_list_gets_no_notice(pump, make, sent_sms, status) -> None:
+def test_a_phone_on_the_sns_opt_out_list_is_refused_by_sns_and_its_receipt_says_opted_out(
+    pump, make, status, deliver_recorded_sms, notice
+) -> None:
     make.employer(phone="+84912345699")  # moto's SNS says numbers ending in 99 opted out
     make.ledger("payment#PT-9", {"payment_id": "PT-9", "unit_code": UNIT, "paid_on": "2026-11-05", "amount_vnd": 9})
     pump.run_until_idle()
-    assert sent_sms() == [] and status("payment_received#PT-9") == Status.OPTED_OUT
+    assert status("payment_received#PT-9") == Status.SENT  # no CheckIfPhoneNumberIsOptedOut call per notice
+    deliver_recorded_sms()  # SNS does not deliver it: its delivery-status record is a FAILURE
+    pump.run_until_idle()
+    refused = notice("payment_received#PT-9")
+    assert refused.status == Status.OPTED_OUT and "opted out" in refused.reason
 
 
-def _walk(pump, clock, svc, ids: list[str], *, steps: int = 40) -> None:
+def _walk(pump, clock, notice, ids: list[str], *, steps: int = 40) -> None:
     """Let the 15-minute job run until every notice is in a final status (bounded)."""
     for _ in range(steps):
         pump.run_until_idle()
-        if all(svc.tables.notifications.get(i).status in SETTLED for i in ids):
+        if all(notice(i).status in SETTLED for i in ids):
             return
         clock.advance(minutes=15)
 
 
 def test_injected_sns_failures_end_with_every_notice_sent_or_failed_with_a_reason(
-    pump, make, svc, clock, sent_sms, failing_sns, pauses
+    pump, make, notice, clock, sent_sms, failing_sns, pauses
 ) -> None:
     ids = _payments(make, 8)
     failing_sns.errors = ["Throttling", "ServiceUnavailable", "InvalidParameter", "AuthorizationError"]
     failing_sns.errors += ["Throttling"] * 4 + ["InternalError"] * 4  # two notices fail a whole call, then recover
-    _walk(pump, clock, svc, ids)
+    _walk(pump, clock, notice, ids)
 
-    notices = [svc.tables.notifications.get(i) for i in ids]
+    notices = [notice(i) for i in ids]
     by_status: dict[str, int] = {}
     for n in notices:
         by_status[n.status] = by_status.get(n.status, 0) + 1
@@ -150,45 +156,46 @@ def test_injected_sns_failures_end_with_every_notice_sent_or_failed_with_a_reaso
 
 
 def test_a_notice_that_keeps_failing_is_given_up_after_the_bound_with_its_reason(
-    pump, make, svc, clock, sent_sms, failing_sns
+    pump, make, notice, clock, sent_sms, failing_sns
 ) -> None:
-    [notice_id] = _payments(make, 1)
+    [dedupe_key] = _payments(make, 1)
     failing_sns.errors = ["Throttling"] * 1000
-    _walk(pump, clock, svc, [notice_id])
-    notice = svc.tables.notifications.get(notice_id)
-    assert notice.status == Status.TECHNICAL_FAILURE
-    assert notice.reason == "gave up after 5 attempts (last: Throttling)"
+    _walk(pump, clock, notice, [dedupe_key])
+    failed = notice(dedupe_key)
+    assert failed.status == Status.TECHNICAL_FAILURE
+    assert failed.reason == "gave up after 5 attempts (last: Throttling)"
     assert failing_sns.calls == 5 * 4 and sent_sms() == []
 
 
-def test_a_publish_whose_answer_was_lost_is_never_sent_again(pump, make, svc, clock, sent_sms, failing_sns) -> None:
-    [notice_id] = _payments(make, 1)
+def test_a_publish_whose_answer_was_lost_is_never_sent_again(pump, make, notice, clock, sent_sms, failing_sns) -> None:
+    [dedupe_key] = _payments(make, 1)
     failing_sns.errors = [ReadTimeoutError(endpoint_url="https://sns.ap-southeast-1.amazonaws.com/")]
-    _walk(pump, clock, svc, [notice_id])
-    notice = svc.tables.notifications.get(notice_id)
-    assert notice.status == Status.TECHNICAL_FAILURE
-    assert notice.reason.startswith("ReadTimeoutError: SNS may have sent it")
+    _walk(pump, clock, notice, [dedupe_key])
+    lost = notice(dedupe_key)
+    assert lost.status == Status.TECHNICAL_FAILURE
+    assert lost.reason.startswith("ReadTimeoutError: SNS may have sent it")
     assert failing_sns.calls == 1 and sent_sms() == []
 
 
-def test_a_publish_that_never_connected_is_tried_again(pump, make, svc, clock, sent_sms, failing_sns) -> None:
-    [notice_id] = _payments(make, 1)
+def test_a_publish_that_never_connected_is_tried_again(pump, make, notice, clock, sent_sms, failing_sns) -> None:
+    [dedupe_key] = _payments(make, 1)
     failing_sns.errors = [EndpointConnectionError(endpoint_url="https://sns.ap-southeast-1.amazonaws.com/")]
-    _walk(pump, clock, svc, [notice_id])
-    assert svc.tables.notifications.get(notice_id).status == Status.SENT
+    _walk(pump, clock, notice, [dedupe_key])
+    assert notice(dedupe_key).status == Status.SENT
     assert failing_sns.calls == 2 and len(sent_sms()) == 1
 
 
 def test_a_notice_left_sending_by_a_dead_sender_is_settled_as_failed_and_never_sent_again(
-    pump, make, svc, clock, sent_sms
+    pump, make, svc, clock, sent_sms, notice_id
 ) -> None:
     from chalicelib.handlers import release_held
     from chalicelib.notify.release import STUCK_REASON
 
-    dead, alive = _payments(make, 2)
+    keys = _payments(make, 2)
+    dead, alive = (notice_id(k) for k in keys)
     model = svc.tables.notifications
-    for notice_id in (dead, alive):
-        enqueue(svc, Notice("payment_received", notice_id, Recipient("employer", UNIT)))
+    for dedupe_key in keys:
+        enqueue(svc, Notice("payment_received", dedupe_key, Recipient("employer", UNIT)))
     model(dead).update(actions=[model.status.set(Status.SENDING), model.updated_at.set("2026-11-25T02:40:00Z")])
     model(alive).update(actions=[model.status.set(Status.SENDING), model.updated_at.set("2026-11-25T02:58:00Z")])
 
@@ -200,19 +207,18 @@ def test_a_notice_left_sending_by_a_dead_sender_is_settled_as_failed_and_never_s
 
 
 def test_delivery_receipts_mark_a_notice_delivered_or_retry_a_temporary_failure(
-    pump, make, svc, clock, sent_sms, publish_receipt, status
+    pump, make, notice, clock, sent_sms, publish_receipt, status
 ) -> None:
     first, second = _payments(make, 2)
     pump.run_until_idle()
-    model = svc.tables.notifications
-    publish_receipt(model.get(first).provider_id)
-    publish_receipt(model.get(second).provider_id, ok=False, response="Phone is currently unreachable/unavailable")
+    publish_receipt(notice(first).provider_id)
+    publish_receipt(notice(second).provider_id, ok=False, response="Phone is currently unreachable/unavailable")
     pump.run_until_idle()
     assert status(first) == Status.DELIVERED
     assert status(second) == Status.TEMPORARY_FAILURE
-    assert Status.UNREACHABLE in model.get(second).reason
+    assert Status.UNREACHABLE in notice(second).reason
 
-    publish_receipt(model.get(first).provider_id, ok=False, response="Unknown error")  # late: changes nothing
+    publish_receipt(notice(first).provider_id, ok=False, response="Unknown error")  # late: changes nothing
     clock.advance(minutes=16)
     pump.run_until_idle()
     assert status(first) == Status.DELIVERED and status(second) == Status.SENT and len(sent_sms()) == 3

@@ -42,7 +42,7 @@ CLAIMS_CSV = (
 )
 
 
-def test_a_benefit_paid_reaches_the_persons_phone_once(pump, upload, read_report, sent_sms, svc) -> None:
+def test_a_benefit_paid_reaches_the_persons_phone_once(pump, upload, read_report, sent_sms, notice) -> None:
     upload("people", "people.csv", PEOPLE_CSV)
     upload("benefits", "2026-11.csv", BENEFITS_CSV)
     pump.run_until_idle()
@@ -50,8 +50,8 @@ def test_a_benefit_paid_reaches_the_persons_phone_once(pump, upload, read_report
     [sms] = sent_sms()
     assert sms.phone == PHONE
     assert "luong huu" in sms.text and "5.432.000 dong" in sms.text and "14/11/2026" in sms.text
-    assert svc.tables.notifications.get("benefit_paid#CT-2611-00004").status == Status.SENT
-    assert svc.tables.notifications.get("benefit_paid#CT-2611-00005").status == Status.UNREACHABLE
+    assert notice("benefit_paid#CT-2611-00004").status == Status.SENT
+    assert notice("benefit_paid#CT-2611-00005").status == Status.UNREACHABLE
 
     upload("benefits", "2026-11-again.csv", BENEFITS_CSV)  # the same rows again
     pump.run_until_idle()

@@ -6,8 +6,8 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 
 from chalicelib.aws.pacing import Pacer
+from chalicelib.domain.receipts import receipt_status
 from chalicelib.domain.status import Status
-from chalicelib.notify.receipts import receipt_status
 from chalicelib.notify.retry import CALL_ATTEMPTS, failure_status, is_transient, publish_retryable, with_retries
 
 
@@ -31,6 +31,15 @@ def test_the_pacer_spaces_sends_evenly_at_the_configured_rate() -> None:
     for _ in range(41):
         pacer.acquire()
     assert t.now == pytest.approx(102.0)  # 41 sends at 20 a second: two seconds after the first
+
+
+def test_the_pacer_counts_message_parts_as_sns_counts_its_rate() -> None:
+    t = FakeTime()
+    pacer = Pacer(10, now=lambda: t.now, sleep=t.sleep)
+    pacer.acquire(2)  # a two-part SMS
+    pacer.acquire(1)
+    pacer.acquire(1)
+    assert t.now == pytest.approx(100.3)  # the second waited two intervals, the third one more
 
 
 def test_a_pacer_that_was_idle_lets_the_next_send_go_at_once() -> None:

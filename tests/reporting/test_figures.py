@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import json
 
-from chalicelib.domain.figures import MEASURES, batch_rows, day_rows, day_table, measures_of, summary
+from chalicelib.domain.figures import (
+    MEASURES,
+    batch_rows,
+    change_counts,
+    day_rows,
+    day_table,
+    measures_of,
+    summary,
+)
 from chalicelib.domain.status import Status
 from chalicelib.handlers import daily_summary
 from chalicelib.reporting.collect import all_figures
@@ -22,6 +30,18 @@ def test_each_status_change_moves_only_the_measure_it_enters() -> None:
     assert measures_of(Status.SENDING, Status.TEMPORARY_FAILURE, inserted=False) == []  # retried, not yet failed
     assert measures_of(Status.CREATED, Status.SENDING, inserted=False) == []
     assert measures_of(Status.SENT, None, inserted=False) == []  # the TTL's removal
+    assert measures_of(Status.HELD, Status.CANCELLED, inserted=False) == ["cancelled"]  # its batch stopped
+    no_receipt = measures_of(Status.SENT, Status.TEMPORARY_FAILURE, inserted=False, reason="no delivery receipt")
+    assert no_receipt == ["no_receipt"]
+
+
+def test_the_first_receipt_of_a_notice_adds_its_parts_and_its_real_price() -> None:
+    sent = {"status": "sent", "template": "otp", "parts": 1}
+    delivered = sent | {"status": "delivered", "receipt_at": "2026-11-25T03:00:00Z", "parts": 2, "price_usd": 0.00645}
+    assert change_counts(sent, delivered) == {"delivered": 1, "parts": 2, "spend_musd": 6450}
+    assert change_counts(delivered, delivered | {"updated_at": "later"}) == {}  # once only
+    kept = delivered | {"stripped_at": "2026-12-02T03:00:00Z"}
+    assert change_counts(None, kept) == {}  # what stays after the TTL is not a new notice
 
 
 def test_counts_become_one_row_per_day_and_kind_in_order() -> None:
@@ -32,10 +52,10 @@ def test_counts_become_one_row_per_day_and_kind_in_order() -> None:
     }
     rows = day_rows(counts)
     assert [(r.day, r.kind) for r in rows] == [("2026-11-25", "otp"), ("2026-11-26", "otp")]
-    assert rows[0].counts == (1, 1, 0, 0, 0, 0)
+    assert rows[0].counts == (1, 1) + (0,) * (len(MEASURES) - 2)
     lines = day_table(rows).splitlines()
     assert lines[0].split() == ["day", "kind", *MEASURES]
-    assert lines[2].split() == ["2026-11-25", "otp", "1", "1", "0", "0", "0", "0"]
+    assert lines[2].split() == ["2026-11-25", "otp", "1", "1"] + ["0"] * (len(MEASURES) - 2)
 
 
 def test_the_summary_totals_the_notices_and_the_rows() -> None:
@@ -58,6 +78,10 @@ def test_the_figures_count_a_known_day_of_notices_and_files(known_day, svc) -> N
         "failed": 0,
         "opted_out": 0,
         "unreachable": 1,
+        "cancelled": 0,
+        "no_receipt": 0,
+        "parts": 0,  # in-process no receipt comes (tests/notify/test_delivery_logs.py counts them)
+        "spend_musd": 0,
     }
     assert [(b.file, b.taken, b.rejected) for b in batches] == [
         ("incoming/employers/more.csv", 1, 0),

@@ -22,12 +22,12 @@ def _drain(messages: list[Segment], svc, *, time_left_ms=lambda: 900_000, page_s
     return totals
 
 
-def _expected(crowd) -> set[str]:
-    return {f"yearly_statement#{ss}#2026" for ss in crowd.eligible}
+def _expected(crowd, notice_id) -> set[str]:
+    return {notice_id(f"yearly_statement#{ss}#2026") for ss in crowd.eligible}
 
 
 @pytest.mark.parametrize("segments", [1, 3, 7])
-def test_the_segments_reach_every_eligible_person_exactly_once(svc, clock, make, segments) -> None:
+def test_the_segments_reach_every_eligible_person_exactly_once(svc, clock, make, segments, notice_id) -> None:
     people = make.crowd(41)
     clock.set(clock().replace(year=2027, month=1, day=15, hour=8))
     messages: list[Segment] = []
@@ -37,11 +37,13 @@ def test_the_segments_reach_every_eligible_person_exactly_once(svc, clock, make,
     totals = _drain(messages, svc)
     assert (totals["runs"], totals["seen"], totals["queued"]) == (segments, 41, len(people.eligible))
     statuses = {n.id: n.status for n in svc.tables.notifications.scan()}
-    assert set(statuses) == set(_expected(people)) and set(statuses.values()) == {Status.CREATED}
+    assert set(statuses) == set(_expected(people, notice_id)) and set(statuses.values()) == {Status.CREATED}
 
 
 @pytest.mark.parametrize("segments", [1, 3])
-def test_a_segment_out_of_time_sends_the_rest_of_itself_and_nobody_is_told_twice(svc, clock, make, segments) -> None:
+def test_a_segment_out_of_time_sends_the_rest_of_itself_and_nobody_is_told_twice(
+    svc, clock, make, segments, notice_id
+) -> None:
     people = make.crowd(23)
     clock.set(clock().replace(year=2027, month=1, day=15, hour=8))
     messages: list[Segment] = []
@@ -51,7 +53,7 @@ def test_a_segment_out_of_time_sends_the_rest_of_itself_and_nobody_is_told_twice
     assert totals["runs"] >= len(people.everyone)  # one person an invocation, then the rest on the queue
     assert totals["seen"] == len(people.everyone)  # nobody read twice by a resumed segment
     assert totals["queued"] == len(people.eligible)
-    assert {n.id for n in svc.tables.notifications.scan()} == _expected(people)
+    assert {n.id for n in svc.tables.notifications.scan()} == _expected(people, notice_id)
 
 
 def test_a_segment_run_again_enqueues_nothing_new(svc, clock, make) -> None:
