@@ -84,10 +84,22 @@ class Factory:
             for period in periods:
                 batch.save(self.tables.history(**_month(period, ss, UNIT, status, 8_000_000, None, None)))
 
-    def ledger(self, pk: str, facts: dict[str, Any], *, due_on: str | None = None) -> None:
-        """A fact `<kind>#<business id>`; its `ss_code` copied for the `by_person` index, as ingest does."""
+    def ledger(self, pk: str, facts: dict[str, Any], *, due_on: str | None = None, source: str | None = None) -> None:
+        """A fact `<kind>#<business id>`; its `ss_code` copied for the `by_person` index, as ingest does;
+        `source` the `<file>#<line>` it came from (its notices then belong to that batch file)."""
         kind = pk.split("#", 1)[0]
-        self.tables.ledger(pk=pk, kind=kind, facts=facts, due_on=due_on, ss_code=facts.get("ss_code")).save()
+        facts_ss = facts.get("ss_code")
+        self.tables.ledger(pk=pk, kind=kind, facts=facts, due_on=due_on, ss_code=facts_ss, source=source).save()
+
+    def payments(self, n: int, *, file: str = "incoming/payments/2026-11.csv", first: int = 0) -> list[str]:
+        """`n` payments of one file to the employer (made too): their notices' dedupe keys."""
+        self.employer()
+        keys = []
+        for i in range(first, first + n):
+            facts = {"payment_id": f"PT-{i}", "unit_code": UNIT, "paid_on": "2026-11-05", "amount_vnd": 1000 + i}
+            self.ledger(f"payment#PT-{i}", facts, source=f"{file}#{i + 2}")
+            keys.append(f"payment_received#PT-{i}")
+        return keys
 
     def crowd(self, n: int) -> Crowd:
         """n people of every sort for the yearly statement of 2026: eligible, without a phone,
