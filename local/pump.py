@@ -3,8 +3,8 @@
 It receives from the queues, reads each stream with GetRecords, fires schedules from the local
 clock, and prints each SMS that SNS recorded, with the phone masked. A queue whose event source has
 a maximum concurrency (the sending lanes: infra/wiring.yaml) gets that many workers once the pump is
-started, each one a Lambda instance polling on its own: so the senders' paces add up to the rate
-the account's would (`run_once`, in tests, still polls every queue itself, one batch a pass). moto has no carrier and
+started (local/pollers.py), each one a Lambda instance: so the senders' paces add up to the rate the
+account's would (`run_once`, in tests, still polls every queue itself, one batch a pass). moto has no carrier and
 writes no delivery-status logs, so for each SMS it recorded the pump plays SNS and CloudWatch Logs:
 a SUCCESS record for that message id, handed to `delivery_logs` as a subscription filter would.
 """
@@ -31,6 +31,7 @@ from local.lambda_events import (
     sqs_event,
     stream_event,
 )
+from local.pollers import QueuePoller
 from local.schedule import occurrences
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -102,7 +103,7 @@ class EventPump:
         self._sms_seen = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._workers: list[threading.Thread] = []
+        self._pollers: list[QueuePoller] = []
 
     def add_queue(
         self, url: str, arn: str, handler: Handler, name: str, *, batch_size: int = 1, concurrency: int | None = None
@@ -157,8 +158,8 @@ class EventPump:
     def run_once(self) -> bool:
         busy = False
         for queue in self._queues:
-            if queue.concurrency and self._workers:
-                continue  # its workers poll it
+            if queue.concurrency and self._pollers:
+                continue  # its poller and workers take it
             busy |= self._pump_queue(queue)
         for source in self._streams:
             busy |= self._pump_stream(source)
@@ -176,28 +177,32 @@ class EventPump:
 
     def start(self) -> None:
         for queue in self._queues:
-            for n in range(queue.concurrency or 0):
-                worker = threading.Thread(target=self._work, args=(queue,), name=f"{queue.name}-{n}", daemon=True)
-                self._workers.append(worker)
-        for worker in self._workers:
-            worker.start()
+            if queue.concurrency:
+                poller = QueuePoller(
+                    self._sqs,
+                    url=queue.url,
+                    arn=queue.arn,
+                    handler=queue.handler,
+                    name=queue.name,
+                    batch_size=queue.batch_size,
+                    concurrency=queue.concurrency,
+                    stop=self._stop,
+                    echo=self._echo,
+                )
+                self._pollers.append(poller)
+                poller.start()
         self._thread = threading.Thread(target=self._loop, name="event-pump", daemon=True)
         self._thread.start()
 
+    def backlog(self) -> dict[str, int]:
+        """What waits for each queue's workers (the lanes' backlogs), by queue URL."""
+        return {poller.url: poller.backlog() for poller in self._pollers}
+
     def stop(self) -> None:
         self._stop.set()
-        for thread in [self._thread, *self._workers]:
+        for thread in [self._thread, *(t for p in self._pollers for t in p.threads)]:
             if thread:
                 thread.join(timeout=10)
-
-    def _work(self, queue: QueueSource) -> None:
-        """One instance of a queue's function: receive a batch (long polling), handle it, again."""
-        while not self._stop.is_set():
-            try:
-                self._pump_queue(queue, wait_s=1)
-            except Exception as exc:  # as Lambda's poller: said, and polled again
-                self._echo(f"[pump] {queue.name} worker error: {type(exc).__name__}: {exc}")
-                self._stop.wait(1)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -209,10 +214,10 @@ class EventPump:
             if not busy:
                 self._stop.wait(0.3)
 
-    def _pump_queue(self, queue: QueueSource, wait_s: int = 0) -> bool:
+    def _pump_queue(self, queue: QueueSource) -> bool:
         url, arn, handler, name = queue.url, queue.arn, queue.handler, queue.name
         messages = self._sqs.receive_message(
-            QueueUrl=url, MaxNumberOfMessages=queue.batch_size, WaitTimeSeconds=wait_s, AttributeNames=["All"]
+            QueueUrl=url, MaxNumberOfMessages=queue.batch_size, WaitTimeSeconds=0, AttributeNames=["All"]
         ).get("Messages", [])
         if not messages:
             return False

@@ -15,7 +15,7 @@ from chalicelib.domain.quiet_hours import release_time
 from chalicelib.domain.status import NO_RECEIPT, Status
 from chalicelib.notify.receipts import apply_to
 from chalicelib.store.batches import BatchState, BatchStates, cancel
-from chalicelib.store.conditions import update_if
+from chalicelib.store.conditions import write_if
 from chalicelib.store.models import Tables
 from chalicelib.store.receipts import parked_receipts
 
@@ -71,7 +71,7 @@ def retry_failed(*, tables: Tables, clock: Clock, max_attempts: int) -> dict[str
 def _move(tables: Tables, notice_id: str, expected: Status, actions: list) -> bool:
     """One conditional update: two runs of the job at once move each notice once."""
     model = tables.notifications
-    return update_if(model(notice_id), actions, model.status == expected)
+    return write_if(model(notice_id), actions, model.status == expected)
 
 
 def settle_stuck(*, tables: Tables, clock: Clock) -> int:
@@ -89,7 +89,7 @@ def settle_stuck(*, tables: Tables, clock: Clock) -> int:
             model.updated_at.set(now),
         ]
         unmoved = (model.status == Status.SENDING) & (model.updated_at == item.updated_at)
-        settled += update_if(model(item.id), actions, unmoved)  # only if nothing moved it meanwhile
+        settled += write_if(model(item.id), actions, unmoved)  # only if nothing moved it meanwhile
     if settled:
         logger.warning("notices stuck in sending settled", settled=settled)
     return settled
@@ -117,7 +117,7 @@ def end_unconfirmed(*, tables: Tables, clock: Clock) -> int:
             model.updated_at.set(now),
         ]
         unmoved = (model.status == Status.SENT) & (model.updated_at == item.updated_at)
-        ended += update_if(model(item.id), actions, unmoved)
+        ended += write_if(model(item.id), actions, unmoved)
     if ended:
         logger.warning("sent notices without a receipt after 72 hours", ended=ended)
     return ended

@@ -166,19 +166,21 @@ def _finish(
     send_after: str | None = None,
     attempts: int = 0,
 ) -> str:
-    model = type(item)
+    """Write the outcome. The claim's answer holds the whole item and nothing else moves a notice
+    that is `sending` (the 15-minute job only after 15 minutes), so the item is written whole, one
+    PutItem: in DynamoDB the same write unit as an UpdateItem; in moto, a quarter of its CPU."""
     now = utc_iso(clock())
-    actions = [model.status.set(status), model.updated_at.set(now)]
+    item.status, item.updated_at = status, now
     if reason is not None:
-        actions.append(model.reason.set(reason))
+        item.reason = reason
     if provider_id is not None:
-        actions += [model.provider_id.set(provider_id), model.sent_at.set(now), model.parts.set(parts or 1)]
-        actions.append(model.reason.remove())  # an earlier attempt's failure is no longer the story
+        item.provider_id, item.sent_at, item.parts = provider_id, now, parts or 1
+        item.reason = None  # an earlier attempt's failure is no longer the story
     if send_after is not None:
-        actions.append(model.send_after.set(send_after))
+        item.send_after = send_after
     if attempts:
-        actions.append(model.attempts.add(attempts))  # a hold is not an attempt
-    item.update(actions=actions)
+        item.attempts = int(item.attempts or 0) + attempts  # a hold is not an attempt
+    item.save()
     if status != Status.SENT:
         logger.warning("notice not sent", notice=item.id, status=status, reason=reason)
     return status

@@ -21,7 +21,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.domain.clock import Clock, utc_iso
 from chalicelib.domain.status import UNSENT, Status
-from chalicelib.store.conditions import update_if
+from chalicelib.store.conditions import write_if
 from chalicelib.store.models import NotificationModel, Tables
 
 BatchCounts = dict[str, int]  # the batch's notices by status (`created`, `sent`, `cancelled`, …)
@@ -100,7 +100,7 @@ def hold(tables: Tables, notice_id: str, now: str, *, expected: Status = Status.
     """A paused batch's notice waits: `held` (reason "batch paused"), only if it is still `expected`."""
     model = tables.notifications
     actions = [model.status.set(Status.HELD), model.reason.set(PAUSED), model.send_after.set(now)]
-    return update_if(model(notice_id), [*actions, model.updated_at.set(now)], model.status == expected)
+    return write_if(model(notice_id), [*actions, model.updated_at.set(now)], model.status == expected)
 
 
 def release(tables: Tables, notice_id: str, now: str, *, only_paused: bool = False) -> bool:
@@ -111,14 +111,14 @@ def release(tables: Tables, notice_id: str, now: str, *, only_paused: bool = Fal
     if only_paused:
         condition &= model.reason == PAUSED
     actions = [model.status.set(Status.CREATED), model.reason.remove(), model.updated_at.set(now)]
-    return update_if(model(notice_id), actions, condition)
+    return write_if(model(notice_id), actions, condition)
 
 
 def cancel(tables: Tables, notice_id: str, now: str, *, expected: Iterable[Status] = UNSENT) -> bool:
     """A stopped batch's notice ends `cancelled` (reason "batch stopped"), only if still unsent."""
     model = tables.notifications
     actions = [model.status.set(Status.CANCELLED), model.reason.set(STOPPED), model.updated_at.set(now)]
-    return update_if(model(notice_id), actions, model.status.is_in(*expected))
+    return write_if(model(notice_id), actions, model.status.is_in(*expected))
 
 
 def _set_state(tables: Tables, file_key: str, state: BatchState, clock: Clock) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from pynamodb.constants import NONE
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
@@ -37,3 +38,14 @@ def update_if(item: Model, actions: Sequence[Any], condition: Condition) -> bool
 def delete_if(item: Model, condition: Condition) -> bool:
     """Delete `item` when `condition` holds; False when it does not."""
     return _applied(lambda: item.delete(condition=condition))
+
+
+def write_if(item: Model, actions: Sequence[Any], condition: Condition | None = None) -> bool:
+    """`update_if` for a writer that needs no answer: DynamoDB returns nothing (ReturnValues NONE),
+    `item` is not filled. PynamoDB's `Model.update` always asks for the whole new item."""
+    hash_key, range_key = item._get_hash_range_key_serialized_values()
+    connection = type(item)._get_connection()
+    update = connection.update_item
+    return _applied(
+        lambda: update(hash_key, range_key=range_key, actions=list(actions), condition=condition, return_values=NONE)
+    )

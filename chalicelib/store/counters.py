@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from chalicelib.store.conditions import write_if
 from chalicelib.store.models import Tables
 
 PREFIX = "count#"
@@ -24,7 +25,7 @@ def add_counts(tables: Tables, sums: Mapping[tuple[str, str, str], int]) -> None
     model = tables.guard
     for (day, kind, measure), amount in sorted(sums.items()):
         if amount:
-            model(_key(day, kind, measure)).update(actions=[model.hits.add(amount)])
+            write_if(model(_key(day, kind, measure)), [model.hits.add(amount)])
 
 
 def _parse(pk: str) -> tuple[str, str, str]:
