@@ -1,7 +1,10 @@
 """Wiring only: each route and event is handed to chalicelib, which holds every rule.
 
 Each event handler imports its entry module (`chalicelib/handlers/<function>.py`) when it runs, so a
-function's cold start loads its own path and not the whole service. The API's routes are blueprints.
+function's cold start loads its own path and not the whole service. The API's routes are blueprints,
+registered only where they can be called: in the API's function (Lambda names each function's
+handler in `_HANDLER`: `app.app` for the API, `app.send` for the sender, …), and wherever the whole
+app is wanted (`chalice package`, the local stack, tests: no `_HANDLER`).
 """
 
 from __future__ import annotations
@@ -13,12 +16,10 @@ from typing import Any
 from chalice import Chalice, Cron, Rate
 from chalice.app import CloudWatchEvent, DynamoDBEvent, SNSEvent, SQSEvent
 
-from chalicelib.api.routes import api
-from chalicelib.inbound.routes import inbound
 from chalicelib.observability import instrument
 
 app = Chalice(app_name="bhxh")
-instrument(app)  # Powertools Logger, Metrics and Tracer on every function
+instrument(app)  # Powertools Logger and Metrics on every function
 
 # Chalice needs these at import; `make package` replaces them with the real ARNs (infra/wiring.yaml).
 _ACCOUNT = "arn:aws:dynamodb:ap-southeast-1:123456789012"
@@ -100,5 +101,10 @@ def health() -> dict:
     return {"status": "ok"}
 
 
-app.register_blueprint(api)  # the lookup API and page: chalicelib/api/routes.py
-app.register_blueprint(inbound)  # the short code's SNS endpoint: chalicelib/inbound/routes.py
+API_HANDLER = "app.app"
+if os.environ.get("_HANDLER", API_HANDLER) == API_HANDLER:  # an event function never serves a route
+    from chalicelib.api.routes import api
+    from chalicelib.inbound.routes import inbound
+
+    app.register_blueprint(api)  # the lookup API and page: chalicelib/api/routes.py
+    app.register_blueprint(inbound)  # the short code's SNS endpoint: chalicelib/inbound/routes.py

@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from chalicelib.aws.clients import Clients
-from chalicelib.aws.idempotency import Idempotency
 from chalicelib.aws.lanes import LaneQueues
 from chalicelib.aws.pacing import Pacer
 from chalicelib.aws.secrets import secure_key
@@ -24,6 +24,9 @@ from chalicelib.aws.sms import SmsProvider, SnsSms
 from chalicelib.domain.clock import Clock, system_clock
 from chalicelib.domain.lanes import Lane
 from chalicelib.store.models import Tables, bind_tables
+
+if TYPE_CHECKING:
+    from chalicelib.aws.idempotency import Idempotency
 
 
 @dataclass
@@ -59,6 +62,9 @@ class Services:
 
     @cached_property
     def idempotency(self) -> Idempotency:
+        """Powertools idempotency: only the scheduled ticks use it, so only they import it."""
+        from chalicelib.aws.idempotency import Idempotency
+
         return Idempotency(self.settings.name("idempotency"), lambda: self.clients.dynamodb)
 
     def jwt_key(self) -> bytes:

@@ -1,5 +1,8 @@
 """The HTTP API's routes as a Chalice blueprint: read the request, call a handler, shape the answer.
-Rules live in the handler modules; every refusal is an ApiError answered in the contract's shape."""
+Rules live in the handler modules; every refusal is an ApiError answered in the contract's shape.
+Each route imports its handler module when it is called: the API's cold start loads the routes, and
+a request the modules its own route needs (JWT and its cryptography only for signed-in routes).
+"""
 
 from __future__ import annotations
 
@@ -11,12 +14,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from chalice import Blueprint, Response
 
-from chalicelib.api import lookups, public
 from chalicelib.api.errors import ApiError, bad_input
-from chalicelib.api.openapi import spec
-from chalicelib.api.otp import request_otp, verify_otp
-from chalicelib.api.page import page_html
-from chalicelib.api.tokens import TOKEN_TTL_S, issue_token, read_token
 from chalicelib.domain import identifiers
 from chalicelib.domain.dates import parse_date
 from chalicelib.domain.errors import InvalidValue
@@ -84,6 +82,8 @@ def _issuer() -> str:
 
 
 def _signed_in() -> str:
+    from chalicelib.api.tokens import read_token
+
     svc = services()
     headers = api.current_request.headers or {}
     claims = read_token(headers.get("authorization"), key=svc.jwt_key(), now=svc.clock(), issuer=_issuer())
@@ -93,6 +93,8 @@ def _signed_in() -> str:
 @api.route("/v1/otp", methods=["POST"])
 @answers
 def otp() -> tuple[int, dict[str, Any]]:
+    from chalicelib.api.otp import request_otp
+
     ss_code = _checked("ss_code", identifiers.ss_code, _text(_body(), "ss_code", 20))
     sent = request_otp(services(), ss_code, _client())
     return 202, {"request_id": sent.request_id, "expires_in": sent.expires_in}
@@ -101,6 +103,9 @@ def otp() -> tuple[int, dict[str, Any]]:
 @api.route("/v1/token", methods=["POST"])
 @answers
 def token() -> tuple[int, dict[str, Any]]:
+    from chalicelib.api.otp import verify_otp
+    from chalicelib.api.tokens import TOKEN_TTL_S, issue_token
+
     body = _body()
     request_id = _text(body, "request_id", 64)
     code = _text(body, "otp", 6)
@@ -115,12 +120,16 @@ def token() -> tuple[int, dict[str, Any]]:
 @api.route("/v1/me", methods=["GET"])
 @answers
 def me() -> tuple[int, dict[str, Any]]:
+    from chalicelib.api import lookups
+
     return 200, lookups.me(_signed_in(), tables=services().tables)
 
 
 @api.route("/v1/me/contributions", methods=["GET"])
 @answers
 def contributions() -> tuple[int, dict[str, Any]]:
+    from chalicelib.api import lookups
+
     ss_code = _signed_in()
     return 200, lookups.contributions(ss_code, _query("from"), _query("to"), tables=services().tables)
 
@@ -135,18 +144,24 @@ def _mine_today(lookup: Callable[..., dict[str, Any]]) -> tuple[int, dict[str, A
 @api.route("/v1/me/hi-card", methods=["GET"])
 @answers
 def my_hi_card() -> tuple[int, dict[str, Any]]:
+    from chalicelib.api import lookups
+
     return _mine_today(lookups.hi_card)
 
 
 @api.route("/v1/me/voluntary", methods=["GET"])
 @answers
 def my_voluntary() -> tuple[int, dict[str, Any]]:
+    from chalicelib.api import lookups
+
     return _mine_today(lookups.voluntary)
 
 
 @api.route("/v1/hi-cards/check", methods=["POST"])
 @answers
 def check_hi_card() -> tuple[int, dict[str, Any]]:
+    from chalicelib.api import public
+
     body = _body()
     card_no = _checked("card_no", identifiers.card_no, _text(body, "card_no", 20))
     full_name = _text(body, "full_name", 120)
@@ -159,6 +174,8 @@ def check_hi_card() -> tuple[int, dict[str, Any]]:
 @api.route("/v1/dossiers", methods=["GET"])
 @answers
 def dossier() -> tuple[int, dict[str, Any]]:
+    from chalicelib.api import public
+
     raw = _query("no")
     if not raw:
         raise bad_input("no", "required: the dossier number")
@@ -168,11 +185,15 @@ def dossier() -> tuple[int, dict[str, Any]]:
 
 @api.route("/openapi.json", methods=["GET"])
 def openapi() -> Response:
+    from chalicelib.api.openapi import spec
+
     return Response(body=json.dumps(spec()), status_code=200, headers=_JSON)
 
 
 @api.route("/", methods=["GET"])
 def page() -> Response:
+    from chalicelib.api.page import page_html
+
     return Response(
         body=page_html(),
         status_code=200,

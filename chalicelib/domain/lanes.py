@@ -12,8 +12,12 @@ The rate is SNS's account limit in message parts per second (MPS): a two-part SM
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
+
+from chalicelib.domain.status import Status
 
 
 class Lane(StrEnum):
@@ -60,3 +64,11 @@ class SendRates:
         """The pace of one instance of `lane`: its share of the rate over its maximum concurrency."""
         share = self.urgent if lane is Lane.URGENT else self.bulk
         return share / self.senders(lane)
+
+
+def should_route(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> bool:
+    """An outbox change that asks for a send: a notice that has just become `created` (new, released,
+    retried, resumed). What stays of a notice after its personal data expired is never sent."""
+    if not new or new.get("status") != Status.CREATED or new.get("stripped_at"):
+        return False
+    return old is None or old.get("status") != Status.CREATED

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
-from phonenumbers import PhoneNumberType
-
 from chalicelib.domain.errors import InvalidValue
 
 _SEPARATORS = re.compile(r"[\s.\-()]")
 _OLD_ELEVEN_DIGIT = re.compile(r"^(?:\+?84|0)1\d{9}$")
 _NATIONAL_NINE = re.compile(r"^(?:\+?84|0)([1-9]\d{8})$")  # the usual shapes: no parsing needed
-_MOBILE = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
 def normalize_mobile(raw: str) -> str:
-    """`0912 345 678`, `84912345678` or `+84 912 345 678` → `+84912345678`, else InvalidValue."""
+    """`0912 345 678`, `84912345678` or `+84 912 345 678` → `+84912345678`, else InvalidValue.
+    phonenumbers is imported here, not with the module: masking a phone (the sender, the logs) must
+    not load its metadata into every function's cold start (bench/coldstart.py)."""
+    import phonenumbers
+    from phonenumbers import PhoneNumberType
+
     compact = _SEPARATORS.sub("", raw or "")
     if not compact:
         raise InvalidValue("empty phone number")
@@ -34,7 +35,7 @@ def normalize_mobile(raw: str) -> str:
     kind = phonenumbers.number_type(number) if number.country_code == 84 else PhoneNumberType.UNKNOWN
     if kind == PhoneNumberType.UNKNOWN:
         raise InvalidValue("not a Vietnamese mobile number")
-    if kind not in _MOBILE:
+    if kind not in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE):
         raise InvalidValue("not a mobile number (landlines cannot receive SMS)")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

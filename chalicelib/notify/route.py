@@ -28,11 +28,10 @@ from aws_lambda_powertools import Logger
 from chalicelib.aws.lanes import LaneMessage
 from chalicelib.domain.clock import utc_iso
 from chalicelib.domain.figures import change_counts, ict_day
-from chalicelib.domain.lanes import Lane, lane_of
+from chalicelib.domain.lanes import Lane, lane_of, should_route
 from chalicelib.domain.status import Status
 from chalicelib.notify.receipts import apply_to
 from chalicelib.notify.retention import what_stays
-from chalicelib.notify.sender import should_route
 from chalicelib.observability import count_metric
 from chalicelib.services import Services
 from chalicelib.store.counters import add_counts

@@ -12,9 +12,8 @@ The claim is the only exactly-once guard: no idempotency record is read or writt
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
 
 from aws_lambda_powertools import Logger
 
@@ -39,13 +38,6 @@ logger = Logger(child=True)
 
 MAX_ATTEMPTS = 5  # sends of one notice, counting the 15-minute job's retries
 RETRY_AFTER = timedelta(minutes=15)  # doubled after each failed attempt
-
-
-def should_route(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> bool:
-    """A stream change that asks for a send: a notice that has just become `created`."""
-    if not new or new.get("status") != Status.CREATED or new.get("stripped_at"):
-        return False
-    return old is None or old.get("status") != Status.CREATED
 
 
 def send_messages(svc: Services, lane: Lane, messages: Sequence[tuple[str, LaneMessage]]) -> list[str]:

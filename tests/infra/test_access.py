@@ -147,4 +147,9 @@ def test_the_lambda_zip_holds_the_service_and_its_libraries_and_no_development_c
         names = archive.namelist()
     assert {"app.py", "chalicelib", "aws_lambda_powertools", "pynamodb"} <= tops
     assert not {"local", "tests", "bench", "infra", "moto", "samples"} & tops
+    assert not {"boto3", "botocore", "s3transfer", "aws_xray_sdk"} & tops  # the runtime has the SDK; no X-Ray SDK
     assert not [n for n in names if n.startswith(("chalicelib/local/", "chalicelib/tests/"))]
+
+
+def test_the_lambda_zip_is_at_most_10_mb(template) -> None:
+    assert (ROOT / "build" / "package" / "prod" / "deployment.zip").stat().st_size <= 10 * 1024 * 1024
