@@ -35,7 +35,7 @@ def main() -> int:
     os.environ["BHXH_STATE_DIR"] = str(state)
 
     moto = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(moto_port)],
+        [sys.executable, "-m", "local.moto_server", "-H", "127.0.0.1", "-p", str(moto_port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
