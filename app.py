@@ -8,6 +8,7 @@ from typing import Any
 from chalice import Chalice, Cron, Rate, Response
 from chalice.app import CloudWatchEvent, DynamoDBEvent, SNSEvent, SQSEvent
 
+from chalicelib.api.middleware import contract_http
 from chalicelib.api.routes import api
 from chalicelib.inbound.endpoint import handle_sns_post
 from chalicelib.ingest.events import handle_ingest_event
@@ -20,6 +21,7 @@ from chalicelib.yearly.events import handle_yearly_event, handle_yearly_tick
 
 app = Chalice(app_name="bhxh")
 instrument(app)  # Powertools Logger, Metrics and Tracer on every function
+app.register_middleware(contract_http, "http")  # bodies capped, Chalice's own errors in the contract's shape
 
 # Chalice needs these at import; `make package` replaces them with the real ARNs (infra/wiring.yaml).
 _ACCOUNT = "arn:aws:dynamodb:ap-southeast-1:123456789012"

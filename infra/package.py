@@ -56,8 +56,9 @@ def merge_template() -> Path:
     return target
 
 
-def package(stage: str) -> Path:
-    out = BUILD / "package" / stage
+def package(stage: str, out: Path | None = None) -> Path:
+    """The packaged template's path (`build/package/<stage>/sam.yaml` unless `out` says elsewhere)."""
+    out = out or BUILD / "package" / stage
     env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "ap-southeast-1")}
     chalice = str(Path(sys.executable).with_name("chalice"))
     subprocess.run(

@@ -286,6 +286,20 @@ _PATHS: dict[str, Any] = {
 }
 
 
+_BODY_ERRORS = {
+    "413": _error("the body is over 64 KiB"),
+    "415": _error("the body is not of a media type the route takes"),
+}
+
+
+def _with_body_errors(item: dict[str, Any]) -> dict[str, Any]:
+    """Every route that reads a body may refuse it whole (api/middleware.py)."""
+    return {
+        method: {**op, "responses": {**op["responses"], **_BODY_ERRORS}} if "requestBody" in op else op
+        for method, op in item.items()
+    }
+
+
 @cache
 def spec() -> dict[str, Any]:
     return {
@@ -295,7 +309,7 @@ def spec() -> dict[str, Any]:
             "version": "1.0.0",
             "description": "Contributions, health card, voluntary plan after an OTP sign-in; card and dossier checks.",
         },
-        "paths": _PATHS,
+        "paths": {path: _with_body_errors(item) for path, item in _PATHS.items()},
         "components": {
             "schemas": _SCHEMAS,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},

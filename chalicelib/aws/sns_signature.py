@@ -36,6 +36,7 @@ SIGNED_KEYS: dict[str, tuple[str, ...]] = {
 }
 _HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {"1": hashes.SHA1, "2": hashes.SHA256}
 _CERT_HOST = re.compile(r"^sns\.([a-z0-9-]+)\.amazonaws\.com$")
+_CERT_PATH = re.compile(r"^/SimpleNotificationService-[0-9a-f]{32}\.pem$")  # as SNS names its certificates
 _ISSUER_HOST = re.compile(r"^[a-z0-9.-]+\.amazontrust\.com$")
 SNS_CERT_NAME = "sns.amazonaws.com"
 MAX_AGE = timedelta(hours=1)  # SNS's longest HTTP retry policy; an older message is a replay
@@ -85,17 +86,22 @@ def string_to_sign(body: Mapping[str, Any]) -> bytes:
 
 
 def check_cert_url(url: object, region: str) -> str:
-    """Only `https://sns.<region>.amazonaws.com/….pem`, the topic's own region, nothing else."""
-    if not isinstance(url, str):
-        raise Refused("no SigningCertURL")
-    parts = urlsplit(url)
+    """Only `https://sns.<region>.amazonaws.com/SimpleNotificationService-<32 hex>.pem`, the shape
+    SNS signs with, in the topic's own region: anything else is refused before any fetch."""
+    if not isinstance(url, str) or len(url) > 200:
+        raise Refused("no usable SigningCertURL")
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises on a malformed port (`:443abc`, `:99999`)
+    except ValueError:
+        raise Refused("certificate URL is malformed") from None
     match = _CERT_HOST.match(parts.hostname or "")
     if parts.scheme != "https":
         raise Refused("certificate URL is not https")
-    if not match or match.group(1) != region or parts.port not in (None, 443) or parts.username or parts.password:
+    if not match or match.group(1) != region or port not in (None, 443) or parts.username or parts.password:
         raise Refused("certificate URL is not on sns.<region>.amazonaws.com")
-    if not parts.path.endswith(".pem") or parts.query or parts.fragment:
-        raise Refused("certificate URL is not a .pem")
+    if not _CERT_PATH.match(parts.path) or parts.query or parts.fragment:
+        raise Refused("certificate URL is not SNS's signing certificate")
     return url
 
 

@@ -27,7 +27,7 @@ REGION = "ap-southeast-1"
 PHONE = "+84912345678"
 OTHER_PHONE = "+84983456789"
 SS_CODE = "0110129425"
-CERT_URL = f"https://sns.{REGION}.amazonaws.com/SimpleNotificationService-test.pem"
+CERT_URL = f"https://sns.{REGION}.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem"
 ISSUER_URL = "http://crt.test.amazontrust.com/test-m01.cer"
 
 

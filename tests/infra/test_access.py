@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from infra.package import ROOT, load, package
+from infra.package import ROOT
 
 # Which tables each function may touch at all (its item actions, index queries and stream reads).
 TABLES = {
@@ -25,11 +25,6 @@ TABLES = {
 }
 # Actions that have no resource-level permissions (phone numbers have no ARN; X-Ray has none).
 STAR_ALLOWED = {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut", "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
-
-
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return load(package("prod"))
 
 
 def _functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
