@@ -100,7 +100,7 @@ def _act(envelope: Envelope, svc: Services) -> Response:
     return _answer(200, outcome)
 
 
-_CODES = {400: "bad_input", 403: "forbidden", 503: "unavailable"}
+_CODES = {400: "bad_input", 403: "forbidden"}
 
 
 def _answer(status: int, what: str) -> Response:
