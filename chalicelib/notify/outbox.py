@@ -77,15 +77,16 @@ def enqueue(notice: Notice, *, tables: Tables, clock: Clock, source: str | None 
         expires_at=expires_at(now, settings.personal_data_days),
         source=source,
     )
+    told_until = item.expires_at if notice.urgent else None  # a request's answer: nothing kept for good
     try:
         item.save(condition=tables.notifications.id.does_not_exist())
     except PutError as exc:
         if exc.cause_response_code == "ConditionalCheckFailedException":
             logger.debug("notice already in outbox", notice=log_ref(notice.dedupe_key))
-            mark_told(tables, marker)  # a crash after the put left it unmarked: mend it
+            mark_told(tables, marker, expires=told_until)  # a crash after the put left it unmarked: mend it
             return None
         raise
-    mark_told(tables, marker)
+    mark_told(tables, marker, expires=told_until)
     logger.info("notice queued", notice=log_ref(notice.dedupe_key), template=notice.template, status=status)
     return status
 
