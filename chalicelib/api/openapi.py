@@ -239,7 +239,7 @@ _PATHS: dict[str, Any] = {
             **_get(
                 "a dossier's status (nothing personal)",
                 _json(_ref("Dossier"), "the dossier"),
-                **{"400": _BAD, "404": _error("no such dossier")},
+                **{"400": _BAD, "404": _error("no such dossier"), "429": _TOO_MANY},
             ),
             "parameters": [
                 {

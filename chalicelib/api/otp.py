@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from aws_lambda_powertools import Logger
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 
-from chalicelib.api.errors import ApiError, too_many
+from chalicelib.api.errors import ApiError
+from chalicelib.api.limits import enforce
 from chalicelib.domain.clock import Clock
 from chalicelib.domain.notices import Notice, Recipient
 from chalicelib.notify.outbox import enqueue
 from chalicelib.observability import correlate
 from chalicelib.observability import count as count_metric
-from chalicelib.store.guard import count_hit
 from chalicelib.store.models import GuardModel, Tables
 
 logger = Logger(child=True)
@@ -43,17 +43,10 @@ def _digest(key: bytes, request_id: str, code: str) -> str:
     return hmac.new(key, f"{request_id}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def _limit(tables: Tables, scope: str, limit: tuple[int, int], clock: Clock) -> None:
-    allowed, window_s = limit
-    if count_hit(tables, scope, window_s=window_s, clock=clock) > allowed:
-        now = int(clock().timestamp())
-        raise too_many(window_s - now % window_s)
-
-
 def request_otp(ss_code: str, client: str, *, tables: Tables, clock: Clock, key: bytes) -> OtpRequest:
     """Store a hashed code and queue it to the registered phone; the same answer for every code."""
-    _limit(tables, f"otp-client#{client}", PER_CLIENT, clock)
-    _limit(tables, f"otp-code#{ss_code}", PER_CODE, clock)
+    enforce(tables, f"otp-client#{client}", PER_CLIENT, clock)
+    enforce(tables, f"otp-code#{ss_code}", PER_CODE, clock)
     now = int(clock().timestamp())
     request_id = secrets.token_urlsafe(18)
     code = f"{secrets.randbelow(10**6):06d}"

@@ -9,16 +9,17 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.api.errors import ApiError, not_found, too_many
+from chalicelib.api.errors import ApiError, not_found
+from chalicelib.api.limits import enforce
 from chalicelib.api.lookups import card_status
 from chalicelib.domain.clock import Clock
 from chalicelib.domain.identifiers import card_ss_code
 from chalicelib.domain.text import strip_diacritics
-from chalicelib.store.guard import count_hit
 from chalicelib.store.models import Tables
 
 _SPACES = re.compile(r"\s+")
 CARD_CHECKS_PER_CLIENT = (30, 60 * 60)  # enough for a family, too few to try dates of birth
+DOSSIER_LOOKUPS_PER_CLIENT = (60, 60 * 60)  # CONTRACT: 60 lookups per client an hour
 
 
 def comparable_name(name: str) -> str:
@@ -32,10 +33,12 @@ def _card_not_found() -> ApiError:
 
 def limit_card_checks(client: str, *, tables: Tables, clock: Clock) -> None:
     """At most 30 card checks per client an hour, else 429: a date of birth is not a password."""
-    allowed, window_s = CARD_CHECKS_PER_CLIENT
-    if count_hit(tables, f"card-check#{client}", window_s=window_s, clock=clock) > allowed:
-        now = int(clock().timestamp())
-        raise too_many(window_s - now % window_s)
+    enforce(tables, f"card-check#{client}", CARD_CHECKS_PER_CLIENT, clock)
+
+
+def limit_dossier_lookups(client: str, *, tables: Tables, clock: Clock) -> None:
+    """At most 60 dossier lookups per client an hour, else 429: numbers are not to be walked."""
+    enforce(tables, f"dossier#{client}", DOSSIER_LOOKUPS_PER_CLIENT, clock)
 
 
 def check_hi_card(card_no: str, full_name: str, date_of_birth: date, *, tables: Tables, today: date) -> dict[str, Any]:

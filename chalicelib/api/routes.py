@@ -160,7 +160,9 @@ def dossier() -> tuple[int, dict[str, Any]]:
     if not raw:
         raise bad_input("no", "required: the dossier number")
     number = _checked("no", identifiers.dossier_no, raw)
-    return 200, public.dossier(number, tables=services().tables)
+    svc = services()
+    public.limit_dossier_lookups(_client(), tables=svc.tables, clock=svc.clock)
+    return 200, public.dossier(number, tables=svc.tables)
 
 
 @api.route("/openapi.json", methods=["GET"])
