@@ -8,6 +8,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from chalicelib.domain.clock import scheduled_time
 from chalicelib.domain.figures import summary
 from chalicelib.reporting.collect import DAILY, figures_of_day
 from chalicelib.services import Services, services
@@ -27,7 +28,7 @@ def write_daily_summary(svc: Services, day: str) -> str:
 
 
 def handle_daily_summary_tick(event: dict[str, Any] | None = None, context: Any = None) -> dict[str, str]:
-    """Runs after midnight Hanoi time and summarises the day that has just ended."""
+    """Runs after midnight Hanoi time and summarises the day before the one its event names."""
     svc = services()
-    day = (svc.clock().date() - timedelta(days=1)).isoformat()
+    day = (scheduled_time(event, svc.clock).date() - timedelta(days=1)).isoformat()
     return {"key": write_daily_summary(svc, day)}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from chalicelib.domain.clock import scheduled_time
 from chalicelib.notify.idempotent import idempotent, register_context
 from chalicelib.services import Services, services
 from chalicelib.yearly.fanout import Segment, run_segment, start_statement
@@ -25,7 +27,8 @@ def _sender(svc: Services):
 
 def _start_of(data: dict[str, Any]) -> dict[str, Any]:
     svc = services()
-    return start_statement(clock=svc.clock, segments=svc.settings.yearly_segments, send=_sender(svc))
+    at = datetime.fromisoformat(data["at"])
+    return start_statement(clock=lambda: at, segments=svc.settings.yearly_segments, send=_sender(svc))
 
 
 def handle_yearly_tick(event: dict[str, Any] | None = None, context: Any = None) -> dict[str, Any]:
@@ -34,7 +37,8 @@ def handle_yearly_tick(event: dict[str, Any] | None = None, context: Any = None)
     svc = services()
     run = idempotent(svc, "yearly", _start_of, key="year", expires_s=40 * 24 * 3600)
     register_context("yearly", context)
-    return run(data={"year": str(svc.clock().year)})
+    at = scheduled_time(event, svc.clock)  # the year its event names, however late the run
+    return run(data={"year": str(at.year), "at": at.isoformat()})
 
 
 def handle_yearly_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:

@@ -4,6 +4,7 @@ daily summary."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from chalicelib.domain.figures import MEASURES, batch_rows, day_rows, day_table, measures_of, summary
 from chalicelib.local.report import run
@@ -73,6 +74,15 @@ def test_make_report_prints_both_tables_and_writes_a_png(known_day, svc, tmp_pat
     assert "payment_received" in text and "incoming/payments/b.csv" in text
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert out.stat().st_size > 10_000
+
+
+def test_the_daily_summary_sums_up_the_day_before_the_one_its_event_names(known_day, clock) -> None:
+    from chalicelib.local.events import scheduled_event
+
+    known_day()
+    clock.advance(days=3)  # the 26th's 00:05 run, retried late
+    event = scheduled_event("arn:aws:events:local:rule/daily_summary", datetime(2026, 11, 25, 17, 5, tzinfo=UTC))
+    assert handle_daily_summary_tick(event)["key"] == "reports/daily/2026-11-25.json"
 
 
 def test_the_daily_summary_writes_yesterdays_figures_to_s3(known_day, svc, clock) -> None:
