@@ -35,11 +35,11 @@ def measure(cards: int, due: int, repeat: int) -> dict[str, float]:
     import boto3
     from moto import mock_aws
 
-    from chalicelib.aws.config import Settings
+    from chalicelib.aws.settings import Settings
     from chalicelib.domain.clock import ICT, fixed_clock
-    from chalicelib.local.stack import create_stack
     from chalicelib.notify.reminders import THROUGH, run_reminders
     from chalicelib.services import Services, use_services
+    from local.stack import create_stack
 
     with mock_aws():
         create_stack(boto3.session.Session())
@@ -77,7 +77,7 @@ def measure(cards: int, due: int, repeat: int) -> dict[str, float]:
             # an ordinary morning: yesterday's run finished, so this one covers its own day alone
             tables.guard(THROUGH, data={"day": (DAY - timedelta(days=1)).isoformat()}).save()
             t0, w0 = time.process_time(), time.perf_counter()
-            result = run_reminders(tables=tables, clock=svc.clock, day=DAY)
+            result = run_reminders(svc, DAY)
             job, wall = time.process_time() - t0, time.perf_counter() - w0
             assert result == {"due": due, "queued": due}, result
             t0 = time.process_time()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 ICT = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
@@ -36,3 +36,8 @@ def scheduled_time(event: Mapping[str, Any] | None, fallback: Clock) -> datetime
         if moment is not None and moment.tzinfo is not None:
             return moment.astimezone(ICT)
     return fallback()
+
+
+def utc_iso(moment: datetime) -> str:
+    """The outbox's sortable time: UTC, to the second."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -8,12 +8,11 @@ warns of has not passed then. A daily run that did not happen is caught up by th
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime, time, timedelta
 
 from chalicelib.domain.clock import ICT
+from chalicelib.domain.coverage import LEAD, month_end
 
-LEAD = timedelta(days=30)
 CATCH_UP = timedelta(days=30)  # how far back a daily run looks for days whose run was missed
 DAILY_RUN = time(8, 0)  # reminders go out at 08:00 Asia/Ho_Chi_Minh
 ARREARS_DAY = 10  # the 10th of the month after the period (VssID tells employees then too)
@@ -38,16 +37,10 @@ def hi_card_due(valid_to: date, household: bool, now: datetime | None = None) ->
     return day if day <= valid_to else None
 
 
-def paid_up_end(paid_to: str) -> date:
-    """The last day of the last month paid (`YYYY-MM`)."""
-    year, month = (int(p) for p in paid_to.split("-"))
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
 def voluntary_due(paid_to: str, now: datetime | None = None) -> date | None:
-    """30 days before the end of the last month paid (or the next run after `now`, while it has not
-    ended)."""
-    end = paid_up_end(paid_to)
+    """30 days before the end of the last month paid (`YYYY-MM`), or the next run after `now` while
+    it has not ended."""
+    end = month_end(paid_to)
     day = _at_the_earliest_next_run(end - LEAD, now)
     return day if day <= end else None
 

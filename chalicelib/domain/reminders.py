@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from chalicelib.domain.due_dates import CATCH_UP, paid_up_end
+from chalicelib.domain.coverage import month_end
+from chalicelib.domain.due_dates import CATCH_UP
 from chalicelib.domain.notices import Notice, Recipient
 from chalicelib.domain.rules import Image
 
@@ -92,7 +93,7 @@ def _card_expiry(record: Image) -> date:
 
 
 def _plan_end(record: Image) -> date:
-    return paid_up_end(str(record["paid_to"]))
+    return month_end(str(record["paid_to"]))
 
 
 # kind -> (its notices, the date it warns of: None when only the catch-up window bounds it)

@@ -10,24 +10,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from aws_lambda_powertools import Logger
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.domain.clock import Clock
 from chalicelib.domain.due_dates import CATCH_UP
 from chalicelib.domain.reminders import remind
 from chalicelib.notify.outbox import enqueue_all
 from chalicelib.observability import correlate
-from chalicelib.store.models import LedgerModel, Tables
+from chalicelib.services import Services
+from chalicelib.store.conditions import save_if
+from chalicelib.store.models import Tables
 
 logger = Logger(child=True)
 
 THROUGH = "reminders#through"  # guard item: the last day whose run finished
-
-
-def due_image(item: LedgerModel) -> dict:
-    """A ledger item as the reminder rules see it: its facts, flat, beside kind, pk and due_on."""
-    facts = item.facts.as_dict() if item.facts is not None else {}
-    return {**facts, "kind": item.kind, "pk": item.pk, "due_on": item.due_on}
 
 
 def days_to_cover(tables: Tables, day: date) -> list[date]:
@@ -46,26 +41,22 @@ def days_to_cover(tables: Tables, day: date) -> list[date]:
 def _finished(tables: Tables, day: date) -> None:
     """Record `day` as covered, unless a run for a later day already did (a retried old tick)."""
     guard = tables.guard
-    try:
-        guard(THROUGH, data={"day": day.isoformat()}).save(
-            condition=guard.pk.does_not_exist() | (guard.data["day"] < day.isoformat())
-        )
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
+    save_if(
+        guard(THROUGH, data={"day": day.isoformat()}), guard.pk.does_not_exist() | (guard.data["day"] < day.isoformat())
+    )
 
 
-def run_reminders(*, tables: Tables, clock: Clock, day: date) -> dict[str, int]:
+def run_reminders(svc: Services, day: date) -> dict[str, int]:
     """Tell everything due on `day`, or on a day since the last finished run, that still warns of
     something to come; a second run for the same day enqueues nothing new."""
-    covered = days_to_cover(tables, day)
+    covered = days_to_cover(svc.tables, day)
     due = queued = 0
     for each in covered:
-        for item in tables.ledger.due.query(each.isoformat()):
+        for item in svc.tables.ledger.due.query(each.isoformat()):
             due += 1
             correlate(item.source)
-            queued += enqueue_all(remind(due_image(item), day), tables=tables, clock=clock, source=item.source)
+            queued += enqueue_all(svc, remind(item.image(), day), source=item.source)
     correlate(None)
-    _finished(tables, day)
+    _finished(svc.tables, day)
     logger.info("reminders run", day=day.isoformat(), days=len(covered), due=due, queued=queued)
     return {"due": due, "queued": queued}

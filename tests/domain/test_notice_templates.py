@@ -5,7 +5,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.domain.due_dates import paid_up_end
+from chalicelib.domain.coverage import month_end
 from chalicelib.domain.reminders import remind
 from chalicelib.domain.rules import decide
 from chalicelib.domain.templates import TEMPLATES, render
@@ -95,7 +95,7 @@ def test_reminders_fit_one_segment(unit, month, owed, level, province, ss, valid
     def due(day: date) -> dict:  # each record told on its own day, before what it warns of has passed
         return {"due_on": day.isoformat()}
 
-    card_day, plan_day, arrears_day = date.fromisoformat(valid_to), paid_up_end(month), date(2026, 11, 25)
+    card_day, plan_day, arrears_day = date.fromisoformat(valid_to), month_end(month), date(2026, 11, 25)
     card = {**CARD, **due(card_day), "card_no": f"GD{level}{province:02d}{ss}", "valid_to": valid_to}
     plan = {**PLAN, **due(plan_day), "paid_to": month}
     arrears = {**ARREARS, **due(arrears_day), "unit_code": unit, "period": month, "owed_vnd": owed}

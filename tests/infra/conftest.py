@@ -3,6 +3,7 @@ packaging into one build directory at once would read each other's half-written 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,5 +12,11 @@ from infra.package import load, package
 
 
 @pytest.fixture(scope="session")
-def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return load(package("prod", out=tmp_path_factory.mktemp("package") / "prod"))
+def package_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`make package STAGE=prod`'s output: sam.yaml and deployment.zip."""
+    return package("prod", out=tmp_path_factory.mktemp("package") / "prod").parent
+
+
+@pytest.fixture(scope="session")
+def template(package_dir: Path) -> dict[str, Any]:
+    return load(package_dir / "sam.yaml")
