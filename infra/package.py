@@ -36,13 +36,27 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def role_policies() -> dict[str, Any]:
-    """One inline policy per function's role: the base (logs, traces) and its lines of access.yaml."""
+def function_policies() -> dict[str, dict[str, Any]]:
+    """Each function's one policy document, by its logical id (`Ingest`, `APIHandler`): the base
+    (logs, traces) and its lines of access.yaml. The package puts exactly this on the function's
+    role; the local stack and the tests run each function under exactly this (local/access.py)."""
     base = json.loads((ROOT / ".chalice" / "policy-base.json").read_text())["Statement"]
+    return {
+        function: {"Version": "2012-10-17", "Statement": base + [{"Effect": "Allow", **s} for s in statements]}
+        for function, statements in load(ROOT / "infra" / "access.yaml").items()
+    }
+
+
+def role_name(function: str) -> str:
+    """The role `chalice package` makes for a function's logical id."""
+    return "ApiHandlerRole" if function == "APIHandler" else f"{function}Role"
+
+
+def role_policies() -> dict[str, Any]:
+    """One inline policy per function's role, as a merge template fragment."""
     resources: dict[str, Any] = {}
-    for function, statements in load(ROOT / "infra" / "access.yaml").items():
-        role = "ApiHandlerRole" if function == "APIHandler" else f"{function}Role"
-        document = {"Version": "2012-10-17", "Statement": base + [{"Effect": "Allow", **s} for s in statements]}
+    for function, document in function_policies().items():
+        role = role_name(function)
         resources[role] = {"Properties": {"Policies": [{"PolicyName": f"{role}Policy", "PolicyDocument": document}]}}
     return {"Resources": resources}
 

@@ -299,14 +299,12 @@ def test_a_body_that_is_not_json_is_a_bad_request(post) -> None:
     assert post("[1, 2]").status_code == 400
 
 
-def test_the_route_is_wired_and_reads_a_text_plain_body(svc, notification, test_ca) -> None:
+def test_the_route_is_wired_and_reads_a_text_plain_body(functions, notification, test_ca) -> None:
     from chalice.test import Client
-
-    import app as chalice_app
 
     use_certificates(test_ca.certificates())
     try:
-        with Client(chalice_app.app) as client:
+        with Client(functions.http_app()) as client:
             ok = client.http.post(
                 "/sms/inbound",
                 headers={"Content-Type": "text/plain; charset=UTF-8"},

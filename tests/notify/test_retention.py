@@ -78,15 +78,16 @@ def _expire_guard(svc) -> int:
     return len(gone)
 
 
-def test_anonymous_otp_requests_and_sms_queries_leave_no_guard_item_for_good(svc, clock, pump) -> None:
+def test_anonymous_otp_requests_and_sms_queries_leave_no_guard_item_for_good(svc, clock, pump, functions) -> None:
     from chalicelib.api.otp import request_otp
     from chalicelib.inbound.queries import handle_inbound_sms
     from tests.factories import carrier
 
-    for ss_code in ("0110129425", "0220234567"):  # neither on file: anyone can ask
-        request_otp(svc, ss_code, "198.51.100.7")
-    for body in ("BH", "BH QT 0110129425", "BH HUY"):
-        handle_inbound_sms(svc, carrier(body))
+    with functions.as_function("api_handler") as api:
+        for ss_code in ("0110129425", "0220234567"):  # neither on file: anyone can ask
+            request_otp(api, ss_code, "198.51.100.7")
+        for body in ("BH", "BH QT 0110129425", "BH HUY"):
+            handle_inbound_sms(api, carrier(body))
     pump.run_until_idle()  # and sent
     guard = list(svc.tables.guard.scan())
     assert {item.pk.split("#", 1)[0] for item in guard} >= {"otp", "rate", "told"}
