@@ -8,6 +8,7 @@ from typing import Any
 from chalice import Chalice, Cron, Rate, Response
 from chalice.app import CloudWatchEvent, DynamoDBEvent, SNSEvent, SQSEvent
 
+from chalicelib.agency.routes import agency
 from chalicelib.api.routes import api
 from chalicelib.inbound.endpoint import handle_sns_post
 from chalicelib.ingest.events import handle_ingest_event
@@ -95,3 +96,4 @@ def sms_inbound() -> Response:
 
 
 app.register_blueprint(api)  # the lookup API and page: chalicelib/api/routes.py
+app.register_blueprint(agency)  # the agency console's API and page: chalicelib/agency/routes.py

@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib.ingest.service import ingest_object
 from chalicelib.observability import correlate
-from chalicelib.services import services
+from chalicelib.services import Services, services
 
 logger = Logger(child=True)
 
@@ -32,6 +32,9 @@ def s3_objects(body: str) -> list[tuple[str, str]]:
 def _ingest_record(record: SQSRecord) -> None:
     svc = services()
     for bucket, key in s3_objects(record.body):
+        if key.startswith("staged/"):
+            _check_staged(svc, bucket, key)
+            continue
         if not key.startswith("incoming/"):
             continue
         correlate(key)  # each row's facts then carry `<key>#<line>` (ingest/kinds/spec.py)
@@ -55,3 +58,26 @@ def handle_ingest_event(event: dict[str, Any], context: Any = None) -> dict[str,
     """A file that fails is reported back to SQS alone; after its retries it lands in the DLQ."""
     processor = BatchProcessor(event_type=EventType.SQS)
     return process_partial_response(event=event, record_handler=_ingest_record, processor=processor, context=context)
+
+
+def _check_staged(svc: Services, bucket: str, key: str) -> None:
+    """A console upload to check before sending: read as ingest reads, previewed, nothing taken."""
+    from chalicelib.agency.preview import check_staged
+    from chalicelib.notify.retention import dedupe_hash_key
+
+    correlate(key)
+    try:
+        check_staged(
+            bucket,
+            key,
+            s3=svc.clients.s3,
+            tables=svc.tables,
+            clock=svc.clock,
+            id_hash_key=svc.settings.id_hash_key,
+            dedupe_key=dedupe_hash_key(svc.settings),
+            unicode=svc.settings.unicode_sms,
+            price_usd_per_part=svc.settings.sms_price_usd,
+        )
+    except Exception as exc:
+        logger.exception("staged file not checked", file=key, error=type(exc).__name__)
+        raise

@@ -32,6 +32,13 @@ def utc_iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def batch_of(source: str | None) -> str | None:
+    """The batch file a fact's correlation id names (`incoming/<kind>/<name>.csv#<line>`), if any."""
+    if not source or not source.startswith("incoming/"):
+        return None
+    return source.rsplit("#", 1)[0]
+
+
 def resolve_phone(recipient: Recipient, tables: Tables) -> str | None:
     """The registered phone of a recipient, or None when there is none on file."""
     if recipient.kind == "phone":
@@ -76,6 +83,7 @@ def enqueue(notice: Notice, *, tables: Tables, clock: Clock, source: str | None 
         send_after=utc_iso(release or now),
         expires_at=expires_at(now, settings.personal_data_days),
         source=source,
+        batch=batch_of(source),
     )
     try:
         item.save(condition=tables.notifications.id.does_not_exist())

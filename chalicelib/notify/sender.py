@@ -22,6 +22,7 @@ from chalicelib.notify.outbox import log_ref, utc_iso
 from chalicelib.notify.pacing import Pacer
 from chalicelib.notify.retry import error_code, failure_status, outcome_unknown, publish_retryable, with_retries
 from chalicelib.notify.sms import SmsProvider
+from chalicelib.store.batches import PAUSED_RECHECK, BatchState, batch_state
 from chalicelib.store.guard import is_opted_out
 from chalicelib.store.models import NotificationModel, Tables
 
@@ -61,6 +62,13 @@ def send_notice(
             logger.info("notice already claimed", notice=log_ref(notice_id))
             return "skipped"
         raise
+    if item.batch:  # the console may have paused or stopped its batch file (store/batches.py)
+        state = batch_state(tables, item.batch)
+        if state is BatchState.PAUSED:
+            later = utc_iso(clock() + PAUSED_RECHECK)
+            return _finish(item, model, clock, status="held", send_after=later, reason="batch paused", attempts=-1)
+        if state is BatchState.STOPPED:
+            return _finish(item, model, clock, status="cancelled", reason="batch stopped", attempts=-1)
     retry = {"sleep": sleep} if sleep else {}
     phone = item.phone or ""
     if not item.urgent:
