@@ -124,7 +124,12 @@ def errors_link(svc: Services, staff: Staff, file: FileName) -> dict[str, Any]:
 
 
 def _staged(svc: Services, staff: Staff, file: FileName) -> FileModel:
-    item = find_file(svc, staff, file, stages=("staged",))
+    try:
+        item = find_file(svc, staff, file, stages=("staged",))
+    except ApiError as exc:
+        if exc.status == 404 and _exists(svc, file.key("incoming")):
+            raise conflict("the file was already released") from None
+        raise
     if item.status != "staged":
         raise conflict(f"the file is {item.status}, not waiting to be released")
     return item
@@ -173,6 +178,14 @@ def cancel(svc: Services, staff: Staff, file: FileName) -> tuple[dict[str, Any],
     )
     s3.delete_object(Bucket=bucket, Key=file.key("staged"))
     return {"file": item.file, "status": "cancelled"}, item.file
+
+
+def _exists(svc: Services, key: str) -> bool:
+    try:
+        svc.clients.s3.head_object(Bucket=svc.settings.name("ingest"), Key=key)
+    except svc.clients.s3.exceptions.ClientError:
+        return False
+    return True
 
 
 def _read_json(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:

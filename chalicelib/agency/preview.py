@@ -57,6 +57,7 @@ class TemplateCount:
 class Preview:
     by_template: dict[str, TemplateCount] = field(default_factory=lambda: defaultdict(TemplateCount))
     samples: list[dict[str, Any]] = field(default_factory=list)
+    already_recorded: int = 0  # facts of the file already on record (the same payment id, …): told before, if ever
 
     def summary(self, price_usd_per_part: float, warnings: list[str]) -> dict[str, Any]:
         counts = self.by_template.values()
@@ -68,6 +69,7 @@ class Preview:
             "price_usd_per_part": price_usd_per_part,
             "unreachable": sum(c.unreachable for c in counts),
             "already_sent": sum(c.already_sent for c in counts),
+            "already_recorded": self.already_recorded,
             "by_template": {name: c.as_dict() for name, c in sorted(self.by_template.items())},
             "samples": self.samples,
             "warnings": warnings,
@@ -102,6 +104,7 @@ class PreviewSink:
         stored = {item.pk: item for item in self._tables.ledger.batch_get(list(self._buffer))}
         for pk, record in self._buffer.items():
             old = stored.get(pk)
+            self._preview.already_recorded += old is not None
             old_image = {**old.facts.as_dict(), "kind": old.kind, "pk": pk} if old is not None else None
             new_image = {**record.item["facts"], "kind": record.item["kind"], "pk": pk}
             for notice in decide(old_image, new_image):
@@ -163,7 +166,7 @@ def check_staged(
     summary = None
     if report.status == "done":
         summary = preview.summary(price_usd_per_part, same_file_warnings(s3, bucket, key))
-        if summary["already_sent"]:
+        if summary["already_sent"] or summary["already_recorded"]:
             summary["warnings"].append("same_facts")
     file_finished(tables.files, report, status="staged", preview=summary, check=report.status)
     logger.info("staged file checked", file=key, status=report.status, rows=report.rows, rejected=report.rejected)
