@@ -107,3 +107,25 @@ def staff_lines(staff: tuple[DemoStaff, ...] = DEMO_STAFF) -> list[str]:
         f"[console] {m.username:<12} {m.group:<9} province {m.province_code} ({m.note}), password {PASSWORD}"
         for m in staff
     ]
+
+
+def moto_jwks_fetch(endpoint: str, region: str):
+    """How the local API reads the pool's keys: from the local moto, which serves
+    `/<pool id>/.well-known/jwks.json` only to a request it can tell is for Cognito (a SigV4 header
+    naming `cognito-idp`); the path is the one of the pool's real JWKS URL, the host is moto's."""
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    def fetch(url: str) -> bytes:
+        request = AWSRequest(method="GET", url=endpoint.rstrip("/") + urlsplit(url).path)
+        SigV4Auth(Credentials("testing", "testing"), "cognito-idp", region).add_auth(request)
+        with urllib.request.urlopen(
+            urllib.request.Request(request.url, headers=dict(request.headers.items())), timeout=5
+        ) as r:
+            return r.read()
+
+    return fetch
