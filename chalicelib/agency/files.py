@@ -180,16 +180,25 @@ def cancel(svc: Services, staff: Staff, file: FileName) -> tuple[dict[str, Any],
     return {"file": item.file, "status": "cancelled"}, item.file
 
 
+# S3 answers 403, not 404, for a missing key to a role without s3:ListBucket (the API's has none).
+_ABSENT = ("404", "403", "NoSuchKey", "NotFound", "AccessDenied")
+
+
 def _exists(svc: Services, key: str) -> bool:
+    s3 = svc.clients.s3
     try:
-        svc.clients.s3.head_object(Bucket=svc.settings.name("ingest"), Key=key)
-    except svc.clients.s3.exceptions.ClientError:
-        return False
+        s3.head_object(Bucket=svc.settings.name("ingest"), Key=key)
+    except s3.exceptions.ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in _ABSENT:
+            return False
+        raise
     return True
 
 
 def _read_json(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:
     try:
         return json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
-    except s3.exceptions.NoSuchKey:
-        return None
+    except s3.exceptions.ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in _ABSENT:
+            return None
+        raise

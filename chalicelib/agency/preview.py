@@ -180,7 +180,8 @@ def same_file_warnings(s3: Any, bucket: str, staged_key: str) -> list[str]:
     try:
         before = s3.head_object(Bucket=bucket, Key=taken)
     except s3.exceptions.ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+        # S3 answers 403, not 404, for a missing key to a role without s3:ListBucket (ours has none)
+        if exc.response.get("Error", {}).get("Code") in ("404", "403", "NoSuchKey", "NotFound", "AccessDenied"):
             return []
         raise
     now = s3.head_object(Bucket=bucket, Key=staged_key)

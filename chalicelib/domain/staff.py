@@ -37,6 +37,7 @@ class Action(StrEnum):
 
 
 _ANY = frozenset(Role)
+_ROLE_NAMES = frozenset(role.value for role in Role)
 ALLOWED: dict[Action, frozenset[Role]] = {
     Action.SIGN_IN: _ANY,
     Action.LIST_FILES: _ANY,
@@ -75,7 +76,7 @@ class Staff:
             raise NotStaff("the staff member has no province")
         if not isinstance(groups, list):
             raise NotStaff("the token's groups are not a list")
-        roles = frozenset(Role(g) for g in groups if isinstance(g, str) and g in Role.__members__.values())
+        roles = frozenset(Role(g) for g in groups if g in _ROLE_NAMES)
         if not roles:
             raise NotStaff("the staff member has no console role")
         return cls(username=username, roles=roles, province_code=province)

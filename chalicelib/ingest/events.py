@@ -66,11 +66,12 @@ def _check_staged(svc: Services, bucket: str, key: str) -> None:
     from chalicelib.notify.retention import dedupe_hash_key
 
     correlate(key)
+    s3 = svc.clients.s3
     try:
         check_staged(
             bucket,
             key,
-            s3=svc.clients.s3,
+            s3=s3,
             tables=svc.tables,
             clock=svc.clock,
             id_hash_key=svc.settings.id_hash_key,
@@ -78,6 +79,9 @@ def _check_staged(svc: Services, bucket: str, key: str) -> None:
             unicode=svc.settings.unicode_sms,
             price_usd_per_part=svc.settings.sms_price_usd,
         )
+    except s3.exceptions.NoSuchKey:
+        # released or cancelled before its check ran, or an event delivered again: nothing to check
+        logger.info("staged file gone", file=key)
     except Exception as exc:
         logger.exception("staged file not checked", file=key, error=type(exc).__name__)
         raise

@@ -277,3 +277,30 @@ def test_unknown_files_are_404_and_path_tricks_400(api, id_token) -> None:
     assert api.get("/v1/agency/files/nokind/x", token).status == 400
     assert api.get("/v1/agency/files/payments/..", token).status == 400
     assert api.get("/v1/agency/files/payments/" + "a" * 5000, token).status == 400
+
+
+def test_an_event_for_a_staged_file_already_gone_is_done_with_not_retried(console) -> None:
+    """Released or cancelled before its check ran, or S3's event delivered twice: nothing to check."""
+    from chalicelib.ingest.events import handle_ingest_event
+
+    notification = {
+        "Records": [
+            {
+                "eventName": "ObjectCreated:Post",
+                "s3": {"bucket": {"name": "bhxh-local-ingest"}, "object": {"key": "staged/payments/gone.csv"}},
+            }
+        ]
+    }
+    record = {
+        "messageId": "m-1",
+        "receiptHandle": "r-1",
+        "body": json.dumps(notification),
+        "attributes": {},
+        "messageAttributes": {},
+        "md5OfBody": "",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:ap-southeast-1:123456789012:bhxh-local-ingest",
+        "awsRegion": REGION,
+    }
+    assert handle_ingest_event({"Records": [record]}) == {"batchItemFailures": []}
+    assert list(console.tables.files.scan()) == []

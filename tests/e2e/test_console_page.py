@@ -299,3 +299,27 @@ def test_another_province_a_viewer_and_forged_tokens_are_refused(stack) -> None:
     status, body = _call(stack, "GET", "/v1/agency/files", forged)
     assert status == 401 and body["error"]["code"] == "unauthorized"
     assert _call(stack, "GET", "/v1/agency/files", "garbage")[0] == 401
+
+
+def test_a_new_staff_member_sets_a_password_at_first_sign_in_and_a_viewer_sees_no_upload(stack, browser) -> None:
+    config = json.load(urllib.request.urlopen(f"{stack.api}/console/config.json", timeout=5))
+    idp = stack.client("cognito-idp")
+    idp.admin_create_user(
+        UserPoolId=config["user_pool_id"],
+        Username="moi.na",
+        TemporaryPassword="Tam-thoi-2026!x",
+        UserAttributes=[{"Name": "custom:province_code", "Value": "40"}],
+        MessageAction="SUPPRESS",
+    )
+    idp.admin_add_user_to_group(UserPoolId=config["user_pool_id"], Username="moi.na", GroupName="viewer")
+    page = browser.pages[0] if browser.pages else browser.new_page()
+    page.goto(f"{stack.api}/console/")
+    page.fill("#username", "moi.na")
+    page.fill("#password", "Tam-thoi-2026!x")
+    page.click("#sign-in")
+    page.wait_for_selector("#new-password-box:not([hidden])")
+    _axe(page, "first sign-in")
+    page.fill("#new-password", "Moi-matkhau-2026!")
+    page.click("#sign-in")
+    page.wait_for_selector("#files-section:not([hidden])")
+    assert page.is_hidden("#upload") and "viewer" in page.inner_text("#who")
