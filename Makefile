@@ -15,7 +15,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m chalicelib.local
+	$(PY) -m local
 
 test: $(STAMP)
 	$(PY) -m ruff check .
@@ -35,11 +35,11 @@ bench: $(STAMP)
 
 clock: $(STAMP)
 	@test -n "$(AT)" || (echo "usage: make clock AT=2026-12-24T08:00" && exit 2)
-	$(PY) -m chalicelib.local.clock $(AT)
+	$(PY) -m local.clock $(AT)
 
 .PHONY: report
 report: $(STAMP)
-	$(PY) -m chalicelib.local.report
+	$(PY) -m local.report
 
 clean:
 	rm -rf $(VENV) build

@@ -43,7 +43,6 @@ ENV = {
     "AWS_REGION": "ap-southeast-1",
     "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
     "BHXH_STAGE": "local",
-    "ID_HASH_KEY": "bench-only-id-hash-key",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
 }
 PAYMENTS_HEADER = "payment_id,unit_code,paid_on,amount_vnd,period\n"
@@ -87,14 +86,14 @@ def throughput(rows: int, rounds: int, extras: bool = True) -> dict[str, object]
     import boto3
     from moto import mock_aws
 
-    from chalicelib.aws.config import Settings
+    from chalicelib.aws.settings import Settings
     from chalicelib.domain.clock import ICT, fixed_clock
-    from chalicelib.ingest.events import handle_ingest_event
+    from chalicelib.handlers import ingest as ingest_handler
     from chalicelib.ingest.kinds import KINDS, Context, parse_row
     from chalicelib.ingest.reader import read_rows
-    from chalicelib.local.stack import create_stack
     from chalicelib.services import Services, use_services
     from chalicelib.store.writer import serialize
+    from local.stack import create_stack
 
     now = datetime(2026, 11, 25, 10, 0, tzinfo=ICT)
     with mock_aws():
@@ -104,12 +103,12 @@ def throughput(rows: int, rounds: int, extras: bool = True) -> dict[str, object]
         use_services(svc)
         s3, client = svc.clients.s3, session.client("dynamodb")  # plain boto3 for the baseline
         _ = svc.clients.dynamodb, svc.tables  # a warm Lambda: clients made before the clock starts
-        ctx = Context(now=now, id_hash_key=svc.settings.id_hash_key)
+        ctx = Context(now=now, id_hash_key=svc.id_hash_key())
 
         def run_handler(keys: list[str]) -> float:
             started = time.process_time()
             for key in keys:
-                answer = handle_ingest_event(sqs_event(stack.bucket, key))
+                answer = ingest_handler.handle(sqs_event(stack.bucket, key))
                 assert answer == {"batchItemFailures": []}, answer
             return time.process_time() - started
 
@@ -173,7 +172,7 @@ def _extras(
     stack: Any, svc: Any, s3: Any, keys: list[str], files: dict[str, bytes], run_handler: Callable[[list[str]], float]
 ) -> dict[str, object]:
     """The last files again (every row unchanged, nothing written), then without the skip."""
-    from chalicelib.ingest.service import ingest_object
+    from chalicelib.ingest.files import ingest_object
     from chalicelib.store.writer import RecordWriter
 
     total_rows = sum(data.count(b"\n") - 1 for data in files.values())
@@ -185,16 +184,7 @@ def _extras(
     started = time.process_time()
     for key in keys:
         writer = RecordWriter(svc.clients.dynamodb, svc.tables, skip_unchanged=False)
-        ingest_object(
-            stack.bucket,
-            key,
-            s3=s3,
-            dynamodb=svc.clients.dynamodb,
-            tables=svc.tables,
-            clock=svc.clock,
-            id_hash_key=svc.settings.id_hash_key,
-            writer=writer,
-        )
+        ingest_object(svc, stack.bucket, key, writer=writer)
     no_skip_s = time.process_time() - started
     return {
         "reupload_rows_per_s": round(total_rows / again_s, 1),
@@ -228,10 +218,10 @@ class GeneratedPayments:
 def memory_probe(rows: int) -> None:
     """One process: both passes of ingest over a generated stream, records discarded; prints MiB."""
     from chalicelib.domain.clock import ICT
+    from chalicelib.ingest.files import valid_records
     from chalicelib.ingest.kinds import KINDS, Context
     from chalicelib.ingest.reader import check_csv, read_rows
     from chalicelib.ingest.report import Report
-    from chalicelib.ingest.service import valid_records
 
     kind = KINDS["payments"]
     ctx = Context(now=datetime(2026, 11, 25, 10, 0, tzinfo=ICT))

@@ -40,18 +40,16 @@ def main() -> int:
     from chalice.test import Client
     from moto import mock_aws
 
-    from chalicelib.aws.config import Settings
+    from chalicelib.aws.settings import Settings
     from chalicelib.domain.clock import ICT, fixed_clock
-    from chalicelib.local.secrets import create_jwt_key
-    from chalicelib.local.stack import create_stack
     from chalicelib.services import Services, services, use_services
+    from local.stack import create_stack
 
     with mock_aws():
         session = boto3.session.Session()
         create_stack(session)
         use_services(Services(settings=Settings.from_env(), clock=fixed_clock(datetime(2026, 11, 25, 10, tzinfo=ICT))))
         tables = services().tables
-        create_jwt_key(session, services().settings)
         tables.people(SS_CODE, full_name="Nguyễn Thị Ánh", date_of_birth="1990-04-12", phone="+84912345678").save()
         with tables.history.batch_write() as batch:
             for i in range(MONTHS):

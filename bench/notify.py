@@ -63,8 +63,8 @@ def _stream_records(images: list[dict], arn: str, start: int, typed: bool = Fals
 def project(n: int, svc, arns: dict[str, str]) -> float:
     import boto3
 
-    from chalicelib.local.events import LocalContext
-    from chalicelib.notify.events import handle_ledger_event, handle_outbox_event
+    from chalicelib.handlers import decide, send
+    from local.lambda_events import LocalContext
 
     ledger = [
         {
@@ -76,9 +76,7 @@ def project(n: int, svc, arns: dict[str, str]) -> float:
     ]
     started = time.process_time()
     for at in range(0, n, BATCH):
-        answer = handle_ledger_event(
-            _stream_records(ledger[at : at + BATCH], arns["ledger"], at), LocalContext("decide")
-        )
+        answer = decide.handle(_stream_records(ledger[at : at + BATCH], arns["ledger"], at), LocalContext("decide"))
         assert answer == {"batchItemFailures": []}, answer
     decided = time.process_time()
     ddb = boto3.client("dynamodb", region_name="ap-southeast-1")  # the benchmark's own read, not timed
@@ -92,7 +90,7 @@ def project(n: int, svc, arns: dict[str, str]) -> float:
     sending = time.process_time()
     for at in range(0, n, BATCH):
         records = _stream_records(outbox[at : at + BATCH], arns["outbox"], at, typed=True)
-        answer = handle_outbox_event(records, LocalContext("send"))
+        answer = send.handle(records, LocalContext("send"))
         assert answer == {"batchItemFailures": []}, answer
     finished = time.process_time()
     assert all(item.status == "sent" for item in svc.tables.notifications.scan() if not item.id.startswith("bare#"))
@@ -129,10 +127,10 @@ def main() -> int:
     import boto3
     from moto import mock_aws
 
-    from chalicelib.aws.config import Settings
+    from chalicelib.aws.settings import Settings
     from chalicelib.domain.clock import ICT, fixed_clock
-    from chalicelib.local.stack import create_stack
     from chalicelib.services import Services, use_services
+    from local.stack import create_stack
 
     with mock_aws():
         stack = create_stack(boto3.session.Session())

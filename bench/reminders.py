@@ -35,11 +35,11 @@ def measure(cards: int, due: int, repeat: int) -> dict[str, float]:
     import boto3
     from moto import mock_aws
 
-    from chalicelib.aws.config import Settings
+    from chalicelib.aws.settings import Settings
     from chalicelib.domain.clock import ICT, fixed_clock
-    from chalicelib.local.stack import create_stack
     from chalicelib.notify.reminders import run_reminders
     from chalicelib.services import Services, use_services
+    from local.stack import create_stack
 
     with mock_aws():
         create_stack(boto3.session.Session())
@@ -75,7 +75,7 @@ def measure(cards: int, due: int, repeat: int) -> dict[str, float]:
             for marker in tables.guard.scan(tables.guard.pk.startswith("told#")):  # and no one told yet
                 marker.delete()
             t0, w0 = time.process_time(), time.perf_counter()
-            result = run_reminders(tables=tables, clock=svc.clock)
+            result = run_reminders(svc)
             job, wall = time.process_time() - t0, time.perf_counter() - w0
             assert result == {"due": due, "queued": due}, result
             t0 = time.process_time()

@@ -150,11 +150,11 @@ def measure(people: int, segments: int) -> dict[str, float]:
     import boto3
     from moto import mock_aws
 
-    from chalicelib.aws.config import Settings
+    from chalicelib.aws.settings import Settings
     from chalicelib.domain.clock import ICT, fixed_clock
-    from chalicelib.local.stack import create_stack
     from chalicelib.services import Services, use_services
     from chalicelib.yearly.fanout import Segment, run_segment, start_statement
+    from local.stack import create_stack
 
     with mock_aws():
         create_stack(boto3.session.Session())
@@ -179,9 +179,7 @@ def measure(people: int, segments: int) -> dict[str, float]:
         start_statement(clock=clock, segments=segments, send=messages.append)
         queued = 0
         while messages:
-            result = run_segment(
-                messages.pop(0), tables=tables, clock=clock, send=messages.append, time_left_ms=lambda: 900_000
-            )
+            result = run_segment(svc, messages.pop(0), send=messages.append, time_left_ms=lambda: 900_000)
             queued += result["queued"]
         job_s, job_wall = time.process_time() - t0, time.perf_counter() - w0
 

@@ -7,13 +7,13 @@ Every log line is JSON with ids as keys; the formatter masks anything that looks
 from __future__ import annotations
 
 import logging
-import os
 import warnings
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from chalice import Chalice, ConvertToMiddleware
 
 from chalicelib.domain.privacy import mask_personal
@@ -47,11 +47,11 @@ def correlate(source: str | None) -> None:
     logger.set_correlation_id(source)
 
 
-def count(name: str, value: int = 1, **dimensions: str) -> None:
-    """One EMF metric, written at once, e.g. count("RowsRejected", 3, kind="payments"): a metric
+def count_metric(name: str, value: int = 1, **dimensions: str) -> None:
+    """One EMF metric, written at once, e.g. count_metric("RowsRejected", 3, kind="payments"): a metric
     never waits for the invocation's end, so one that fails later still leaves its counts.
     Honours POWERTOOLS_METRICS_DISABLED (the local stack's console), which single_metric does not."""
-    if os.environ.get("POWERTOOLS_METRICS_DISABLED", "").lower() == "true":
+    if is_metrics_disabled():
         return
     with single_metric(name=name, unit=MetricUnit.Count, value=value, namespace=NAMESPACE) as metric:
         for key, val in dimensions.items():

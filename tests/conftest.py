@@ -16,12 +16,13 @@ import pytest
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 
-from chalicelib.aws.config import Settings
+from chalicelib.aws.settings import Settings
 from chalicelib.domain.clock import ICT
-from chalicelib.local.pump import EventPump, RecordedSms
-from chalicelib.local.stack import LocalStack, create_stack
-from chalicelib.local.wiring import build_pump
 from chalicelib.services import Services, use_services
+from local.pump import EventPump, RecordedSms
+from local.stack import LocalStack, create_stack
+from local.wiring import build_pump
+from tests.factories import EMPLOYERS_CSV, PAYMENTS_CSV, Factory
 
 REGION = "ap-southeast-1"
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +52,7 @@ def clock() -> MovableClock:
 
 @pytest.fixture
 def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "BHXH_CLOCK_FILE"):
+    for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
@@ -59,7 +60,7 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_REGION", REGION)
     monkeypatch.setenv("BHXH_STAGE", "local")
     monkeypatch.setenv("AWS_ACCOUNT_ID_ENDPOINT_MODE", "disabled")
-    monkeypatch.setenv("ID_HASH_KEY", "test-only-id-hash-key")
+    monkeypatch.setenv("SMS_PER_SECOND", "100000")  # the pacer's own tests inject its clock
 
 
 @pytest.fixture
@@ -70,11 +71,24 @@ def stack(aws_env: None) -> Iterator[LocalStack]:
 
 
 @pytest.fixture
-def svc(stack: LocalStack, clock: MovableClock) -> Iterator[Services]:
-    services = Services(settings=Settings.from_env(os.environ), clock=clock)
+def pauses() -> list[float]:
+    """The retries' backoff waits, recorded instead of slept."""
+    return []
+
+
+@pytest.fixture
+def svc(stack: LocalStack, clock: MovableClock, pauses: list[float]) -> Iterator[Services]:
+    settings = Settings.from_env({**os.environ, "INBOUND_TOPIC_ARN": stack.outputs["InboundSmsTopicArn"]})
+    services = Services(settings=settings, clock=clock, sleep=pauses.append)
     use_services(services)
     yield services
     use_services(None)
+
+
+@pytest.fixture
+def make(svc: Services) -> Factory:
+    """Test data written as ingest writes it (tests/factories.py)."""
+    return Factory(svc.tables)
 
 
 @pytest.fixture
@@ -159,5 +173,25 @@ def read_report(stack: LocalStack):
     return read
 
 
-EMPLOYERS_CSV = "unit_code,name,rep_phone,province_code\nTZH490L,Công ty Dệt may Hoàng Mai,0912345678,40\n"
-PAYMENTS_CSV = "payment_id,unit_code,paid_on,amount_vnd,period\nPT-0001,TZH490L,2026-11-05,12500000,2026-10\n"
+NO_PHONE_UNIT = "unit_code,name\nAB1234C,Công ty không số\n"
+TWO_PAYMENTS = (
+    "payment_id,unit_code,paid_on,amount_vnd,period\n"
+    "PT-0002,AB1234C,2026-11-05,1000000,2026-10\n"
+    "PT-0003,TZH490L,not-a-date,1000000,2026-10\n"
+)
+
+
+@pytest.fixture
+def known_day(pump, upload, sent_sms) -> Callable[[], None]:
+    """A known day for the agency's figures and metrics: two employers (one with no phone on file)
+    and two payment files (one row of them bad), ingested and told: one SMS sent, one unreachable."""
+
+    def run() -> None:
+        upload("employers", "units.csv", EMPLOYERS_CSV)
+        upload("employers", "more.csv", NO_PHONE_UNIT)
+        upload("payments", "a.csv", PAYMENTS_CSV)
+        upload("payments", "b.csv", TWO_PAYMENTS)
+        pump.run_until_idle()
+        assert len(sent_sms()) == 1
+
+    return run

@@ -15,11 +15,10 @@ from chalice.test import Client
 
 from chalicelib.domain.clock import ICT
 from chalicelib.domain.text import strip_diacritics
-from chalicelib.inbound.service import handle_inbound_sms
-from chalicelib.local.demo import upload_samples
-from chalicelib.local.secrets import create_jwt_key
+from chalicelib.inbound.queries import handle_inbound_sms
+from local.demo import upload_samples
 from tests.api.conftest import Api
-from tests.inbound.conftest import carrier
+from tests.factories import carrier
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 PATTERNS = {
@@ -50,7 +49,6 @@ def every_flow(capfd, service_log, stack, svc, pump, clock, deliver_recorded_sms
     people = [p for p in _sample_people() if p["phone"]]
     person = people[0]
     parameters.clear_caches()
-    create_jwt_key(boto3.session.Session(), svc.settings)
     import app as chalice_app
 
     with Client(chalice_app.app) as client:
@@ -61,7 +59,7 @@ def every_flow(capfd, service_log, stack, svc, pump, clock, deliver_recorded_sms
         api.post("/v1/hi-cards/check", {"card_no": "GD4400000000000", "full_name": "X", "date_of_birth": "2000-01-01"})
         api.get("/v1/me/contributions")
     for body in (f"BH QT {person['ss_code']}", "BH THE GD4400000000000", "BH HS 00001/2026/00001", "BH HUY", "BH ?"):
-        handle_inbound_sms(carrier(body, sender="+84" + person["phone"][1:]), tables=svc.tables, clock=svc.clock)
+        handle_inbound_sms(svc, carrier(body, sender="+84" + person["phone"][1:]))
     pump.run_until_idle()
     assert deliver_recorded_sms()  # SNS's delivery-status records, each holding the phone
     pump.run_until_idle()

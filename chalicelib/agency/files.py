@@ -7,8 +7,6 @@ import json
 import re
 from typing import Any
 
-from pynamodb.exceptions import DeleteError
-
 from chalicelib.agency.identity import forbidden
 from chalicelib.agency.names import FileName, Stage
 from chalicelib.api.errors import ApiError, bad_input, not_found
@@ -16,6 +14,7 @@ from chalicelib.domain.staff import Staff
 from chalicelib.ingest.kinds import KINDS
 from chalicelib.services import Services
 from chalicelib.store.batches import batch_counts, batch_state
+from chalicelib.store.conditions import delete_if
 from chalicelib.store.files import FileModel, as_dict, get_file, mark_cancelled, province_files
 
 STATUSES = ("staged", "running", "done", "rejected", "cancelled")
@@ -144,12 +143,8 @@ def release(svc: Services, staff: Staff, file: FileName) -> tuple[dict[str, Any]
     if item.check != "done":
         raise conflict("the file was refused whole: correct it and upload it again")
     model = svc.tables.files
-    try:
-        item.delete(condition=(model.status == "staged") & (model.check == "done"))
-    except DeleteError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise conflict("the file was released or cancelled meanwhile") from None
-        raise
+    if not delete_if(item, (model.status == "staged") & (model.check == "done")):
+        raise conflict("the file was released or cancelled meanwhile")
     s3, bucket = svc.clients.s3, svc.settings.name("ingest")
     staged, taken = file.key("staged"), file.key("incoming")
     try:

@@ -1,7 +1,7 @@
 """The check of a staged file (`staged/<kind>/<name>.csv`, a console upload with mode `check`).
 
 The ingest function reads it with the very reader and validation it takes files with
-(`ingest.service.read_object`), but the valid records go to a `PreviewSink` instead of the writer:
+(`ingest.files.read_object`), but the valid records go to a `PreviewSink` instead of the writer:
 it decides each fact's notices against what is stored (`rules.decide`, the same as the stream), finds
 their recipients (`outbox.expand`, `outbox.resolve_phone`), renders them (`templates.render`) and
 counts SMS parts, and writes nothing but the file's item in `files` and its report under
@@ -17,17 +17,17 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from chalicelib.domain.clock import Clock
 from chalicelib.domain.notices import Notice, Recipient
 from chalicelib.domain.phones import mask_phone
 from chalicelib.domain.rules import decide
 from chalicelib.domain.templates import render
 from chalicelib.domain.text import count_segments
+from chalicelib.ingest.files import read_object, write_report
 from chalicelib.ingest.kinds import Record
 from chalicelib.ingest.report import Report, report_keys
-from chalicelib.ingest.service import read_object, write_report
 from chalicelib.notify.outbox import expand, resolve_phone
 from chalicelib.notify.retention import already_told, marker_id
+from chalicelib.services import Services
 from chalicelib.store.files import file_finished, file_started
 from chalicelib.store.models import Tables
 
@@ -137,35 +137,23 @@ class PreviewSink:
             )
 
 
-def check_staged(
-    bucket: str,
-    key: str,
-    *,
-    s3: Any,
-    tables: Tables,
-    clock: Clock,
-    id_hash_key: bytes | None,
-    dedupe_key: bytes,
-    unicode: bool,
-    price_usd_per_part: float,
-) -> Report:
+def check_staged(svc: Services, bucket: str, key: str) -> Report:
     """Validate and preview a staged file in full; its item in `files` stays `staged` (with the
     preview) until an uploader releases or cancels it."""
+    settings, tables, s3 = svc.settings, svc.tables, svc.clients.s3
     preview = Preview()
     report = read_object(
+        svc,
         bucket,
         key,
-        s3=s3,
-        clock=clock,
-        id_hash_key=id_hash_key,
-        sink=lambda: PreviewSink(tables, dedupe_key=dedupe_key, unicode=unicode, preview=preview),
+        sink=lambda: PreviewSink(tables, dedupe_key=svc.dedupe_key(), unicode=settings.unicode_sms, preview=preview),
         started=lambda r: file_started(tables.files, r, status="staged"),
     )
     _, report_key, errors_key = report_keys(key)
     write_report(s3, bucket, report, report_key, errors_key)
     summary = None
     if report.status == "done":
-        summary = preview.summary(price_usd_per_part, same_file_warnings(s3, bucket, key))
+        summary = preview.summary(settings.sms_price_usd, same_file_warnings(s3, bucket, key))
         if summary["already_sent"] or summary["already_recorded"]:
             summary["warnings"].append("same_facts")
     file_finished(tables.files, report, status="staged", preview=summary, check=report.status)

@@ -3,18 +3,19 @@ reads only items keyed by it: there is no parameter through which another person
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.api.errors import bad_input, not_found
+from chalicelib.domain.coverage import card_status, plan_status
 from chalicelib.domain.dates import parse_month
 from chalicelib.domain.errors import InvalidValue
+from chalicelib.domain.participation import participation
 from chalicelib.domain.phones import mask_phone
-from chalicelib.store.models import LedgerModel, Tables
-
-EXPIRING_WITHIN_DAYS = 30
+from chalicelib.store.history import month_row, months
+from chalicelib.store.models import Tables, ledger_facts
 
 
 def me(ss_code: str, *, tables: Tables) -> dict[str, Any]:
@@ -41,59 +42,23 @@ def _month(name: str, raw: str | None) -> str | None:
 
 
 def contributions(ss_code: str, raw_from: str | None, raw_to: str | None, *, tables: Tables) -> dict[str, Any]:
-    """The person's months from `from` to `to` (inclusive, either open), by one Query, with totals.
-    A month counts towards SI or UI participation when it is paid and has that share."""
+    """The person's months from `from` to `to` (inclusive, either open), by one Query, with totals
+    (domain/participation.py says what counts)."""
     first, last = _month("from", raw_from), _month("to", raw_to)
     if first and last and first > last:
         raise bad_input("from", "must not be after 'to'")
-    history = tables.history
-    if first and last:
-        condition = history.period_unit.between(f"{first}#", f"{last}#~")
-    elif first:
-        condition = history.period_unit >= f"{first}#"
-    elif last:
-        condition = history.period_unit <= f"{last}#~"
-    else:
-        condition = None
-    months = [
-        {
-            "period": row.period,
-            "unit_code": row.unit_code,
-            "salary_vnd": int(row.salary_vnd),
-            "si_vnd": int(row.si_vnd),
-            "hi_vnd": int(row.hi_vnd),
-            "ui_vnd": int(row.ui_vnd),
-            "status": row.status,
-        }
-        for row in history.query(ss_code, range_key_condition=condition)
-    ]
-    paid = [m for m in months if m["status"] == "paid"]
+    rows = [month_row(item) for item in months(tables, ss_code, first, last)]
+    totals = participation(rows)
     return {
-        "months": months,
-        "totals": {
-            "si_months": len({m["period"] for m in paid if m["si_vnd"] > 0}),
-            "ui_months": len({m["period"] for m in paid if m["ui_vnd"] > 0}),
-            "owed_months": len({m["period"] for m in months if m["status"] == "owed"}),
-        },
+        "months": rows,
+        "totals": {"si_months": totals.si_months, "ui_months": totals.ui_months, "owed_months": totals.owed_months},
     }
-
-
-def card_status(valid_to: str, today: date) -> str:
-    """`expired` after `valid_to`, `expiring` within 30 days of it, else `valid`."""
-    end = date.fromisoformat(valid_to)
-    if today > end:
-        return "expired"
-    return "expiring" if end - today <= timedelta(days=EXPIRING_WITHIN_DAYS) else "valid"
-
-
-def _facts(item: LedgerModel) -> dict[str, Any]:
-    return item.facts.as_dict() if item.facts is not None else {}
 
 
 def hi_card(ss_code: str, *, tables: Tables, today: date) -> dict[str, Any]:
     """The person's health card (the one valid longest, if the ledger holds several)."""
     cards = [
-        _facts(item)
+        item.facts_dict()
         for item in tables.ledger.by_person.query(ss_code, tables.ledger.pk.startswith("hi_card#"))
         if item.kind == "hi_card"
     ]
@@ -110,30 +75,15 @@ def hi_card(ss_code: str, *, tables: Tables, today: date) -> dict[str, Any]:
     }
 
 
-def _last_day(month: str) -> date:
-    year, mon = (int(part) for part in month.split("-"))
-    first_next = date(year + mon // 12, mon % 12 + 1, 1)
-    return first_next - timedelta(days=1)
-
-
 def voluntary(ss_code: str, *, tables: Tables, today: date) -> dict[str, Any]:
     """The voluntary plan, if any: how often it is paid, how far, on what income, and whether it is current."""
-    try:
-        item = tables.ledger.get(f"voluntary#{ss_code}")
-    except DoesNotExist:
-        raise not_found("no voluntary plan on file") from None
-    facts = _facts(item)
+    facts = ledger_facts(tables, f"voluntary#{ss_code}")
+    if facts is None:
+        raise not_found("no voluntary plan on file")
     paid_to = str(facts["paid_to"])
-    end = _last_day(paid_to)
-    if today > end:
-        status = "lapsed"
-    elif end - today <= timedelta(days=EXPIRING_WITHIN_DAYS):
-        status = "due"
-    else:
-        status = "paid_up"
     return {
         "months_per_payment": int(facts["months_per_payment"]),
         "paid_to": paid_to,
         "income_vnd": int(facts["income_vnd"]),
-        "status": status,
+        "status": plan_status(paid_to, today),
     }

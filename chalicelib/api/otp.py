@@ -10,27 +10,26 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from contextlib import suppress
 from dataclasses import dataclass
 
 from aws_lambda_powertools import Logger
-from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.api.errors import ApiError, too_many
-from chalicelib.domain.clock import Clock
+from chalicelib.api.errors import ApiError
+from chalicelib.api.limits import Limit, enforce
 from chalicelib.domain.notices import Notice, Recipient
 from chalicelib.notify.outbox import enqueue
-from chalicelib.observability import correlate
-from chalicelib.observability import count as count_metric
-from chalicelib.store.guard import count_hit
-from chalicelib.store.models import GuardModel, Tables
+from chalicelib.observability import correlate, count_metric
+from chalicelib.services import Services
+from chalicelib.store.conditions import delete_if, update_if
+from chalicelib.store.models import GuardModel
 
 logger = Logger(child=True)
 
 OTP_TTL_S = 5 * 60
 MAX_TRIES = 5
-PER_CODE = (3, 15 * 60)  # at most 3 requests per ss_code per 15 minutes
-PER_CLIENT = (20, 60 * 60)  # and 20 per client per hour
+PER_CODE = Limit(3, 15 * 60)  # at most 3 requests per ss_code per 15 minutes
+PER_CLIENT = Limit(20, 60 * 60)  # and 20 per client per hour
 
 
 @dataclass(frozen=True)
@@ -43,17 +42,11 @@ def _digest(key: bytes, request_id: str, code: str) -> str:
     return hmac.new(key, f"{request_id}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def _limit(tables: Tables, scope: str, limit: tuple[int, int], clock: Clock) -> None:
-    allowed, window_s = limit
-    if count_hit(tables, scope, window_s=window_s, clock=clock) > allowed:
-        now = int(clock().timestamp())
-        raise too_many(window_s - now % window_s)
-
-
-def request_otp(ss_code: str, client: str, *, tables: Tables, clock: Clock, key: bytes) -> OtpRequest:
+def request_otp(svc: Services, ss_code: str, client: str) -> OtpRequest:
     """Store a hashed code and queue it to the registered phone; the same answer for every code."""
-    _limit(tables, f"otp-client#{client}", PER_CLIENT, clock)
-    _limit(tables, f"otp-code#{ss_code}", PER_CODE, clock)
+    tables, clock, key = svc.tables, svc.clock, svc.jwt_key()
+    enforce(tables, f"otp-client#{client}", PER_CLIENT, clock)
+    enforce(tables, f"otp-code#{ss_code}", PER_CODE, clock)
     now = int(clock().timestamp())
     request_id = secrets.token_urlsafe(18)
     code = f"{secrets.randbelow(10**6):06d}"
@@ -64,6 +57,7 @@ def request_otp(ss_code: str, client: str, *, tables: Tables, clock: Clock, key:
     ).save()
     correlate(f"otp#{request_id}")
     enqueue(
+        svc,
         Notice(
             template="otp",
             dedupe_key=f"otp#{request_id}",
@@ -71,8 +65,6 @@ def request_otp(ss_code: str, client: str, *, tables: Tables, clock: Clock, key:
             params={"code": code, "minutes": str(OTP_TTL_S // 60)},
             urgent=True,
         ),
-        tables=tables,
-        clock=clock,
         source=f"otp#{request_id}",
     )
     logger.info("otp requested", request_id=request_id)
@@ -84,8 +76,9 @@ def _wrong() -> ApiError:
     return ApiError(401, "invalid_otp", "the code is wrong, expired or already used: request a new one")
 
 
-def verify_otp(request_id: str, code: str, *, tables: Tables, clock: Clock, key: bytes) -> str:
+def verify_otp(svc: Services, request_id: str, code: str) -> str:
     """The `ss_code` the request was for, when `code` is right; spends the request either way it ends."""
+    tables, clock, key = svc.tables, svc.clock, svc.jwt_key()
     guard = tables.guard
     try:
         item: GuardModel = guard.get(f"otp#{request_id}", consistent_read=True)
@@ -97,14 +90,12 @@ def verify_otp(request_id: str, code: str, *, tables: Tables, clock: Clock, key:
     if not item.expires_at or now >= int(item.expires_at) or tries >= MAX_TRIES:
         raise _wrong()
     if not hmac.compare_digest(_digest(key, request_id, code), str(data.get("digest", ""))):
-        with suppress(UpdateError):  # atomic, so parallel guesses cannot get more than five tries between them
-            item.update(actions=[guard.data["tries"].add(1)], condition=guard.data["tries"] < MAX_TRIES)
+        # atomic, so parallel guesses cannot get more than five tries between them
+        update_if(item, [guard.data["tries"].add(1)], guard.data["tries"] < MAX_TRIES)
         logger.info("otp wrong", request_id=request_id)
         raise _wrong()
-    try:  # single use: only the first right answer gets a token
-        item.delete(condition=guard.data["tries"] < MAX_TRIES)
-    except DeleteError:
-        raise _wrong() from None
+    if not delete_if(item, guard.data["tries"] < MAX_TRIES):  # single use: only the first right answer gets a token
+        raise _wrong()
     ss_code = str(data["ss_code"])
     try:  # a code made for an unknown or phoneless ss_code reached no one: whoever holds it guessed it
         reachable = bool(tables.people.get(ss_code).phone)

@@ -9,16 +9,16 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.api.errors import ApiError, not_found, too_many
-from chalicelib.api.lookups import card_status
+from chalicelib.api.errors import ApiError, not_found
+from chalicelib.api.limits import Limit, enforce
 from chalicelib.domain.clock import Clock
+from chalicelib.domain.coverage import card_status
 from chalicelib.domain.identifiers import card_ss_code
 from chalicelib.domain.text import strip_diacritics
-from chalicelib.store.guard import count_hit
-from chalicelib.store.models import Tables
+from chalicelib.store.models import Tables, ledger_facts
 
 _SPACES = re.compile(r"\s+")
-CARD_CHECKS_PER_CLIENT = (30, 60 * 60)  # enough for a family, too few to try dates of birth
+CARD_CHECKS_PER_CLIENT = Limit(30, 60 * 60)  # enough for a family, too few to try dates of birth
 
 
 def comparable_name(name: str) -> str:
@@ -32,21 +32,13 @@ def _card_not_found() -> ApiError:
 
 def limit_card_checks(client: str, *, tables: Tables, clock: Clock) -> None:
     """At most 30 card checks per client an hour, else 429: a date of birth is not a password."""
-    allowed, window_s = CARD_CHECKS_PER_CLIENT
-    if count_hit(tables, f"card-check#{client}", window_s=window_s, clock=clock) > allowed:
-        now = int(clock().timestamp())
-        raise too_many(window_s - now % window_s)
+    enforce(tables, f"card-check#{client}", CARD_CHECKS_PER_CLIENT, clock)
 
 
 def check_hi_card(card_no: str, full_name: str, date_of_birth: date, *, tables: Tables, today: date) -> dict[str, Any]:
     """Validity when card number, name and date of birth all match; one 404 for unknown and mismatched.
     Both reads are made whatever the first finds, so timing does not tell them apart either."""
-    card: dict[str, Any] | None
-    try:
-        item = tables.ledger.get(f"hi_card#{card_no}")
-        card = item.facts.as_dict() if item.facts is not None else {}
-    except DoesNotExist:
-        card = None
+    card = ledger_facts(tables, f"hi_card#{card_no}")
     holder = str(card.get("ss_code") or card_ss_code(card_no)) if card else card_ss_code(card_no)
     try:
         person = tables.people.get(holder)
@@ -69,11 +61,9 @@ def check_hi_card(card_no: str, full_name: str, date_of_birth: date, *, tables: 
 
 def dossier(dossier_no: str, *, tables: Tables) -> dict[str, Any]:
     """A dossier's procedure, status and dates: nothing about who submitted it."""
-    try:
-        item = tables.ledger.get(f"dossier#{dossier_no}")
-    except DoesNotExist:
-        raise not_found("no dossier with this number") from None
-    facts = item.facts.as_dict() if item.facts is not None else {}
+    facts = ledger_facts(tables, f"dossier#{dossier_no}")
+    if facts is None:
+        raise not_found("no dossier with this number")
     return {
         "dossier_no": str(facts.get("dossier_no", dossier_no)),
         "procedure": str(facts.get("procedure", "")),

@@ -13,7 +13,6 @@ from chalice import Blueprint, Response
 
 from chalicelib.api import lookups, public
 from chalicelib.api.errors import ApiError, bad_input
-from chalicelib.api.keys import signing_key
 from chalicelib.api.openapi import spec
 from chalicelib.api.otp import request_otp, verify_otp
 from chalicelib.api.page import page_html
@@ -87,7 +86,7 @@ def _issuer() -> str:
 def _signed_in() -> str:
     svc = services()
     headers = api.current_request.headers or {}
-    claims = read_token(headers.get("authorization"), key=signing_key(svc.settings), now=svc.clock(), issuer=_issuer())
+    claims = read_token(headers.get("authorization"), key=svc.jwt_key(), now=svc.clock(), issuer=_issuer())
     return claims.ss_code
 
 
@@ -95,8 +94,7 @@ def _signed_in() -> str:
 @answers
 def otp() -> tuple[int, dict[str, Any]]:
     ss_code = _checked("ss_code", identifiers.ss_code, _text(_body(), "ss_code", 20))
-    svc = services()
-    sent = request_otp(ss_code, _client(), tables=svc.tables, clock=svc.clock, key=signing_key(svc.settings))
+    sent = request_otp(services(), ss_code, _client())
     return 202, {"request_id": sent.request_id, "expires_in": sent.expires_in}
 
 
@@ -109,9 +107,8 @@ def token() -> tuple[int, dict[str, Any]]:
     if not (len(code) == 6 and code.isascii() and code.isdigit()):
         raise bad_input("otp", "must be 6 digits")
     svc = services()
-    key = signing_key(svc.settings)
-    ss_code = verify_otp(request_id, code, tables=svc.tables, clock=svc.clock, key=key)
-    signed = issue_token(ss_code, key=key, now=svc.clock(), issuer=_issuer())
+    ss_code = verify_otp(svc, request_id, code)
+    signed = issue_token(ss_code, key=svc.jwt_key(), now=svc.clock(), issuer=_issuer())
     return 200, {"token": signed, "token_type": "Bearer", "expires_in": TOKEN_TTL_S}
 
 

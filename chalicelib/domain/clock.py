@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 ICT = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 """Vietnam has kept UTC+7 without daylight saving since 1975; a fixed offset needs no tz database."""
@@ -20,3 +20,8 @@ def fixed_clock(at: datetime) -> Clock:
     """A clock that always says `at`: for tests and for the local stack's movable clock."""
     aware = at if at.tzinfo else at.replace(tzinfo=ICT)
     return lambda: aware.astimezone(ICT)
+
+
+def utc_iso(moment: datetime) -> str:
+    """The outbox's sortable time: UTC, to the second."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

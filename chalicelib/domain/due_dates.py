@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime, time, timedelta
 
 from chalicelib.domain.clock import ICT
+from chalicelib.domain.coverage import LEAD, month_end
 
-LEAD = timedelta(days=30)
 DAILY_RUN = time(8, 0)  # reminders go out at 08:00 Asia/Ho_Chi_Minh
 ARREARS_DAY = 10  # the 10th of the month after the period (VssID tells employees then too)
 
@@ -19,9 +18,7 @@ def hi_card_due(valid_to: date, household: bool) -> date | None:
 
 def voluntary_due(paid_to: str) -> date:
     """30 days before the end of the last month paid (`YYYY-MM`)."""
-    year, month = (int(p) for p in paid_to.split("-"))
-    last = date(year, month, calendar.monthrange(year, month)[1])
-    return last - LEAD
+    return month_end(paid_to) - LEAD
 
 
 def arrears_due(period: str, now: datetime) -> date:

@@ -16,15 +16,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.domain.clock import ICT
+from chalicelib.domain.status import Status
 
 MEASURES: tuple[str, ...] = ("created", "sent", "delivered", "failed", "opted_out", "unreachable")
-_ENTERED: dict[str, str] = {
-    "sent": "sent",
-    "delivered": "delivered",
-    "permanent-failure": "failed",
-    "technical-failure": "failed",
-    "opted-out": "opted_out",
-    "unreachable": "unreachable",
+_ENTERED: dict[Status, str] = {
+    Status.SENT: "sent",
+    Status.DELIVERED: "delivered",
+    Status.PERMANENT_FAILURE: "failed",
+    Status.TECHNICAL_FAILURE: "failed",
+    Status.OPTED_OUT: "opted_out",
+    Status.UNREACHABLE: "unreachable",
 }
 
 

@@ -3,6 +3,7 @@ the code logs ids as keys and never personal data, and this catches what slips t
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 # Order matters: a card number embeds an ss_code; an E.164 phone contains 9+ digits.
@@ -24,3 +25,10 @@ def mask_personal(text: str) -> str:
 
 def contains_personal(text: str) -> bool:
     return mask_personal(text) != text
+
+
+def notice_ref(notice_id: str) -> str:
+    """How logs name a notice: its template and a digest of its id, which may hold an ss_code,
+    a card number or a phone (`voluntary_due#0110129425#2026-12` → `voluntary_due#5c1f…`)."""
+    template = notice_id.split("#", 1)[0]
+    return f"{template}#{hashlib.sha256(notice_id.encode()).hexdigest()[:16]}"

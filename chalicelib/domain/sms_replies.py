@@ -3,7 +3,7 @@ and never longer than three segments whatever the stored values hold."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -52,22 +52,6 @@ def fit(text: str) -> str:
 def years_months(months: int) -> str:
     """`115` → `9 nam 7 thang`."""
     return f"{months // 12} nam {months % 12} thang"
-
-
-def participation(rows: Iterable[Mapping[str, Any]], start: str | None, end: str | None) -> tuple[int, int]:
-    """Months of SI and of UI participation: distinct months (`YYYY-MM`) with a share > 0, within
-    `start`..`end` when given. Two units in one month count that month once."""
-    si: set[str] = set()
-    ui: set[str] = set()
-    for row in rows:
-        period = str(row.get("period", ""))
-        if (start and period < start) or (end and period > end):
-            continue
-        if int(row.get("si_vnd") or 0) > 0:
-            si.add(period)
-        if int(row.get("ui_vnd") or 0) > 0:
-            ui.add(period)
-    return len(si), len(ui)
 
 
 def time_reply(ss_code: str, si_months: int, ui_months: int, start: str | None, end: str | None) -> str:

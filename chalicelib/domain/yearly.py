@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from chalicelib.domain.notices import Notice, Recipient
+from chalicelib.domain.participation import participation
 
 
 def statement_year(today: date) -> int:
@@ -18,24 +19,14 @@ def statement_year(today: date) -> int:
 
 
 def yearly_notice(ss_code: str, year: int, history: Iterable[Mapping[str, Any]]) -> Notice | None:
-    """A person's statement, or None without any contributed month that year. A month counts once
-    however many units paid it; a month still owed (`status` owed) is not yet earned time."""
-    prefix = f"{year}-"
-    si_months: set[str] = set()
-    ui_months: set[str] = set()
-    for row in history:
-        period = str(row.get("period", ""))
-        if not period.startswith(prefix) or row.get("status") != "paid":
-            continue
-        if int(row.get("si_vnd") or 0) > 0:
-            si_months.add(period)
-        if int(row.get("ui_vnd") or 0) > 0:
-            ui_months.add(period)
-    if not si_months and not ui_months:
+    """A person's statement, or None without any contributed month that year (domain/participation.py
+    says which months count)."""
+    months = participation(history, f"{year}-01", f"{year}-12")
+    if not months.si_months and not months.ui_months:
         return None
     return Notice(
         template="yearly_statement",
         dedupe_key=f"yearly_statement#{ss_code}#{year}",
         recipient=Recipient("person", ss_code),
-        params={"year": str(year), "si_months": str(len(si_months)), "ui_months": str(len(ui_months))},
+        params={"year": str(year), "si_months": str(months.si_months), "ui_months": str(months.ui_months)},
     )

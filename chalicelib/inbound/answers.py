@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.domain import sms_replies as replies
+from chalicelib.domain.participation import participation
 from chalicelib.domain.sms_grammar import (
     Command,
     Help,
@@ -20,7 +20,8 @@ from chalicelib.domain.sms_grammar import (
     QueryTime,
 )
 from chalicelib.store.guard import opt_in, opt_out
-from chalicelib.store.models import Tables
+from chalicelib.store.history import month_row, months
+from chalicelib.store.models import Tables, ledger_facts
 
 
 def answer(command: Command, *, phone: str, tables: Tables, today: date) -> str:
@@ -28,10 +29,10 @@ def answer(command: Command, *, phone: str, tables: Tables, today: date) -> str:
     if isinstance(command, QueryTime):
         return _time(command, phone, tables)
     if isinstance(command, QueryCard):
-        facts = _ledger_facts(tables, f"hi_card#{command.card_no}")
+        facts = ledger_facts(tables, f"hi_card#{command.card_no}")
         return replies.card_reply(command.card_no, facts, today) if facts else replies.card_unknown(command.card_no)
     if isinstance(command, QueryDossier):
-        facts = _ledger_facts(tables, f"dossier#{command.dossier_no}")
+        facts = ledger_facts(tables, f"dossier#{command.dossier_no}")
         return (
             replies.dossier_reply(command.dossier_no, facts) if facts else replies.dossier_unknown(command.dossier_no)
         )
@@ -54,22 +55,6 @@ def _time(query: QueryTime, phone: str, tables: Tables) -> str:
         return replies.not_registered(query.ss_code)
     if person.phone != phone:  # the same words as for an unknown code: nothing is revealed
         return replies.not_registered(query.ss_code)
-    history = tables.history
-    condition = None
-    if query.start and query.end:
-        condition = history.period_unit.between(f"{query.start}#", f"{query.end}#~")
-    rows = (
-        {"period": row.period, "si_vnd": row.si_vnd, "ui_vnd": row.ui_vnd}
-        for row in history.query(query.ss_code, range_key_condition=condition)
-    )
-    si, ui = replies.participation(rows, query.start, query.end)
-    return replies.time_reply(query.ss_code, si, ui, query.start, query.end)
-
-
-def _ledger_facts(tables: Tables, pk: str) -> dict[str, Any] | None:
-    try:
-        item = tables.ledger.get(pk)
-    except DoesNotExist:
-        return None
-    facts = item.facts
-    return facts.as_dict() if hasattr(facts, "as_dict") else dict(facts or {})
+    rows = (month_row(item) for item in months(tables, query.ss_code, query.start, query.end))
+    totals = participation(rows)
+    return replies.time_reply(query.ss_code, totals.si_months, totals.ui_months, query.start, query.end)

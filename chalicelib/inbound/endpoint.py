@@ -6,40 +6,24 @@ The type is read from the body (moto, like a proxy might, sends no `x-amz-sns-*`
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from chalice import Response
 
-from chalicelib.aws.sns_signature import CertificateSource, Envelope, Refused, for_stage, verify
-from chalicelib.inbound.service import handle_inbound_sms
+from chalicelib.aws.sns_signature import (
+    CertificateSource,
+    Envelope,
+    Refused,
+    TrustedCertificates,
+    default_roots,
+    verify,
+)
+from chalicelib.inbound.queries import handle_inbound_sms
 from chalicelib.services import Services, services
 
 logger = Logger(child=True)
-
-
-@dataclass(frozen=True)
-class InboundConfig:
-    """From the stage's environment: the carrier's topic, and where certificates may come from."""
-
-    topic_arn: str
-    stage: str
-    region: str
-    aws_endpoint: str | None
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> InboundConfig:
-        env = os.environ if env is None else env
-        return cls(
-            topic_arn=env.get("INBOUND_TOPIC_ARN", ""),
-            stage=env.get("BHXH_STAGE", "prod"),
-            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-southeast-1",
-            aws_endpoint=env.get("AWS_ENDPOINT_URL") or None,
-        )
 
 
 class _Certificates:
@@ -52,38 +36,34 @@ def use_certificates(source: CertificateSource | None) -> None:
     _Certificates.current = source
 
 
-def _certificates(config: InboundConfig) -> CertificateSource:
+def _certificates() -> CertificateSource:
+    """SNS's chain-checked certificates; the local stack puts moto's in place (local/sns_certificates.py)."""
     if _Certificates.current is None:
-        _Certificates.current = for_stage(config.stage, config.region, config.aws_endpoint)
+        _Certificates.current = TrustedCertificates(default_roots())
     return _Certificates.current
 
 
 def handle_sns_post(
-    raw_body: bytes | str | None,
-    *,
-    config: InboundConfig | None = None,
-    svc: Services | None = None,
-    now: datetime | None = None,
+    raw_body: bytes | str | None, *, svc: Services | None = None, now: datetime | None = None
 ) -> Response:
     """The route's whole work; `now` is the real time (signature freshness is not business time)."""
-    config = config or InboundConfig.from_env()
+    svc = svc or services()
+    topic_arn = svc.settings.inbound_topic_arn
     try:
         body = json.loads(raw_body or b"")
     except (TypeError, ValueError):
         return _answer(400, "body is not JSON")
     if not isinstance(body, dict):
         return _answer(400, "body is not a JSON object")
-    if not config.topic_arn:
+    if not topic_arn:
         logger.error("INBOUND_TOPIC_ARN is not set: every message refused")
         return _answer(403, "refused")
     try:
-        envelope = verify(
-            body, topic_arn=config.topic_arn, certificates=_certificates(config), now=now or datetime.now(UTC)
-        )
+        envelope = verify(body, topic_arn=topic_arn, certificates=_certificates(), now=now or datetime.now(UTC))
     except Refused as exc:
         logger.warning("sns message refused", reason=str(exc), sns_message_id=str(body.get("MessageId"))[:80])
         return _answer(exc.status, "refused")
-    return _act(envelope, svc or services())
+    return _act(envelope, svc)
 
 
 def _act(envelope: Envelope, svc: Services) -> Response:
@@ -96,7 +76,7 @@ def _act(envelope: Envelope, svc: Services) -> Response:
     if envelope.type == "UnsubscribeConfirmation":
         logger.warning("the inbound topic unsubscribed this endpoint", topic_arn=envelope.topic_arn)
         return _answer(200, "noted")
-    outcome = handle_inbound_sms(envelope.message, tables=svc.tables, clock=svc.clock, fallback_id=envelope.message_id)
+    outcome = handle_inbound_sms(svc, envelope.message, fallback_id=envelope.message_id)
     logger.info("inbound sms handled", sns_message_id=envelope.message_id, outcome=outcome)
     return _answer(200, outcome)
 

@@ -20,8 +20,8 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes import CloudWatchLogsEvent
 
 from chalicelib.notify.receipts import apply_receipt
-from chalicelib.observability import count
-from chalicelib.services import services
+from chalicelib.observability import count_metric
+from chalicelib.services import Services
 
 logger = Logger(child=True)
 
@@ -43,12 +43,11 @@ def malformed(message: str) -> str | None:
     return None
 
 
-def handle_delivery_logs(event: dict[str, Any], context: Any = None) -> dict[str, int]:
+def apply_delivery_logs(svc: Services, event: dict[str, Any]) -> dict[str, int]:
     """One subscription batch: each record moves its notice forward; a bad one is counted and skipped.
 
     An error reading or writing the outbox propagates, so Lambda retries the whole batch: receipts
     already applied are then `ignored` (a receipt only moves a notice forward)."""
-    svc = services()
     data = CloudWatchLogsEvent(event).parse_logs_data()
     if data.message_type != "DATA_MESSAGE":  # CONTROL_MESSAGE: CloudWatch Logs checking the destination
         return {"records": 0}
@@ -61,7 +60,7 @@ def handle_delivery_logs(event: dict[str, Any], context: Any = None) -> dict[str
             continue
         outcomes[apply_receipt(log_event.message, tables=svc.tables, clock=svc.clock)] += 1
     if outcomes["malformed"]:
-        count("DeliveryLogsMalformed", outcomes["malformed"])
+        count_metric("DeliveryLogsMalformed", outcomes["malformed"])
     summary = {"records": len(data.log_events), **outcomes}
     logger.info("delivery logs applied", **summary)
     return summary

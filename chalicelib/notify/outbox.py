@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
 
 from aws_lambda_powertools import Logger
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.domain.clock import Clock
+from chalicelib.domain.clock import utc_iso
 from chalicelib.domain.notices import Notice, Recipient
+from chalicelib.domain.privacy import notice_ref
 from chalicelib.domain.quiet_hours import release_time
-from chalicelib.notify.retention import already_told, dedupe_hash_key, expires_at, mark_told, marker_id
-from chalicelib.services import services
+from chalicelib.domain.status import Status
+from chalicelib.notify.retention import already_told, expires_at, mark_told, marker_id
+from chalicelib.services import Services
+from chalicelib.store.conditions import save_if
 from chalicelib.store.models import NotificationModel, Tables
 
 logger = Logger(child=True)
-
-
-def log_ref(notice_id: str) -> str:
-    """How logs name a notice: its template and a digest of its id, which may hold an ss_code,
-    a card number or a phone (`voluntary_due#0110129425#2026-12` → `voluntary_due#5c1f…`)."""
-    template = notice_id.split("#", 1)[0]
-    return f"{template}#{hashlib.sha256(notice_id.encode()).hexdigest()[:16]}"
-
-
-def utc_iso(moment: datetime) -> str:
-    """The outbox's sortable time: UTC, to the second."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def batch_of(source: str | None) -> str | None:
@@ -51,25 +40,25 @@ def resolve_phone(recipient: Recipient, tables: Tables) -> str | None:
         return None
 
 
-def enqueue(notice: Notice, *, tables: Tables, clock: Clock, source: str | None = None) -> str | None:
+def enqueue(svc: Services, notice: Notice, *, source: str | None = None) -> Status | None:
     """Write the notice to the outbox; returns its status, or None when it was already there.
     `source` is the correlation id the notice's logs carry from here to its receipt."""
     if notice.recipient.kind == "unit_employees":
         raise ValueError("a group notice is enqueued through enqueue_all, which expands it")
-    now = clock()
-    settings = services().settings
-    marker = marker_id(notice.dedupe_key, dedupe_hash_key(settings))
+    tables = svc.tables
+    now = svc.clock()
+    marker = marker_id(notice.dedupe_key, svc.dedupe_key())
     if already_told(tables, marker):  # told before, and its outbox item has since expired
-        logger.debug("notice told before", notice=log_ref(notice.dedupe_key))
+        logger.debug("notice told before", notice=notice_ref(notice.dedupe_key))
         return None
     phone = resolve_phone(notice.recipient, tables)
     release = None if notice.urgent else release_time(now)
     if phone is None:
-        status = "unreachable"
+        status = Status.UNREACHABLE
     elif release is not None:
-        status = "held"
+        status = Status.HELD
     else:
-        status = "created"
+        status = Status.CREATED
     item: NotificationModel = tables.notifications(
         id=notice.dedupe_key,
         template=notice.template,
@@ -81,20 +70,16 @@ def enqueue(notice: Notice, *, tables: Tables, clock: Clock, source: str | None 
         urgent=notice.urgent,
         created_at=utc_iso(now),
         send_after=utc_iso(release or now),
-        expires_at=expires_at(now, settings.personal_data_days),
+        expires_at=expires_at(now, svc.settings.personal_data_days),
         source=source,
         batch=batch_of(source),
     )
-    try:
-        item.save(condition=tables.notifications.id.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            logger.debug("notice already in outbox", notice=log_ref(notice.dedupe_key))
-            mark_told(tables, marker)  # a crash after the put left it unmarked: mend it
-            return None
-        raise
+    if not save_if(item, tables.notifications.id.does_not_exist()):
+        logger.debug("notice already in outbox", notice=notice_ref(notice.dedupe_key))
+        mark_told(tables, marker)  # a crash after the put left it unmarked: mend it
+        return None
     mark_told(tables, marker)
-    logger.info("notice queued", notice=log_ref(notice.dedupe_key), template=notice.template, status=status)
+    logger.info("notice queued", notice=notice_ref(notice.dedupe_key), template=notice.template, status=status)
     return status
 
 
@@ -115,10 +100,6 @@ def expand(notice: Notice, tables: Tables) -> Iterator[Notice]:
             )
 
 
-def enqueue_all(notices: Iterable[Notice], *, tables: Tables, clock: Clock, source: str | None = None) -> int:
+def enqueue_all(svc: Services, notices: Iterable[Notice], *, source: str | None = None) -> int:
     """Enqueue every notice, groups expanded; returns how many were new to the outbox."""
-    return sum(
-        enqueue(one, tables=tables, clock=clock, source=source) is not None
-        for n in notices
-        for one in expand(n, tables)
-    )
+    return sum(enqueue(svc, one, source=source) is not None for n in notices for one in expand(n, svc.tables))

@@ -13,12 +13,13 @@ import json
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from pynamodb.exceptions import UpdateError
 
-from chalicelib.domain.clock import Clock
-from chalicelib.notify.outbox import log_ref, utc_iso
+from chalicelib.domain.clock import Clock, utc_iso
+from chalicelib.domain.privacy import notice_ref
+from chalicelib.domain.status import Status
 from chalicelib.notify.sender import retry_after
 from chalicelib.observability import correlate
+from chalicelib.store.conditions import update_if
 from chalicelib.store.models import Tables
 
 logger = Logger(child=True)
@@ -30,14 +31,14 @@ _OPTED_OUT = ("opted out",)
 def receipt_status(receipt: dict[str, Any]) -> tuple[str, str | None]:
     """(status, reason) for one delivery-status record."""
     if str(receipt.get("status", "")).upper() == "SUCCESS":
-        return "delivered", None
+        return Status.DELIVERED, None
     response = str((receipt.get("delivery") or {}).get("providerResponse") or "unknown")
     lowered = response.lower()
     if any(word in lowered for word in _OPTED_OUT):
-        return "opted-out", response[:200]
+        return Status.OPTED_OUT, response[:200]
     if any(word in lowered for word in _TEMPORARY):
-        return "temporary-failure", response[:200]
-    return "permanent-failure", response[:200]
+        return Status.TEMPORARY_FAILURE, response[:200]
+    return Status.PERMANENT_FAILURE, response[:200]
 
 
 def apply_receipt(message: str, *, tables: Tables, clock: Clock) -> str:
@@ -55,13 +56,9 @@ def apply_receipt(message: str, *, tables: Tables, clock: Clock) -> str:
     actions = [model.status.set(status), model.updated_at.set(utc_iso(clock()))]
     if reason is not None:
         actions.append(model.reason.set(reason))
-    if status == "temporary-failure":
+    if status == Status.TEMPORARY_FAILURE:
         actions.append(model.send_after.set(retry_after(item, clock)))
-    try:
-        item.update(actions=actions, condition=model.status.is_in("sending", "sent"))
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return "ignored"
-        raise
-    logger.info("receipt recorded", notice=log_ref(item.id), provider_id=provider_id, status=status)
+    if not update_if(item, actions, model.status.is_in(Status.SENDING, Status.SENT)):
+        return "ignored"
+    logger.info("receipt recorded", notice=notice_ref(item.id), provider_id=provider_id, status=status)
     return status

@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from aws_lambda_powertools import Logger
-from pynamodb.exceptions import UpdateError
 
-from chalicelib.domain.clock import Clock
+from chalicelib.domain.clock import Clock, utc_iso
 from chalicelib.domain.quiet_hours import release_time
-from chalicelib.notify.outbox import utc_iso
+from chalicelib.domain.status import Status
+from chalicelib.store.conditions import update_if
 from chalicelib.store.models import Tables
 
 logger = Logger(child=True)
@@ -25,8 +25,8 @@ def release_held(*, tables: Tables, clock: Clock) -> int:
     model = tables.notifications
     now = utc_iso(clock())
     released = 0
-    for item in model.by_status.query("held", model.send_after <= now):
-        if _move(tables, item.id, "held", [model.status.set("created"), model.updated_at.set(now)]):
+    for item in model.by_status.query(Status.HELD, model.send_after <= now):
+        if _move(tables, item.id, Status.HELD, [model.status.set(Status.CREATED), model.updated_at.set(now)]):
             released += 1
     logger.info("held notices released", released=released)
     return released
@@ -41,28 +41,22 @@ def retry_failed(*, tables: Tables, clock: Clock, max_attempts: int) -> dict[str
     counts = {"retried": 0, "gave_up": 0}
     if release_time(moment) is not None:
         return counts
-    for item in model.by_status.query("temporary-failure", model.send_after <= now):
+    for item in model.by_status.query(Status.TEMPORARY_FAILURE, model.send_after <= now):
         if int(item.attempts or 0) < max_attempts:
-            actions = [model.status.set("created"), model.updated_at.set(now)]
-            counts["retried"] += _move(tables, item.id, "temporary-failure", actions)
+            actions = [model.status.set(Status.CREATED), model.updated_at.set(now)]
+            counts["retried"] += _move(tables, item.id, Status.TEMPORARY_FAILURE, actions)
         else:
             reason = f"gave up after {int(item.attempts or 0)} attempts (last: {item.reason or 'unknown'})"
-            actions = [model.status.set("technical-failure"), model.reason.set(reason), model.updated_at.set(now)]
-            counts["gave_up"] += _move(tables, item.id, "temporary-failure", actions)
+            actions = [model.status.set(Status.TECHNICAL_FAILURE), model.reason.set(reason), model.updated_at.set(now)]
+            counts["gave_up"] += _move(tables, item.id, Status.TEMPORARY_FAILURE, actions)
     logger.info("failed notices retried", **counts)
     return counts
 
 
-def _move(tables: Tables, notice_id: str, expected: str, actions: list) -> bool:
+def _move(tables: Tables, notice_id: str, expected: Status, actions: list) -> bool:
     """One conditional update: two runs of the job at once move each notice once."""
     model = tables.notifications
-    try:
-        model(notice_id).update(actions=actions, condition=model.status == expected)
-        return True
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        return False
+    return update_if(model(notice_id), actions, model.status == expected)
 
 
 def settle_stuck(*, tables: Tables, clock: Clock) -> int:
@@ -73,16 +67,14 @@ def settle_stuck(*, tables: Tables, clock: Clock) -> int:
     moment = clock()
     now, cutoff = utc_iso(moment), utc_iso(moment - STUCK_AFTER)
     settled = 0
-    for item in model.by_status.query("sending", filter_condition=model.updated_at < cutoff):
-        actions = [model.status.set("technical-failure"), model.reason.set(STUCK_REASON), model.updated_at.set(now)]
-        try:  # only if nothing moved it meanwhile
-            model(item.id).update(
-                actions=actions, condition=(model.status == "sending") & (model.updated_at == item.updated_at)
-            )
-            settled += 1
-        except UpdateError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
+    for item in model.by_status.query(Status.SENDING, filter_condition=model.updated_at < cutoff):
+        actions = [
+            model.status.set(Status.TECHNICAL_FAILURE),
+            model.reason.set(STUCK_REASON),
+            model.updated_at.set(now),
+        ]
+        unmoved = (model.status == Status.SENDING) & (model.updated_at == item.updated_at)
+        settled += update_if(model(item.id), actions, unmoved)  # only if nothing moved it meanwhile
     if settled:
         logger.warning("notices stuck in sending settled", settled=settled)
     return settled

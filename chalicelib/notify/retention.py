@@ -13,28 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 from datetime import datetime, timedelta
 
-from aws_lambda_powertools.utilities import parameters
-
-from chalicelib.aws.config import Settings
 from chalicelib.store.models import Tables, exists
-
-KEY_CACHE_S = 300
-MIN_KEY_CHARS = 32
-
-
-def dedupe_key_parameter(settings: Settings) -> str:
-    """`DEDUPE_KEY_PARAMETER` when the stage sets it, else `/bhxh/<stage>/dedupe-key`."""
-    return os.environ.get("DEDUPE_KEY_PARAMETER") or f"/bhxh/{settings.stage}/dedupe-key"
-
-
-def dedupe_hash_key(settings: Settings) -> bytes:
-    value = parameters.get_parameter(dedupe_key_parameter(settings), decrypt=True, max_age=KEY_CACHE_S)
-    if not value or len(str(value)) < MIN_KEY_CHARS:
-        raise RuntimeError("the dedupe hash key parameter is missing or shorter than 32 characters")
-    return str(value).encode("utf-8")
 
 
 def marker_id(dedupe_key: str, key: bytes) -> str:

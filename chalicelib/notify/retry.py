@@ -15,6 +15,8 @@ from typing import TypeVar
 from botocore.exceptions import ClientError, ConnectionClosedError, ConnectionError, ReadTimeoutError
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
+from chalicelib.domain.status import Status
+
 T = TypeVar("T")
 
 CALL_ATTEMPTS = 4  # one call and three retries: 0.2 s, 0.4 s, 0.8 s (with jitter) apart
@@ -62,28 +64,25 @@ def failure_status(exc: BaseException) -> str:
     """The outbox status a call's final error leaves: `temporary-failure` (the 15-minute job tries
     again), `permanent-failure` (the number cannot take it), else `technical-failure` (ours)."""
     if is_transient(exc):
-        return "temporary-failure"
+        return Status.TEMPORARY_FAILURE
     if isinstance(exc, ClientError) and error_code(exc) in PERMANENT_CODES:
-        return "permanent-failure"
-    return "technical-failure"
-
-
-pause: Callable[[float], None] = time.sleep  # the backoff's wait; tests put a recorder in its place
+        return Status.PERMANENT_FAILURE
+    return Status.TECHNICAL_FAILURE
 
 
 def _count_throttle(state: RetryCallState) -> None:
     """SNS throttling is the account's SMS rate: the agency's sign to ask for a higher one."""
     exc = state.outcome.exception() if state.outcome else None
     if exc is not None and "Throttl" in error_code(exc):
-        from chalicelib.observability import count
+        from chalicelib.observability import count_metric
 
-        count("SnsThrottles")
+        count_metric("SnsThrottles")
 
 
 def with_retries(
     call: Callable[[], T],
     *,
-    sleep: Callable[[float], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
     retry_on: Callable[[BaseException], bool] = is_transient,
 ) -> T:
     """`call()`, retried on transient errors up to CALL_ATTEMPTS; the last error is raised."""
@@ -91,7 +90,7 @@ def with_retries(
         stop=stop_after_attempt(CALL_ATTEMPTS),
         wait=wait_exponential_jitter(initial=0.2, max=5, jitter=0.1),
         retry=retry_if_exception(retry_on),
-        sleep=sleep or pause,
+        sleep=sleep,
         before_sleep=_count_throttle,
         reraise=True,
     )

@@ -7,24 +7,24 @@ the provider's message id), or a failure status with its reason (notify/retry.py
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from pynamodb.exceptions import UpdateError
 
-from chalicelib.domain.clock import Clock
+from chalicelib.domain.clock import Clock, utc_iso
 from chalicelib.domain.phones import mask_phone
+from chalicelib.domain.privacy import notice_ref
 from chalicelib.domain.quiet_hours import release_time
+from chalicelib.domain.status import Status
 from chalicelib.domain.templates import render
-from chalicelib.notify.outbox import log_ref, utc_iso
-from chalicelib.notify.pacing import Pacer
 from chalicelib.notify.retry import error_code, failure_status, outcome_unknown, publish_retryable, with_retries
-from chalicelib.notify.sms import SmsProvider
+from chalicelib.services import Services
 from chalicelib.store.batches import PAUSED_RECHECK, BatchState, batch_state
+from chalicelib.store.conditions import update_if
 from chalicelib.store.guard import is_opted_out
-from chalicelib.store.models import NotificationModel, Tables
+from chalicelib.store.models import NotificationModel
 
 logger = Logger(child=True)
 
@@ -34,68 +34,52 @@ RETRY_AFTER = timedelta(minutes=15)  # doubled after each failed attempt
 
 def should_send(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> bool:
     """A stream change that asks for a send: a notice that has just become `created`."""
-    if not new or new.get("status") != "created":
+    if not new or new.get("status") != Status.CREATED:
         return False
-    return old is None or old.get("status") != "created"
+    return old is None or old.get("status") != Status.CREATED
 
 
-def send_notice(
-    notice_id: str,
-    *,
-    tables: Tables,
-    sms: SmsProvider,
-    clock: Clock,
-    unicode: bool = False,
-    pacer: Pacer | None = None,
-    sleep: Callable[[float], None] | None = None,
-) -> str:
+def send_notice(svc: Services, notice_id: str) -> str:
     """Claim the notice (`created` → `sending`), send it, record the outcome; returns the status."""
+    tables, clock = svc.tables, svc.clock
     model = tables.notifications
     item: NotificationModel = model(notice_id)
-    try:
-        item.update(  # the answer (ALL_NEW) fills `item`: no read before the claim
-            actions=[model.status.set("sending"), model.attempts.add(1), model.updated_at.set(utc_iso(clock()))],
-            condition=model.status == "created",
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            logger.info("notice already claimed", notice=log_ref(notice_id))
-            return "skipped"
-        raise
+    claim = [model.status.set(Status.SENDING), model.attempts.add(1), model.updated_at.set(utc_iso(clock()))]
+    if not update_if(item, claim, model.status == Status.CREATED):  # the answer (ALL_NEW) fills `item`
+        logger.info("notice already claimed", notice=notice_ref(notice_id))
+        return "skipped"
     if item.batch:  # the console may have paused or stopped its batch file (store/batches.py)
         state = batch_state(tables, item.batch)
         if state is BatchState.PAUSED:
             later = utc_iso(clock() + PAUSED_RECHECK)
-            return _finish(item, model, clock, status="held", send_after=later, reason="batch paused", attempts=-1)
+            return _finish(item, model, clock, status=Status.HELD, send_after=later, reason="batch paused", attempts=-1)
         if state is BatchState.STOPPED:
-            return _finish(item, model, clock, status="cancelled", reason="batch stopped", attempts=-1)
-    retry = {"sleep": sleep} if sleep else {}
+            return _finish(item, model, clock, status=Status.CANCELLED, reason="batch stopped", attempts=-1)
     phone = item.phone or ""
     if not item.urgent:
         release = release_time(clock())
         if release is not None:  # a late stream or a retry must not wake anyone either
-            return _finish(item, model, clock, status="held", send_after=utc_iso(release), attempts=-1)
+            return _finish(item, model, clock, status=Status.HELD, send_after=utc_iso(release), attempts=-1)
         try:
-            if is_opted_out(tables, phone) or with_retries(lambda: sms.is_opted_out(phone), **retry):
-                return _finish(item, model, clock, status="opted-out", reason="phone opted out")
+            if is_opted_out(tables, phone) or with_retries(lambda: svc.sms.is_opted_out(phone), sleep=svc.sleep):
+                return _finish(item, model, clock, status=Status.OPTED_OUT, reason="phone opted out")
         except Exception as exc:
             return _failed(item, model, clock, exc)
-    text = render(item.template, item.params.as_dict(), unicode=unicode)
+    text = render(item.template, item.params.as_dict(), unicode=svc.settings.unicode_sms)
+
+    def publish() -> str:
+        svc.pacer.acquire()
+        return svc.sms.send(phone, text)
+
     try:
-
-        def publish() -> str:
-            if pacer is not None:
-                pacer.acquire()
-            return sms.send(phone, text)
-
-        provider_id = with_retries(publish, retry_on=publish_retryable, **retry)
+        provider_id = with_retries(publish, retry_on=publish_retryable, sleep=svc.sleep)
     except Exception as exc:
         if outcome_unknown(exc):  # never sent again, by this call or the 15-minute job
             reason = f"{error_code(exc)}: SNS may have sent it, not retried"
-            return _finish(item, model, clock, status="technical-failure", reason=reason)
+            return _finish(item, model, clock, status=Status.TECHNICAL_FAILURE, reason=reason)
         return _failed(item, model, clock, exc)
-    logger.info("notice sent", notice=log_ref(notice_id), provider_id=provider_id, phone=mask_phone(phone))
-    return _finish(item, model, clock, status="sent", provider_id=provider_id)
+    logger.info("notice sent", notice=notice_ref(notice_id), provider_id=provider_id, phone=mask_phone(phone))
+    return _finish(item, model, clock, status=Status.SENT, provider_id=provider_id)
 
 
 def retry_after(item: NotificationModel, clock: Clock) -> str:
@@ -106,7 +90,7 @@ def retry_after(item: NotificationModel, clock: Clock) -> str:
 
 def _failed(item: NotificationModel, model: type[NotificationModel], clock: Clock, exc: Exception) -> str:
     status = failure_status(exc)
-    after = retry_after(item, clock) if status == "temporary-failure" else None
+    after = retry_after(item, clock) if status == Status.TEMPORARY_FAILURE else None
     return _finish(item, model, clock, status=status, reason=error_code(exc), send_after=after)
 
 
@@ -132,6 +116,6 @@ def _finish(
     if attempts:
         actions.append(model.attempts.add(attempts))  # a hold is not an attempt
     item.update(actions=actions)
-    if status != "sent":
-        logger.warning("notice not sent", notice=log_ref(item.id), status=status, reason=reason)
+    if status != Status.SENT:
+        logger.warning("notice not sent", notice=notice_ref(item.id), status=status, reason=reason)
     return status

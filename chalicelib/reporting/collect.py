@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 from chalicelib.domain.figures import MEASURES, BatchRow, DayRow, batch_rows, day_rows
@@ -33,7 +34,9 @@ def ingest_reports(s3: Any, bucket: str, *, since: str | None = None) -> Iterato
 def figures_of_day(tables: Tables, s3: Any, bucket: str, day: str) -> tuple[list[DayRow], list[BatchRow]]:
     """One day's figures, read by key: the daily summary's cost does not grow with the history."""
     counts = read_counts(tables, [day], TEMPLATES, MEASURES)
-    return day_rows(counts), batch_rows(r for r in ingest_reports(s3, bucket) if _day(r) == day)
+    # S3 dates objects in UTC: a report of a Hanoi day may be written on the UTC day before
+    since = (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+    return day_rows(counts), batch_rows(r for r in ingest_reports(s3, bucket, since=since) if _day(r) == day)
 
 
 def all_figures(tables: Tables, s3: Any, bucket: str) -> tuple[list[DayRow], list[BatchRow]]:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
-from typing import Any
 
 from aws_lambda_powertools import Logger
 
 from chalicelib.domain.figures import summary
 from chalicelib.reporting.collect import DAILY, figures_of_day
-from chalicelib.services import Services, services
+from chalicelib.services import Services
 
 logger = Logger(child=True)
 
@@ -24,10 +22,3 @@ def write_daily_summary(svc: Services, day: str) -> str:
     svc.clients.s3.put_object(Bucket=bucket, Key=key, Body=body.encode("utf-8"), ContentType="application/json")
     logger.info("daily summary written", key=key, kinds=len(days), files=len(batches))
     return key
-
-
-def handle_daily_summary_tick(event: dict[str, Any] | None = None, context: Any = None) -> dict[str, str]:
-    """Runs after midnight Hanoi time and summarises the day that has just ended."""
-    svc = services()
-    day = (svc.clock().date() - timedelta(days=1)).isoformat()
-    return {"key": write_daily_summary(svc, day)}

@@ -11,17 +11,18 @@ reads it after its claim (notify/sender.py): a notice of a paused batch goes bac
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.domain.clock import Clock
+from chalicelib.domain.clock import Clock, utc_iso
+from chalicelib.domain.status import Status
+from chalicelib.store.conditions import update_if
 from chalicelib.store.models import NotificationModel, Tables
 
 BatchCounts = dict[str, int]  # notices of the batch by status
-UNSENT = ("created", "held")  # what pausing holds and stopping cancels
+UNSENT = (Status.CREATED, Status.HELD)  # what pausing holds and stopping cancels
 PAUSED_RECHECK = timedelta(minutes=15)
 
 
@@ -53,8 +54,8 @@ def pause_batch(tables: Tables, file_key: str, *, clock: Clock) -> BatchCounts:
     if batch_state(tables, file_key) is not BatchState.STOPPED:
         _set_state(tables, file_key, BatchState.PAUSED, clock)
         later = utc_iso(clock() + PAUSED_RECHECK)
-        for item in _unsent(tables, file_key, ("created",)):
-            _move(tables, item.id, "created", "held", later, clock, reason="batch paused")
+        for item in _unsent(tables, file_key, (Status.CREATED,)):
+            _move(tables, item.id, Status.CREATED, Status.HELD, later, clock, reason="batch paused")
     return batch_counts(tables, file_key)
 
 
@@ -62,8 +63,8 @@ def resume_batch(tables: Tables, file_key: str, *, clock: Clock) -> BatchCounts:
     """Its held notices go on now (quiet hours still apply: the sender holds them again at night)."""
     if batch_state(tables, file_key) is BatchState.PAUSED:
         _set_state(tables, file_key, BatchState.ACTIVE, clock)
-        for item in _unsent(tables, file_key, ("held",)):
-            _move(tables, item.id, "held", "created", utc_iso(clock()), clock)
+        for item in _unsent(tables, file_key, (Status.HELD,)):
+            _move(tables, item.id, Status.HELD, Status.CREATED, utc_iso(clock()), clock)
     return batch_counts(tables, file_key)
 
 
@@ -71,7 +72,7 @@ def stop_batch(tables: Tables, file_key: str, *, clock: Clock) -> BatchCounts:
     """Its unsent notices become `cancelled`, for good."""
     _set_state(tables, file_key, BatchState.STOPPED, clock)
     for item in _unsent(tables, file_key, UNSENT):
-        _move(tables, item.id, item.status, "cancelled", None, clock, reason="batch stopped")
+        _move(tables, item.id, Status(item.status), Status.CANCELLED, None, clock, reason="batch stopped")
     return batch_counts(tables, file_key)
 
 
@@ -79,29 +80,19 @@ def _set_state(tables: Tables, file_key: str, state: BatchState, clock: Clock) -
     tables.guard(_state_key(file_key), data={"state": state.value, "at": utc_iso(clock())}).save()
 
 
-def utc_iso(moment: datetime) -> str:
-    """The outbox's sortable time: UTC, to the second (as notify/outbox.utc_iso)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def applied(update: Callable[[], object]) -> bool:
-    """Whether a conditional update applied: False when its condition failed, anything else raised."""
-    try:
-        update()
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
-
-
-def _unsent(tables: Tables, file_key: str, statuses: tuple[str, ...]) -> list[NotificationModel]:
+def _unsent(tables: Tables, file_key: str, statuses: tuple[Status, ...]) -> list[NotificationModel]:
     index = tables.notifications.by_batch
     return [item for item in index.query(file_key) if item.status in statuses]
 
 
 def _move(
-    tables: Tables, notice_id: str, old: str, new: str, send_after: str | None, clock: Clock, reason: str | None = None
+    tables: Tables,
+    notice_id: str,
+    old: Status,
+    new: Status,
+    send_after: str | None,
+    clock: Clock,
+    reason: str | None = None,
 ) -> bool:
     """One notice from `old` to `new`, only if it is still `old` (the sender may have claimed it)."""
     model = tables.notifications
@@ -110,4 +101,4 @@ def _move(
         actions.append(model.send_after.set(send_after))
     if reason is not None:
         actions.append(model.reason.set(reason))
-    return applied(lambda: model(notice_id).update(actions=actions, condition=model.status == old))
+    return update_if(model(notice_id), actions, model.status == old)

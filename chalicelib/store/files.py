@@ -11,11 +11,12 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.domain.staff import NATIONAL
+from chalicelib.store.conditions import update_if
 
 if TYPE_CHECKING:
     from chalicelib.ingest.report import Report
@@ -88,27 +89,15 @@ def file_finished(model: type[FileModel], report: Report, *, status: str | None 
         actions.append(model.reason.set(report.reason))
     actions.extend(getattr(model, name).set(value) for name, value in extra.items())
     if status == "staged":  # a staged file cancelled while it was being checked stays cancelled
-        try:
-            model(report.file).update(actions=actions, condition=model.status == "staged")
-        except UpdateError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
+        update_if(model(report.file), actions, model.status == "staged")
         return
     model(report.file).update(actions=actions)
 
 
 def mark_cancelled(model: type[FileModel], key: str, at: datetime) -> bool:
     """A staged file cancelled: False when it is no longer staged (released or cancelled meanwhile)."""
-    try:
-        model(key).update(
-            actions=[model.status.set("cancelled"), model.finished_at.set(_utc(at.isoformat()))],
-            condition=model.status == "staged",
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    actions = [model.status.set("cancelled"), model.finished_at.set(_utc(at.isoformat()))]
+    return update_if(model(key), actions, model.status == "staged")
 
 
 def _utc(iso: str) -> str:

@@ -3,8 +3,9 @@ so table names come from configuration and nothing is created at import."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -96,6 +97,29 @@ class LedgerModel(Model):
     source = UnicodeAttribute(null=True)  # `<file>#<line>` first told from: the correlation id
     due = _LedgerDue()
     by_person = _LedgerByPerson()
+
+    def facts_dict(self) -> dict[str, Any]:
+        """The row's validated values, flat, as plain Python."""
+        return self.facts.as_dict() if self.facts is not None else {}
+
+    def image(self) -> dict[str, Any]:
+        """The item as the rules see it (`decide`, `remind`): its facts beside kind, pk and due_on."""
+        return {**self.facts_dict(), "kind": self.kind, "pk": self.pk, "due_on": self.due_on}
+
+
+def ledger_image(image: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A ledger stream image (deserialised) as the rules see it; None for no image."""
+    if not image:
+        return None
+    return {**dict(image.get("facts") or {}), "kind": image.get("kind"), "pk": image.get("pk")}
+
+
+def ledger_facts(tables: Tables, pk: str) -> dict[str, Any] | None:
+    """The facts of one ledger item (`hi_card#…`, `dossier#…`), or None when there is none."""
+    try:
+        return tables.ledger.get(pk).facts_dict()
+    except DoesNotExist:
+        return None
 
 
 class _OutboxByStatus(GlobalSecondaryIndex):

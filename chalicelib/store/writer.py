@@ -11,12 +11,11 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from boto3.dynamodb.types import TypeSerializer
 
-from chalicelib.ingest.kinds import Record
 from chalicelib.store.models import Tables
 
 WRITE_BATCH = 25  # BatchWriteItem's limit
@@ -24,6 +23,26 @@ READ_BATCH = 100  # BatchGetItem's limit
 MAX_ATTEMPTS = 10
 
 _serializer = TypeSerializer()
+
+
+@dataclass(frozen=True)
+class Record:
+    """A valid row, ready to store. `table` names the Tables attribute, `key` the item's identity
+    (two rows with the same key in one file: the later wins), `item` its attributes, plain Python.
+    `volatile` names attributes whose difference alone is not a change (recomputed from the clock)."""
+
+    table: str
+    key: str
+    item: dict[str, Any]
+    volatile: frozenset[str] = frozenset()
+
+    def traced(self, source: str) -> Record:
+        """The ledger record with `source` (`<file>#<line>`), the correlation id its notices and
+        their logs carry. Volatile: the same fact in another file is unchanged, and keeps the source
+        it was first told from."""
+        if self.table != "ledger":
+            return self
+        return replace(self, item={**self.item, "source": source}, volatile=self.volatile | {"source"})
 
 
 class Unprocessed(RuntimeError):

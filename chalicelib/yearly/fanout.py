@@ -17,7 +17,8 @@ from chalicelib.domain.clock import Clock
 from chalicelib.domain.yearly import statement_year, yearly_notice
 from chalicelib.notify.outbox import enqueue
 from chalicelib.observability import correlate
-from chalicelib.store.models import Tables
+from chalicelib.services import Services
+from chalicelib.store.history import month_row, months
 
 logger = Logger(child=True)
 
@@ -56,10 +57,9 @@ def start_statement(*, clock: Clock, segments: int, send: Send) -> dict[str, int
 
 
 def run_segment(
+    svc: Services,
     seg: Segment,
     *,
-    tables: Tables,
-    clock: Clock,
     send: Send,
     time_left_ms: Callable[[], int],
     margin_ms: int = MARGIN_MS,
@@ -67,19 +67,18 @@ def run_segment(
 ) -> dict[str, int]:
     """Enqueue the statement of each person of the segment with a phone and a contributed month;
     when time runs short, send the rest of the segment as a new message and stop."""
-    people = tables.people.scan(
+    people = svc.tables.people.scan(
         segment=seg.segment, total_segments=seg.total, last_evaluated_key=seg.start, page_size=page_size
     )
     seen = queued = continued = 0
-    history = tables.history
     source = f"yearly#{seg.year}#{seg.segment}"
     correlate(source)
     for person in people:
         seen += 1
         if person.phone:
-            rows = history.query(person.ss_code, history.period_unit.startswith(f"{seg.year}-"))
-            notice = yearly_notice(person.ss_code, seg.year, (row.attribute_values for row in rows))
-            if notice is not None and enqueue(notice, tables=tables, clock=clock, source=source) is not None:
+            rows = months(svc.tables, person.ss_code, f"{seg.year}-01", f"{seg.year}-12")
+            notice = yearly_notice(person.ss_code, seg.year, (month_row(row) for row in rows))
+            if notice is not None and enqueue(svc, notice, source=source) is not None:
                 queued += 1
         if time_left_ms() < margin_ms:
             rest = people.last_evaluated_key

@@ -17,9 +17,9 @@ from chalice.test import Client
 from cryptography.hazmat.primitives.asymmetric import rsa
 from moto.utilities.utils import load_resource
 
-from chalicelib.local.staff import PASSWORD, create_demo_staff
-from chalicelib.local.staff import StaffPool as LocalPool
 from chalicelib.services import Services, use_services
+from local.staff import PASSWORD, create_demo_staff
+from local.staff import StaffPool as LocalPool
 from tests.conftest import REGION
 
 
@@ -39,7 +39,7 @@ def pool(stack) -> LocalPool:
 def console(svc: Services, pool: LocalPool) -> Iterator[Services]:
     """The process's services with the stack's staff pool, its keys read as moto serves them."""
     settings = dataclasses.replace(svc.settings, staff_pool_id=pool.pool_id, staff_client_id=pool.client_id)
-    services = Services(settings=settings, clock=svc.clock, jwks_fetch=moto_jwks)
+    services = dataclasses.replace(svc, settings=settings, jwks_fetch=moto_jwks)
     use_services(services)
     yield services
     use_services(None)

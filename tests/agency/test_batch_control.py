@@ -89,7 +89,7 @@ def test_stopping_midway_cancels_every_unsent_notice_for_good(sending, api, pump
     assert len(sending.published) == sent
 
 
-def test_a_paused_notice_released_by_the_15_minute_job_is_held_again(console, clock) -> None:
+def test_a_paused_notice_released_by_the_15_minute_job_is_held_again(console, clock, monkeypatch) -> None:
     """The sender reads the state after its claim: a paused batch's notice goes back to `held`."""
     from chalicelib.notify.sender import send_notice
 
@@ -119,7 +119,8 @@ def test_a_paused_notice_released_by_the_15_minute_job_is_held_again(console, cl
     console.tables.notifications("payment_received#PT-9").update(
         actions=[console.tables.notifications.status.set("created")]
     )
-    assert send_notice("payment_received#PT-9", tables=console.tables, sms=NoSms(), clock=clock) == "held"
+    monkeypatch.setattr(console, "sms", NoSms())
+    assert send_notice(console, "payment_received#PT-9") == "held"
     again = console.tables.notifications.get("payment_received#PT-9")
     assert (again.status, again.reason, again.attempts) == ("held", "batch paused", 0)
 

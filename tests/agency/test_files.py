@@ -281,7 +281,7 @@ def test_unknown_files_are_404_and_path_tricks_400(api, id_token) -> None:
 
 def test_an_event_for_a_staged_file_already_gone_is_done_with_not_retried(console) -> None:
     """Released or cancelled before its check ran, or S3's event delivered twice: nothing to check."""
-    from chalicelib.ingest.events import handle_ingest_event
+    from chalicelib.handlers.ingest import handle as handle_ingest_event
 
     notification = {
         "Records": [

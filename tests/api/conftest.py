@@ -1,6 +1,6 @@
 """Fixtures for the lookup API: the signing key in moto's SSM, a Chalice test client over the real
-app, factories that write people, history and ledger items in the shapes COMMON.md fixes, and a
-sign-in helper that reads the code from the outbox (or, where a test says so, from the SMS sent)."""
+app, three people written through tests/factories.py, and a sign-in helper that reads the code from
+the outbox (or, where a test says so, from the SMS sent)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import pytest
 from aws_lambda_powertools.utilities import parameters
 from chalice.test import Client
 
-from chalicelib.local.secrets import create_jwt_key
 from chalicelib.services import Services
+from tests.factories import Factory
 
 ANNA = "0110129425"  # registered phone, history, card, plan
 BINH = "0220234567"  # registered phone, history of his own
@@ -31,8 +30,7 @@ def _forget_parameters() -> None:
 def jwt_key(svc: Services) -> Iterator[str]:
     """The signing key parameter, as the local stack creates it; returns its name."""
     _forget_parameters()
-    name = create_jwt_key(boto3.session.Session(), svc.settings)
-    yield name
+    yield svc.settings.jwt_key_parameter
     _forget_parameters()
 
 
@@ -77,63 +75,16 @@ def api(svc: Services, jwt_key: str) -> Iterator[Api]:
 
 
 @pytest.fixture
-def person(svc: Services):
-    def make(ss_code: str, full_name: str, date_of_birth: str, phone: str | None = None, unit_code: str = "TZH490L"):
-        svc.tables.people(
-            ss_code,
-            full_name=full_name,
-            date_of_birth=date_of_birth,
-            phone=phone,
-            unit_code=unit_code,
-            province_code="40",
-            id_hash="h" * 16,
-        ).save()
-
-    return make
-
-
-@pytest.fixture
-def month(svc: Services):
-    def make(ss_code: str, period: str, status: str = "paid", unit_code: str = "TZH490L", salary_vnd: int = 8_000_000):
-        svc.tables.history(
-            ss_code,
-            f"{period}#{unit_code}",
-            period=period,
-            unit_code=unit_code,
-            salary_vnd=salary_vnd,
-            si_vnd=salary_vnd * 255 // 1000,
-            hi_vnd=salary_vnd * 45 // 1000,
-            ui_vnd=salary_vnd * 2 // 100,
-            status=status,
-        ).save()
-
-    return make
-
-
-@pytest.fixture
-def ledger(svc: Services):
-    """A ledger item `<kind>#<id>` with its facts, `ss_code` copied for the by_person index."""
-
-    def make(kind: str, business_id: str, facts: dict[str, Any], due_on: str | None = None) -> None:
-        svc.tables.ledger(
-            f"{kind}#{business_id}", kind=kind, facts=facts, due_on=due_on, ss_code=facts.get("ss_code")
-        ).save()
-
-    return make
-
-
-@pytest.fixture
-def people(person, month, ledger) -> None:
+def people(make: Factory) -> None:
     """Three people: Anna (phone, 2025 with two owed months, card, plan), Binh (phone), Chi (no phone)."""
-    person(ANNA, "Nguyễn Thị Ánh", "1990-04-12", "+84912345678")
-    person(BINH, "Trần Văn Bình", "1985-01-30", "+84983456789", unit_code="YN0123A")
-    person(CHI, "Lê Minh Chí", "1979-09-09", None)
+    make.person(ANNA, name="Nguyễn Thị Ánh", born="1990-04-12", phone="+84912345678")
+    make.person(BINH, name="Trần Văn Bình", born="1985-01-30", phone="+84983456789", unit="YN0123A")
+    make.person(CHI, name="Lê Minh Chí", born="1979-09-09", phone=None)
     for m in range(1, 13):
-        month(ANNA, f"2025-{m:02d}", "owed" if m in (11, 12) else "paid")
-    month(BINH, "2025-01", "paid", unit_code="YN0123A", salary_vnd=20_000_000)
-    ledger(
-        "hi_card",
-        f"HC401{ANNA}",
+        make.month(f"2025-{m:02d}", ss=ANNA, status="owed" if m in (11, 12) else "paid")
+    make.month("2025-01", ss=BINH, unit="YN0123A", salary=20_000_000)
+    make.ledger(
+        f"hi_card#HC401{ANNA}",
         {
             "card_no": f"HC401{ANNA}",
             "ss_code": ANNA,
@@ -144,15 +95,13 @@ def people(person, month, ledger) -> None:
         },
         due_on="2026-11-15",
     )
-    ledger(
-        "voluntary",
-        ANNA,
+    make.ledger(
+        f"voluntary#{ANNA}",
         {"ss_code": ANNA, "months_per_payment": 3, "paid_to": "2027-03", "income_vnd": 5_000_000},
         due_on="2027-03-01",
     )
-    ledger(
-        "dossier",
-        "03706/2026/07906",
+    make.ledger(
+        "dossier#03706/2026/07906",
         {
             "dossier_no": "03706/2026/07906",
             "procedure": "cap lai so BHXH",

@@ -61,8 +61,8 @@ def test_contributions_keep_to_the_months_asked_for(api, people, sign_in, query,
     assert [m["period"] for m in body["months"]] == periods
 
 
-def test_a_month_worked_at_two_units_counts_once(api, people, month, sign_in) -> None:
-    month(ANNA, "2025-03", "paid", unit_code="YN0123A")
+def test_a_month_worked_at_two_units_counts_once(api, people, make, sign_in) -> None:
+    make.month("2025-03", ss=ANNA, unit="YN0123A")
     body = api.get("/v1/me/contributions?from=2025-03&to=2025-03", sign_in(ANNA)).body
     assert len(body["months"]) == 2 and body["totals"]["si_months"] == 1
 

@@ -1,4 +1,4 @@
-"""Starts the local stack as a user would (`python -m chalicelib.local`), on free ports."""
+"""Starts the local stack as a user would (`python -m local`), on free ports."""
 
 from __future__ import annotations
 
@@ -70,12 +70,12 @@ class RunningStack:
         raise AssertionError("unreachable")
 
     def set_clock(self, at: str) -> None:
-        subprocess.run([sys.executable, "-m", "chalicelib.local.clock", at], cwd=ROOT, env=self.env, check=True)
+        subprocess.run([sys.executable, "-m", "local.clock", at], cwd=ROOT, env=self.env, check=True)
 
 
 @contextlib.contextmanager
 def running_stack(state: Path, **extra_env: str) -> Iterator[RunningStack]:
-    """`python -m chalicelib.local` on free ports, in `state`, with `extra_env` over the test's environment."""
+    """`python -m local` on free ports, in `state`, with `extra_env` over the test's environment."""
     moto_port, api_port = _free_port(), _free_port()
     log = state / "stack.log"
     env = {
@@ -88,9 +88,7 @@ def running_stack(state: Path, **extra_env: str) -> Iterator[RunningStack]:
         **extra_env,
     }
     with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "chalicelib.local"], cwd=ROOT, env=env, stdout=out, stderr=out
-        )
+        process = subprocess.Popen([sys.executable, "-m", "local"], cwd=ROOT, env=env, stdout=out, stderr=out)
     try:
         wait_for(lambda: "ready in" in log.read_text() or process.poll() is not None, "the ready line", READY_WITHIN_S)
         assert process.poll() is None, log.read_text()

@@ -20,7 +20,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from chalicelib.domain.clock import ICT
-from chalicelib.local.staff import PASSWORD
+from local.staff import PASSWORD
 from tests.e2e.conftest import ROOT, RunningStack, running_stack, wait_for
 from tests.e2e.test_lookup_page import ARGS
 

@@ -7,6 +7,7 @@ import urllib.request
 from datetime import datetime, timedelta
 
 from chalicelib.domain.clock import ICT
+from chalicelib.domain.status import Status
 from tests.e2e.conftest import wait_for
 
 EMPLOYERS = (
@@ -65,6 +66,6 @@ def test_each_sms_the_stack_sends_comes_back_delivered_as_sns_delivery_logs_woul
         key = {"id": {"S": "payment_received#PT-DLV"}}
         return ddb.get_item(TableName="bhxh-local-notifications", Key=key).get("Item") or {}
 
-    delivered = wait_for(lambda: notice().get("status", {}).get("S") == "delivered" and notice(), "the receipt")
+    delivered = wait_for(lambda: notice().get("status", {}).get("S") == Status.DELIVERED and notice(), "the receipt")
     [sms] = [m for m in local_stack.sms() if m["phone_number"] == "+84977123456"]
     assert delivered["provider_id"]["S"] == sms["message_id"]  # the receipt named the SMS moto recorded

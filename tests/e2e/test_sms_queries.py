@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from chalicelib.domain import sms_replies as r
 from tests.e2e.conftest import wait_for
-from tests.inbound.conftest import carrier
+from tests.factories import carrier
 
 TOPIC = "arn:aws:sns:ap-southeast-1:123456789012:bhxh-local-inbound-sms"
 PHONE, OTHER = "+84912345670", "+84983456780"

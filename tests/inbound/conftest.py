@@ -20,68 +20,18 @@ from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsag
 from moto.core import DEFAULT_ACCOUNT_ID
 
 from chalicelib.aws.sns_signature import TrustedCertificates, string_to_sign
-from chalicelib.inbound.endpoint import InboundConfig, handle_sns_post, use_certificates
-from chalicelib.inbound.service import handle_inbound_sms
+from chalicelib.inbound.endpoint import handle_sns_post, use_certificates
+from chalicelib.inbound.queries import handle_inbound_sms
+from tests.factories import PERSON_PHONE, carrier
 
 REGION = "ap-southeast-1"
-PHONE = "+84912345678"
+PHONE = PERSON_PHONE  # the registered phone of the person the queries are about
 OTHER_PHONE = "+84983456789"
-SS_CODE = "0110129425"
 CERT_URL = f"https://sns.{REGION}.amazonaws.com/SimpleNotificationService-test.pem"
 ISSUER_URL = "http://crt.test.amazontrust.com/test-m01.cer"
 
 
-# ---- data, in the shapes COMMON.md fixes ----
-@pytest.fixture
-def person(svc):
-    def make(ss_code: str = SS_CODE, phone: str | None = PHONE) -> None:
-        svc.tables.people(
-            ss_code=ss_code, full_name="Nguyễn Văn An", date_of_birth="1990-05-01", phone=phone, unit_code="TZH490L"
-        ).save()
-
-    return make
-
-
-@pytest.fixture
-def history(svc):
-    def make(period: str, *, si: int = 1_000_000, ui: int = 100_000, unit: str = "TZH490L", ss_code: str = SS_CODE):
-        svc.tables.history(
-            ss_code=ss_code,
-            period_unit=f"{period}#{unit}",
-            period=period,
-            unit_code=unit,
-            salary_vnd=10_000_000,
-            si_vnd=si,
-            hi_vnd=450_000,
-            ui_vnd=ui,
-            status="paid",
-        ).save()
-
-    return make
-
-
-@pytest.fixture
-def ledger(svc):
-    def make(kind: str, business_id: str, facts: dict[str, Any]) -> None:
-        svc.tables.ledger(pk=f"{kind}#{business_id}", kind=kind, facts=facts, ss_code=facts.get("ss_code")).save()
-
-    return make
-
-
 # ---- the carrier and the outbox ----
-def carrier(body: str, *, sender: str = PHONE, inbound_id: str | None = None) -> str:
-    return json.dumps(
-        {
-            "originationNumber": sender,
-            "destinationNumber": "8079",
-            "messageKeyword": "BH",
-            "messageBody": body,
-            "inboundMessageId": inbound_id or str(uuid.uuid4()),
-            "previousPublishedMessageId": str(uuid.uuid4()),
-        }
-    )
-
-
 @pytest.fixture
 def ask(svc, clock):
     """Send one SMS to the short code (after the signature check) and return what happened; the
@@ -89,7 +39,7 @@ def ask(svc, clock):
 
     def send(body: str, *, sender: str = PHONE, inbound_id: str | None = None) -> str:
         message = carrier(body, sender=sender, inbound_id=inbound_id)
-        outcome = handle_inbound_sms(message, tables=svc.tables, clock=svc.clock, fallback_id="sns-id")
+        outcome = handle_inbound_sms(svc, message, fallback_id="sns-id")
         clock.advance(seconds=1)
         return outcome
 
@@ -232,11 +182,6 @@ def topic_arn(stack) -> str:
 
 
 @pytest.fixture
-def config(topic_arn) -> InboundConfig:
-    return InboundConfig(topic_arn=topic_arn, stage="test", region=REGION, aws_endpoint=None)
-
-
-@pytest.fixture
 def notification(topic_arn, test_ca):
     """A carrier message in an SNS Notification signed by the test CA's leaf (version 1 unless told)."""
 
@@ -257,13 +202,13 @@ def notification(topic_arn, test_ca):
 
 
 @pytest.fixture
-def post(svc, config, test_ca):
+def post(svc, test_ca):
     """POST an envelope to the endpoint as SNS would, trusting only the test CA's root."""
     use_certificates(test_ca.certificates())
 
     def send(body: dict[str, Any] | str | bytes, *, now: datetime | None = None):
         raw = body if isinstance(body, str | bytes) else json.dumps(body)
-        return handle_sns_post(raw, config=config, svc=svc, now=now)
+        return handle_sns_post(raw, svc=svc, now=now)
 
     yield send
     use_certificates(None)

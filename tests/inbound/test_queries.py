@@ -7,26 +7,27 @@ from datetime import datetime
 from chalicelib.domain import sms_replies as r
 from chalicelib.domain.clock import ICT
 from chalicelib.store.guard import is_opted_out
-from tests.inbound.conftest import OTHER_PHONE, PHONE, SS_CODE
+from tests.factories import SS as SS_CODE
+from tests.inbound.conftest import OTHER_PHONE, PHONE
 
 
-def test_qt_tells_the_registered_phone_its_si_and_ui_months(person, history, reply) -> None:
-    person()
+def test_qt_tells_the_registered_phone_its_si_and_ui_months(make, reply) -> None:
+    make.person()
     for month in range(1, 13):
-        history(f"2024-{month:02d}")
+        make.month(f"2024-{month:02d}")
     for month in range(1, 4):
-        history(f"2025-{month:02d}", ui=0)
-    history("2025-04", si=0, ui=0)
-    history("2025-03", unit="YN0123A")  # two employers in one month: one month
+        make.month(f"2025-{month:02d}", ui=0)
+    make.month("2025-04", si=0, ui=0)
+    make.month("2025-03", unit="YN0123A")  # two employers in one month: one month
     assert reply(f"BH QT {SS_CODE}") == (
         f"Ma so BHXH {SS_CODE}: thoi gian tham gia BHXH 1 nam 3 thang; BHTN 1 nam 1 thang."
     )
 
 
-def test_qt_with_a_range_counts_only_the_months_within_it(person, history, reply) -> None:
-    person()
+def test_qt_with_a_range_counts_only_the_months_within_it(make, reply) -> None:
+    make.person()
     for period in ("2023-12", "2024-01", "2024-06", "2024-12", "2025-01"):
-        history(period)
+        make.month(period)
     assert reply(f"bh qt {SS_CODE} 012024 122024").endswith(
         "thoi gian tham gia BHXH 0 nam 3 thang; BHTN 0 nam 3 thang."
     )
@@ -34,10 +35,10 @@ def test_qt_with_a_range_counts_only_the_months_within_it(person, history, reply
     assert reply(f"BH QT {SS_CODE} 2023 2024").endswith("BHXH 0 nam 4 thang; BHTN 0 nam 4 thang.")
 
 
-def test_qt_gives_the_same_reply_for_an_unknown_code_another_phone_and_no_phone(person, history, reply) -> None:
-    person()
-    person("0220000001", phone=None)
-    history("2025-01")
+def test_qt_gives_the_same_reply_for_an_unknown_code_another_phone_and_no_phone(make, reply) -> None:
+    make.person()
+    make.person("0220000001", phone=None)
+    make.month("2025-01")
     other_phone = reply(f"BH QT {SS_CODE}", sender=OTHER_PHONE)
     unknown = reply("BH QT 0999999999", sender=OTHER_PHONE)
     no_phone = reply("BH QT 0220000001", sender=OTHER_PHONE)
@@ -47,17 +48,16 @@ def test_qt_gives_the_same_reply_for_an_unknown_code_another_phone_and_no_phone(
     assert "thang" not in other_phone and "TK1-TS" in other_phone
 
 
-def test_the_sender_is_matched_however_the_carrier_writes_the_number(person, history, ask, replies) -> None:
-    person()
-    history("2025-01")
-    ask(f"BH QT {SS_CODE}", sender="84912345678")
+def test_the_sender_is_matched_however_the_carrier_writes_the_number(make, ask, replies) -> None:
+    make.person()
+    make.month("2025-01")
+    ask(f"BH QT {SS_CODE}", sender="84987654321")
     assert replies(PHONE)[-1].endswith("BHXH 0 nam 1 thang; BHTN 0 nam 1 thang.")
 
 
-def test_the_card_and_dossier_queries_answer_from_the_ledger(ledger, reply) -> None:
-    ledger(
-        "hi_card",
-        "HC4010110129425",
+def test_the_card_and_dossier_queries_answer_from_the_ledger(make, reply) -> None:
+    make.ledger(
+        "hi_card#HC4010110129425",
         {
             "card_no": "HC4010110129425",
             "ss_code": SS_CODE,
@@ -67,9 +67,8 @@ def test_the_card_and_dossier_queries_answer_from_the_ledger(ledger, reply) -> N
             "facility": "Bệnh viện Đa khoa Nghệ An",
         },
     )
-    ledger(
-        "dossier",
-        "04486.G/2020/08708",
+    make.ledger(
+        "dossier#04486.G/2020/08708",
         {
             "dossier_no": "04486.G/2020/08708",
             "procedure": "Cap lai so BHXH",
@@ -134,8 +133,15 @@ def test_a_reply_is_sent_at_night_and_to_an_opted_out_phone(svc, pump, sent_sms,
 
 
 def test_a_message_without_a_usable_sender_is_ignored(svc, replies) -> None:
-    from chalicelib.inbound.service import handle_inbound_sms
+    from chalicelib.inbound.queries import handle_inbound_sms
 
     for message in ('{"messageBody": "BH"}', '{"originationNumber": "8079", "messageBody": "BH"}', "not json", "[]"):
-        assert handle_inbound_sms(message, tables=svc.tables, clock=svc.clock, fallback_id="x") == "ignored"
+        assert handle_inbound_sms(svc, message, fallback_id="x") == "ignored"
     assert not list(svc.tables.notifications.scan())
+
+
+def test_qt_counts_a_month_still_owed_as_no_time_earned_as_the_api_and_the_statement_do(make, reply) -> None:
+    make.person()
+    for month in range(1, 13):
+        make.month(f"2025-{month:02d}", status="owed" if month in (11, 12) else "paid")
+    assert reply(f"BH QT {SS_CODE} 2025 2025").endswith("BHXH 0 nam 10 thang; BHTN 0 nam 10 thang.")

@@ -22,18 +22,6 @@ def test_months_are_told_as_years_and_months() -> None:
     assert r.years_months(12) == "1 nam 0 thang"
 
 
-def test_participation_counts_distinct_months_with_a_share_within_the_range() -> None:
-    rows = [
-        {"period": "2024-12", "si_vnd": 1, "ui_vnd": 1},
-        {"period": "2025-01", "si_vnd": 1, "ui_vnd": 0},
-        {"period": "2025-01", "si_vnd": 5, "ui_vnd": 5},  # a second unit in the same month
-        {"period": "2025-02", "si_vnd": 0, "ui_vnd": 0},
-        {"period": "2025-03", "si_vnd": 2, "ui_vnd": 0},
-    ]
-    assert r.participation(rows, None, None) == (3, 2)
-    assert r.participation(rows, "2025-01", "2025-12") == (2, 1)
-
-
 def test_the_time_reply_names_the_code_both_funds_and_the_range() -> None:
     assert r.time_reply("0110129425", 115, 104, None, None) == (
         "Ma so BHXH 0110129425: thoi gian tham gia BHXH 9 nam 7 thang; BHTN 8 nam 8 thang."

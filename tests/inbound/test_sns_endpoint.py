@@ -12,11 +12,9 @@ import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from chalicelib.aws.sns_signature import (
-    LocalMotoCertificates,
     Refused,
     TrustedCertificates,
     check_cert_url,
-    for_stage,
     string_to_sign,
     verify,
 )
@@ -51,19 +49,17 @@ def test_a_version_2_notification_is_answered_too(post, notification, replies) -
     assert replies() == [r.OPTED_OUT]
 
 
-def test_a_notification_signed_by_moto_itself_is_verified_with_its_certificate(
-    svc, config, moto_signed, replies
-) -> None:
+def test_a_notification_signed_by_moto_itself_is_verified_with_its_certificate(svc, moto_signed, replies) -> None:
     from chalicelib.inbound.endpoint import handle_sns_post
 
     body = moto_signed(carrier("BH DK"))
     assert body["SignatureVersion"] == "2" and "x-amz-sns-message-type" not in body
     use_certificates(InProcessMotoCertificates())
     try:
-        assert handle_sns_post(json.dumps(body), config=config, svc=svc).status_code == 200
+        assert handle_sns_post(json.dumps(body), svc=svc).status_code == 200
         assert replies() == [r.OPTED_IN]
         tampered = {**body, "Message": carrier("BH HUY")}
-        assert handle_sns_post(json.dumps(tampered), config=config, svc=svc).status_code == 403
+        assert handle_sns_post(json.dumps(tampered), svc=svc).status_code == 403
         assert replies() == [r.OPTED_IN]
     finally:
         use_certificates(None)
@@ -233,12 +229,11 @@ def test_a_body_that_is_not_json_is_a_bad_request(post) -> None:
     assert post("[1, 2]").status_code == 400
 
 
-def test_the_route_is_wired_and_reads_a_text_plain_body(svc, config, notification, test_ca, monkeypatch) -> None:
+def test_the_route_is_wired_and_reads_a_text_plain_body(svc, notification, test_ca) -> None:
     from chalice.test import Client
 
     import app as chalice_app
 
-    monkeypatch.setenv("INBOUND_TOPIC_ARN", config.topic_arn)
     use_certificates(test_ca.certificates())
     try:
         with Client(chalice_app.app) as client:
@@ -260,11 +255,12 @@ def test_the_route_is_wired_and_reads_a_text_plain_body(svc, config, notificatio
     assert forged.status_code == 403
 
 
-def test_the_local_moto_certificate_is_used_only_in_the_local_stage_on_loopback() -> None:
-    assert isinstance(for_stage("local", REGION, "http://127.0.0.1:5000"), LocalMotoCertificates)
-    assert isinstance(for_stage("local", REGION, "https://moto.example.com"), TrustedCertificates)
-    assert isinstance(for_stage("prod", REGION, "http://127.0.0.1:5000"), TrustedCertificates)
-    assert isinstance(for_stage("local", REGION, None), TrustedCertificates)
+def test_production_checks_sns_s_own_certificate_chain_unless_the_local_stack_says_otherwise() -> None:
+    from chalicelib.inbound.endpoint import _certificates
+
+    use_certificates(None)
+    assert isinstance(_certificates(), TrustedCertificates)
+    use_certificates(None)
 
 
 def test_sns_timestamps_are_read_as_sns_writes_them() -> None:

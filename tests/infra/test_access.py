@@ -144,3 +144,14 @@ def test_both_sms_delivery_log_groups_invoke_the_delivery_logs_function_they_may
 def _actions(statement: dict[str, Any]) -> list[str]:
     action = statement["Action"]
     return [action] if isinstance(action, str) else list(action)
+
+
+def test_the_lambda_zip_holds_the_service_and_its_libraries_and_no_development_code(template) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(ROOT / "build" / "package" / "prod" / "deployment.zip") as archive:
+        tops = {name.split("/", 1)[0] for name in archive.namelist()}
+        names = archive.namelist()
+    assert {"app.py", "chalicelib", "aws_lambda_powertools", "pynamodb"} <= tops
+    assert not {"local", "tests", "bench", "infra", "moto", "samples"} & tops
+    assert not [n for n in names if n.startswith(("chalicelib/local/", "chalicelib/tests/"))]

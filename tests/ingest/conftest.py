@@ -8,7 +8,7 @@ import boto3
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
-from chalicelib.ingest.events import handle_ingest_event
+from chalicelib.handlers import ingest as ingest_handler
 from tests.conftest import REGION
 
 
@@ -39,7 +39,7 @@ def deliver(stack, svc):
 
     def run(key: str) -> list[str]:
         try:
-            answer = handle_ingest_event(sqs_event_for(stack.bucket, key))
+            answer = ingest_handler.handle(sqs_event_for(stack.bucket, key))
         except BatchProcessingError:
             return ["m-1"]
         return [f["itemIdentifier"] for f in answer["batchItemFailures"]]

@@ -65,7 +65,7 @@ def test_the_id_number_is_stored_only_as_its_keyed_hash(ingest, svc) -> None:
     ingest("people", "p.csv", VARIANTS["plain"])
     [item] = svc.clients.dynamodb.scan(TableName=svc.tables.people.Meta.table_name)["Items"]
     assert "040190001234" not in str(item)
-    assert id_matches("040190001234", item["id_hash"]["S"], svc.settings.id_hash_key)
+    assert id_matches("040190001234", item["id_hash"]["S"], svc.id_hash_key())
 
 
 def _many_payments(n: int) -> str:

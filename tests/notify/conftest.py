@@ -1,6 +1,5 @@
-"""Fixtures for notices from data to phone: ledger, people and employer items written straight
-through the bound models in the shapes COMMON.md fixes (as ingest writes them), SNS failures
-injected at the sender's client, and the backoff's waits recorded instead of slept."""
+"""Fixtures for notices from data to phone: SNS failures injected at the sender's client, delivery
+receipts published or logged as SNS would, and notices sent (data from tests/factories.py)."""
 
 from __future__ import annotations
 
@@ -12,48 +11,9 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from chalicelib.local.events import LocalContext, cloudwatch_logs_event, delivery_status_record
-from chalicelib.notify import retry
+from local.lambda_events import LocalContext, cloudwatch_logs_event, delivery_status_record
 from tests.conftest import REGION
-
-REP_PHONE = "+84912345678"
-PERSON_PHONE = "+84987654321"
-SUBMITTER_PHONE = "+84903123456"
-UNIT = "TZH490L"
-SS = "0110129425"
-
-
-@pytest.fixture(autouse=True)
-def fast_sender(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """No real waits: the pacing rate is high and the backoff's pauses are only recorded."""
-    monkeypatch.setenv("SMS_PER_SECOND", "100000")
-    pauses: list[float] = []
-    monkeypatch.setattr(retry, "pause", pauses.append)
-    return pauses
-
-
-@dataclass
-class Data:
-    """Writes the items ingest would write."""
-
-    svc: Any
-
-    def employer(self, unit: str = UNIT, phone: str | None = REP_PHONE) -> None:
-        self.svc.tables.employers(unit_code=unit, name="Công ty Dệt may Hoàng Mai", rep_phone=phone).save()
-
-    def person(self, ss: str = SS, phone: str | None = PERSON_PHONE, unit: str | None = UNIT) -> None:
-        self.svc.tables.people(
-            ss_code=ss, full_name="Nguyễn Văn An", date_of_birth="1990-01-01", phone=phone, unit_code=unit
-        ).save()
-
-    def ledger(self, pk: str, facts: dict[str, Any], due_on: str | None = None) -> None:
-        kind = pk.split("#", 1)[0]
-        self.svc.tables.ledger(pk=pk, kind=kind, facts=facts, due_on=due_on, ss_code=facts.get("ss_code")).save()
-
-
-@pytest.fixture
-def data(svc) -> Data:
-    return Data(svc)
+from tests.factories import UNIT
 
 
 @pytest.fixture
@@ -100,14 +60,14 @@ def publish_receipt(stack, clock):
 
 
 @pytest.fixture
-def sent_notices(data, pump, svc) -> Callable[[int], list[Any]]:
+def sent_notices(make, pump, svc) -> Callable[[int], list[Any]]:
     """`n` payment notices to the employer's representative, sent: their outbox items."""
 
     def send(n: int) -> list[Any]:
-        data.employer()
+        make.employer()
         for i in range(n):
             facts = {"payment_id": f"PT-{i}", "unit_code": UNIT, "paid_on": "2026-11-05", "amount_vnd": 1000 + i}
-            data.ledger(f"payment#PT-{i}", facts)
+            make.ledger(f"payment#PT-{i}", facts)
         pump.run_until_idle()
         return [svc.tables.notifications.get(f"payment_received#PT-{i}") for i in range(n)]
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from chalicelib.notify.outbox import log_ref
-from tests.conftest import EMPLOYERS_CSV, PAYMENTS_CSV
+from chalicelib.domain.privacy import notice_ref
+from chalicelib.domain.status import Status
+from tests.factories import EMPLOYERS_CSV, PAYMENTS_CSV
 
 SOURCE = "incoming/payments/a.csv#2"  # the file's first row after the header
 NOTICE = "payment_received#PT-0001"
@@ -21,16 +22,16 @@ def test_the_fact_its_notice_and_the_logs_of_each_step_carry_the_file_and_row(
     _told(upload, pump)
     assert svc.tables.ledger.get("payment#PT-0001").source == SOURCE
     notice = svc.tables.notifications.get(NOTICE)
-    assert notice.source == SOURCE and notice.status == "sent"
+    assert notice.source == SOURCE and notice.status == Status.SENT
     publish_receipt(notice.provider_id)
     pump.run_until_idle()
 
     lines = json_logs()
     steps = {line["message"]: line for line in lines if line.get("correlation_id") == SOURCE}
     assert {"notice queued", "notice sent", "receipt recorded"} <= set(steps)
-    assert steps["notice queued"]["notice"] == log_ref(NOTICE)
+    assert steps["notice queued"]["notice"] == notice_ref(NOTICE)
     assert steps["notice sent"]["provider_id"] == notice.provider_id
-    assert steps["receipt recorded"]["status"] == "delivered"
+    assert steps["receipt recorded"]["status"] == Status.DELIVERED
     [ingested] = [line for line in lines if line["message"] == "file ingested" and line["file"].endswith("/a.csv")]
     assert ingested["correlation_id"] == "incoming/payments/a.csv"
 
@@ -54,10 +55,10 @@ def test_a_changed_fact_carries_the_row_that_changed_it(upload, pump, svc) -> No
 
 
 def test_a_query_reply_is_correlated_with_the_inbound_message(svc, pump, json_logs) -> None:
-    from chalicelib.inbound.service import handle_inbound_sms
-    from tests.inbound.conftest import carrier
+    from chalicelib.inbound.queries import handle_inbound_sms
+    from tests.factories import carrier
 
-    handle_inbound_sms(carrier("BH ?", sender="+84912345678"), tables=svc.tables, clock=svc.clock)
+    handle_inbound_sms(svc, carrier("BH ?", sender="+84912345678"))
     pump.run_until_idle()
     [reply] = list(svc.tables.notifications.scan())
     assert reply.source is not None and reply.source.startswith("sms#")

@@ -6,9 +6,10 @@ import base64
 import gzip
 import json
 
-from chalicelib.local.events import LocalContext, delivery_status_record
+from chalicelib.domain.status import Status
 from chalicelib.store.counters import read_counts
-from tests.notify.conftest import REP_PHONE
+from local.lambda_events import LocalContext, delivery_status_record
+from tests.factories import REP_PHONE
 
 FAILURE_GROUP = "sns/ap-southeast-1/123456789012/DirectPublishToPhoneNumber/Failure"
 
@@ -17,12 +18,12 @@ def test_a_success_record_in_a_gzipped_logs_batch_marks_the_sent_notice_delivere
     sent_notices, delivery_logs, clock, status
 ) -> None:
     [notice] = sent_notices(1)
-    assert notice.status == "sent" and notice.provider_id
+    assert notice.status == Status.SENT and notice.provider_id
 
     answer = delivery_logs([delivery_status_record(notice.provider_id, REP_PHONE, clock())])
 
-    assert answer == {"records": 1, "delivered": 1}
-    assert status(notice.id) == "delivered"
+    assert answer == {"records": 1, Status.DELIVERED: 1}
+    assert status(notice.id) == Status.DELIVERED
 
 
 def test_failure_records_move_notices_to_the_status_the_carrier_answer_means(
@@ -38,10 +39,10 @@ def test_failure_records_move_notices_to_the_status_the_carrier_answer_means(
 
     answer = delivery_logs(records, group=FAILURE_GROUP)
 
-    assert answer == {"records": 2, "permanent-failure": 1, "temporary-failure": 1}
+    assert answer == {"records": 2, Status.PERMANENT_FAILURE: 1, Status.TEMPORARY_FAILURE: 1}
     first, second = (svc.tables.notifications.get(n.id) for n in (unknown, unreachable))
-    assert (first.status, first.reason) == ("permanent-failure", "Invalid phone number")
-    assert second.status == "temporary-failure" and second.send_after  # the 15-minute job retries it
+    assert (first.status, first.reason) == (Status.PERMANENT_FAILURE, "Invalid phone number")
+    assert second.status == Status.TEMPORARY_FAILURE and second.send_after  # the 15-minute job retries it
 
 
 def test_malformed_log_events_are_counted_and_skipped_and_the_rest_of_the_batch_applied(
@@ -58,8 +59,8 @@ def test_malformed_log_events_are_counted_and_skipped_and_the_rest_of_the_batch_
 
     answer = delivery_logs(batch)
 
-    assert answer == {"records": 5, "delivered": 2, "malformed": 3}
-    assert status(first.id) == status(second.id) == "delivered"
+    assert answer == {"records": 5, Status.DELIVERED: 2, "malformed": 3}
+    assert status(first.id) == status(second.id) == Status.DELIVERED
 
 
 def test_a_late_or_unknown_receipt_changes_nothing(sent_notices, delivery_logs, clock, status) -> None:
@@ -75,7 +76,7 @@ def test_a_late_or_unknown_receipt_changes_nothing(sent_notices, delivery_logs, 
     )
 
     assert answer == {"records": 2, "ignored": 2}
-    assert status(notice.id) == "delivered"
+    assert status(notice.id) == Status.DELIVERED
 
 
 def test_no_log_line_of_delivery_logs_holds_the_phone_or_the_record(
@@ -113,7 +114,7 @@ def test_the_local_pump_reports_each_recorded_sms_delivered_through_delivery_log
     assert deliver_recorded_sms()
     pump.run_until_idle()  # the outbox stream counts the deliveries
 
-    assert [status(n.id) for n in notices] == ["delivered", "delivered"]
+    assert [status(n.id) for n in notices] == [Status.DELIVERED, Status.DELIVERED]
     day = svc.clock().strftime("%Y-%m-%d")
     counts = read_counts(svc.tables, [day], ["payment_received"], ["sent", "delivered"])
     assert counts == {(day, "payment_received", "sent"): 2, (day, "payment_received", "delivered"): 2}

@@ -7,7 +7,8 @@ from datetime import datetime
 import pytest
 
 from chalicelib.domain.clock import ICT
-from tests.notify.conftest import PERSON_PHONE, REP_PHONE, SS, SUBMITTER_PHONE, UNIT
+from chalicelib.domain.status import Status
+from tests.factories import PERSON_PHONE, REP_PHONE, SS, SUBMITTER_PHONE, UNIT
 
 DOSSIER_NO = "03706/2026/07906"
 DOSSIER = {
@@ -59,29 +60,29 @@ def _declaration(plan: str, **more) -> dict:
     ],
 )
 def test_a_ledger_fact_reaches_its_recipients_phone_naming_what_the_contract_says(
-    pump, data, sent_sms, status, pk, facts, notice_id, phone, must_name
+    pump, make, sent_sms, status, pk, facts, notice_id, phone, must_name
 ) -> None:
-    data.employer()
-    data.person()
-    data.ledger(pk, facts)
+    make.employer()
+    make.person()
+    make.ledger(pk, facts)
     pump.run_until_idle()
 
     [sms] = sent_sms()
     assert sms.phone == phone
     for fact in must_name:
         assert fact in sms.text
-    assert status(notice_id) == "sent"
+    assert status(notice_id) == Status.SENT
 
 
 @pytest.mark.parametrize(("new_status", "fact"), [("completed", "giai quyet xong"), ("returned", "Thieu to khai")])
 def test_a_dossier_completed_or_returned_later_tells_the_submitter_again_once(
-    pump, data, sent_sms, new_status, fact
+    pump, make, sent_sms, new_status, fact
 ) -> None:
-    data.ledger(f"dossier#{DOSSIER_NO}", DOSSIER)
+    make.ledger(f"dossier#{DOSSIER_NO}", DOSSIER)
     pump.run_until_idle()
-    data.ledger(f"dossier#{DOSSIER_NO}", DOSSIER | {"status": new_status, "note": "Thiếu tờ khai"})
+    make.ledger(f"dossier#{DOSSIER_NO}", DOSSIER | {"status": new_status, "note": "Thiếu tờ khai"})
     pump.run_until_idle()
-    data.ledger(f"dossier#{DOSSIER_NO}", DOSSIER | {"status": new_status, "note": "Thiếu tờ khai"})  # re-upload
+    make.ledger(f"dossier#{DOSSIER_NO}", DOSSIER | {"status": new_status, "note": "Thiếu tờ khai"})  # re-upload
     pump.run_until_idle()
 
     received, done = sent_sms()
@@ -94,11 +95,11 @@ def _morning(day: int) -> datetime:
 
 
 def test_a_household_card_due_today_is_told_at_the_daily_run_with_number_and_expiry(
-    pump, data, sent_sms, clock, status
+    pump, make, sent_sms, clock, status
 ) -> None:
-    data.person()
+    make.person()
     card = {"card_no": f"GD479{SS}", "ss_code": SS, "valid_from": "2026-01-01", "valid_to": "2026-12-26"}
-    data.ledger(f"hi_card#GD479{SS}", card | {"household": True}, due_on="2026-11-26")
+    make.ledger(f"hi_card#GD479{SS}", card | {"household": True}, due_on="2026-11-26")
     pump.run_until_idle()
     assert sent_sms() == []  # nothing when it arrives
 
@@ -106,27 +107,27 @@ def test_a_household_card_due_today_is_told_at_the_daily_run_with_number_and_exp
     pump.run_until_idle()
     [sms] = sent_sms()
     assert sms.phone == PERSON_PHONE and f"GD479{SS}" in sms.text and "26/12/2026" in sms.text
-    assert status(f"hi_card_expiring#GD479{SS}#2026-12-26") == "sent"
+    assert status(f"hi_card_expiring#GD479{SS}#2026-12-26") == Status.SENT
 
 
-def test_a_voluntary_plan_running_out_is_told_at_the_daily_run_with_the_last_month(pump, data, sent_sms, clock) -> None:
-    data.person()
+def test_a_voluntary_plan_running_out_is_told_at_the_daily_run_with_the_last_month(pump, make, sent_sms, clock) -> None:
+    make.person()
     plan = {"ss_code": SS, "months_per_payment": 3, "paid_to": "2026-12", "income_vnd": 5000000}
-    data.ledger(f"voluntary#{SS}", plan, due_on="2026-12-01")
+    make.ledger(f"voluntary#{SS}", plan, due_on="2026-12-01")
     clock.set(datetime(2026, 12, 1, 8, 1, tzinfo=ICT))
     pump.run_until_idle()
     [sms] = sent_sms()
     assert sms.phone == PERSON_PHONE and "12/2026" in sms.text
 
 
-def test_arrears_tell_the_representative_and_each_employee_with_a_phone(pump, data, sent_sms, clock, svc) -> None:
-    data.employer()
-    data.person(SS, PERSON_PHONE)
-    data.person("0110129426", "+84987654322")
-    data.person("0110129427", None)  # no registered phone: not told, not counted
-    data.person("0110129428", "+84987654323", unit="OTHER1")
+def test_arrears_tell_the_representative_and_each_employee_with_a_phone(pump, make, sent_sms, clock, svc) -> None:
+    make.employer()
+    make.person(SS, phone=PERSON_PHONE)
+    make.person("0110129426", phone="+84987654322")
+    make.person("0110129427", phone=None)  # no registered phone: not told, not counted
+    make.person("0110129428", phone="+84987654323", unit="OTHER1")
     arrears = {"unit_code": UNIT, "period": "2026-10", "owed_vnd": 150000000, "months_late": 1, "interest_vnd": 0}
-    data.ledger(f"arrears#{UNIT}#2026-10", arrears, due_on="2026-11-26")
+    make.ledger(f"arrears#{UNIT}#2026-10", arrears, due_on="2026-11-26")
     clock.set(_morning(26))
     pump.run_until_idle()
 
@@ -134,28 +135,28 @@ def test_arrears_tell_the_representative_and_each_employee_with_a_phone(pump, da
     assert set(by_phone) == {REP_PHONE, PERSON_PHONE, "+84987654322"}
     assert "150.000.000 dong" in by_phone[REP_PHONE] and "10/2026" in by_phone[REP_PHONE]
     assert UNIT in by_phone[PERSON_PHONE] and "10/2026" in by_phone[PERSON_PHONE]
-    assert svc.tables.notifications.get(f"arrears_employee#{UNIT}#2026-10#{SS}").status == "sent"
+    assert svc.tables.notifications.get(f"arrears_employee#{UNIT}#2026-10#{SS}").status == Status.SENT
 
 
-def test_the_daily_run_reads_only_what_is_due_today_and_twice_tells_nobody_twice(pump, data, sent_sms, clock) -> None:
-    from chalicelib.notify.schedules import handle_reminders_tick
+def test_the_daily_run_reads_only_what_is_due_today_and_twice_tells_nobody_twice(pump, make, sent_sms, clock) -> None:
+    from chalicelib.handlers import remind
 
-    data.person()
+    make.person()
     plan = {"ss_code": SS, "months_per_payment": 1, "paid_to": "2026-12", "income_vnd": 5000000}
-    data.ledger(f"voluntary#{SS}", plan, due_on="2026-11-26")
-    data.ledger("voluntary#0110129499", plan | {"ss_code": "0110129499"}, due_on="2026-11-27")
+    make.ledger(f"voluntary#{SS}", plan, due_on="2026-11-26")
+    make.ledger("voluntary#0110129499", plan | {"ss_code": "0110129499"}, due_on="2026-11-27")
     clock.set(_morning(26))
     pump.run_until_idle()
-    assert handle_reminders_tick({}) == {"due": 1, "queued": 1}  # the same day again: the first run's answer
+    assert remind.handle({}) == {"due": 1, "queued": 1}  # the same day again: the first run's answer
     pump.run_until_idle()
     assert len(sent_sms()) == 1
 
 
-def test_logs_name_notices_without_ss_codes_card_numbers_or_phones(pump, data, clock, sent_sms, caplog) -> None:
+def test_logs_name_notices_without_ss_codes_card_numbers_or_phones(pump, make, clock, sent_sms, caplog) -> None:
     caplog.set_level("INFO")
-    data.person()
+    make.person()
     card = {"card_no": f"GD479{SS}", "ss_code": SS, "valid_to": "2026-12-26", "household": True}
-    data.ledger(f"hi_card#GD479{SS}", card, due_on="2026-11-26")
+    make.ledger(f"hi_card#GD479{SS}", card, due_on="2026-11-26")
     clock.set(_morning(26))
     pump.run_until_idle()
     assert len(sent_sms()) == 1

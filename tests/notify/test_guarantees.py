@@ -10,20 +10,21 @@ from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 
 from chalicelib.domain.clock import ICT
 from chalicelib.domain.notices import Notice, Recipient
-from chalicelib.local.events import LocalContext, stream_event
+from chalicelib.domain.status import FINAL, Status
 from chalicelib.notify.outbox import enqueue
 from chalicelib.store.guard import opt_out
+from local.lambda_events import LocalContext, stream_event
 from tests.conftest import REGION
-from tests.notify.conftest import PERSON_PHONE, REP_PHONE, SS, UNIT
+from tests.factories import PERSON_PHONE, REP_PHONE, SS, UNIT
 
-FINAL = {"sent", "delivered", "permanent-failure", "technical-failure", "opted-out", "unreachable"}
+SETTLED = FINAL | {Status.SENT}  # in-process, no receipt comes: `sent` is where a send ends
 
 
-def _payments(data, count: int) -> list[str]:
-    data.employer()
+def _payments(make, count: int) -> list[str]:
+    make.employer()
     for n in range(count):
         facts = {"payment_id": f"PT-{n}", "unit_code": UNIT, "paid_on": "2026-11-05", "amount_vnd": 1000 + n}
-        data.ledger(f"payment#PT-{n}", facts)
+        make.ledger(f"payment#PT-{n}", facts)
     return [f"payment_received#PT-{n}" for n in range(count)]
 
 
@@ -37,12 +38,12 @@ def _whole_stream(stack, output: str) -> dict:
     return stream_event(records, arn)
 
 
-def test_a_whole_stream_batch_delivered_three_times_sends_nothing_twice(pump, data, stack, sent_sms, status) -> None:
+def test_a_whole_stream_batch_delivered_three_times_sends_nothing_twice(pump, make, stack, sent_sms, status) -> None:
     import app
 
-    ids = _payments(data, 3)
-    data.person()
-    data.ledger(
+    ids = _payments(make, 3)
+    make.person()
+    make.ledger(
         "declaration#D-1",
         {"declaration_id": "D-1", "unit_code": UNIT, "ss_code": SS, "plan": "GH"} | {"effective_period": "2026-12"},
     )
@@ -59,78 +60,78 @@ def test_a_whole_stream_batch_delivered_three_times_sends_nothing_twice(pump, da
     pump.run_until_idle()
 
     assert sorted(sms.phone for sms in sent_sms()) == sorted([REP_PHONE] * 3 + [PERSON_PHONE])
-    assert {status(i) for i in [*ids, "contribution_stopped#D-1"]} == {"sent"}
+    assert {status(i) for i in [*ids, "contribution_stopped#D-1"]} == {Status.SENT}
 
 
-def test_a_notice_created_at_23_00_goes_out_at_07_00(pump, data, sent_sms, clock, status) -> None:
+def test_a_notice_created_at_23_00_goes_out_at_07_00(pump, make, sent_sms, clock, status) -> None:
     clock.set(datetime(2026, 11, 25, 23, 0, tzinfo=ICT))
-    [notice_id] = _payments(data, 1)
+    [notice_id] = _payments(make, 1)
     pump.run_until_idle()
-    assert status(notice_id) == "held"
+    assert status(notice_id) == Status.HELD
 
     clock.set(datetime(2026, 11, 26, 6, 59, tzinfo=ICT))
     pump.run_until_idle()
     assert sent_sms() == []
     clock.set(datetime(2026, 11, 26, 7, 0, tzinfo=ICT))
     pump.run_until_idle()
-    assert len(sent_sms()) == 1 and status(notice_id) == "sent"
+    assert len(sent_sms()) == 1 and status(notice_id) == Status.SENT
 
 
-def test_a_notice_reaching_the_sender_after_21_00_is_held_rather_than_sent(pump, data, sent_sms, clock, status) -> None:
+def test_a_notice_reaching_the_sender_after_21_00_is_held_rather_than_sent(pump, make, sent_sms, clock, status) -> None:
     clock.set(datetime(2026, 11, 25, 20, 59, tzinfo=ICT))
-    [notice_id] = _payments(data, 1)
+    [notice_id] = _payments(make, 1)
     pump.run_until_idle()
     assert len(sent_sms()) == 1  # 20:59: goes at once
 
     clock.set(datetime(2026, 11, 25, 20, 59, 30, tzinfo=ICT))
-    data.ledger("payment#LATE", {"payment_id": "LATE", "unit_code": UNIT, "paid_on": "2026-11-05", "amount_vnd": 1})
+    make.ledger("payment#LATE", {"payment_id": "LATE", "unit_code": UNIT, "paid_on": "2026-11-05", "amount_vnd": 1})
     decide_only = [s for s in pump._streams if s.name == "decide"]
     for source in decide_only:
         pump._pump_stream(source)  # the notice is created at 20:59:30 …
     clock.set(datetime(2026, 11, 25, 21, 0, 30, tzinfo=ICT))  # … and its stream record is read at 21:00:30
     pump.run_until_idle()
-    assert status("payment_received#LATE") == "held" and len(sent_sms()) == 1
-    assert status(notice_id) == "sent"
+    assert status("payment_received#LATE") == Status.HELD and len(sent_sms()) == 1
+    assert status(notice_id) == Status.SENT
     clock.set(datetime(2026, 11, 26, 7, 1, tzinfo=ICT))
     pump.run_until_idle()
-    assert status("payment_received#LATE") == "sent" and len(sent_sms()) == 2
+    assert status("payment_received#LATE") == Status.SENT and len(sent_sms()) == 2
 
 
 def test_a_phone_that_sent_bh_huy_gets_no_notice_but_still_gets_an_urgent_one(
-    pump, data, svc, sent_sms, status
+    pump, make, svc, sent_sms, status
 ) -> None:
-    [notice_id] = _payments(data, 1)
+    [notice_id] = _payments(make, 1)
     opt_out(svc.tables, REP_PHONE)
     pump.run_until_idle()
-    assert sent_sms() == [] and status(notice_id) == "opted-out"
+    assert sent_sms() == [] and status(notice_id) == Status.OPTED_OUT
 
     urgent = Notice("payment_received", "urgent#1", Recipient("phone", REP_PHONE), {
         "unit_code": UNIT, "amount_vnd": "1", "paid_on": "2026-11-05"}, urgent=True)  # fmt: skip
-    enqueue(urgent, tables=svc.tables, clock=svc.clock)
+    enqueue(svc, urgent)
     pump.run_until_idle()
     assert [sms.phone for sms in sent_sms()] == [REP_PHONE]
 
 
-def test_a_phone_on_the_sns_opt_out_list_gets_no_notice(pump, data, sent_sms, status) -> None:
-    data.employer(phone="+84912345699")  # moto's SNS says numbers ending in 99 opted out
-    data.ledger("payment#PT-9", {"payment_id": "PT-9", "unit_code": UNIT, "paid_on": "2026-11-05", "amount_vnd": 9})
+def test_a_phone_on_the_sns_opt_out_list_gets_no_notice(pump, make, sent_sms, status) -> None:
+    make.employer(phone="+84912345699")  # moto's SNS says numbers ending in 99 opted out
+    make.ledger("payment#PT-9", {"payment_id": "PT-9", "unit_code": UNIT, "paid_on": "2026-11-05", "amount_vnd": 9})
     pump.run_until_idle()
-    assert sent_sms() == [] and status("payment_received#PT-9") == "opted-out"
+    assert sent_sms() == [] and status("payment_received#PT-9") == Status.OPTED_OUT
 
 
 def _walk(pump, clock, svc, ids: list[str], *, steps: int = 40) -> None:
     """Let the 15-minute job run until every notice is in a final status (bounded)."""
     for _ in range(steps):
         pump.run_until_idle()
-        if all(svc.tables.notifications.get(i).status in FINAL for i in ids):
+        if all(svc.tables.notifications.get(i).status in SETTLED for i in ids):
             return
         clock.advance(minutes=15)
 
 
 def test_injected_sns_failures_end_with_every_notice_sent_or_failed_with_a_reason(
-    pump, data, svc, clock, sent_sms, failing_sns, fast_sender
+    pump, make, svc, clock, sent_sms, failing_sns, pauses
 ) -> None:
-    ids = _payments(data, 8)
+    ids = _payments(make, 8)
     failing_sns.errors = ["Throttling", "ServiceUnavailable", "InvalidParameter", "AuthorizationError"]
     failing_sns.errors += ["Throttling"] * 4 + ["InternalError"] * 4  # two notices fail a whole call, then recover
     _walk(pump, clock, svc, ids)
@@ -139,90 +140,90 @@ def test_injected_sns_failures_end_with_every_notice_sent_or_failed_with_a_reaso
     by_status: dict[str, int] = {}
     for n in notices:
         by_status[n.status] = by_status.get(n.status, 0) + 1
-        assert n.status in FINAL
-        if n.status != "sent":
+        assert n.status in SETTLED
+        if n.status != Status.SENT:
             assert n.reason
-    assert by_status == {"sent": 6, "permanent-failure": 1, "technical-failure": 1}
+    assert by_status == {Status.SENT: 6, Status.PERMANENT_FAILURE: 1, Status.TECHNICAL_FAILURE: 1}
     assert len(sent_sms()) == 6
-    assert fast_sender, "the transient errors were retried after a backoff pause"
+    assert pauses, "the transient errors were retried after a backoff pause"
     assert sorted(n.reason for n in notices if n.reason) == ["AuthorizationError", "InvalidParameter"]
 
 
 def test_a_notice_that_keeps_failing_is_given_up_after_the_bound_with_its_reason(
-    pump, data, svc, clock, sent_sms, failing_sns
+    pump, make, svc, clock, sent_sms, failing_sns
 ) -> None:
-    [notice_id] = _payments(data, 1)
+    [notice_id] = _payments(make, 1)
     failing_sns.errors = ["Throttling"] * 1000
     _walk(pump, clock, svc, [notice_id])
     notice = svc.tables.notifications.get(notice_id)
-    assert notice.status == "technical-failure"
+    assert notice.status == Status.TECHNICAL_FAILURE
     assert notice.reason == "gave up after 5 attempts (last: Throttling)"
     assert failing_sns.calls == 5 * 4 and sent_sms() == []
 
 
-def test_a_publish_whose_answer_was_lost_is_never_sent_again(pump, data, svc, clock, sent_sms, failing_sns) -> None:
-    [notice_id] = _payments(data, 1)
+def test_a_publish_whose_answer_was_lost_is_never_sent_again(pump, make, svc, clock, sent_sms, failing_sns) -> None:
+    [notice_id] = _payments(make, 1)
     failing_sns.errors = [ReadTimeoutError(endpoint_url="https://sns.ap-southeast-1.amazonaws.com/")]
     _walk(pump, clock, svc, [notice_id])
     notice = svc.tables.notifications.get(notice_id)
-    assert notice.status == "technical-failure"
+    assert notice.status == Status.TECHNICAL_FAILURE
     assert notice.reason.startswith("ReadTimeoutError: SNS may have sent it")
     assert failing_sns.calls == 1 and sent_sms() == []
 
 
-def test_a_publish_that_never_connected_is_tried_again(pump, data, svc, clock, sent_sms, failing_sns) -> None:
-    [notice_id] = _payments(data, 1)
+def test_a_publish_that_never_connected_is_tried_again(pump, make, svc, clock, sent_sms, failing_sns) -> None:
+    [notice_id] = _payments(make, 1)
     failing_sns.errors = [EndpointConnectionError(endpoint_url="https://sns.ap-southeast-1.amazonaws.com/")]
     _walk(pump, clock, svc, [notice_id])
-    assert svc.tables.notifications.get(notice_id).status == "sent"
+    assert svc.tables.notifications.get(notice_id).status == Status.SENT
     assert failing_sns.calls == 2 and len(sent_sms()) == 1
 
 
 def test_a_notice_left_sending_by_a_dead_sender_is_settled_as_failed_and_never_sent_again(
-    pump, data, svc, clock, sent_sms
+    pump, make, svc, clock, sent_sms
 ) -> None:
+    from chalicelib.handlers import release_held
     from chalicelib.notify.release import STUCK_REASON
-    from chalicelib.notify.schedules import handle_release_tick
 
-    dead, alive = _payments(data, 2)
+    dead, alive = _payments(make, 2)
     model = svc.tables.notifications
     for notice_id in (dead, alive):
-        enqueue(Notice("payment_received", notice_id, Recipient("employer", UNIT)), tables=svc.tables, clock=clock)
-    model(dead).update(actions=[model.status.set("sending"), model.updated_at.set("2026-11-25T02:40:00Z")])
-    model(alive).update(actions=[model.status.set("sending"), model.updated_at.set("2026-11-25T02:58:00Z")])
+        enqueue(svc, Notice("payment_received", notice_id, Recipient("employer", UNIT)))
+    model(dead).update(actions=[model.status.set(Status.SENDING), model.updated_at.set("2026-11-25T02:40:00Z")])
+    model(alive).update(actions=[model.status.set(Status.SENDING), model.updated_at.set("2026-11-25T02:58:00Z")])
 
-    assert handle_release_tick()["settled"] == 1  # 10:00 in Hanoi: 20 and 2 minutes after the claims
+    assert release_held.handle()["settled"] == 1  # 10:00 in Hanoi: 20 and 2 minutes after the claims
     pump.run_until_idle()
-    assert (model.get(dead).status, model.get(dead).reason) == ("technical-failure", STUCK_REASON)
-    assert model.get(alive).status == "sending"
+    assert (model.get(dead).status, model.get(dead).reason) == (Status.TECHNICAL_FAILURE, STUCK_REASON)
+    assert model.get(alive).status == Status.SENDING
     assert sent_sms() == []
 
 
 def test_delivery_receipts_mark_a_notice_delivered_or_retry_a_temporary_failure(
-    pump, data, svc, clock, sent_sms, publish_receipt, status
+    pump, make, svc, clock, sent_sms, publish_receipt, status
 ) -> None:
-    first, second = _payments(data, 2)
+    first, second = _payments(make, 2)
     pump.run_until_idle()
     model = svc.tables.notifications
     publish_receipt(model.get(first).provider_id)
     publish_receipt(model.get(second).provider_id, ok=False, response="Phone is currently unreachable/unavailable")
     pump.run_until_idle()
-    assert status(first) == "delivered"
-    assert status(second) == "temporary-failure"
-    assert "unreachable" in model.get(second).reason
+    assert status(first) == Status.DELIVERED
+    assert status(second) == Status.TEMPORARY_FAILURE
+    assert Status.UNREACHABLE in model.get(second).reason
 
     publish_receipt(model.get(first).provider_id, ok=False, response="Unknown error")  # late: changes nothing
     clock.advance(minutes=16)
     pump.run_until_idle()
-    assert status(first) == "delivered" and status(second) == "sent" and len(sent_sms()) == 3
+    assert status(first) == Status.DELIVERED and status(second) == Status.SENT and len(sent_sms()) == 3
 
 
-def test_a_poison_ledger_record_fails_alone_and_the_rest_of_its_batch_is_told(pump, data, stack, sent_sms) -> None:
+def test_a_poison_ledger_record_fails_alone_and_the_rest_of_its_batch_is_told(pump, make, stack, sent_sms) -> None:
     import app
 
-    data.employer()
-    data.ledger("declaration#BAD", {"declaration_id": "BAD", "plan": "GH"})  # no unit, no ss_code
-    data.ledger("payment#PT-1", {"payment_id": "PT-1", "unit_code": UNIT, "paid_on": "2026-11-05", "amount_vnd": 1})
+    make.employer()
+    make.ledger("declaration#BAD", {"declaration_id": "BAD", "plan": "GH"})  # no unit, no ss_code
+    make.ledger("payment#PT-1", {"payment_id": "PT-1", "unit_code": UNIT, "paid_on": "2026-11-05", "amount_vnd": 1})
     batch = _whole_stream(stack, "LedgerStreamArn")
     answer = app.app.handler_map["decide"](batch, LocalContext("decide"))
     bad = batch["Records"][0]["dynamodb"]["SequenceNumber"]
@@ -231,10 +232,10 @@ def test_a_poison_ledger_record_fails_alone_and_the_rest_of_its_batch_is_told(pu
     assert [sms.phone for sms in sent_sms()] == [REP_PHONE]
 
 
-def test_a_unicode_stage_keeps_diacritics_in_free_text(pump, data, svc, sent_sms) -> None:
+def test_a_unicode_stage_keeps_diacritics_in_free_text(pump, make, svc, sent_sms) -> None:
     svc.settings = dataclasses.replace(svc.settings, unicode_sms=True)
     facts = {"dossier_no": "A1", "procedure": "600", "submitter_phone": PERSON_PHONE, "status": "returned"}
-    data.ledger("dossier#A1", facts | {"received_on": "2026-11-20", "note": "Thiếu giấy tờ"})
+    make.ledger("dossier#A1", facts | {"received_on": "2026-11-20", "note": "Thiếu giấy tờ"})
     pump.run_until_idle()
     [sms] = sent_sms()
     assert sms.text.endswith("Ly do: Thiếu giấy tờ")

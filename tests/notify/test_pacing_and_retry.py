@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 
-from chalicelib.notify.pacing import Pacer
+from chalicelib.aws.pacing import Pacer
+from chalicelib.domain.status import Status
 from chalicelib.notify.receipts import receipt_status
 from chalicelib.notify.retry import CALL_ATTEMPTS, failure_status, is_transient, publish_retryable, with_retries
 
@@ -88,17 +89,17 @@ def test_a_lost_answer_is_retried_for_a_lookup_but_never_for_a_publish() -> None
 
 
 def test_errors_map_to_the_contracts_failure_statuses() -> None:
-    assert failure_status(_error("Throttling")) == "temporary-failure"
-    assert failure_status(_error("InvalidParameter")) == "permanent-failure"
-    assert failure_status(_error("AuthorizationError")) == "technical-failure"
-    assert failure_status(RuntimeError("boom")) == "technical-failure"
+    assert failure_status(_error("Throttling")) == Status.TEMPORARY_FAILURE
+    assert failure_status(_error("InvalidParameter")) == Status.PERMANENT_FAILURE
+    assert failure_status(_error("AuthorizationError")) == Status.TECHNICAL_FAILURE
+    assert failure_status(RuntimeError("boom")) == Status.TECHNICAL_FAILURE
 
 
 def test_receipts_map_carrier_answers_to_statuses() -> None:
-    assert receipt_status({"status": "SUCCESS"}) == ("delivered", None)
+    assert receipt_status({"status": "SUCCESS"}) == (Status.DELIVERED, None)
     fail = {"status": "FAILURE", "delivery": {"providerResponse": "Phone is currently unreachable/unavailable"}}
-    assert receipt_status(fail)[0] == "temporary-failure"
+    assert receipt_status(fail)[0] == Status.TEMPORARY_FAILURE
     fail["delivery"]["providerResponse"] = "Phone number is opted out"
-    assert receipt_status(fail)[0] == "opted-out"
+    assert receipt_status(fail)[0] == Status.OPTED_OUT
     fail["delivery"]["providerResponse"] = "Invalid phone number"
-    assert receipt_status(fail) == ("permanent-failure", "Invalid phone number")
+    assert receipt_status(fail) == (Status.PERMANENT_FAILURE, "Invalid phone number")

@@ -4,11 +4,12 @@ across columns, and the record a valid row becomes. Pure: a row in, a record or 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from chalicelib.domain.errors import InvalidValue
+from chalicelib.store.writer import Record
 
 Parser = Callable[[str], Any]
 Values = dict[str, Any]
@@ -40,26 +41,6 @@ class Context:
 class MissingIdHashKey(RuntimeError):
     """The stage has no ID_HASH_KEY: a configuration error, retried and then dead-lettered, never a
     reason to store an ID number in clear."""
-
-
-@dataclass(frozen=True)
-class Record:
-    """A valid row, ready to store. `table` names the Tables attribute, `key` the item's identity
-    (two rows with the same key in one file: the later wins), `item` its attributes, plain Python.
-    `volatile` names attributes whose difference alone is not a change (recomputed from the clock)."""
-
-    table: str
-    key: str
-    item: dict[str, Any]
-    volatile: frozenset[str] = frozenset()
-
-    def traced(self, source: str) -> Record:
-        """The ledger record with `source` (`<file>#<line>`), the correlation id its notices and
-        their logs carry. Volatile: the same fact in another file is unchanged, and keeps the source
-        it was first told from."""
-        if self.table != "ledger":
-            return self
-        return replace(self, item={**self.item, "source": source}, volatile=self.volatile | {"source"})
 
 
 Check = Callable[[Values], RowError | None]

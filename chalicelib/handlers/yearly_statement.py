@@ -1,0 +1,21 @@
+"""`yearly_statement`: the 15 January tick; one queue message per scan segment of `people`. A second
+delivery of the tick answers the first's result (and were it to run again, the outbox's dedupe keys
+would still send nothing twice)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.services import services
+from chalicelib.yearly.fanout import start_statement
+from chalicelib.yearly.segments_queue import segment_sender
+
+
+def handle(event: dict[str, Any] | None = None, context: Any = None) -> dict[str, Any]:
+    svc = services()
+
+    def start(data: dict[str, Any]) -> dict[str, Any]:
+        return start_statement(clock=svc.clock, segments=svc.settings.yearly_segments, send=segment_sender(svc))
+
+    run = svc.idempotency.wrap("yearly", start, key="year", expires_s=40 * 24 * 3600, context=context)
+    return run(data={"year": str(svc.clock().year)})

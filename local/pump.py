@@ -1,0 +1,269 @@
+"""The event pump: moto runs no Lambda, so this polls what AWS would push and calls the handlers.
+
+It receives from the ingest queue, reads each stream with GetRecords, fires schedules from the
+local clock, and prints each SMS that SNS recorded, with the phone masked. moto has no carrier and
+writes no delivery-status logs, so for each SMS it recorded the pump plays SNS and CloudWatch Logs:
+a SUCCESS record for that message id, handed to `delivery_logs` as a subscription filter would.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from chalicelib.domain.clock import Clock
+from chalicelib.domain.phones import mask_phone
+from local.lambda_events import (
+    LocalContext,
+    cloudwatch_logs_event,
+    delivery_status_record,
+    scheduled_event,
+    sns_event,
+    sqs_event,
+    stream_event,
+)
+from local.schedule import occurrences
+
+Handler = Callable[[dict[str, Any], Any], Any]
+STREAM_RETRIES = 3
+
+
+@dataclass
+class StreamSource:
+    arn: str
+    handler: Handler
+    name: str
+    batch_size: int = 100
+    iterators: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RecordedSms:
+    message_id: str  # what SNS's Publish answered, and the outbox keeps as `provider_id`
+    phone: str
+    text: str
+
+
+@dataclass
+class DeliveryLogs:
+    log_group: str
+    handler: Handler
+    name: str
+
+
+@dataclass
+class Schedule:
+    expression: str  # cron(...) or rate(...), UTC, as EventBridge reads it
+    handler: Handler
+    name: str
+
+
+class EventPump:
+    def __init__(
+        self,
+        session: Any,
+        *,
+        clock: Clock,
+        moto_url: str | None,
+        echo: Callable[[str], None] = print,
+    ) -> None:
+        self._session = session
+        self._sqs = session.client("sqs")
+        self._streams_client = session.client("dynamodbstreams")
+        self._clock = clock
+        self._moto_url = moto_url
+        self._echo = echo
+        self._queues: list[tuple[str, str, Handler, str]] = []
+        self._streams: list[StreamSource] = []
+        self._schedules: list[Schedule] = []
+        self._topics: list[tuple[str, str, Handler, str]] = []  # (queue url, subscription arn, handler, name)
+        self._delivery_logs: DeliveryLogs | None = None
+        self._last_tick: datetime = clock()
+        self._sms_seen = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def add_queue(self, url: str, arn: str, handler: Handler, name: str) -> None:
+        self._queues.append((url, arn, handler, name))
+
+    def add_stream(self, arn: str, handler: Handler, name: str, batch_size: int = 100) -> None:
+        self._streams.append(StreamSource(arn, handler, name, batch_size))
+
+    def add_schedule(self, expression: str, handler: Handler, name: str) -> None:
+        self._schedules.append(Schedule(expression, handler, name))
+
+    def add_topic(self, topic_arn: str, handler: Handler, name: str) -> None:
+        """SNS → Lambda, locally: a queue of the pump's own subscribes to the topic, and each
+        message it receives is handed over in Lambda's SNS event shape."""
+        sns = self._session.client("sns")
+        url = self._sqs.create_queue(QueueName=f"pump-{name}")["QueueUrl"]
+        arn = self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        subscription = sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn)["SubscriptionArn"]
+        self._topics.append((url, subscription, handler, name))
+
+    def add_delivery_logs(self, log_group: str, handler: Handler, name: str) -> None:
+        """The function SNS's delivery-status log group is subscribed to (infra/wiring.yaml)."""
+        self._delivery_logs = DeliveryLogs(log_group, handler, name)
+
+    def report_delivered(self, sms: list[RecordedSms]) -> bool:
+        """Play SNS and CloudWatch Logs: each SMS delivered, in one subscription batch. Returns whether
+        a handler ran (its receipts move the outbox, whose stream then has work)."""
+        target = self._delivery_logs
+        if target is None or not sms:
+            return False
+        now = self._clock()
+        records = [delivery_status_record(m.message_id, m.phone, now) for m in sms]
+        try:
+            target.handler(cloudwatch_logs_event(target.log_group, records, now), LocalContext(target.name))
+        except Exception as exc:  # as Lambda would after its retries: said, and not tried again here
+            self._echo(f"[pump] {target.name} failed: {type(exc).__name__}: {exc}")
+        return True
+
+    # one pass over every source; returns whether anything happened
+    def run_once(self) -> bool:
+        busy = False
+        for url, arn, handler, name in self._queues:
+            busy |= self._pump_queue(url, arn, handler, name)
+        for source in self._streams:
+            busy |= self._pump_stream(source)
+        for url, subscription, handler, name in self._topics:
+            busy |= self._pump_topic(url, subscription, handler, name)
+        busy |= self._fire_schedules()
+        busy |= self._echo_sms()
+        return busy
+
+    def run_until_idle(self, max_passes: int = 200) -> None:
+        """Pump until a pass finds nothing to do: what tests and `make clock` wait on."""
+        for _ in range(max_passes):
+            if not self.run_once():
+                return
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="event-pump", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                busy = self.run_once()
+            except Exception as exc:  # the pump keeps going, as Lambda's pollers do
+                self._echo(f"[pump] error: {type(exc).__name__}: {exc}")
+                busy = False
+            if not busy:
+                self._stop.wait(0.3)
+
+    def _pump_queue(self, url: str, arn: str, handler: Handler, name: str) -> bool:
+        messages = self._sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=1, WaitTimeSeconds=0, AttributeNames=["All"]
+        ).get("Messages", [])
+        if not messages:
+            return False
+        try:
+            answer = handler(sqs_event(messages, arn), LocalContext(name)) or {}
+            failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
+        except Exception as exc:
+            self._echo(f"[pump] {name} failed: {type(exc).__name__}: {exc}")
+            failed = {m["MessageId"] for m in messages}
+        for m in messages:
+            if m["MessageId"] in failed:  # back on the queue soon; the redrive policy bounds the retries
+                self._sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=2)
+            else:
+                self._sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+        return True
+
+    def _pump_topic(self, url: str, subscription: str, handler: Handler, name: str) -> bool:
+        messages = self._sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get(
+            "Messages", []
+        )
+        for m in messages:  # SNS invokes Lambda once a message, and retries on error: so does the pump
+            try:
+                handler(sns_event(json.loads(m["Body"]), subscription), LocalContext(name))
+            except Exception as exc:
+                self._echo(f"[pump] {name} failed: {type(exc).__name__}: {exc}")
+                self._sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=2)
+                continue
+            self._sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+        return bool(messages)
+
+    def _pump_stream(self, source: StreamSource) -> bool:
+        if not source.iterators:
+            shards = self._streams_client.describe_stream(StreamArn=source.arn)["StreamDescription"]["Shards"]
+            for shard in shards:
+                source.iterators[shard["ShardId"]] = self._streams_client.get_shard_iterator(
+                    StreamArn=source.arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+                )["ShardIterator"]
+        busy = False
+        for shard_id, iterator in list(source.iterators.items()):
+            answer = self._streams_client.get_records(ShardIterator=iterator, Limit=source.batch_size)
+            records = answer.get("Records", [])
+            source.iterators[shard_id] = answer.get("NextShardIterator") or iterator
+            if records:
+                busy = True
+                self._deliver(source, records)
+        return busy
+
+    def _deliver(self, source: StreamSource, records: list[dict[str, Any]]) -> None:
+        """Like Lambda: a partial failure retries from the first failed record, then gives up on it."""
+        pending = records
+        for _attempt in range(STREAM_RETRIES + 1):
+            try:
+                answer = source.handler(stream_event(pending, source.arn), LocalContext(source.name)) or {}
+                failed = [f["itemIdentifier"] for f in answer.get("batchItemFailures", [])]
+            except Exception as exc:
+                self._echo(f"[pump] {source.name} failed: {type(exc).__name__}: {exc}")
+                failed = [pending[0]["dynamodb"]["SequenceNumber"]]
+            if not failed:
+                return
+            first = min(failed, key=int)
+            pending = [r for r in pending if int(r["dynamodb"]["SequenceNumber"]) >= int(first)]
+        self._echo(f"[pump] {source.name}: {len(pending)} record(s) failed after {STREAM_RETRIES} retries")
+
+    def _fire_schedules(self) -> bool:
+        now = self._clock()
+        fired = False
+        due = sorted(  # two schedules at one minute go in the app's order (15-minute job, then reminders)
+            (at, order, schedule)
+            for order, schedule in enumerate(self._schedules)
+            for at in occurrences(schedule.expression, self._last_tick, now)
+        )
+        self._last_tick = now
+        last = {schedule.name: at for at, _order, schedule in due}
+        for at, _order, schedule in due:
+            # a jump of days fires hundreds of 15-minute ticks: the console shows each rate's last one
+            if not schedule.expression.startswith("rate(") or at == last[schedule.name]:
+                self._echo(f"[clock] {schedule.name} at {at.isoformat()}")
+            schedule.handler(
+                scheduled_event(f"arn:aws:events:local:rule/{schedule.name}", at), LocalContext(schedule.name)
+            )
+            fired = True
+        return fired
+
+    def _echo_sms(self) -> bool:
+        if self._moto_url is None:  # in-process moto (tests): they read the recorded SMS themselves
+            return False
+        messages = recorded_sms(self._moto_url)
+        new = messages[self._sms_seen :]
+        self._sms_seen = len(messages)
+        for sms in new:
+            self._echo(f"[sms] to {mask_phone(sms.phone)}: {sms.text}")
+        return self.report_delivered(new)  # printing is not work; the receipts are
+
+
+def recorded_sms(moto_url: str) -> list[RecordedSms]:
+    """Every SMS SNS has recorded, oldest first, with the message id its Publish answered."""
+    with urllib.request.urlopen(f"{moto_url}/moto-api/data.json", timeout=5) as response:
+        data = json.load(response)
+    return [
+        RecordedSms(str(m["message_id"]), str(m["phone_number"]), str(m["message"]))
+        for m in data.get("sns", {}).get("SMS", [])
+    ]

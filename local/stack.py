@@ -1,0 +1,167 @@
+"""Creates infra/resources.yaml in moto through CloudFormation itself, then applies through the
+API what moto's CloudFormation skips (TTL, the bucket's notifications to the ingest queue and its
+CORS rule, the staff user pool)."""
+
+from __future__ import annotations
+
+import os
+import time
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.aws.settings import Settings
+from infra.package import load
+from local.env import ROOT
+from local.secrets import create_keys
+
+STACK = "bhxh-local"
+
+
+@dataclass(frozen=True)
+class LocalStack:
+    outputs: dict[str, str]
+    applied: list[str]  # what had to be applied through the API, to say so
+
+    @property
+    def ingest_queue_url(self) -> str:
+        return self.outputs["IngestQueueUrl"]
+
+    @property
+    def bucket(self) -> str:
+        return self.outputs["IngestBucketName"]
+
+
+def create_stack(session: Any, stage: str = "local") -> LocalStack:
+    cfn = session.client("cloudformation")
+    body = (ROOT / "infra" / "resources.yaml").read_text()
+    with warnings.catch_warnings():  # moto warns of the QueuePolicy it skips; we apply it below
+        warnings.simplefilter("ignore", UserWarning)
+        cfn.create_stack(
+            StackName=STACK, TemplateBody=body, Parameters=[{"ParameterKey": "Stage", "ParameterValue": stage}]
+        )
+    for _ in range(100):
+        stack = cfn.describe_stacks(StackName=STACK)["Stacks"][0]
+        if stack["StackStatus"].endswith("_COMPLETE"):
+            break
+        time.sleep(0.1)
+    if stack["StackStatus"] != "CREATE_COMPLETE":
+        raise RuntimeError(f"local stack not created: {stack['StackStatus']}")
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    resources = {
+        r["LogicalResourceId"]: r["PhysicalResourceId"]
+        for r in cfn.list_stack_resources(StackName=STACK)["StackResourceSummaries"]
+    }
+    create_keys(session, Settings.from_env({**os.environ, "BHXH_STAGE": stage}))
+    applied = (
+        _apply_ttl(session, resources)
+        + _apply_queue_policy(session, outputs)
+        + _apply_bucket_notification(session, resources, outputs)
+        + _apply_bucket_cors(session, outputs)
+    )
+    from local.staff import create_staff_pool
+
+    pool = create_staff_pool(session, stage)
+    outputs.update(StaffUserPoolId=pool.pool_id, StaffConsoleClientId=pool.client_id)
+    applied.append(f"staff user pool {pool.pool_id} (groups uploader, support, viewer; client console)")
+    return LocalStack(outputs=outputs, applied=applied)
+
+
+def _template() -> dict[str, Any]:
+    return load(ROOT / "infra" / "resources.yaml")
+
+
+def _apply_ttl(session: Any, resources: dict[str, str]) -> list[str]:
+    ddb = session.client("dynamodb")
+    applied = []
+    for logical, spec in _template()["Resources"].items():
+        ttl = spec.get("Properties", {}).get("TimeToLiveSpecification")
+        if spec["Type"] != "AWS::DynamoDB::Table" or not ttl:
+            continue
+        table = resources[logical]
+        current = ddb.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
+        if current.get("TimeToLiveStatus") != "ENABLED":
+            ddb.update_time_to_live(
+                TableName=table,
+                TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
+            )
+            applied.append(f"TTL on {table}")
+    return applied
+
+
+def _apply_queue_policy(session: Any, outputs: dict[str, str]) -> list[str]:
+    """moto's CloudFormation has no AWS::SQS::QueuePolicy: set the same statement on the queue."""
+    import json
+
+    sqs = session.client("sqs")
+    url = outputs["IngestQueueUrl"]
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy", "QueueArn"])["Attributes"]
+    if attributes.get("Policy"):
+        return []
+    stage = outputs["IngestBucketName"].removeprefix("bhxh-").removesuffix("-ingest")
+    statement = _template()["Resources"]["IngestQueuePolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                **statement,
+                "Resource": attributes["QueueArn"],
+                "Condition": {
+                    "ArnEquals": {"aws:SourceArn": f"arn:aws:s3:::bhxh-{stage}-ingest"},
+                    "StringEquals": {"aws:SourceAccount": attributes["QueueArn"].split(":")[4]},
+                },
+            }
+        ],
+    }
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
+    return [f"policy letting the bucket send to {url.rsplit('/', 1)[-1]}"]
+
+
+def _apply_bucket_notification(session: Any, resources: dict[str, str], outputs: dict[str, str]) -> list[str]:
+    s3 = session.client("s3")
+    bucket = outputs["IngestBucketName"]
+    if s3.get_bucket_notification_configuration(Bucket=bucket).get("QueueConfigurations"):
+        return []
+    sqs = session.client("sqs")
+    queue_arn = sqs.get_queue_attributes(QueueUrl=outputs["IngestQueueUrl"], AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    specs = _template()["Resources"]["IngestBucket"]["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
+    s3.put_bucket_notification_configuration(
+        Bucket=bucket,
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {
+                    "QueueArn": queue_arn,
+                    "Events": [spec["Event"]],
+                    "Filter": {"Key": {"FilterRules": [dict(rule) for rule in spec["Filter"]["S3Key"]["Rules"]]}},
+                }
+                for spec in specs
+            ]
+        },
+    )
+    prefixes = ", ".join(rule["Value"] for spec in specs for rule in spec["Filter"]["S3Key"]["Rules"])
+    return [f"notification of {bucket} ({prefixes}) to the ingest queue"]
+
+
+def _apply_bucket_cors(session: Any, outputs: dict[str, str]) -> list[str]:
+    """The console's presigned POST from the browser (the moto server also answers CORS itself)."""
+    s3 = session.client("s3")
+    bucket = outputs["IngestBucketName"]
+    template = _template()
+    origin = template["Parameters"]["ConsoleOrigin"]["Default"]
+    rules = template["Resources"]["IngestBucket"]["Properties"]["CorsConfiguration"]["CorsRules"]
+    s3.put_bucket_cors(
+        Bucket=bucket,
+        CORSConfiguration={
+            "CORSRules": [
+                {
+                    **{k: v for k, v in rule.items() if k != "MaxAge"},
+                    "AllowedOrigins": [origin],
+                    "MaxAgeSeconds": rule["MaxAge"],
+                }
+                for rule in rules
+            ]
+        },
+    )
+    return [f"CORS of {bucket}: POST from {origin}"]
