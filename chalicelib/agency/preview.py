@@ -29,7 +29,7 @@ from chalicelib.notify.outbox import expand, resolve_phone
 from chalicelib.notify.retention import already_told, marker_id
 from chalicelib.services import Services
 from chalicelib.store.files import file_finished, file_started
-from chalicelib.store.models import Tables
+from chalicelib.store.models import Tables, ledger_image
 
 logger = Logger(child=True)
 
@@ -105,8 +105,8 @@ class PreviewSink:
         for pk, record in self._buffer.items():
             old = stored.get(pk)
             self._preview.already_recorded += old is not None
-            old_image = {**old.facts.as_dict(), "kind": old.kind, "pk": pk} if old is not None else None
-            new_image = {**record.item["facts"], "kind": record.item["kind"], "pk": pk}
+            old_image = old.image() if old is not None else None
+            new_image = ledger_image(record.item)  # the record as the stream would carry it
             for notice in decide(old_image, new_image):
                 for one in expand(notice, self._tables):
                     self._count(one)
