@@ -148,8 +148,10 @@ def test_the_daily_run_reads_only_what_is_due_today_and_twice_tells_nobody_twice
     make.ledger("voluntary#0110129499", plan | {"ss_code": "0110129499"}, due_on="2026-11-27")
     clock.set(_morning(26))
     pump.run_until_idle()
-    # the same day again: the first run's answer
-    assert remind.handle({}, LocalContext("remind")) == {"due": 1, "queued": 1}
+    assert remind.handle({}, LocalContext("remind")) == {
+        "due": 1,
+        "queued": 1,
+    }  # the same day again: the first run's answer
     pump.run_until_idle()
     assert len(sent_sms()) == 1
 
