@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from chalicelib.aws.clients import Clients
+from chalicelib.aws.cognito import Fetch, StaffKeys, StaffPool, https_get
 from chalicelib.aws.idempotency import Idempotency
 from chalicelib.aws.pacing import Pacer
 from chalicelib.aws.secrets import secure_key
@@ -28,6 +29,7 @@ class Services:
     settings: Settings
     clock: Clock
     sleep: Callable[[float], None] = time.sleep  # retries' backoff waits: tests record them instead
+    jwks_fetch: Fetch = https_get  # how the staff pool's keys are read (the local stack reads moto's)
 
     @cached_property
     def clients(self) -> Clients:
@@ -36,6 +38,19 @@ class Services:
     @cached_property
     def tables(self) -> Tables:
         return bind_tables(self.settings.prefix, self.settings.region)
+
+    @cached_property
+    def staff_pool(self) -> StaffPool | None:
+        """The console's user pool, or None on a stage that has none (every console route is 401)."""
+        s = self.settings
+        if not (s.staff_pool_id and s.staff_client_id):
+            return None
+        return StaffPool(region=s.region, pool_id=s.staff_pool_id, client_id=s.staff_client_id)
+
+    @cached_property
+    def staff_keys(self) -> StaffKeys | None:
+        pool = self.staff_pool
+        return StaffKeys(pool.jwks_url, self.jwks_fetch) if pool else None
 
     @cached_property
     def sms(self) -> SmsProvider:
