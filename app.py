@@ -13,6 +13,7 @@ from typing import Any
 from chalice import Chalice, Cron, Rate
 from chalice.app import CloudWatchEvent, DynamoDBEvent, SNSEvent, SQSEvent
 
+from chalicelib.agency.routes import agency
 from chalicelib.api.middleware import contract_http
 from chalicelib.api.routes import api
 from chalicelib.inbound.routes import inbound
@@ -97,3 +98,4 @@ def health() -> dict:
 
 app.register_blueprint(api)  # the lookup API and page: chalicelib/api/routes.py
 app.register_blueprint(inbound)  # the short code's SNS endpoint: chalicelib/inbound/routes.py
+app.register_blueprint(agency)  # the agency console's API and page: chalicelib/agency/routes.py

@@ -24,6 +24,7 @@ from functools import cached_property
 from aws_lambda_powertools.utilities.parameters import SSMProvider
 
 from chalicelib.aws.clients import Clients
+from chalicelib.aws.cognito import Fetch, StaffKeys, StaffPool, https_get
 from chalicelib.aws.idempotency import Idempotency
 from chalicelib.aws.pacing import Pacer
 from chalicelib.aws.secrets import secure_key
@@ -38,6 +39,7 @@ class Services:
     settings: Settings
     clock: Clock
     sleep: Callable[[float], None] = time.sleep  # retries' backoff waits: tests record them instead
+    jwks_fetch: Fetch = https_get  # how the staff pool's keys are read (the local stack reads moto's)
     credentials: Mapping[str, str] | None = None  # boto3's keyword arguments; None: the environment's
 
     @cached_property
@@ -52,6 +54,19 @@ class Services:
     def parameters(self) -> SSMProvider:
         """Powertools' SSM provider on these services' own client (so their credentials), its cache theirs."""
         return SSMProvider(boto3_client=self.clients.ssm)
+
+    @cached_property
+    def staff_pool(self) -> StaffPool | None:
+        """The console's user pool, or None on a stage that has none (every console route is 401)."""
+        s = self.settings
+        if not (s.staff_pool_id and s.staff_client_id):
+            return None
+        return StaffPool(region=s.region, pool_id=s.staff_pool_id, client_id=s.staff_client_id)
+
+    @cached_property
+    def staff_keys(self) -> StaffKeys | None:
+        pool = self.staff_pool
+        return StaffKeys(pool.jwks_url, self.jwks_fetch) if pool else None
 
     @cached_property
     def sms(self) -> SmsProvider:
@@ -92,6 +107,16 @@ def services() -> Services:
     if _Holder.current is None:
         _Holder.current = Services(settings=Settings.from_env(), clock=system_clock)
     return _Holder.current
+
+
+def process_services() -> Services:
+    """The process's services, whichever function runs in this context (the local stack derives
+    each function's from them)."""
+    token = _running.set(None)
+    try:
+        return services()
+    finally:
+        _running.reset(token)
 
 
 def use_services(replacement: Services | None) -> None:

@@ -61,9 +61,42 @@ def role_policies() -> dict[str, Any]:
     return {"Resources": resources}
 
 
+STAFF_AUTHORIZER = "StaffPool"
+
+
+def staff_authorizer() -> dict[str, Any]:
+    """API Gateway's Cognito authorizer (the staff pool) on every `/v1/agency/` route. Said here, not
+    with Chalice's `CognitoUserPoolAuthorizer`: Chalice's local server runs that one itself and fails
+    on a malformed token; the routes check the same token in code (chalicelib/agency/identity.py)."""
+    import app
+
+    paths = {
+        path: {method.lower(): {"security": [{STAFF_AUTHORIZER: []}]} for method in methods}
+        for path, methods in app.app.routes.items()
+        if path.startswith("/v1/agency/")
+    }
+    definition = {
+        "securityDefinitions": {
+            STAFF_AUTHORIZER: {
+                "type": "apiKey",
+                "name": "Authorization",
+                "in": "header",
+                "x-amazon-apigateway-authtype": "cognito_user_pools",
+                "x-amazon-apigateway-authorizer": {
+                    "type": "cognito_user_pools",
+                    "providerARNs": [{"Fn::GetAtt": ["StaffUserPool", "Arn"]}],
+                },
+            }
+        },
+        "paths": paths,
+    }
+    return {"Resources": {"RestAPI": {"Properties": {"DefinitionBody": definition}}}}
+
+
 def merge_template() -> Path:
     merged = deep_merge(load(ROOT / "infra" / "resources.yaml"), load(ROOT / "infra" / "wiring.yaml"))
     merged = deep_merge(merged, role_policies())
+    merged = deep_merge(merged, staff_authorizer())
     BUILD.mkdir(exist_ok=True)
     target = BUILD / "merge.yaml"
     target.write_text(yaml.safe_dump(merged, sort_keys=False, allow_unicode=True))

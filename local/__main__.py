@@ -62,7 +62,13 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
     queue_arn = sqs.get_queue_attributes(QueueUrl=stack.ingest_queue_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
+    from local.staff import StaffPool, create_demo_staff, staff_lines
+
+    create_demo_staff(session, StaffPool(stack.outputs["StaffUserPoolId"], stack.outputs["StaffConsoleClientId"]))
     os.environ.update(
+        STAFF_POOL_ID=stack.outputs["StaffUserPoolId"],
+        STAFF_CLIENT_ID=stack.outputs["StaffConsoleClientId"],
+        STAFF_SIGN_IN_URL=os.environ["AWS_ENDPOINT_URL"],  # the page signs in against moto's Cognito
         INGEST_QUEUE_ARN=queue_arn,
         LEDGER_STREAM_ARN=stack.outputs["LedgerStreamArn"],
         NOTIFICATIONS_STREAM_ARN=stack.outputs["NotificationsStreamArn"],
@@ -73,7 +79,7 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
     import app as chalice_app
     from chalicelib.aws.settings import Settings
     from chalicelib.inbound.endpoint import use_certificates
-    from chalicelib.services import Services, services, use_services
+    from chalicelib.services import Services, process_services, use_services
     from local.access import FunctionAccess, StackReferences
     from local.clock_file import file_clock
     from local.demo import upload_samples
@@ -81,15 +87,18 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
     from local.functions import LocalFunctions
     from local.inbound import subscribe_inbound
     from local.sns_certificates import LocalMotoCertificates
+    from local.staff import moto_jwks_fetch
     from local.wiring import build_pump
 
     settings = Settings.from_env()
     clock = file_clock(os.environ["BHXH_CLOCK_FILE"])  # `make clock` moves it; every handler reads it
-    use_services(Services(settings=settings, clock=clock))
+    jwks = moto_jwks_fetch(os.environ["AWS_ENDPOINT_URL"], settings.region)  # the staff pool's keys, from moto
+    use_services(Services(settings=settings, clock=clock, jwks_fetch=jwks))
     use_certificates(LocalMotoCertificates(os.environ["AWS_ENDPOINT_URL"], settings.region))
     # each function under its own role, carrying exactly the policy `make package` gives it
     references = StackReferences(session, stack.resources, {"Stage": stack.stage})
-    functions = LocalFunctions(chalice_app.app, FunctionAccess(session, references, prefix=settings.prefix), services)
+    access = FunctionAccess(session, references, prefix=settings.prefix)
+    functions = LocalFunctions(chalice_app.app, access, process_services)
     moto_url = os.environ["AWS_ENDPOINT_URL"]
     pump = build_pump(chalice_app.app, session, stack, clock=clock, moto_url=moto_url, functions=functions)
     server = functions.local_server(chalice_config(), "127.0.0.1", api_port)
@@ -100,6 +109,9 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
     if os.environ.get("BHXH_DEMO", "1") != "0":
         keys = upload_samples(session.client("s3"), stack.bucket)
         print(f"[demo] uploaded {len(keys)} sample file(s) to s3://{stack.bucket}/incoming/")
+    for line in staff_lines():
+        print(line)
+    print(f"[console] http://127.0.0.1:{api_port}/console/ (sign in as one of the above)")
     print(
         f"ready in {time.monotonic() - started:.1f}s: API http://127.0.0.1:{api_port}, "
         f"AWS (moto) http://127.0.0.1:{moto_port}, bucket {stack.bucket}. Ctrl-C stops.",

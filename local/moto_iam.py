@@ -13,7 +13,8 @@ keys it issued. Two things are added here, both development-only:
   check each call against the ARNs the call names, as IAM does: every table of a batch, the index
   of a query, the stream of a shard iterator, the parameter by name, the topic. S3 and SQS, which
   moto already resolves, are left to it. Conditions other than `StringEquals` are not evaluated by
-  moto (they pass): `s3:prefix` on ListBucket is one.
+  moto (they pass): `s3:prefix` on ListBucket is one. Presigned S3 URLs and POSTs (the console's
+  uploads and links) are authorised with their signer's policies, which moto's authoriser does not do.
 """
 
 from __future__ import annotations
@@ -58,6 +59,59 @@ def install() -> None:
 
     authorise.resource_aware = True  # type: ignore[attr-defined]
     ActionAuthenticatorMixin._authenticate_and_authorize_normal_action = authorise  # type: ignore[method-assign]
+
+    s3_current = ActionAuthenticatorMixin._authenticate_and_authorize_s3_action
+
+    def authorise_s3(self: Any, bucket_name: str | None = None, key_name: str | None = None) -> None:
+        signed_in = _signed_in_query_or_form(self)
+        if signed_in is None or "Authorization" in self.headers:
+            s3_current(self, bucket_name, key_name)
+        elif _enforced():
+            _authorise_presigned(self, signed_in, bucket_name, key_name)
+
+    ActionAuthenticatorMixin._authenticate_and_authorize_s3_action = authorise_s3  # type: ignore[method-assign]
+
+
+def _enforced() -> bool:
+    from moto import settings
+    from moto.core.authorization import ActionAuthenticatorMixin
+
+    return ActionAuthenticatorMixin.request_count >= settings.INITIAL_NO_AUTH_ACTION_COUNT
+
+
+def _signed_in_query_or_form(response: Any) -> dict[str, str] | None:
+    """The `X-Amz-*` fields of a presigned URL (query) or a presigned POST (form), lower-cased, when
+    the request carries them instead of an Authorization header; moto's authoriser reads only that
+    header (and fails on its absence), so these are authorised here."""
+    fields = {k.lower(): v[0] if isinstance(v, list) else v for k, v in (response.querystring or {}).items()}
+    return fields if "x-amz-credential" in fields else None
+
+
+def _authorise_presigned(response: Any, fields: dict[str, str], bucket: str | None, key: str | None) -> None:
+    """A presigned S3 request acts with the rights of whoever signed it, as in S3: the signer's key
+    must be one moto issued and its policies must allow the action on the object. (The signature
+    itself is not recomputed: it is not what this stack is checking.)"""
+    from moto.iam.access_control import CreateAccessKeyFailure, IAMPolicy, PermissionResult, create_access_key
+    from moto.s3.exceptions import S3AccessDeniedError
+
+    headers = {"X-Amz-Security-Token": fields["x-amz-security-token"]} if "x-amz-security-token" in fields else {}
+    try:
+        signer = create_access_key(response.current_account, "aws", fields["x-amz-credential"].split("/")[0], headers)
+    except CreateAccessKeyFailure:
+        raise S3AccessDeniedError() from None
+    if response.method == "POST" and "key" in fields:  # a browser's form upload: the key is a field
+        action, key = "s3:PutObject", fields["key"]
+    else:
+        action = f"s3:{response._get_action()}"
+    resource = f"arn:aws:s3:::{bucket}/{key}" if key else f"arn:aws:s3:::{bucket}"
+    permitted = False
+    for policy in signer.collect_policies():
+        result = IAMPolicy(policy).is_action_permitted(action, resource)
+        if result == PermissionResult.DENIED:
+            raise S3AccessDeniedError()
+        permitted |= result == PermissionResult.PERMITTED
+    if not permitted:
+        raise S3AccessDeniedError()
 
 
 def _resources_of(response: Any) -> list[str] | None:

@@ -20,7 +20,7 @@ from moto.core import DEFAULT_ACCOUNT_ID, enable_iam_authentication
 
 from chalicelib.aws.settings import Settings
 from chalicelib.domain.clock import ICT
-from chalicelib.services import Services, use_services
+from chalicelib.services import Services, process_services, use_services
 from local import botocore_models, moto_iam
 from local.access import FunctionAccess, StackReferences
 from local.functions import LocalFunctions
@@ -124,7 +124,7 @@ def functions(svc: Services, stack: LocalStack, function_policies: dict[str, Any
 
     references = StackReferences(_operator(), stack.resources, {"Stage": stack.stage})
     access = FunctionAccess(_operator(), references, prefix=svc.settings.prefix, policies=function_policies)
-    return LocalFunctions(chalice_app.app, access, base=lambda: svc)
+    return LocalFunctions(chalice_app.app, access, base=process_services)  # `svc`, or what a test put in its place
 
 
 @pytest.fixture

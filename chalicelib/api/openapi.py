@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from chalicelib.agency import openapi as agency
+
 _REF = "#/components/schemas/"
 _MONTH = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-10"}
 _DATE = {"type": "string", "format": "date", "example": "2026-11-05"}
@@ -307,11 +309,15 @@ def spec() -> dict[str, Any]:
         "info": {
             "title": "BHXH lookup API",
             "version": "1.0.0",
-            "description": "Contributions, health card, voluntary plan after an OTP sign-in; card and dossier checks.",
+            "description": "Contributions, health card, voluntary plan after an OTP sign-in; card and dossier checks;"
+            " the agency console's API (staff sign in through Cognito).",
         },
-        "paths": {path: _with_body_errors(item) for path, item in _PATHS.items()},
+        "paths": {path: _with_body_errors(item) for path, item in {**_PATHS, **agency.PATHS}.items()},
         "components": {
             "schemas": _SCHEMAS,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                **agency.SECURITY_SCHEMES,
+            },
         },
     }

@@ -48,6 +48,11 @@ class Clients:
         return self._make("s3")
 
     @cached_property
+    def s3_presign(self) -> Any:
+        """S3 for presigned POSTs (the console's uploads): Signature Version 4, as S3 requires."""
+        return self._make("s3", Config(signature_version="s3v4", retries={"max_attempts": 8, "mode": "adaptive"}))
+
+    @cached_property
     def sns(self) -> Any:
         return self._make("sns")
 

@@ -14,8 +14,11 @@ from pynamodb.attributes import (
     UnicodeAttribute,
 )
 from pynamodb.exceptions import DoesNotExist
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, Index, KeysOnlyProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, Index, KeysOnlyProjection
 from pynamodb.models import Model
+
+from chalicelib.store.audit import AuditModel
+from chalicelib.store.files import FileModel
 
 
 class _PeopleByUnit(GlobalSecondaryIndex):
@@ -136,10 +139,20 @@ class _OutboxByProvider(GlobalSecondaryIndex):
     provider_id = UnicodeAttribute(hash_key=True)
 
 
+class _OutboxByBatch(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_batch"
+        projection = IncludeProjection(["status"])
+
+    batch = UnicodeAttribute(hash_key=True)
+    id = UnicodeAttribute(range_key=True)
+
+
 class NotificationModel(Model):
     """The outbox. Key: `id` = the notice's dedupe key (e.g. `payment_received#PT-0001`).
     GSI `by_status`: `status`, `send_after` (UTC ISO-8601). Sparse GSI `by_provider`:
-    `provider_id` (SNS message id), for delivery receipts. `expires_at` (epoch seconds, TTL) removes
+    `provider_id` (SNS message id), for delivery receipts. Sparse GSI `by_batch`: `batch` (the batch
+    file's S3 key), `id`, with `status`: a file's notices, for batch control. `expires_at` (epoch seconds, TTL) removes
     the item's personal data; a `told#…` marker in guard keeps it told once (notify/retention.py)."""
 
     id = UnicodeAttribute(hash_key=True)
@@ -157,16 +170,19 @@ class NotificationModel(Model):
     provider_id = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)
     source = UnicodeAttribute(null=True)  # the correlation id: the fact's `<file>#<line>`, or the request's
+    batch = UnicodeAttribute(null=True)  # the batch file (`incoming/<kind>/<name>.csv`) it came from, if any
     expires_at = NumberAttribute(null=True)  # TTL: the item (phone, params, recipient) goes then
     by_status = _OutboxByStatus()
     by_provider = _OutboxByProvider()
+    by_batch = _OutboxByBatch()
 
 
 class GuardModel(Model):
     """OTP requests, rate-limit counters and opt-outs. Key: `pk`, by prefix:
     `optout#<E.164 phone>` (the phone sent BH HUY), `otp#<request id>`, `rate#<scope>#<window>`,
     `told#<template>#<keyed hash of a dedupe key>` (notify/retention.py), and
-    `count#<YYYY-MM-DD>#<template>#<measure>` (store/counters.py).
+    `count#<YYYY-MM-DD>#<template>#<measure>` (store/counters.py), `batch#<file key>` (a batch's
+    state: store/batches.py).
     `expires_at` (epoch seconds) lets DynamoDB's TTL remove what has lapsed."""
 
     pk = UnicodeAttribute(hash_key=True)
@@ -195,6 +211,8 @@ class Tables:
     ledger: type[LedgerModel]
     notifications: type[NotificationModel]
     guard: type[GuardModel]
+    audit: type[AuditModel]
+    files: type[FileModel]
 
 
 def bind_tables(prefix: str, region: str, credentials: Mapping[str, str] | None = None) -> Tables:
@@ -208,6 +226,8 @@ def bind_tables(prefix: str, region: str, credentials: Mapping[str, str] | None 
         ledger=_bind(LedgerModel, f"{prefix}-ledger", region, credentials),
         notifications=_bind(NotificationModel, f"{prefix}-notifications", region, credentials),
         guard=_bind(GuardModel, f"{prefix}-guard", region, credentials),
+        audit=_bind(AuditModel, f"{prefix}-audit", region, credentials),
+        files=_bind(FileModel, f"{prefix}-files", region, credentials),
     )
 
 

@@ -11,7 +11,7 @@ from infra.package import ROOT
 
 # Which tables each function may touch at all (its item actions, index queries and stream reads).
 TABLES = {
-    "Ingest": {"PeopleTable", "EmployersTable", "HistoryTable", "LedgerTable"},
+    "Ingest": {"PeopleTable", "EmployersTable", "HistoryTable", "LedgerTable", "GuardTable", "FilesTable"},
     "Decide": {"LedgerTable", "PeopleTable", "EmployersTable", "NotificationsTable", "GuardTable"},
     "Send": {"NotificationsTable", "GuardTable", "IdempotencyTable"},
     "ReleaseHeld": {"NotificationsTable"},
@@ -21,7 +21,16 @@ TABLES = {
     "DailySummary": {"GuardTable"},
     "YearlyStatement": {"IdempotencyTable"},
     "Yearly": {"PeopleTable", "HistoryTable", "EmployersTable", "NotificationsTable", "GuardTable"},
-    "APIHandler": {"PeopleTable", "HistoryTable", "LedgerTable", "EmployersTable", "NotificationsTable", "GuardTable"},
+    "APIHandler": {
+        "PeopleTable",
+        "HistoryTable",
+        "LedgerTable",
+        "EmployersTable",
+        "NotificationsTable",
+        "GuardTable",
+        "AuditTable",
+        "FilesTable",
+    },
 }
 # Actions that have no resource-level permissions (phone numbers have no ARN; X-Ray has none).
 STAR_ALLOWED = {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut", "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
@@ -37,13 +46,12 @@ def _statements(template: dict[str, Any], function: str) -> list[dict[str, Any]]
     return policy["PolicyDocument"]["Statement"]
 
 
+_TABLE_NAMES = ("People", "Employers", "History", "Ledger", "Notifications", "Guard", "Idempotency", "Audit", "Files")
+
+
 def _tables_named(resource: Any) -> set[str]:
     text = json.dumps(resource)
-    return {
-        name
-        for name in ("People", "Employers", "History", "Ledger", "Notifications", "Guard", "Idempotency")
-        if f'"{name}Table' in text or "${" + name + "Table" in text
-    }
+    return {name for name in _TABLE_NAMES if f'"{name}Table' in text or "${" + name + "Table" in text}
 
 
 def test_chalice_writes_no_policy_of_its_own_guessing() -> None:

@@ -35,7 +35,7 @@ def test_a_function_is_refused_what_its_policy_does_not_name(functions, stack) -
     with pytest.raises(ClientError, match=r"AccessDenied|403"):
         ingest.clients.s3.get_object(Bucket=stack.bucket, Key="reports/payments/a.json")  # it may only write there
     with pytest.raises(ClientError, match="403"):
-        ingest.clients.dynamodb.get_item(TableName="bhxh-local-guard", Key={"pk": {"S": "x"}})
+        ingest.clients.dynamodb.get_item(TableName="bhxh-local-notifications", Key={"id": {"S": "x"}})
     with pytest.raises(ClientError, match="403"):
         send.clients.ssm.get_parameter(Name=send.settings.jwt_key_parameter, WithDecryption=True)
 
