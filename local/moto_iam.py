@@ -28,6 +28,24 @@ OPERATOR_KEY = "testing"  # CONTRACT's credentials for the local stack
 EVERYTHING = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 
 Resolver = Callable[[str, dict[str, Any], str, str], "list[str] | None"]
+TOKEN_AUTHORISED = [  # Cognito's operations a user calls with a session or access token, unsigned
+    f"AWSCognitoIdentityProviderService.{name}"
+    for name in (
+        "RespondToAuthChallenge",
+        "ChangePassword",
+        "ConfirmForgotPassword",
+        "ResendConfirmationCode",
+        "GlobalSignOut",
+        "RevokeToken",
+        "UpdateUserAttributes",
+        "VerifyUserAttribute",
+        "GetUserAttributeVerificationCode",
+        "DeleteUser",
+        "AssociateSoftwareToken",
+        "VerifySoftwareToken",
+        "SetUserMFAPreference",
+    )
+]
 
 
 def create_operator(account_id: str) -> str:
@@ -51,8 +69,18 @@ def install() -> None:
     current = ActionAuthenticatorMixin._authenticate_and_authorize_normal_action
     if getattr(current, "resource_aware", False):
         return
+    for operation in TOKEN_AUTHORISED:  # as in AWS: no SigV4, the user's own token says who it is
+        if operation not in ActionAuthenticatorMixin.PUBLIC_OPERATIONS:
+            ActionAuthenticatorMixin.PUBLIC_OPERATIONS.append(operation)
 
     def authorise(self: Any, resource: str = "*") -> None:
+        if self.method == "OPTIONS":
+            return  # a browser's CORS preflight: never signed, never authorised, in AWS either
+        public = self.headers.get("X-Amz-Target") in ActionAuthenticatorMixin.PUBLIC_OPERATIONS
+        if not public and "Authorization" not in self.headers and _enforced():
+            from moto.core.exceptions import InvalidClientTokenIdError
+
+            raise InvalidClientTokenIdError()  # unsigned: a 403, where moto would fail with a 500
         resources = _resources_of(self) if resource == "*" else None
         for each in resources or [resource]:
             current(self, each)
@@ -63,11 +91,17 @@ def install() -> None:
     s3_current = ActionAuthenticatorMixin._authenticate_and_authorize_s3_action
 
     def authorise_s3(self: Any, bucket_name: str | None = None, key_name: str | None = None) -> None:
+        if self.method == "OPTIONS":
+            return  # CORS preflight of a browser's upload
         signed_in = _signed_in_query_or_form(self)
-        if signed_in is None or "Authorization" in self.headers:
+        if "Authorization" in self.headers or not _enforced():
             s3_current(self, bucket_name, key_name)
-        elif _enforced():
+        elif signed_in is not None:
             _authorise_presigned(self, signed_in, bucket_name, key_name)
+        else:
+            from moto.s3.exceptions import S3AccessDeniedError
+
+            raise S3AccessDeniedError()  # unsigned: S3's 403, where moto would fail with a 500
 
     ActionAuthenticatorMixin._authenticate_and_authorize_s3_action = authorise_s3  # type: ignore[method-assign]
 
@@ -80,11 +114,17 @@ def _enforced() -> bool:
 
 
 def _signed_in_query_or_form(response: Any) -> dict[str, str] | None:
-    """The `X-Amz-*` fields of a presigned URL (query) or a presigned POST (form), lower-cased, when
+    """The fields of a presigned URL (query) or a presigned POST (form), lower-cased, when
     the request carries them instead of an Authorization header; moto's authoriser reads only that
     header (and fails on its absence), so these are authorised here."""
     fields = {k.lower(): v[0] if isinstance(v, list) else v for k, v in (response.querystring or {}).items()}
-    return fields if "x-amz-credential" in fields else None
+    if "x-amz-credential" in fields:  # SigV4
+        fields["access-key"] = fields["x-amz-credential"].split("/")[0]
+    elif "awsaccesskeyid" in fields:  # SigV2, which boto3 still uses for a POST unless told s3v4
+        fields["access-key"] = fields["awsaccesskeyid"]
+    else:
+        return None
+    return fields
 
 
 def _authorise_presigned(response: Any, fields: dict[str, str], bucket: str | None, key: str | None) -> None:
@@ -96,7 +136,7 @@ def _authorise_presigned(response: Any, fields: dict[str, str], bucket: str | No
 
     headers = {"X-Amz-Security-Token": fields["x-amz-security-token"]} if "x-amz-security-token" in fields else {}
     try:
-        signer = create_access_key(response.current_account, "aws", fields["x-amz-credential"].split("/")[0], headers)
+        signer = create_access_key(response.current_account, "aws", fields["access-key"], headers)
     except CreateAccessKeyFailure:
         raise S3AccessDeniedError() from None
     if response.method == "POST" and "key" in fields:  # a browser's form upload: the key is a field

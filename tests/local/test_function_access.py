@@ -112,3 +112,30 @@ def test_without_its_key_parameter_the_api_cannot_send_a_code(function_policies,
             "/v1/otp", headers={"Content-Type": "application/json"}, body=b'{"ss_code": "0110129425"}'
         )
     assert answer.status_code == 500
+
+
+def test_a_presigned_upload_acts_with_its_signer_s_rights(functions, stack) -> None:
+    import requests
+
+    s3 = functions.services("api_handler").clients.s3  # the console's uploads are signed by the API's role
+
+    def upload(key: str) -> int:
+        signed = s3.generate_presigned_post(Bucket=stack.bucket, Key=key, ExpiresIn=300)
+        files = {"file": ("f.csv", b"a,b\n", "text/csv")}
+        return int(requests.post(signed["url"], data=signed["fields"], files=files, timeout=10).status_code)
+
+    assert upload("staged/payments/x.csv") in (201, 204)
+    assert upload("reports/daily/2026-11-25.json") == 403  # the API may not write the daily figures
+
+
+def test_an_unsigned_request_is_a_403_not_a_server_error(stack) -> None:
+    import requests
+
+    answer = requests.post(
+        "https://dynamodb.ap-southeast-1.amazonaws.com/",
+        headers={"X-Amz-Target": "DynamoDB_20120810.ListTables", "Content-Type": "application/x-amz-json-1.0"},
+        data="{}",
+        timeout=10,
+    )
+    assert answer.status_code == 403
+    assert requests.get(f"https://{stack.bucket}.s3.amazonaws.com/incoming/x.csv", timeout=10).status_code == 403
