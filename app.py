@@ -104,11 +104,15 @@ def health() -> dict:
 
 API_HANDLER = "app.app"
 if os.environ.get("_HANDLER", API_HANDLER) == API_HANDLER:  # an event function never serves a route
+    from chalicelib.agency.routes import agency
+    from chalicelib.api.middleware import contract_http
     from chalicelib.api.routes import api
     from chalicelib.inbound.routes import inbound
 
+    app.register_middleware(contract_http, "http")  # bodies capped, Chalice's own errors in the contract's shape
     app.register_blueprint(api)  # the lookup API and page: chalicelib/api/routes.py
     app.register_blueprint(inbound)  # the short code's SNS endpoint: chalicelib/inbound/routes.py
+    app.register_blueprint(agency)  # the agency console's API and page: chalicelib/agency/routes.py
 
 
 # The lookup tail (bench/lookup.py) was the cyclic garbage collector: a full collection walked the

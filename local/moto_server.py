@@ -1,20 +1,25 @@
-"""`python -m local.moto_server`: moto's server, as `python -m moto.server` runs it, with its model
-tracking cut down to what the local stack reads.
+"""`python -m local.moto_server -H 127.0.0.1 -p 5000`: moto's server with IAM enforced from its first
+request (the local stack's AWS). Every request must carry keys moto issued: the operator's `testing`
+(every permission: the stack's set-up, an agency uploading by hand, `make clock`, `make report`) or
+a function's assumed role (local/functions.py), which carries exactly its packaged policy.
 
-moto keeps every model object it ever makes in a list per class, for its `/moto-api/data.json`
-dashboard: every DynamoDB item copy (each put, update, query and stream record makes some), every SQS
-message, every SMS. Nothing is ever dropped, so the server's memory grows with every call, and
-data.json, which the pump reads for the SMS SNS recorded, walks them all: with the lanes' backlog of
-20,000 notices it took longer than the pump's 5-second timeout. Here only SNS's SMS are tracked, and
-only the latest `KEEP_SMS` (the pump keeps up: it reads them every second).
+It also remembers, for `/moto-api/data.json`, only SNS's models, and of its SMS only the latest
+`KEEP_SMS`. moto keeps every model it ever made (every DynamoDB item copy, SQS message, S3 key and
+multipart part) in a registry that `data.json` walks whole, and the pump reads SNS's recorded SMS
+from it (local/pump.py, once a second). With a province's file or the lanes' backlog of 20,000
+notices in the stack that walk took minutes, held every item twice in memory, and failed outright
+(500) once a multipart upload's parts were in it (a part's `status` raises).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
-KEEP_SMS = 1_000
+from local.env import ACCOUNT
+
+KEEP_SMS = 1_000  # the pump reads them every second: far more than it can miss
 
 
 class Latest(list):  # type: ignore[type-arg]
@@ -27,27 +32,33 @@ class Latest(list):  # type: ignore[type-arg]
             del self[: len(self) - KEEP_SMS]
 
 
-def _track_only_sms() -> None:
-    from moto.core.common_models import BaseModel
+def remember_only_sns() -> None:
+    from moto.core import common_models
     from moto.sns.models import SMS
 
     SMS.instances_tracked = Latest()  # type: ignore[attr-defined]
 
-    def tracked_new(cls: type, *args: Any, **kwargs: Any) -> Any:
-        instance = super(BaseModel, cls).__new__(cls)  # type: ignore[misc]
-        if cls is SMS:
+    def __new__(cls: type, *args: Any, **kwargs: Any) -> Any:
+        instance = object.__new__(cls)
+        if cls.__module__.startswith("moto.sns."):
             cls.instances_tracked.append(instance)  # type: ignore[attr-defined]
         return instance
 
-    BaseModel.__new__ = staticmethod(tracked_new)  # type: ignore[method-assign,assignment]
+    common_models.BaseModel.__new__ = __new__  # type: ignore[method-assign, assignment]
 
 
-def main() -> None:
-    _track_only_sms()
-    from moto.server import main as moto_main
+def main(argv: list[str]) -> None:
+    os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"  # read by moto.settings at import: enforce at once
+    from moto import server
 
-    moto_main(sys.argv[1:])
+    from local import botocore_models, moto_iam
+
+    remember_only_sns()
+    botocore_models.share()
+    moto_iam.install()
+    moto_iam.create_operator(os.environ.get("MOTO_ACCOUNT_ID", ACCOUNT))
+    server.main(argv)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

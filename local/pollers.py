@@ -40,6 +40,7 @@ class QueuePoller:
         self,
         sqs: Any,
         *,
+        redrive: Any,
         url: str,
         arn: str,
         handler: Handler,
@@ -49,7 +50,8 @@ class QueuePoller:
         stop: threading.Event,
         echo: Callable[[str], None],
     ) -> None:
-        self._sqs = sqs
+        self._sqs = sqs  # the function's own client: Lambda's pollers receive and delete with its role
+        self._redrive_sqs = redrive  # SQS's own redrive to the dead-letter queue (the operator's client)
         self.url, self.arn, self.name = url, arn, name
         self._handler = handler
         self._batch_size = batch_size
@@ -78,7 +80,8 @@ class QueuePoller:
         if not attrs.get("RedrivePolicy"):
             return None, None
         policy = json.loads(attrs["RedrivePolicy"])
-        dlq = self._sqs.get_queue_url(QueueName=str(policy["deadLetterTargetArn"]).rsplit(":", 1)[-1])["QueueUrl"]
+        name = str(policy["deadLetterTargetArn"]).rsplit(":", 1)[-1]
+        dlq = self._redrive_sqs.get_queue_url(QueueName=name)["QueueUrl"]
         return int(policy["maxReceiveCount"]), dlq
 
     def _intake(self) -> None:
@@ -135,7 +138,7 @@ class QueuePoller:
             if one.message["MessageId"] not in failed:
                 continue
             if self._max_receives is not None and one.receives >= self._max_receives and self._dlq_url:
-                self._sqs.send_message(QueueUrl=self._dlq_url, MessageBody=one.message["Body"])
+                self._redrive_sqs.send_message(QueueUrl=self._dlq_url, MessageBody=one.message["Body"])
                 self._echo(f"[pump] {self.name}: a message went to the dead-letter queue after {one.receives} receives")
                 continue
             one.not_before = time.monotonic() + RETRY_AFTER_S

@@ -44,22 +44,24 @@ OPTED_OUT = "Phone is currently opted out"  # SNS's providerResponse for a numbe
 
 
 @dataclass
-class QueueSource:
-    url: str
-    arn: str
-    handler: Handler
-    name: str
-    batch_size: int = 1
-    concurrency: int | None = None  # the event source's MaximumConcurrency: that many workers
-
-
-@dataclass
 class StreamSource:
     arn: str
     handler: Handler
     name: str
     batch_size: int = 100
     iterators: dict[str, str] = field(default_factory=dict)
+    client: Any = None  # dynamodbstreams, with the function's credentials (Lambda polls with its role)
+
+
+@dataclass
+class QueueSource:
+    url: str
+    arn: str
+    handler: Handler
+    name: str
+    client: Any  # sqs, with the function's credentials (Lambda polls with its role)
+    batch_size: int = 1
+    concurrency: int | None = None  # the event source's MaximumConcurrency: that many workers
 
 
 @dataclass(frozen=True)
@@ -112,15 +114,26 @@ class EventPump:
         self._pollers: list[QueuePoller] = []
 
     def add_queue(
-        self, url: str, arn: str, handler: Handler, name: str, *, batch_size: int = 1, concurrency: int | None = None
+        self,
+        url: str,
+        arn: str,
+        handler: Handler,
+        name: str,
+        sqs: Any = None,
+        *,
+        batch_size: int = 1,
+        concurrency: int | None = None,
     ) -> None:
-        self._queues.append(QueueSource(url, arn, handler, name, batch_size, concurrency))
+        """An SQS event source; `sqs` polls it (the function's own client), else the pump's. With a
+        `concurrency` (MaximumConcurrency), that many workers take it once the pump is started."""
+        self._queues.append(QueueSource(url, arn, handler, name, sqs or self._sqs, batch_size, concurrency))
 
     def queue_sources(self) -> list[QueueSource]:
         return list(self._queues)
 
-    def add_stream(self, arn: str, handler: Handler, name: str, batch_size: int = 100) -> None:
-        self._streams.append(StreamSource(arn, handler, name, batch_size))
+    def add_stream(self, arn: str, handler: Handler, name: str, batch_size: int = 100, streams: Any = None) -> None:
+        """A DynamoDB stream event source; `streams` reads it (the function's own client), else the pump's."""
+        self._streams.append(StreamSource(arn, handler, name, batch_size, client=streams or self._streams_client))
 
     def add_schedule(self, expression: str, handler: Handler, name: str) -> None:
         self._schedules.append(Schedule(expression, handler, name))
@@ -184,7 +197,8 @@ class EventPump:
         for queue in self._queues:
             if queue.concurrency:
                 poller = QueuePoller(
-                    self._sqs,
+                    queue.client,
+                    redrive=self._sqs,
                     url=queue.url,
                     arn=queue.arn,
                     handler=queue.handler,
@@ -226,25 +240,25 @@ class EventPump:
                 self._stop.wait(0.3)
 
     def _pump_queue(self, queue: QueueSource) -> bool:
-        url, arn, handler, name = queue.url, queue.arn, queue.handler, queue.name
-        messages = self._sqs.receive_message(
+        sqs, url, name = queue.client, queue.url, queue.name
+        messages = sqs.receive_message(
             QueueUrl=url, MaxNumberOfMessages=queue.batch_size, WaitTimeSeconds=0, AttributeNames=["All"]
         ).get("Messages", [])
         if not messages:
             return False
         try:
-            answer = handler(sqs_event(messages, arn), LocalContext(name)) or {}
+            answer = queue.handler(sqs_event(messages, queue.arn), LocalContext(name)) or {}
             failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
         except Exception as exc:
             self._echo(f"[pump] {name} failed: {type(exc).__name__}: {exc}")
             failed = {m["MessageId"] for m in messages}
         for m in messages:  # back on the queue soon; the redrive policy bounds the retries
             if m["MessageId"] in failed:
-                self._sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=2)
+                sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=2)
         done = [m for m in messages if m["MessageId"] not in failed]
         if done:  # as Lambda's poller: the batch's successes deleted in one call
             entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)]
-            self._sqs.delete_message_batch(QueueUrl=url, Entries=entries)
+            sqs.delete_message_batch(QueueUrl=url, Entries=entries)
         return True
 
     def _pump_topic(self, url: str, subscription: str, handler: Handler, name: str) -> bool:
@@ -263,14 +277,14 @@ class EventPump:
 
     def _pump_stream(self, source: StreamSource) -> bool:
         if not source.iterators:
-            shards = self._streams_client.describe_stream(StreamArn=source.arn)["StreamDescription"]["Shards"]
+            shards = source.client.describe_stream(StreamArn=source.arn)["StreamDescription"]["Shards"]
             for shard in shards:
-                source.iterators[shard["ShardId"]] = self._streams_client.get_shard_iterator(
+                source.iterators[shard["ShardId"]] = source.client.get_shard_iterator(
                     StreamArn=source.arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
                 )["ShardIterator"]
         busy = False
         for shard_id, iterator in list(source.iterators.items()):
-            answer = self._streams_client.get_records(ShardIterator=iterator, Limit=source.batch_size)
+            answer = source.client.get_records(ShardIterator=iterator, Limit=source.batch_size)
             records = answer.get("Records", [])
             source.iterators[shard_id] = answer.get("NextShardIterator") or iterator
             if records:

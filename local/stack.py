@@ -1,5 +1,6 @@
 """Creates infra/resources.yaml in moto through CloudFormation itself, then applies through the
-API what moto's CloudFormation skips (TTL, the bucket's notification to the ingest queue)."""
+API what moto's CloudFormation skips (TTL, the bucket's notifications to the ingest queue and its
+CORS rule, the staff user pool)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 import time
 import warnings
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from chalicelib.aws.settings import Settings
@@ -21,7 +23,16 @@ STACK = "bhxh-local"
 class LocalStack:
     outputs: dict[str, str]
     applied: list[str]  # what had to be applied through the API, to say so
-    queue_names: dict[str, str] = field(default_factory=dict)  # logical id → queue name (bhxh-<stage>-<what>)
+    resources: dict[str, tuple[str, str]] = field(default_factory=dict)  # logical id -> (type, physical id)
+    stage: str = "local"
+
+    def queue_names(self) -> dict[str, str]:
+        """Logical id -> queue name (`bhxh-<stage>-<what>`) of every queue the template made."""
+        return {
+            logical: physical.rstrip("/").rsplit("/", 1)[-1]
+            for logical, (kind, physical) in self.resources.items()
+            if kind == "AWS::SQS::Queue"
+        }
 
     @property
     def ingest_queue_url(self) -> str:
@@ -48,24 +59,27 @@ def create_stack(session: Any, stage: str = "local") -> LocalStack:
     if stack["StackStatus"] != "CREATE_COMPLETE":
         raise RuntimeError(f"local stack not created: {stack['StackStatus']}")
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-    resources = {
-        r["LogicalResourceId"]: r["PhysicalResourceId"]
-        for r in cfn.list_stack_resources(StackName=STACK)["StackResourceSummaries"]
-    }
+    summaries = cfn.list_stack_resources(StackName=STACK)["StackResourceSummaries"]
+    resources = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in summaries}
     create_keys(session, Settings.from_env({**os.environ, "BHXH_STAGE": stage}))
     applied = (
         _apply_ttl(session, resources)
         + _apply_queue_policy(session, outputs)
         + _apply_bucket_notification(session, resources, outputs)
+        + _apply_bucket_cors(session, outputs)
     )
-    queues = {
-        r["LogicalResourceId"]: r["PhysicalResourceId"].rstrip("/").rsplit("/", 1)[-1]
-        for r in cfn.list_stack_resources(StackName=STACK)["StackResourceSummaries"]
-        if r["ResourceType"] == "AWS::SQS::Queue"
-    }
-    return LocalStack(outputs=outputs, applied=applied, queue_names=queues)
+    from local.staff import create_staff_pool
+
+    pool = create_staff_pool(session, stage)
+    outputs.update(StaffUserPoolId=pool.pool_id, StaffConsoleClientId=pool.client_id)
+    applied.append(f"staff user pool {pool.pool_id} (groups uploader, support, viewer; client console)")
+    typed = {r["LogicalResourceId"]: (r["ResourceType"], r["PhysicalResourceId"]) for r in summaries}
+    typed["StaffUserPool"] = ("AWS::Cognito::UserPool", pool.pool_id)  # made through the API: still the template's
+    typed["StaffConsoleClient"] = ("AWS::Cognito::UserPoolClient", pool.client_id)
+    return LocalStack(outputs=outputs, applied=applied, resources=typed, stage=stage)
 
 
+@cache
 def _template() -> dict[str, Any]:
     return load(ROOT / "infra" / "resources.yaml")
 
@@ -125,7 +139,7 @@ def _apply_bucket_notification(session: Any, resources: dict[str, str], outputs:
     queue_arn = sqs.get_queue_attributes(QueueUrl=outputs["IngestQueueUrl"], AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
-    spec = _template()["Resources"]["IngestBucket"]["Properties"]["NotificationConfiguration"]["QueueConfigurations"][0]
+    specs = _template()["Resources"]["IngestBucket"]["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
     s3.put_bucket_notification_configuration(
         Bucket=bucket,
         NotificationConfiguration={
@@ -135,7 +149,32 @@ def _apply_bucket_notification(session: Any, resources: dict[str, str], outputs:
                     "Events": [spec["Event"]],
                     "Filter": {"Key": {"FilterRules": [dict(rule) for rule in spec["Filter"]["S3Key"]["Rules"]]}},
                 }
+                for spec in specs
             ]
         },
     )
-    return [f"notification of {bucket}/incoming/ to the ingest queue"]
+    prefixes = ", ".join(rule["Value"] for spec in specs for rule in spec["Filter"]["S3Key"]["Rules"])
+    return [f"notification of {bucket} ({prefixes}) to the ingest queue"]
+
+
+def _apply_bucket_cors(session: Any, outputs: dict[str, str]) -> list[str]:
+    """The console's presigned POST from the browser (the moto server also answers CORS itself)."""
+    s3 = session.client("s3")
+    bucket = outputs["IngestBucketName"]
+    template = _template()
+    origin = template["Parameters"]["ConsoleOrigin"]["Default"]
+    rules = template["Resources"]["IngestBucket"]["Properties"]["CorsConfiguration"]["CorsRules"]
+    s3.put_bucket_cors(
+        Bucket=bucket,
+        CORSConfiguration={
+            "CORSRules": [
+                {
+                    **{k: v for k, v in rule.items() if k != "MaxAge"},
+                    "AllowedOrigins": [origin],
+                    "MaxAgeSeconds": rule["MaxAge"],
+                }
+                for rule in rules
+            ]
+        },
+    )
+    return [f"CORS of {bucket}: POST from {origin}"]

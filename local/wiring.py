@@ -15,22 +15,32 @@ from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SNSEventConfi
 from chalicelib.domain.clock import Clock
 from infra.package import load
 from local.env import REGION, ROOT
+from local.functions import LocalFunctions
 from local.pump import EventPump
 from local.stack import LocalStack
 
 
-def build_pump(app: Chalice, session: Any, stack: LocalStack, *, clock: Clock, moto_url: str | None) -> EventPump:
+def build_pump(
+    app: Chalice, session: Any, stack: LocalStack, *, clock: Clock, moto_url: str | None, functions: LocalFunctions
+) -> EventPump:
+    """The pump with every event source of `app`: each handler runs as its function (`functions`,
+    under its own role), and a queue or stream is polled with that function's credentials, as Lambda's
+    event source mappings poll with the function's role. SNS, CloudWatch Logs and EventBridge invoke
+    by resource policy: their plumbing here uses the operator's `session`."""
     pump = EventPump(session, clock=clock, moto_url=moto_url)
     sqs = session.client("sqs")
     for source in app.event_sources:
-        handler = app.handler_map[source.name]
+        handler = functions.handler(source.name)
         if isinstance(source, SQSEventConfig):
+            polls = functions.client(source.name, "sqs")
             for queue, batch_size, concurrency in _queue_sources(source, stack):
                 url = _queue_of(queue, stack)
                 arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-                pump.add_queue(url, arn, handler, source.name, batch_size=batch_size, concurrency=concurrency)
+                pump.add_queue(url, arn, handler, source.name, polls, batch_size=batch_size, concurrency=concurrency)
         elif isinstance(source, DynamoDBEventConfig):
-            pump.add_stream(_stream_of(source.stream_arn, stack), handler, source.name, source.batch_size or 100)
+            streams = functions.client(source.name, "dynamodbstreams")
+            arn = _stream_of(source.stream_arn, stack)
+            pump.add_stream(arn, handler, source.name, source.batch_size or 100, streams)
         elif isinstance(source, ScheduledEventConfig):
             expression = source.schedule_expression
             text = expression if isinstance(expression, str) else expression.to_string()
@@ -39,7 +49,7 @@ def build_pump(app: Chalice, session: Any, stack: LocalStack, *, clock: Clock, m
             pump.add_topic(_topic_of(source.topic, stack), handler, source.name)
     for function in app.pure_lambda_functions:
         if function.name == DELIVERY_LOGS:  # what the SMS log groups' subscription filters invoke
-            pump.add_delivery_logs(_delivery_log_group(stack), app.handler_map[function.name], function.name)
+            pump.add_delivery_logs(_delivery_log_group(stack), functions.handler(function.name), function.name)
     return pump
 
 
@@ -61,28 +71,36 @@ def _logical_id(function: str) -> str:
     return "".join(part.capitalize() for part in function.split("_"))
 
 
+def _wired_variables() -> list[tuple[str, Any]]:
+    """Every environment variable the wiring sets: SAM's Globals, then each function's own."""
+    wiring = _wiring()
+    scopes = [wiring.get("Globals", {}).get("Function", {})]
+    scopes += [function.get("Properties", {}) for function in wiring.get("Resources", {}).values()]
+    return [
+        (variable, value)
+        for scope in scopes
+        for variable, value in ((scope.get("Environment") or {}).get("Variables") or {}).items()
+    ]
+
+
 def template_parameter(name: str, env: Mapping[str, str] | None = None) -> str:
-    """A template parameter's value locally: from the environment variable the wiring gives a
-    function for it (`SMS_PER_SECOND: !Ref SmsPerSecond`), else its default in resources.yaml."""
+    """A template parameter's value locally: from the environment variable the wiring sets from it
+    (`SMS_PER_SECOND: !Ref SmsPerSecond`), else its default in resources.yaml."""
     env = os.environ if env is None else env
-    for function in _wiring().get("Resources", {}).values():
-        variables = (function.get("Properties", {}).get("Environment") or {}).get("Variables") or {}
-        for variable, value in variables.items():
-            if value == {"Ref": name} and env.get(variable):
-                return env[variable]
+    for variable, value in _wired_variables():
+        if value == {"Ref": name} and env.get(variable):
+            return env[variable]
     return str(_parameters()[name]["Default"])
 
 
 def lane_environment(env: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment the wiring gives functions from template parameters (`SMS_PER_SECOND`, …),
     locally: so the app's settings and the pump's concurrency agree, as the package makes them."""
-    out: dict[str, str] = {}
-    for function in _wiring().get("Resources", {}).values():
-        variables = (function.get("Properties", {}).get("Environment") or {}).get("Variables") or {}
-        for variable, value in variables.items():
-            if isinstance(value, dict) and set(value) == {"Ref"} and value["Ref"] in _parameters():
-                out[variable] = template_parameter(value["Ref"], env)
-    return out
+    return {
+        variable: template_parameter(value["Ref"], env)
+        for variable, value in _wired_variables()
+        if isinstance(value, dict) and set(value) == {"Ref"} and value["Ref"] in _parameters()
+    }
 
 
 def _resolve(value: Any) -> Any:
@@ -102,7 +120,7 @@ def _queue_sources(source: SQSEventConfig, stack: LocalStack) -> list[tuple[str,
         if not (isinstance(queue, dict) and "Fn::GetAtt" in queue):
             continue
         logical = queue["Fn::GetAtt"][0]
-        name = stack.queue_names.get(logical, logical)
+        name = stack.queue_names().get(logical, logical)
         batch = int(_resolve(props.get("BatchSize", source.batch_size or 1)))
         limit = (props.get("ScalingConfig") or {}).get("MaximumConcurrency")
         found.append((name, batch, None if limit is None else int(_resolve(limit))))

@@ -10,6 +10,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from chalicelib.agency.preview import check_staged
 from chalicelib.ingest.files import ingest_object
 from chalicelib.observability import correlate
 from chalicelib.services import Services, services
@@ -31,6 +32,9 @@ def s3_objects(body: str) -> list[tuple[str, str]]:
 
 def _ingest_record(svc: Services, record: SQSRecord) -> None:
     for bucket, key in s3_objects(record.body):
+        if key.startswith("staged/"):
+            _check_staged(svc, bucket, key)
+            continue
         if not key.startswith("incoming/"):
             continue
         correlate(key)  # each row's facts then carry `<key>#<line>` (ingest/kinds/spec.py)
@@ -49,3 +53,17 @@ def handle(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     return process_partial_response(
         event=event, record_handler=lambda record: _ingest_record(svc, record), processor=processor, context=context
     )
+
+
+def _check_staged(svc: Services, bucket: str, key: str) -> None:
+    """A console upload to check before sending: read as ingest reads, previewed, nothing taken."""
+    correlate(key)
+    s3 = svc.clients.s3
+    try:
+        check_staged(svc, bucket, key)
+    except s3.exceptions.NoSuchKey:
+        # released or cancelled before its check ran, or an event delivered again: nothing to check
+        logger.info("staged file gone", file=key)
+    except Exception as exc:
+        logger.exception("staged file not checked", file=key, error=type(exc).__name__)
+        raise

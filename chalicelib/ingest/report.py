@@ -23,6 +23,8 @@ class Report:
     rejected: int = 0
     finished_at: str | None = None
     reason: str | None = None
+    uploaded_by: str | None = None  # a console upload's metadata, repeated (absent for the agency's systems)
+    province_code: str | None = None
     errors: list[dict[str, Any]] = field(default_factory=list)
     _errors_csv: IO[str] | None = field(default=None, repr=False)
     _writer: Any = field(default=None, repr=False)
@@ -58,6 +60,10 @@ class Report:
         }
         if self.reason:
             body["reason"] = self.reason
+        if self.uploaded_by:
+            body["uploaded_by"] = self.uploaded_by
+        if self.province_code:
+            body["province_code"] = self.province_code
         return json.dumps(body, ensure_ascii=False, indent=1)
 
     def errors_csv(self) -> io.BytesIO | None:
@@ -69,10 +75,13 @@ class Report:
 
 
 def report_keys(key: str) -> tuple[str, str, str]:
-    """`incoming/<kind>/<name>.csv` → (kind, report key, errors CSV key)."""
+    """`incoming/<kind>/<name>.csv` → (kind, report key, errors CSV key). A console upload to check
+    first, `staged/<kind>/<name>.csv`, reports under `reports/staged/`: its check never takes the
+    place of the report of the file taken under the same name."""
     parts = key.split("/", 2)
     kind = parts[1] if len(parts) > 2 else ""
     name = parts[2] if len(parts) > 2 else key.rsplit("/", 1)[-1]
     stem = name[:-4] if name.lower().endswith(".csv") else name
-    base = f"reports/{kind or 'unknown'}/{stem}"
+    staged = "staged/" if key.startswith("staged/") else ""
+    base = f"reports/{staged}{kind or 'unknown'}/{stem}"
     return kind, f"{base}.json", f"{base}.errors.csv"

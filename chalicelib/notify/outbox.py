@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
 from aws_lambda_powertools import Logger
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.domain.clock import utc_iso
 from chalicelib.domain.notices import Notice, Recipient
@@ -50,8 +51,16 @@ def resolve_phones(recipients: Iterable[Recipient], tables: Tables) -> dict[Reci
 
 
 def resolve_phone(recipient: Recipient, tables: Tables) -> str | None:
-    """The registered phone of a recipient, or None when there is none on file."""
-    return resolve_phones([recipient], tables)[recipient]
+    """The registered phone of one recipient (one read by key: an OTP, a reply), or None when there
+    is none on file."""
+    if recipient.kind == "phone":
+        return recipient.ref
+    try:
+        if recipient.kind == "employer":
+            return tables.employers.get(recipient.ref).rep_phone
+        return tables.people.get(recipient.ref).phone
+    except DoesNotExist:
+        return None
 
 
 def enqueue(svc: Services, notice: Notice, *, source: str | None = None, phones: Phones | None = None) -> Status | None:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from chalicelib.domain.clock import ICT
 from chalicelib.domain.status import Status
+from chalicelib.notify.retention import notice_id
 from tests.e2e.conftest import wait_for
 
 EMPLOYERS = (
@@ -61,9 +62,11 @@ DLV_PAYMENT = "payment_id,unit_code,paid_on,amount_vnd\nPT-DLV,DLV001A,2026-11-0
 def test_each_sms_the_stack_sends_comes_back_delivered_as_sns_delivery_logs_would_say(local_stack) -> None:
     _upload_in_daytime(local_stack, {"employers/dlv.csv": DLV_EMPLOYER, "payments/dlv.csv": DLV_PAYMENT})
     ddb = local_stack.client("dynamodb")
+    dedupe_key = local_stack.client("ssm").get_parameter(Name="/bhxh/local/dedupe-key", WithDecryption=True)
+    notice_key = notice_id("payment_received#PT-DLV", dedupe_key["Parameter"]["Value"].encode())
 
     def notice() -> dict:
-        key = {"id": {"S": "payment_received#PT-DLV"}}
+        key = {"id": {"S": notice_key}}  # the outbox key: the keyed hash of the dedupe key
         return ddb.get_item(TableName="bhxh-local-notifications", Key=key).get("Item") or {}
 
     delivered = wait_for(lambda: notice().get("status", {}).get("S") == Status.DELIVERED and notice(), "the receipt")

@@ -67,9 +67,7 @@ def test_an_otp_overtakes_a_bulk_backlog(pump, make, svc, sent_sms, status) -> N
     assert len(sent_sms()) == 41
 
 
-def test_a_lane_message_delivered_three_times_sends_once(pump, make, svc, stack, sent_sms, notice) -> None:
-    import app
-
+def test_a_lane_message_delivered_three_times_sends_once(pump, make, svc, stack, sent_sms, notice, functions) -> None:
     make.payments(1)
     _route_only(pump)
     sqs = boto3.client("sqs", region_name=REGION)
@@ -77,15 +75,13 @@ def test_a_lane_message_delivered_three_times_sends_once(pump, make, svc, stack,
     messages = sqs.receive_message(QueueUrl=url, AttributeNames=["All"])["Messages"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     for _ in range(3):
-        answer = app.app.handler_map["send"](sqs_event(messages, arn), LocalContext("send"))
+        answer = functions.invoke("send", sqs_event(messages, arn), LocalContext("send"))
         assert answer == {"batchItemFailures": []}
     assert len(sent_sms()) == 1
     assert notice("payment_received#PT-0").attempts == 1
 
 
-def test_a_message_that_is_not_a_lane_message_is_reported_failed_alone(pump, make, stack, sent_sms) -> None:
-    import app
-
+def test_a_message_that_is_not_a_lane_message_is_reported_failed_alone(pump, make, stack, sent_sms, functions) -> None:
     make.payments(1)
     _route_only(pump)
     sqs = boto3.client("sqs", region_name=REGION)
@@ -93,7 +89,7 @@ def test_a_message_that_is_not_a_lane_message_is_reported_failed_alone(pump, mak
     [good] = sqs.receive_message(QueueUrl=url, AttributeNames=["All"])["Messages"]
     bad = dict(good, MessageId="bad-1", Body="not json")
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    answer = app.app.handler_map["send"](sqs_event([bad, good], arn), LocalContext("send"))
+    answer = functions.invoke("send", sqs_event([bad, good], arn), LocalContext("send"))
     assert answer == {"batchItemFailures": [{"itemIdentifier": "bad-1"}]}
     assert len(sent_sms()) == 1
 

@@ -14,9 +14,9 @@ from tests.factories import REP_PHONE
 
 
 def test_a_receipt_that_comes_before_the_send_is_recorded_is_applied(
-    svc, make, pump, clock, delivery_logs, notice, monkeypatch
+    functions, make, pump, clock, delivery_logs, notice, monkeypatch
 ) -> None:
-    sns = svc.clients.sms
+    sns = functions.services("send").clients.sms  # the sender's own client, under its role
     publish = sns.publish
     early: list[dict] = []
 
