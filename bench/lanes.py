@@ -198,7 +198,7 @@ def main() -> int:
             written_s = time.monotonic() - clock
             # the backlog reaches the bulk lane (route, ten to a call), and the lane sends meanwhile
             wait_for(
-                lambda: _waiting_in_bulk(stack) + len(stack.sms()) >= args.backlog * 0.98, "the routed backlog", 900
+                lambda: _waiting_in_bulk(stack) + stack.printed_sms() >= args.backlog * 0.98, "the routed backlog", 900
             )
             routed_s = time.monotonic() - clock
             waiting = _waiting_in_bulk(stack)
