@@ -1,117 +1,58 @@
-"""Ingest one uploaded file: check it whole, then stream it again to validate and write each row,
-then report. Both passes stream the object; neither holds the file in memory."""
+"""Ingest a batch file of any size, in steps no one invocation has to finish alone.
+
+An upload's S3 event is admitted (ingest/upload.py), then its file is cut into chunks at record
+boundaries; every chunk is checked (the first pass: UTF-8, CSV, the caps) before any is written (the
+second pass); when the last piece is written the report is assembled (ingest/finish.py). Each step
+is one message on the ingest queue and one invocation; a step that leads to one other goes on in
+the same invocation while time allows, so a small file is still taken in one invocation, and a step
+that leads to many (a chunk each) sends them to the queue, where they run in parallel. The file's
+item in `files` is its counter and its progress (store/files.py).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections import deque
+from collections.abc import Callable, Iterable
 
-from aws_lambda_powertools import Logger
-
-from chalicelib.ingest.kinds import KINDS, Context, Kind, Record, parse_row
-from chalicelib.ingest.reader import NotCsv, Row, check_csv, read_rows
-from chalicelib.ingest.report import Report, report_keys
-from chalicelib.observability import count_metric
+from chalicelib.ingest import finish, pieces, upload
+from chalicelib.ingest.objects import NEVER, Deadline
+from chalicelib.ingest.tasks import Task
 from chalicelib.services import Services
-from chalicelib.store.writer import RecordWriter
 
-logger = Logger(child=True)
+Send = Callable[[list[Task]], None]
 
-
-def ingest_object(svc: Services, bucket: str, key: str, *, writer: RecordWriter | None = None) -> Report:
-    """Read `s3://bucket/key`, write its valid rows, and write its report beside it.
-
-    A file refused whole (unknown kind, missing required column, not UTF-8, not CSV) is found out
-    by the first pass, before anything is written. An exception other than these (AWS failing, a
-    missing key) leaves the report unwritten and goes up: the queue retries the file, and rows
-    already written are found unchanged and not written again.
-    """
-    s3, clock = svc.clients.s3, svc.clock
-    kind_name, report_key, errors_key = report_keys(key)
-    report = Report(file=key, kind=kind_name, started_at=clock().isoformat(timespec="seconds"))
-    kind = KINDS.get(kind_name)
-    if kind is None:
-        report.reject_file(f"unknown kind: {kind_name!r}")
-    else:
-        etag = _check(s3, bucket, key, kind, report)
-        if etag is not None:
-            id_hash_key = svc.id_hash_key() if kind.name == "people" else None  # only people carry ID numbers
-            ctx = Context(now=clock(), id_hash_key=id_hash_key, file=key)
-            writer = writer or RecordWriter(svc.clients.dynamodb, svc.tables)
-            _write_rows(s3, bucket, key, etag, kind, ctx, report, writer)
-    report.finished_at = clock().isoformat(timespec="seconds")
-    _write_report(s3, bucket, report, report_key, errors_key)
-    logger.info(
-        "file ingested",
-        file=key,
-        kind=kind_name,
-        status=report.status,
-        rows=report.rows,
-        accepted=report.accepted,
-        rejected=report.rejected,
-    )
-    count_metric("RowsTaken", report.accepted, kind=kind_name or "unknown")
-    count_metric("RowsRejected", report.rejected, kind=kind_name or "unknown")
-    if report.status == "rejected":
-        count_metric("FilesRefused", 1, kind=kind_name or "unknown")
-    return report
+_STEPS = {
+    "plan": upload.plan,
+    "check": pieces.check,
+    "write": pieces.write,
+    "finish": finish.finish,
+}
 
 
-def _check(s3: Any, bucket: str, key: str, kind: Kind, report: Report) -> str | None:
-    """The object's ETag when it is UTF-8 CSV with every required column; else the report says why."""
-    answer = s3.get_object(Bucket=bucket, Key=key)
-    body = answer["Body"]
-    try:
-        header = check_csv(body)
-    except NotCsv as exc:
-        report.reject_file(str(exc))
-        return None
-    finally:
-        body.close()
-    missing = [c for c in kind.required if c not in header]
-    if missing:
-        report.reject_file(f"missing required column: {', '.join(missing)}")
-        return None
-    return str(answer["ETag"])
+def run(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
+    """One step; the steps it leads to."""
+    if task.step == "admit":
+        return upload.admit(svc, task.bucket, task.upload.file, task.upload.version, task.upload.seq)
+    return _STEPS[task.step](svc, task, deadline)
 
 
-def _write_rows(
-    s3: Any, bucket: str, key: str, etag: str, kind: Kind, ctx: Context, report: Report, writer: RecordWriter
+def run_all(svc: Services, tasks: Iterable[Task], deadline: Deadline, send: Send) -> None:
+    """The steps, and each single step one leads to while the invocation has time; the rest are
+    sent to the queue."""
+    queue = deque(tasks)
+    while queue:
+        follow = run(svc, queue.popleft(), deadline)
+        if len(follow) == 1 and not queue and deadline.roomy():
+            queue.append(follow[0])
+        elif follow:
+            send(follow)
+
+
+def ingest_object(
+    svc: Services, bucket: str, key: str, *, version: str | None = None, sequencer: str | None = None
 ) -> None:
-    # IfMatch: the object checked is the object written; a replaced object fails and is retried
-    body = s3.get_object(Bucket=bucket, Key=key, IfMatch=etag)["Body"]
-    try:
-        _, rows = read_rows(body)
-        for record in valid_records(rows, kind, ctx, report):
-            writer.put(record)
-        writer.close()
-    finally:
-        body.close()
-
-
-def valid_records(rows: Iterable[Row], kind: Kind, ctx: Context, report: Report) -> Iterator[Record]:
-    """The valid rows' records, one by one; each bad row is counted and reported with its reasons."""
-    for row in rows:
-        report.rows += 1
-        record, errors = parse_row(kind, row.values, ctx)
-        if record is None:
-            report.rejected += 1
-            for err in errors:
-                report.reject_row(row.line, err.column, err.reason, row.raw)
-            continue
-        report.accepted += 1
-        yield record.traced(f"{ctx.file}#{row.line}") if ctx.file else record
-
-
-def _write_report(s3: Any, bucket: str, report: Report, report_key: str, errors_key: str) -> None:
-    errors = report.errors_csv()
-    if errors is not None:
-        s3.put_object(Bucket=bucket, Key=errors_key, Body=errors.getvalue(), ContentType="text/csv; charset=utf-8")
-    else:  # a corrected file under the same name leaves no stale list of errors behind
-        s3.delete_object(Bucket=bucket, Key=errors_key)
-    s3.put_object(
-        Bucket=bucket,
-        Key=report_key,
-        Body=report.to_json().encode("utf-8"),
-        ContentType="application/json",
-    )
+    """The whole of one upload in this call, every step in order, no queue and no deadline: the
+    single-invocation baseline of bench/ingest_scale.py, and a tool for tests."""
+    queue = deque(upload.admit(svc, bucket, key, version, sequencer))
+    while queue:
+        queue.extend(run(svc, queue.popleft(), NEVER))

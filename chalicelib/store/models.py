@@ -17,6 +17,8 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, Index, KeysOnlyProjection
 from pynamodb.models import Model
 
+from chalicelib.store.files import FileModel
+
 
 class _PeopleByUnit(GlobalSecondaryIndex):
     class Meta:
@@ -197,6 +199,7 @@ class Tables:
     ledger: type[LedgerModel]
     notifications: type[NotificationModel]
     guard: type[GuardModel]
+    files: type[FileModel]
 
 
 def bind_tables(prefix: str, region: str) -> Tables:
@@ -208,6 +211,7 @@ def bind_tables(prefix: str, region: str) -> Tables:
         ledger=_bind(LedgerModel, f"{prefix}-ledger", region),
         notifications=_bind(NotificationModel, f"{prefix}-notifications", region),
         guard=_bind(GuardModel, f"{prefix}-guard", region),
+        files=_bind(FileModel, f"{prefix}-files", region),
     )
 
 

@@ -130,6 +130,7 @@ KINDS: dict[str, Kind] = {
             "province_code": _opt(v.province),
         },
         _person,
+        stored_as={"id_number": "id_hash"},
     ),
     "history": Kind(
         "history",
@@ -155,6 +156,7 @@ KINDS: dict[str, Kind] = {
             "period": _opt(v.month),
         },
         ledger("payment", "payment_id"),
+        facts=True,
     ),
     "declarations": Kind(
         "declarations",
@@ -168,6 +170,7 @@ KINDS: dict[str, Kind] = {
             "previous_salary_vnd": _opt(v.money),
         },
         ledger("declaration", "declaration_id"),
+        facts=True,
     ),
     "dossiers": Kind(
         "dossiers",
@@ -184,6 +187,8 @@ KINDS: dict[str, Kind] = {
             "note": _opt(v.text),
         },
         ledger("dossier", "dossier_no"),
+        facts=True,
+        ordered=True,  # a file may list a dossier's states in order: "a later row ... updates it"
     ),
     "hi_cards": Kind(
         "hi_cards",
@@ -197,6 +202,7 @@ KINDS: dict[str, Kind] = {
         },
         ledger("hi_card", "card_no", due=_hi_card_due),
         checks=(_card_holds_ss_code, _valid_to_after_from),
+        facts=True,
     ),
     "voluntary": Kind(
         "voluntary",
@@ -207,6 +213,7 @@ KINDS: dict[str, Kind] = {
             "income_vnd": _req(v.money),
         },
         ledger("voluntary", "ss_code", due=_voluntary_due),
+        facts=True,
     ),
     "arrears": Kind(
         "arrears",
@@ -219,6 +226,7 @@ KINDS: dict[str, Kind] = {
         },
         # the sending day depends on the clock at ingest: the same file later is not a change
         ledger("arrears", "unit_code", "period", due=_arrears_due, volatile_due=True),
+        facts=True,
     ),
     "benefits": Kind(
         "benefits",
@@ -231,6 +239,7 @@ KINDS: dict[str, Kind] = {
             "period": _opt(v.month),
         },
         ledger("benefit", "benefit_id"),
+        facts=True,
     ),
     "hi_claims": Kind(
         "hi_claims",
@@ -244,5 +253,6 @@ KINDS: dict[str, Kind] = {
         },
         _hi_claim,
         checks=(_fund_paid_within_total,),
+        facts=True,
     ),
 }

@@ -1,0 +1,332 @@
+"""Batch files and their progress (team.md, "Files and their progress"): one item per uploaded file.
+
+Ingest owns `running`, `done` and `rejected`; the console writes `staged` and `cancelled` for the
+files it stages (`staged/…`). While a file runs, its item is the file's counter: each chunk adds its
+rows with one atomic update, conditional on the upload being the one the item is for and on that
+piece of the file not being counted yet, so a redelivered message counts nothing twice. The piece
+maps (`checked`, `written`) are removed when the file ends, so a finished item stays small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.condition import Condition
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.store.conditions import save_if, update_if
+
+NATIONAL = "00"  # the province code of files from the agency's own systems
+RUNNING, DONE, REJECTED = "running", "done", "rejected"
+MAX_ERRORS_KEPT = 20  # the console's list shows these; the report and its errors CSV hold the rest
+
+
+class _ByProvince(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_province"
+        projection = AllProjection()
+
+    province_code = UnicodeAttribute(hash_key=True)
+    started_at = UnicodeAttribute(range_key=True)
+
+
+class FileModel(Model):
+    """One batch file. Key: `file` = the S3 key as uploaded (`incoming/<kind>/<name>.csv`; the
+    console's `staged/<kind>/<name>.csv`). GSI `by_province`: `province_code` (`00` for the
+    agency's own systems), `started_at` (UTC ISO): a province's files, newest first.
+
+    `version` and `seq` are the S3 version and the event's sequencer of the upload the item is
+    about; a later upload under the same name waits in `waiting` ({seq: version}) until it ends.
+    `checked` and `written` map each piece of the file handled (its first byte) to where it
+    stopped and the line there: `[stop, line]`, and for a written piece `[stop, line, rows in its
+    errors CSV, its bytes, rows rejected]`."""
+
+    file = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute()
+    status = UnicodeAttribute()  # running | done | rejected; the console's staged | cancelled
+    province_code = UnicodeAttribute(default=NATIONAL)
+    uploaded_by = UnicodeAttribute(null=True)
+    started_at = UnicodeAttribute()
+    finished_at = UnicodeAttribute(null=True)
+    chunks_total = NumberAttribute(null=True)  # known once the file has been cut
+    chunks_checked = NumberAttribute(default=0)  # the first pass, chunk by chunk
+    chunks_done = NumberAttribute(default=0)  # written
+    rows = NumberAttribute(default=0)
+    accepted = NumberAttribute(default=0)
+    rejected = NumberAttribute(default=0)
+    reason = UnicodeAttribute(null=True)  # why a file was refused whole
+    reason_line = NumberAttribute(null=True)  # the line of that reason: the first one in the file wins
+    errors = ListAttribute(null=True)  # the first rejected rows: {line, column, reason}
+    errors_truncated = BooleanAttribute(null=True)
+    version = UnicodeAttribute(null=True)
+    seq = UnicodeAttribute(null=True)
+    size = NumberAttribute(null=True)
+    planned = BooleanAttribute(null=True)
+    checked = MapAttribute(null=True)
+    written = MapAttribute(null=True)
+    waiting = MapAttribute(null=True)
+    last_at = UnicodeAttribute(null=True)  # when the last piece ended: the report's finished_at
+    by_province = _ByProvince()
+
+
+def utc(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --- reads ----------------------------------------------------------------------------------------
+
+
+def get_file(model: type[FileModel], key: str) -> FileModel | None:
+    try:
+        return model.get(key, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def province_files(model: type[FileModel], province_code: str, *, limit: int = 100) -> Iterator[FileModel]:
+    """The province's files, newest first. National staff (`00`) see every province's: a scan, the
+    table holding one small item per file (thousands a year), sorted here."""
+    if province_code == NATIONAL:
+        items = sorted(model.scan(), key=lambda f: f.started_at, reverse=True)
+        yield from items[:limit]
+        return
+    yield from model.by_province.query(province_code, scan_index_forward=False, limit=limit)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a file is: its rows so far and its chunks written of all (None: not yet cut)."""
+
+    status: str
+    rows: int
+    accepted: int
+    rejected: int
+    chunks_done: int
+    chunks_total: int | None
+    chunks_checked: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "rows": self.rows,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "chunks_done": self.chunks_done,
+            "chunks_total": self.chunks_total,
+            "chunks_checked": self.chunks_checked,
+        }
+
+
+def progress(item: FileModel) -> Progress:
+    total = item.chunks_total
+    return Progress(
+        status=item.status,
+        rows=int(item.rows or 0),
+        accepted=int(item.accepted or 0),
+        rejected=int(item.rejected or 0),
+        chunks_done=int(item.chunks_done or 0),
+        chunks_total=int(total) if total is not None else None,
+        chunks_checked=int(item.chunks_checked or 0),
+    )
+
+
+def pieces(attribute: MapAttribute | None) -> dict[int, list[int]]:
+    """A piece map (`checked`, `written`) as {first byte: [stop, …]}."""
+    if attribute is None:
+        return {}
+    return {int(start): [int(x) for x in entry] for start, entry in attribute.as_dict().items()}
+
+
+_INTERNAL = frozenset({"checked", "written", "waiting", "planned", "seq", "reason_line", "last_at"})
+
+
+def as_dict(item: FileModel) -> dict[str, Any]:
+    """The item as plain JSON-able values, without the ingest's own bookkeeping."""
+    out: dict[str, Any] = {}
+    for name in FileModel.get_attributes():
+        value = getattr(item, name)
+        if value is None or name in _INTERNAL:
+            continue
+        if isinstance(value, MapAttribute):
+            value = value.as_dict()
+        elif isinstance(value, list):
+            value = [v.as_dict() if isinstance(v, MapAttribute) else v for v in value]
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)
+        out[name] = value
+    return out
+
+
+# --- the ingest's writes ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One upload of a file: the S3 key, the version read and the event's sequencer (padded)."""
+
+    file: str
+    version: str
+    seq: str | None
+    kind: str
+    province_code: str | None = None  # from the object's metadata: absent for the agency's systems
+    uploaded_by: str | None = None
+
+
+def start(model: type[FileModel], upload: Upload, at: datetime, *, replacing: FileModel | None) -> bool:
+    """The item begins again for this upload (`running`, counters at zero); False when another
+    writer moved it since `replacing` was read (the caller reads again)."""
+    item = model(
+        upload.file,
+        kind=upload.kind or "unknown",
+        status=RUNNING,
+        province_code=upload.province_code or NATIONAL,
+        uploaded_by=upload.uploaded_by,
+        started_at=utc(at),
+        chunks_checked=0,
+        chunks_done=0,
+        rows=0,
+        accepted=0,
+        rejected=0,
+        version=upload.version,
+        seq=upload.seq,
+        checked={},  # a map's entries are set by path: the maps must be there first
+        written={},
+        waiting=replacing.waiting if replacing is not None and replacing.waiting is not None else {},
+    )
+    if replacing is None:
+        condition: Condition = model.file.does_not_exist()
+    else:
+        condition = (model.version == replacing.version) & (model.status == replacing.status)
+    return save_if(item, condition)
+
+
+def wait(model: type[FileModel], upload: Upload, running: FileModel) -> bool:
+    """A later upload of a file still running waits for it; False when it is no longer running."""
+    return update_if(
+        model(upload.file),
+        [model.waiting[waiting_key(upload)].set(upload.version)],
+        (model.version == running.version) & (model.status == RUNNING),
+    )
+
+
+def waiting_key(upload: Upload) -> str:
+    """Its sequencer; an upload without one (no S3 event named it) sorts after those with one."""
+    return upload.seq or f"~{upload.version}"
+
+
+def planned(model: type[FileModel], upload: Upload, *, chunks: int, size: int) -> FileModel | None:
+    """The file is cut into `chunks`: the item after, or None when it is no longer this upload's."""
+    item = model(upload.file)
+    ok = update_if(
+        item,
+        [model.chunks_total.set(chunks), model.planned.set(True), model.size.set(size)],
+        (model.version == upload.version) & (model.status == RUNNING),
+    )
+    return item if ok else None
+
+
+def refused(model: type[FileModel], upload: Upload, reason: str, line: int, at: datetime) -> bool:
+    """The file is refused whole: the first reason in the file is kept (the lowest line)."""
+    return update_if(
+        model(upload.file),
+        [model.reason.set(reason), model.reason_line.set(line), model.last_at.set(utc(at))],
+        (model.version == upload.version)
+        & (model.status == RUNNING)
+        & (model.reason_line.does_not_exist() | (model.reason_line > line)),
+    )
+
+
+def piece_checked(
+    model: type[FileModel], upload: Upload, start_byte: int, stop: int, line: int, *, chunk_ended: bool
+) -> FileModel | None:
+    """The first pass over `[start_byte, stop)`: counted once. Returns the item after, or None when
+    this piece was counted already (or the item is another upload's)."""
+    item = model(upload.file)
+    actions: list[Any] = [model.checked[str(start_byte)].set([stop, line])]
+    if chunk_ended:
+        actions.append(model.chunks_checked.add(1))
+    ok = update_if(item, actions, _piece_condition(model, upload, model.checked, start_byte))
+    return item if ok else None
+
+
+@dataclass(frozen=True)
+class Counts:
+    rows: int
+    accepted: int
+    rejected: int
+    listed: int  # rejected rows written to the piece's errors CSV
+    size: int  # bytes of that CSV
+
+
+def piece_written(
+    model: type[FileModel],
+    upload: Upload,
+    start_byte: int,
+    stop: int,
+    line: int,
+    counts: Counts,
+    at: datetime,
+    *,
+    chunk_ended: bool,
+) -> FileModel | None:
+    """The rows of `[start_byte, stop)` taken and rejected: added once. The item after, or None."""
+    item = model(upload.file)
+    actions: list[Any] = [
+        model.written[str(start_byte)].set([stop, line, counts.listed, counts.size, counts.rejected]),
+        model.rows.add(counts.rows),
+        model.accepted.add(counts.accepted),
+        model.rejected.add(counts.rejected),
+        model.last_at.set(utc(at)),
+    ]
+    if chunk_ended:
+        actions.append(model.chunks_done.add(1))
+    ok = update_if(item, actions, _piece_condition(model, upload, model.written, start_byte))
+    return item if ok else None
+
+
+def _piece_condition(model: type[FileModel], upload: Upload, pieces: Any, start_byte: int) -> Condition:
+    return (model.version == upload.version) & (model.status == RUNNING) & pieces[str(start_byte)].does_not_exist()
+
+
+def finished(
+    model: type[FileModel],
+    upload: Upload,
+    *,
+    status: str,
+    finished_at: str,
+    errors: Sequence[dict[str, Any]],
+    errors_truncated: bool,
+    reason: str | None,
+) -> FileModel | None:
+    """The file ends `done` or `rejected`; its piece maps go. The item after, or None when it had
+    ended already (a finishing message delivered twice) or is another upload's."""
+    item = model(upload.file)
+    actions: list[Any] = [
+        model.status.set(status),
+        model.finished_at.set(finished_at),
+        model.errors.set(list(errors[:MAX_ERRORS_KEPT])),
+        model.errors_truncated.set(errors_truncated),
+        model.checked.remove(),
+        model.written.remove(),
+    ]
+    if reason:
+        actions.append(model.reason.set(reason))
+    ok = update_if(item, actions, (model.version == upload.version) & (model.status == RUNNING))
+    return item if ok else None
+
+
+def next_waiting(model: type[FileModel], key: str, seq: str) -> bool:
+    """The waiting upload `seq` is on its way: it leaves the map (False: someone took it first)."""
+    return update_if(model(key), [model.waiting[seq].remove()], model.waiting[seq].exists())
