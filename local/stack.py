@@ -141,7 +141,8 @@ def _apply_bucket_lifecycle(session: Any, outputs: dict[str, str]) -> list[str]:
         if "ExpirationInDays" in rule:
             out["Expiration"] = {"Days": rule["ExpirationInDays"]}
         if "NoncurrentVersionExpiration" in rule:
-            out["NoncurrentVersionExpiration"] = {"NoncurrentDays": rule["NoncurrentVersionExpiration"]["NoncurrentDays"]}
+            days = rule["NoncurrentVersionExpiration"]["NoncurrentDays"]
+            out["NoncurrentVersionExpiration"] = {"NoncurrentDays": days}
         if "AbortIncompleteMultipartUpload" in rule:
             days = rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"]
             out["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": days}

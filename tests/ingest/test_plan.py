@@ -22,7 +22,8 @@ _END = st.sampled_from(["\n", "\r\n", "\r"])
 @st.composite
 def csv_files(draw) -> bytes:
     header = "a,b,c" + draw(_END)
-    lines = [",".join(draw(st.lists(_CELL, min_size=1, max_size=3))) + draw(_END) for _ in range(draw(st.integers(0, 40)))]
+    count = draw(st.integers(0, 40))
+    lines = [",".join(draw(st.lists(_CELL, min_size=1, max_size=3))) + draw(_END) for _ in range(count)]
     tail = draw(st.sampled_from(["", "x,y"]))
     bom = draw(st.sampled_from(["", "\ufeff"]))
     return (bom + header + "".join(lines) + tail).encode("utf-8")
