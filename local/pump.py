@@ -4,6 +4,10 @@ It receives from the ingest queue, reads each stream with GetRecords, fires sche
 local clock, and prints each SMS that SNS recorded, with the phone masked. moto has no carrier and
 writes no delivery-status logs, so for each SMS it recorded the pump plays SNS and CloudWatch Logs:
 a SUCCESS record for that message id, handed to `delivery_logs` as a subscription filter would.
+
+Every invocation keeps Lambda's clock (local/lambda_events.LocalContext): its context counts down
+from the function's timeout, and one that returns after its deadline failed, as a Lambda stopped at
+its timeout would have: its queue messages are not deleted, its stream batch is retried.
 """
 
 from __future__ import annotations
@@ -26,11 +30,25 @@ from local.lambda_events import (
     sns_event,
     sqs_event,
     stream_event,
+    with_versions,
 )
 from local.schedule import occurrences
 
 Handler = Callable[[dict[str, Any], Any], Any]
 STREAM_RETRIES = 3
+
+
+class PastDeadline(RuntimeError):
+    """The handler returned after its context's deadline: Lambda would have stopped it there."""
+
+
+def invoke(handler: Handler, event: dict[str, Any], name: str) -> Any:
+    """One invocation with a fresh context of the function's timeout; late is failed."""
+    context = LocalContext(name)
+    answer = handler(event, context)
+    if context.expired():
+        raise PastDeadline(f"{name} ran past its {context.timeout_ms // 1000} s timeout")
+    return answer
 
 
 @dataclass
@@ -78,7 +96,10 @@ class EventPump:
         self._clock = clock
         self._moto_url = moto_url
         self._echo = echo
+        self._s3 = session.client("s3")
+        self._versions_taken: set[tuple[str, str]] = set()
         self._queues: list[tuple[str, str, Handler, str]] = []
+        self._after: dict[str, Callable[[], None]] = {}
         self._streams: list[StreamSource] = []
         self._schedules: list[Schedule] = []
         self._topics: list[tuple[str, str, Handler, str]] = []  # (queue url, subscription arn, handler, name)
@@ -90,6 +111,13 @@ class EventPump:
 
     def add_queue(self, url: str, arn: str, handler: Handler, name: str) -> None:
         self._queues.append((url, arn, handler, name))
+
+    def echo(self, line: str) -> None:
+        self._echo(line)
+
+    def after(self, name: str, hook: Callable[[], None]) -> None:
+        """`hook` runs after each invocation of function `name` (the console's line per file)."""
+        self._after[name] = hook
 
     def add_stream(self, arn: str, handler: Handler, name: str, batch_size: int = 100) -> None:
         self._streams.append(StreamSource(arn, handler, name, batch_size))
@@ -119,7 +147,7 @@ class EventPump:
         now = self._clock()
         records = [delivery_status_record(m.message_id, m.phone, now) for m in sms]
         try:
-            target.handler(cloudwatch_logs_event(target.log_group, records, now), LocalContext(target.name))
+            invoke(target.handler, cloudwatch_logs_event(target.log_group, records, now), target.name)
         except Exception as exc:  # as Lambda would after its retries: said, and not tried again here
             self._echo(f"[pump] {target.name} failed: {type(exc).__name__}: {exc}")
         return True
@@ -168,12 +196,16 @@ class EventPump:
         ).get("Messages", [])
         if not messages:
             return False
+        for m in messages:  # moto's S3 notifications name no object version: S3's do
+            m["Body"] = with_versions(m["Body"], self._s3, self._versions_taken)
         try:
-            answer = handler(sqs_event(messages, arn), LocalContext(name)) or {}
+            answer = invoke(handler, sqs_event(messages, arn), name) or {}
             failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
         except Exception as exc:
             self._echo(f"[pump] {name} failed: {type(exc).__name__}: {exc}")
             failed = {m["MessageId"] for m in messages}
+        if name in self._after:
+            self._after[name]()
         for m in messages:
             if m["MessageId"] in failed:  # back on the queue soon; the redrive policy bounds the retries
                 self._sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=2)
@@ -187,7 +219,7 @@ class EventPump:
         )
         for m in messages:  # SNS invokes Lambda once a message, and retries on error: so does the pump
             try:
-                handler(sns_event(json.loads(m["Body"]), subscription), LocalContext(name))
+                invoke(handler, sns_event(json.loads(m["Body"]), subscription), name)
             except Exception as exc:
                 self._echo(f"[pump] {name} failed: {type(exc).__name__}: {exc}")
                 self._sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=2)
@@ -217,7 +249,7 @@ class EventPump:
         pending = records
         for _attempt in range(STREAM_RETRIES + 1):
             try:
-                answer = source.handler(stream_event(pending, source.arn), LocalContext(source.name)) or {}
+                answer = invoke(source.handler, stream_event(pending, source.arn), source.name) or {}
                 failed = [f["itemIdentifier"] for f in answer.get("batchItemFailures", [])]
             except Exception as exc:
                 self._echo(f"[pump] {source.name} failed: {type(exc).__name__}: {exc}")
@@ -242,9 +274,11 @@ class EventPump:
             # a jump of days fires hundreds of 15-minute ticks: the console shows each rate's last one
             if not schedule.expression.startswith("rate(") or at == last[schedule.name]:
                 self._echo(f"[clock] {schedule.name} at {at.isoformat()}")
-            schedule.handler(
-                scheduled_event(f"arn:aws:events:local:rule/{schedule.name}", at), LocalContext(schedule.name)
-            )
+            event = scheduled_event(f"arn:aws:events:local:rule/{schedule.name}", at)
+            try:
+                invoke(schedule.handler, event, schedule.name)
+            except PastDeadline as exc:  # EventBridge's invocation is asynchronous: Lambda would retry it
+                self._echo(f"[pump] {schedule.name} failed: {exc}")
             fired = True
         return fired
 

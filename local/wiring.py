@@ -7,8 +7,10 @@ from typing import Any
 from chalice import Chalice
 from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SNSEventConfig, SQSEventConfig
 
+from chalicelib.aws.settings import Settings
 from chalicelib.domain.clock import Clock
 from local.env import REGION
+from local.file_lines import FinishedFiles
 from local.pump import EventPump
 from local.stack import LocalStack
 
@@ -22,6 +24,8 @@ def build_pump(app: Chalice, session: Any, stack: LocalStack, *, clock: Clock, m
             url = _queue_of(source.queue_arn or source.queue or "", stack)
             arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
             pump.add_queue(url, arn, handler, source.name)
+            if source.name == INGEST:
+                pump.after(INGEST, FinishedFiles(session, Settings.from_env().name("files"), pump.echo))
         elif isinstance(source, DynamoDBEventConfig):
             pump.add_stream(_stream_of(source.stream_arn, stack), handler, source.name, source.batch_size or 100)
         elif isinstance(source, ScheduledEventConfig):
@@ -37,6 +41,7 @@ def build_pump(app: Chalice, session: Any, stack: LocalStack, *, clock: Clock, m
 
 
 DELIVERY_LOGS = "delivery_logs"
+INGEST = "ingest"
 
 
 def _delivery_log_group(stack: LocalStack) -> str:
