@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,9 +43,9 @@ class PastDeadline(RuntimeError):
     """The handler returned after its context's deadline: Lambda would have stopped it there."""
 
 
-def invoke(handler: Handler, event: dict[str, Any], name: str) -> Any:
+def invoke(handler: Handler, event: dict[str, Any], name: str, monotonic: Callable[[], float] = time.monotonic) -> Any:
     """One invocation with a fresh context of the function's timeout; late is failed."""
-    context = LocalContext(name)
+    context = LocalContext(name, clock=monotonic)
     answer = handler(event, context)
     if context.expired():
         raise PastDeadline(f"{name} ran past its {context.timeout_ms // 1000} s timeout")
@@ -96,6 +97,8 @@ class EventPump:
         self._clock = clock
         self._moto_url = moto_url
         self._echo = echo
+        self.monotonic: Callable[[], float] = time.monotonic  # the invocations' clock (tests move their own)
+        self.retry_after_s = 2  # a failed message is visible again after this (SQS's visibility timeout)
         self._s3 = session.client("s3")
         self._versions_taken: set[tuple[str, str]] = set()
         self._queues: list[tuple[str, str, Handler, str]] = []
@@ -147,7 +150,7 @@ class EventPump:
         now = self._clock()
         records = [delivery_status_record(m.message_id, m.phone, now) for m in sms]
         try:
-            invoke(target.handler, cloudwatch_logs_event(target.log_group, records, now), target.name)
+            invoke(target.handler, cloudwatch_logs_event(target.log_group, records, now), target.name, self.monotonic)
         except Exception as exc:  # as Lambda would after its retries: said, and not tried again here
             self._echo(f"[pump] {target.name} failed: {type(exc).__name__}: {exc}")
         return True
@@ -199,7 +202,7 @@ class EventPump:
         for m in messages:  # moto's S3 notifications name no object version: S3's do
             m["Body"] = with_versions(m["Body"], self._s3, self._versions_taken)
         try:
-            answer = invoke(handler, sqs_event(messages, arn), name) or {}
+            answer = invoke(handler, sqs_event(messages, arn), name, self.monotonic) or {}
             failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
         except Exception as exc:
             self._echo(f"[pump] {name} failed: {type(exc).__name__}: {exc}")
@@ -208,7 +211,9 @@ class EventPump:
             self._after[name]()
         for m in messages:
             if m["MessageId"] in failed:  # back on the queue soon; the redrive policy bounds the retries
-                self._sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=2)
+                self._sqs.change_message_visibility(
+                    QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=self.retry_after_s
+                )
             else:
                 self._sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
         return True
@@ -219,10 +224,12 @@ class EventPump:
         )
         for m in messages:  # SNS invokes Lambda once a message, and retries on error: so does the pump
             try:
-                invoke(handler, sns_event(json.loads(m["Body"]), subscription), name)
+                invoke(handler, sns_event(json.loads(m["Body"]), subscription), name, self.monotonic)
             except Exception as exc:
                 self._echo(f"[pump] {name} failed: {type(exc).__name__}: {exc}")
-                self._sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=2)
+                self._sqs.change_message_visibility(
+                    QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=self.retry_after_s
+                )
                 continue
             self._sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
         return bool(messages)
@@ -249,7 +256,7 @@ class EventPump:
         pending = records
         for _attempt in range(STREAM_RETRIES + 1):
             try:
-                answer = invoke(source.handler, stream_event(pending, source.arn), source.name) or {}
+                answer = invoke(source.handler, stream_event(pending, source.arn), source.name, self.monotonic) or {}
                 failed = [f["itemIdentifier"] for f in answer.get("batchItemFailures", [])]
             except Exception as exc:
                 self._echo(f"[pump] {source.name} failed: {type(exc).__name__}: {exc}")
@@ -276,7 +283,7 @@ class EventPump:
                 self._echo(f"[clock] {schedule.name} at {at.isoformat()}")
             event = scheduled_event(f"arn:aws:events:local:rule/{schedule.name}", at)
             try:
-                invoke(schedule.handler, event, schedule.name)
+                invoke(schedule.handler, event, schedule.name, self.monotonic)
             except PastDeadline as exc:  # EventBridge's invocation is asynchronous: Lambda would retry it
                 self._echo(f"[pump] {schedule.name} failed: {exc}")
             fired = True

@@ -37,12 +37,14 @@ def run(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
 
 
 def run_all(svc: Services, tasks: Iterable[Task], deadline: Deadline, send: Send) -> None:
-    """The steps, and each single step one leads to while the invocation has time; the rest are
-    sent to the queue."""
+    """The steps, and the one step a step leads to when it is the next kind of step (a one-chunk
+    file's check, write, finish) while the invocation has time; the rest go to the queue. So no
+    invocation writes more than one chunk's rows."""
     queue = deque(tasks)
     while queue:
-        follow = run(svc, queue.popleft(), deadline)
-        if len(follow) == 1 and not queue and deadline.roomy():
+        task = queue.popleft()
+        follow = run(svc, task, deadline)
+        if len(follow) == 1 and not queue and follow[0].step != task.step and deadline.roomy():
             queue.append(follow[0])
         elif follow:
             send(follow)

@@ -71,6 +71,13 @@ class Cutter:
         self._carry = b""
 
     def feed(self, block: bytes, *, eof: bool) -> None:
+        """The next bytes of the file (`eof`: they are its last). A cut can come every quarter of a
+        chunk's bytes, whatever the size of the blocks fed."""
+        step = max(1, self._chunk_bytes // 4)
+        for at in range(0, len(block), step) if block else [0]:
+            self._feed(block[at : at + step], eof=eof and at + step >= len(block))
+
+    def _feed(self, block: bytes, *, eof: bool) -> None:
         if self.stuck:
             return
         data = self._carry + block if self._carry else block

@@ -11,7 +11,7 @@ from infra.package import ROOT, load, package
 
 # Which tables each function may touch at all (its item actions, index queries and stream reads).
 TABLES = {
-    "Ingest": {"PeopleTable", "EmployersTable", "HistoryTable", "LedgerTable"},
+    "Ingest": {"PeopleTable", "EmployersTable", "HistoryTable", "LedgerTable", "FilesTable"},
     "Decide": {"LedgerTable", "PeopleTable", "EmployersTable", "NotificationsTable", "GuardTable"},
     "Send": {"NotificationsTable", "GuardTable", "IdempotencyTable"},
     "ReleaseHeld": {"NotificationsTable"},
@@ -46,7 +46,7 @@ def _tables_named(resource: Any) -> set[str]:
     text = json.dumps(resource)
     return {
         name
-        for name in ("People", "Employers", "History", "Ledger", "Notifications", "Guard", "Idempotency")
+        for name in ("People", "Employers", "History", "Ledger", "Notifications", "Guard", "Idempotency", "Files")
         if f'"{name}Table' in text or "${" + name + "Table" in text
     }
 
