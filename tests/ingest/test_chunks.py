@@ -211,7 +211,7 @@ def test_a_message_delivered_twice_counts_nothing_twice(small_chunks, svc, uploa
     arn = sqs.get_queue_attributes(QueueUrl=stack.ingest_queue_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
-    key = upload("hi_cards", "twice.csv", cards(200))
+    upload("hi_cards", "twice.csv", cards(200))
     while messages := sqs.receive_message(QueueUrl=stack.ingest_queue_url, MaxNumberOfMessages=1).get("Messages"):
         for _ in range(2):  # SQS delivers at least once
             handler.handle(sqs_event(messages, arn), LocalContext("ingest"))
