@@ -11,8 +11,8 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from chalicelib.domain.deadline import Deadline
 from chalicelib.ingest.files import Send, run_all
-from chalicelib.ingest.objects import Deadline
 from chalicelib.ingest.tasks import Task, is_task
 from chalicelib.ingest.upload import admit
 from chalicelib.observability import correlate
@@ -72,7 +72,7 @@ def _record(svc: Services, record: SQSRecord, deadline: Deadline, send: Send) ->
 
 def handle(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     """A message that fails is reported back to SQS alone; after its retries it lands in the DLQ.
-    Each invocation watches the time its context says it has left (ingest/objects.Deadline)."""
+    Each invocation watches the time its context says it has left (domain/deadline.py)."""
     svc = services()
     time_left = getattr(context, "get_remaining_time_in_millis", None) or (lambda: 900_000)
     deadline = Deadline.of(time_left)

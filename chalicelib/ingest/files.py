@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable
 
+from chalicelib.domain.deadline import NEVER, Deadline
 from chalicelib.ingest import finish, pieces, upload
-from chalicelib.ingest.objects import NEVER, Deadline
 from chalicelib.ingest.tasks import Task
 from chalicelib.services import Services
 

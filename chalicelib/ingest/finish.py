@@ -20,7 +20,8 @@ from aws_lambda_powertools import Logger
 
 from chalicelib.aws.s3_upload import StreamedObject, UploadState
 from chalicelib.domain.clock import ICT
-from chalicelib.ingest.objects import Deadline, errors_key, first_errors_key, scratch
+from chalicelib.domain.deadline import Deadline
+from chalicelib.ingest.objects import errors_key, first_errors_key, scratch
 from chalicelib.ingest.reader import Lines
 from chalicelib.ingest.report import (
     ERRORS_HEADER,

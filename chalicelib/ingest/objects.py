@@ -1,42 +1,14 @@
-"""What every step of an ingest shares: the upload's own version of the object, read by ranges;
-where a file's scratch goes; and the time an invocation has left."""
+"""What every step of an ingest shares: the upload's own version of the object, read by ranges,
+and where a file's scratch goes."""
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.ingest.plan import Chunk
 from chalicelib.store.files import Upload
-
-TimeLeft = Callable[[], int]  # milliseconds, as the Lambda context's get_remaining_time_in_millis
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """An invocation's time: work stops for a hand-over once fewer than `margin_ms` are left, a
-    quarter of what it began with, between 2 and 30 seconds (a flush of the writer and the
-    counter's update fit in it)."""
-
-    time_left: TimeLeft
-    margin_ms: int
-
-    @classmethod
-    def of(cls, time_left: TimeLeft) -> Deadline:
-        return cls(time_left, min(30_000, max(2_000, time_left() // 4)))
-
-    def short(self) -> bool:
-        return self.time_left() < self.margin_ms
-
-    def roomy(self) -> bool:
-        """Time for one more step here rather than on the queue."""
-        return self.time_left() >= 2 * self.margin_ms
-
-
-NEVER = Deadline(lambda: 1 << 40, 0)  # one call does the whole file (tests, the benchmark's baseline)
 
 
 def version_args(upload: Upload) -> dict[str, str]:

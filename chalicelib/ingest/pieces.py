@@ -16,9 +16,10 @@ from dataclasses import dataclass, replace
 from aws_lambda_powertools import Logger
 
 from chalicelib.aws.s3_upload import StreamedObject
+from chalicelib.domain.deadline import Deadline
 from chalicelib.ingest.changes import phone_changes
 from chalicelib.ingest.kinds import KINDS, Context, Kind, Record, parse_row
-from chalicelib.ingest.objects import Deadline, errors_key, first_errors_key, load_plan, read_range
+from chalicelib.ingest.objects import errors_key, first_errors_key, load_plan, read_range
 from chalicelib.ingest.plan import Chunk
 from chalicelib.ingest.reader import MAX_FIELD_BYTES, NotCsv, Row, rows
 from chalicelib.ingest.report import MAX_ERROR_ROWS, ErrorRows

@@ -18,8 +18,9 @@ from enum import Enum
 from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
+from chalicelib.domain.deadline import Deadline
 from chalicelib.ingest.kinds import KINDS
-from chalicelib.ingest.objects import Deadline, read_range, save_plan, version_args
+from chalicelib.ingest.objects import read_range, save_plan, version_args
 from chalicelib.ingest.pieces import unfinished
 from chalicelib.ingest.plan import Cutter
 from chalicelib.ingest.reader import BOM, MAX_LINE_BYTES, NotCsv, read_header
