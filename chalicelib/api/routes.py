@@ -125,20 +125,23 @@ def contributions() -> tuple[int, dict[str, Any]]:
     return 200, lookups.contributions(ss_code, _query("from"), _query("to"), tables=services().tables)
 
 
+def _mine_today(lookup: Callable[..., dict[str, Any]]) -> tuple[int, dict[str, Any]]:
+    """A signed-in person's own record that depends on today (a card's or a plan's status)."""
+    ss_code = _signed_in()
+    svc = services()
+    return 200, lookup(ss_code, tables=svc.tables, today=svc.clock().date())
+
+
 @api.route("/v1/me/hi-card", methods=["GET"])
 @answers
 def my_hi_card() -> tuple[int, dict[str, Any]]:
-    ss_code = _signed_in()
-    svc = services()
-    return 200, lookups.hi_card(ss_code, tables=svc.tables, today=svc.clock().date())
+    return _mine_today(lookups.hi_card)
 
 
 @api.route("/v1/me/voluntary", methods=["GET"])
 @answers
 def my_voluntary() -> tuple[int, dict[str, Any]]:
-    ss_code = _signed_in()
-    svc = services()
-    return 200, lookups.voluntary(ss_code, tables=svc.tables, today=svc.clock().date())
+    return _mine_today(lookups.voluntary)
 
 
 @api.route("/v1/hi-cards/check", methods=["POST"])

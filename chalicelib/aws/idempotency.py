@@ -26,20 +26,25 @@ class Idempotency:
         self._table = table_name
         self._client = client
         self._made: dict[str, tuple[Fn, IdempotencyConfig]] = {}
+        self._context: Any = None
 
-    def wrap(self, name: str, fn: Fn, *, key: str, expires_s: int, context: Any = None) -> Fn:
-        """`fn(data=…)` made idempotent on the JMESPath `key` of `data`. The Lambda context lets
-        Powertools expire an in-progress record when the invocation that made it timed out."""
+    def use_context(self, context: Any) -> None:
+        """The invocation's Lambda context, registered first thing in a handler (as Powertools'
+        examples do), so Powertools can expire an in-progress record whose invocation timed out."""
+        self._context = context if hasattr(context, "get_remaining_time_in_millis") else None
+        for _, config in self._made.values():
+            config.register_lambda_context(self._context)
+
+    def wrap(self, name: str, fn: Fn, *, key: str, expires_s: int) -> Fn:
+        """`fn(data=…)` made idempotent on the JMESPath `key` of `data` (made once per name)."""
         if name not in self._made:
             layer = DynamoDBPersistenceLayer(table_name=self._table, boto3_client=self._client())
             config = IdempotencyConfig(
                 event_key_jmespath=key, expires_after_seconds=expires_s, raise_on_no_idempotency_key=True
             )
+            config.register_lambda_context(self._context)
             wrapped = idempotent_function(
                 fn, data_keyword_argument="data", persistence_store=layer, config=config, key_prefix=f"bhxh.{name}"
             )
             self._made[name] = (wrapped, config)
-        wrapped, config = self._made[name]
-        if context is not None and hasattr(context, "get_remaining_time_in_millis"):
-            config.register_lambda_context(context)
-        return wrapped
+        return self._made[name][0]

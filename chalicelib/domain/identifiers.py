@@ -12,20 +12,22 @@ _UNIT_CODE = re.compile(r"^[A-Z0-9]{3,10}$")
 _DOSSIER_NO = re.compile(r"^[A-Z0-9._/\-]{1,32}$")
 
 
+def _shaped(raw: str, pattern: re.Pattern[str], problem: str) -> str:
+    """`raw` stripped and upper-cased when it has the shape, else InvalidValue saying `problem`."""
+    text = (raw or "").strip().upper()
+    if not pattern.match(text):
+        raise InvalidValue(problem)
+    return text
+
+
 def ss_code(raw: str) -> str:
     """Mã số BHXH: 10 digits."""
-    text = (raw or "").strip()
-    if not _SS_CODE.match(text):
-        raise InvalidValue("ss_code must be 10 digits")
-    return text
+    return _shaped(raw, _SS_CODE, "ss_code must be 10 digits")
 
 
 def card_no(raw: str) -> str:
     """Mã thẻ BHYT: 2 letters, benefit level 1-5, 2-digit province, then the ss_code."""
-    text = (raw or "").strip().upper()
-    if not _CARD_NO.match(text):
-        raise InvalidValue("card_no must be 2 letters, a level 1-5, 2 province digits and the 10-digit ss_code")
-    return text
+    return _shaped(raw, _CARD_NO, "card_no must be 2 letters, a level 1-5, 2 province digits and the 10-digit ss_code")
 
 
 def card_ss_code(card: str) -> str:
@@ -35,15 +37,9 @@ def card_ss_code(card: str) -> str:
 
 def unit_code(raw: str) -> str:
     """Mã đơn vị: 3-10 letters and digits."""
-    text = (raw or "").strip().upper()
-    if not _UNIT_CODE.match(text):
-        raise InvalidValue("unit_code must be 3-10 letters and digits")
-    return text
+    return _shaped(raw, _UNIT_CODE, "unit_code must be 3-10 letters and digits")
 
 
 def dossier_no(raw: str) -> str:
     """Số hồ sơ: up to 32 letters, digits, `.`, `_`, `/`, `-`."""
-    text = (raw or "").strip().upper()
-    if not _DOSSIER_NO.match(text):
-        raise InvalidValue("dossier_no must be up to 32 letters, digits, '.', '_', '/', '-'")
-    return text
+    return _shaped(raw, _DOSSIER_NO, "dossier_no must be up to 32 letters, digits, '.', '_', '/', '-'")

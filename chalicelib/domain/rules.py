@@ -24,21 +24,19 @@ def decide(old: Image | None, new: Image | None) -> list[Notice]:
     return rule(old, new) if rule else []
 
 
+def _told_once(old: Image | None, notice: Notice) -> list[Notice]:
+    """A fact told when it arrives (a payment, a benefit, a settled visit): corrections are not news."""
+    return [] if old is not None else [notice]
+
+
 def _payment(old: Image | None, new: Image) -> list[Notice]:
-    if old is not None:  # a payment is told when it arrives; corrections are not news
-        return []
-    return [
-        Notice(
-            template="payment_received",
-            dedupe_key=f"payment_received#{new['payment_id']}",
-            recipient=Recipient("employer", str(new["unit_code"])),
-            params={
-                "unit_code": str(new["unit_code"]),
-                "amount_vnd": str(int(new["amount_vnd"])),
-                "paid_on": str(new["paid_on"]),
-            },
-        )
-    ]
+    params = {
+        "unit_code": str(new["unit_code"]),
+        "amount_vnd": str(int(new["amount_vnd"])),
+        "paid_on": str(new["paid_on"]),
+    }
+    to = Recipient("employer", str(new["unit_code"]))
+    return _told_once(old, Notice("payment_received", f"payment_received#{new['payment_id']}", to, params))
 
 
 # D02 plan codes (phương án) the contract names; every other code is accepted and tells nothing.
@@ -103,38 +101,20 @@ def _dossier(old: Image | None, new: Image) -> list[Notice]:
 
 
 def _benefit(old: Image | None, new: Image) -> list[Notice]:
-    if old is not None:  # a benefit is told when it is paid; corrections are not news
-        return []
-    return [
-        Notice(
-            template="benefit_paid",
-            dedupe_key=f"benefit_paid#{new['benefit_id']}",
-            recipient=Recipient("person", str(new["ss_code"])),
-            params={
-                "benefit": str(new["benefit"]),
-                "amount_vnd": str(int(new["amount_vnd"])),
-                "paid_on": str(new["paid_on"]),
-            },
-        )
-    ]
+    params = {"benefit": str(new["benefit"]), "amount_vnd": str(int(new["amount_vnd"])), "paid_on": str(new["paid_on"])}
+    to = Recipient("person", str(new["ss_code"]))
+    return _told_once(old, Notice("benefit_paid", f"benefit_paid#{new['benefit_id']}", to, params))
 
 
 def _hi_claim(old: Image | None, new: Image) -> list[Notice]:
     """The card holder hears of each settled visit: one they never made is fraud they can report."""
-    if old is not None:
-        return []
-    return [
-        Notice(
-            template="hi_claim_settled",
-            dedupe_key=f"hi_claim_settled#{new['claim_id']}",
-            recipient=Recipient("person", card_ss_code(str(new["card_no"]))),
-            params={
-                "facility": str(new["facility"]),
-                "visit_on": str(new["visit_on"]),
-                "fund_paid_vnd": str(int(new["fund_paid_vnd"])),
-            },
-        )
-    ]
+    params = {
+        "facility": str(new["facility"]),
+        "visit_on": str(new["visit_on"]),
+        "fund_paid_vnd": str(int(new["fund_paid_vnd"])),
+    }
+    to = Recipient("person", card_ss_code(str(new["card_no"])))
+    return _told_once(old, Notice("hi_claim_settled", f"hi_claim_settled#{new['claim_id']}", to, params))
 
 
 def _phone_change(old: Image | None, new: Image) -> list[Notice]:

@@ -11,7 +11,6 @@ from chalicelib.services import services
 
 def handle(event: dict[str, Any] | None = None, context: Any = None) -> dict[str, Any]:
     svc = services()
-    run = svc.idempotency.wrap(
-        "reminders", lambda data: run_reminders(svc), key="day", expires_s=2 * 24 * 3600, context=context
-    )
+    svc.idempotency.use_context(context)
+    run = svc.idempotency.wrap("reminders", lambda data: run_reminders(svc), key="day", expires_s=2 * 24 * 3600)
     return run(data={"day": svc.clock().date().isoformat()})

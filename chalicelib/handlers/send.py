@@ -32,7 +32,6 @@ def _send_record(svc: Services, context: Any, record: DynamoDBRecord) -> None:
             lambda data: {"status": send_notice(svc, str(data["id"]))},
             key="[id, attempt, since]",
             expires_s=SEND_RECORD_TTL_S,
-            context=context,
         )
         send(data=attempt)
     tally_change(svc.tables, old, new)  # after the send: a retried record counts once
@@ -40,6 +39,7 @@ def _send_record(svc: Services, context: Any, record: DynamoDBRecord) -> None:
 
 def handle(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     svc = services()
+    svc.idempotency.use_context(context)
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
     return process_partial_response(
         event=event,

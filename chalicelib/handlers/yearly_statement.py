@@ -13,9 +13,10 @@ from chalicelib.yearly.segments_queue import segment_sender
 
 def handle(event: dict[str, Any] | None = None, context: Any = None) -> dict[str, Any]:
     svc = services()
+    svc.idempotency.use_context(context)
 
     def start(data: dict[str, Any]) -> dict[str, Any]:
         return start_statement(clock=svc.clock, segments=svc.settings.yearly_segments, send=segment_sender(svc))
 
-    run = svc.idempotency.wrap("yearly", start, key="year", expires_s=40 * 24 * 3600, context=context)
+    run = svc.idempotency.wrap("yearly", start, key="year", expires_s=40 * 24 * 3600)
     return run(data={"year": str(svc.clock().year)})

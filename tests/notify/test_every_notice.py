@@ -140,6 +140,7 @@ def test_arrears_tell_the_representative_and_each_employee_with_a_phone(pump, ma
 
 def test_the_daily_run_reads_only_what_is_due_today_and_twice_tells_nobody_twice(pump, make, sent_sms, clock) -> None:
     from chalicelib.handlers import remind
+    from local.lambda_events import LocalContext
 
     make.person()
     plan = {"ss_code": SS, "months_per_payment": 1, "paid_to": "2026-12", "income_vnd": 5000000}
@@ -147,7 +148,10 @@ def test_the_daily_run_reads_only_what_is_due_today_and_twice_tells_nobody_twice
     make.ledger("voluntary#0110129499", plan | {"ss_code": "0110129499"}, due_on="2026-11-27")
     clock.set(_morning(26))
     pump.run_until_idle()
-    assert remind.handle({}) == {"due": 1, "queued": 1}  # the same day again: the first run's answer
+    assert remind.handle({}, LocalContext("remind")) == {
+        "due": 1,
+        "queued": 1,
+    }  # the same day again: the first run's answer
     pump.run_until_idle()
     assert len(sent_sms()) == 1
 
