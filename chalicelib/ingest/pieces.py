@@ -227,6 +227,8 @@ def _record(kind: Kind, row: Row, header: list[str], ctx: Context, rejected: Err
 
 
 def _oversized(cells: list[str]) -> int | None:
+    if not cells or max(map(len, cells)) <= MAX_FIELD_BYTES // 4:  # the usual row: no cell near the cap
+        return None
     for n, cell in enumerate(cells):  # a character is 1 to 4 bytes: only a long cell is encoded to count
         if len(cell) > MAX_FIELD_BYTES // 4 and len(cell.encode("utf-8")) > MAX_FIELD_BYTES:
             return n

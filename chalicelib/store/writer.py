@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from boto3.dynamodb.types import TypeSerializer
@@ -25,6 +25,7 @@ READ_BATCH = 100  # BatchGetItem's limit
 MAX_ATTEMPTS = 10
 
 _serializer = TypeSerializer()
+_SOURCE = frozenset({"source"})
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,11 @@ class Record:
         """The record of the row `source` (`<file>#<line>`); a ledger record also stores it as
         `source`, the correlation id its notices and their logs carry. Volatile: the same fact in
         another file is unchanged, and keeps the source it was first told from."""
+        # built directly, not by dataclasses.replace: this runs for every row of every file
         if self.table != "ledger":
-            return replace(self, origin=source)
+            return Record(self.table, self.key, self.item, self.volatile, self.keep, source)
         item = {**self.item, "source": source}
-        return replace(self, item=item, volatile=self.volatile | {"source"}, origin=source)
+        return Record(self.table, self.key, item, self.volatile | _SOURCE, self.keep, source)
 
 
 class Unprocessed(RuntimeError):

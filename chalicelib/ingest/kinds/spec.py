@@ -105,8 +105,19 @@ def parse_row(kind: Kind, row: Mapping[str, str], ctx: Context) -> tuple[Record 
     if errors:
         return None, errors
     record = kind.build(values, ctx)
-    keep = kind.kept(ctx.columns)
+    keep = _kept(kind, ctx.columns)
     return (replace(record, keep=keep) if keep else record), []
+
+
+_KEPT: dict[tuple[str, frozenset[str] | None], frozenset[str]] = {}
+
+
+def _kept(kind: Kind, columns: frozenset[str] | None) -> frozenset[str]:
+    """`kind.kept(columns)`, worked out once per kind and header, not once per row."""
+    key = (kind.name, columns)
+    if key not in _KEPT:
+        _KEPT[key] = kind.kept(columns)
+    return _KEPT[key]
 
 
 def plain(table: str, *key_columns: str) -> Build:
