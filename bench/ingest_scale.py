@@ -203,7 +203,8 @@ def memory(sizes: list[int], chunk_bytes: int) -> dict[int, dict[str, Any]]:
     port = _free_port()
     env = {**os.environ, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "INGEST_CHUNK_BYTES": str(chunk_bytes)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-m", "local.moto_server", "-H", "127.0.0.1", "-p", str(port)],
+        cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

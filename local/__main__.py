@@ -35,7 +35,7 @@ def main() -> int:
     os.environ["BHXH_STATE_DIR"] = str(state)
 
     moto = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(moto_port)],
+        [sys.executable, "-m", "local.moto_server", "-H", "127.0.0.1", "-p", str(moto_port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -44,7 +44,11 @@ def main() -> int:
         return _serve(moto_port, api_port, started)
     finally:
         moto.terminate()
-        moto.wait(timeout=10)
+        try:
+            moto.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # busy answering: stopped all the same
+            moto.kill()
+            moto.wait(timeout=10)
 
 
 def _serve(moto_port: int, api_port: int, started: float) -> int:
