@@ -35,6 +35,7 @@ MAX_CHUNKS = 1000  # a bigger file gets bigger chunks: the file's counter item s
 HEADER_BYTES = MAX_LINE_BYTES + len(BOM) + 2  # a header within the line cap, with its CRLF
 SCAN_BLOCK = 8 << 20
 SEQ_WIDTH = 32
+MAX_NAME = 64  # characters of a header name carried from step to step
 
 
 class FileGone(RuntimeError):
@@ -139,7 +140,10 @@ def plan(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
         missing = [c for c in kind.required if c not in header.names]
         if missing:
             return _refuse(svc, task, f"missing required column: {', '.join(missing)}", 1)
-        names, cutter = header.names, Cutter(header.end, header.lines + 1, chunk_bytes)
+        # names go in every step's message (SQS takes 256 KiB): the kinds' own are short, and an
+        # unknown column's name is only ever shown
+        names = [name[:MAX_NAME] for name in header.names]
+        cutter = Cutter(header.end, header.lines + 1, chunk_bytes)
     else:
         names, cutter = state["header"], Cutter(state["pos"], state["line"], chunk_bytes)
         cutter.cuts = [tuple(c) for c in state["cuts"]]  # type: ignore[misc]

@@ -430,3 +430,13 @@ def _allowed(statements: list[dict[str, Any]], service: str, action: str, resour
         action in s["Action"] and any(fnmatch.fnmatchcase(resource, pattern) for pattern in s["Resource"])
         for s in statements
     )
+
+
+def test_a_header_of_200_long_names_is_carried_from_chunk_to_chunk(ingest, svc) -> None:
+    from dataclasses import replace
+
+    svc.settings = replace(svc.settings, ingest_chunk_bytes=64 * 1024)
+    names = ["ss_code", "full_name", "date_of_birth"] + [f"ghi_chu_{i}_" + "x" * 4000 for i in range(197)]
+    rows = "".join(f"{4000000000 + i},Người {i},1990-01-01" + "," * 197 + "\n" for i in range(3000))
+    report = ingest("people", "wide-names.csv", ",".join(names) + "\n" + rows)
+    assert (report["status"], report["accepted"]) == ("done", 3000)
