@@ -46,9 +46,11 @@ class PastDeadline(RuntimeError):
 def invoke(handler: Handler, event: dict[str, Any], name: str, monotonic: Callable[[], float] = time.monotonic) -> Any:
     """One invocation with a fresh context of the function's timeout; late is failed."""
     context = LocalContext(name, clock=monotonic)
+    started = monotonic()
     answer = handler(event, context)
     if context.expired():
-        raise PastDeadline(f"{name} ran past its {context.timeout_ms // 1000} s timeout")
+        took = monotonic() - started
+        raise PastDeadline(f"{name} ran past its {context.timeout_ms // 1000} s timeout (it took {took:.1f} s)")
     return answer
 
 
