@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MIN_PART = 5 << 20  # S3's smallest part but the last
-PART_BYTES = 8 << 20
+PART_BYTES = MIN_PART  # the least held in memory; 10,000 parts of it is 48 GB
 
 
 @dataclass
@@ -62,8 +62,10 @@ class StreamedObject:
     def write(self, data: bytes) -> None:
         self._buffer += data
         while len(self._buffer) >= self._part_bytes:
-            self._send(bytes(self._buffer[: self._part_bytes]))
+            with memoryview(self._buffer) as view:  # one copy of the part, not two
+                part = bytes(view[: self._part_bytes])
             del self._buffer[: self._part_bytes]
+            self._send(part)
 
     def append_object(self, key: str, size: int) -> None:
         """The whole of another object of this bucket (`size` bytes), after what is written."""
