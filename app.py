@@ -13,12 +13,15 @@ from typing import Any
 from chalice import Chalice, Cron, Rate
 from chalice.app import CloudWatchEvent, DynamoDBEvent, SNSEvent, SQSEvent
 
+from chalicelib.agency.routes import agency
+from chalicelib.api.middleware import contract_http
 from chalicelib.api.routes import api
 from chalicelib.inbound.routes import inbound
 from chalicelib.observability import instrument
 
 app = Chalice(app_name="bhxh")
 instrument(app)  # Powertools Logger, Metrics and Tracer on every function
+app.register_middleware(contract_http, "http")  # bodies capped, Chalice's own errors in the contract's shape
 
 # Chalice needs these at import; `make package` replaces them with the real ARNs (infra/wiring.yaml).
 _ACCOUNT = "arn:aws:dynamodb:ap-southeast-1:123456789012"
@@ -95,3 +98,4 @@ def health() -> dict:
 
 app.register_blueprint(api)  # the lookup API and page: chalicelib/api/routes.py
 app.register_blueprint(inbound)  # the short code's SNS endpoint: chalicelib/inbound/routes.py
+app.register_blueprint(agency)  # the agency console's API and page: chalicelib/agency/routes.py

@@ -36,28 +36,76 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def role_policies() -> dict[str, Any]:
-    """One inline policy per function's role: the base (logs, traces) and its lines of access.yaml."""
+def function_policies() -> dict[str, dict[str, Any]]:
+    """Each function's one policy document, by its logical id (`Ingest`, `APIHandler`): the base
+    (logs, traces) and its lines of access.yaml. The package puts exactly this on the function's
+    role; the local stack and the tests run each function under exactly this (local/access.py)."""
     base = json.loads((ROOT / ".chalice" / "policy-base.json").read_text())["Statement"]
+    return {
+        function: {"Version": "2012-10-17", "Statement": base + [{"Effect": "Allow", **s} for s in statements]}
+        for function, statements in load(ROOT / "infra" / "access.yaml").items()
+    }
+
+
+def role_name(function: str) -> str:
+    """The role `chalice package` makes for a function's logical id."""
+    return "ApiHandlerRole" if function == "APIHandler" else f"{function}Role"
+
+
+def role_policies() -> dict[str, Any]:
+    """One inline policy per function's role, as a merge template fragment."""
     resources: dict[str, Any] = {}
-    for function, statements in load(ROOT / "infra" / "access.yaml").items():
-        role = "ApiHandlerRole" if function == "APIHandler" else f"{function}Role"
-        document = {"Version": "2012-10-17", "Statement": base + [{"Effect": "Allow", **s} for s in statements]}
+    for function, document in function_policies().items():
+        role = role_name(function)
         resources[role] = {"Properties": {"Policies": [{"PolicyName": f"{role}Policy", "PolicyDocument": document}]}}
     return {"Resources": resources}
+
+
+STAFF_AUTHORIZER = "StaffPool"
+
+
+def staff_authorizer() -> dict[str, Any]:
+    """API Gateway's Cognito authorizer (the staff pool) on every `/v1/agency/` route. Said here, not
+    with Chalice's `CognitoUserPoolAuthorizer`: Chalice's local server runs that one itself and fails
+    on a malformed token; the routes check the same token in code (chalicelib/agency/identity.py)."""
+    import app
+
+    paths = {
+        path: {method.lower(): {"security": [{STAFF_AUTHORIZER: []}]} for method in methods}
+        for path, methods in app.app.routes.items()
+        if path.startswith("/v1/agency/")
+    }
+    definition = {
+        "securityDefinitions": {
+            STAFF_AUTHORIZER: {
+                "type": "apiKey",
+                "name": "Authorization",
+                "in": "header",
+                "x-amazon-apigateway-authtype": "cognito_user_pools",
+                "x-amazon-apigateway-authorizer": {
+                    "type": "cognito_user_pools",
+                    "providerARNs": [{"Fn::GetAtt": ["StaffUserPool", "Arn"]}],
+                },
+            }
+        },
+        "paths": paths,
+    }
+    return {"Resources": {"RestAPI": {"Properties": {"DefinitionBody": definition}}}}
 
 
 def merge_template() -> Path:
     merged = deep_merge(load(ROOT / "infra" / "resources.yaml"), load(ROOT / "infra" / "wiring.yaml"))
     merged = deep_merge(merged, role_policies())
+    merged = deep_merge(merged, staff_authorizer())
     BUILD.mkdir(exist_ok=True)
     target = BUILD / "merge.yaml"
     target.write_text(yaml.safe_dump(merged, sort_keys=False, allow_unicode=True))
     return target
 
 
-def package(stage: str) -> Path:
-    out = BUILD / "package" / stage
+def package(stage: str, out: Path | None = None) -> Path:
+    """The packaged template's path (`build/package/<stage>/sam.yaml` unless `out` says elsewhere)."""
+    out = out or BUILD / "package" / stage
     env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "ap-southeast-1")}
     chalice = str(Path(sys.executable).with_name("chalice"))
     subprocess.run(

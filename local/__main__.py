@@ -35,7 +35,7 @@ def main() -> int:
     os.environ["BHXH_STATE_DIR"] = str(state)
 
     moto = subprocess.Popen(
-        [sys.executable, "-m", "local.moto_server", "-H", "127.0.0.1", "-p", str(moto_port)],
+        [sys.executable, "-m", "local.moto_server", "-H", "127.0.0.1", "-p", str(moto_port)],  # IAM enforced
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -54,8 +54,10 @@ def main() -> int:
 def _serve(moto_port: int, api_port: int, started: float) -> int:
     import boto3
 
+    from local import botocore_models
     from local.stack import create_stack
 
+    botocore_models.share()  # every function's clients in one process: read each service's model once
     session = boto3.session.Session()
     stack = create_stack(session)
     for what in stack.applied:
@@ -64,7 +66,13 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
     queue_arn = sqs.get_queue_attributes(QueueUrl=stack.ingest_queue_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
+    from local.staff import StaffPool, create_demo_staff, staff_lines
+
+    create_demo_staff(session, StaffPool(stack.outputs["StaffUserPoolId"], stack.outputs["StaffConsoleClientId"]))
     os.environ.update(
+        STAFF_POOL_ID=stack.outputs["StaffUserPoolId"],
+        STAFF_CLIENT_ID=stack.outputs["StaffConsoleClientId"],
+        STAFF_SIGN_IN_URL=os.environ["AWS_ENDPOINT_URL"],  # the page signs in against moto's Cognito
         INGEST_QUEUE_ARN=queue_arn,
         LEDGER_STREAM_ARN=stack.outputs["LedgerStreamArn"],
         NOTIFICATIONS_STREAM_ARN=stack.outputs["NotificationsStreamArn"],
@@ -72,25 +80,32 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
         SMS_STATUS_TOPIC_ARN=stack.outputs["SmsStatusTopicArn"],
     )
 
-    from chalice.local import create_local_server
-
     import app as chalice_app
     from chalicelib.aws.settings import Settings
     from chalicelib.inbound.endpoint import use_certificates
-    from chalicelib.services import Services, use_services
+    from chalicelib.services import Services, process_services, use_services
+    from local.access import FunctionAccess, StackReferences
     from local.clock_file import file_clock
     from local.demo import upload_samples
     from local.env import chalice_config
+    from local.functions import LocalFunctions
     from local.inbound import subscribe_inbound
     from local.sns_certificates import LocalMotoCertificates
+    from local.staff import moto_jwks_fetch
     from local.wiring import build_pump
 
     settings = Settings.from_env()
     clock = file_clock(os.environ["BHXH_CLOCK_FILE"])  # `make clock` moves it; every handler reads it
-    use_services(Services(settings=settings, clock=clock))
+    jwks = moto_jwks_fetch(os.environ["AWS_ENDPOINT_URL"], settings.region)  # the staff pool's keys, from moto
+    use_services(Services(settings=settings, clock=clock, jwks_fetch=jwks))
     use_certificates(LocalMotoCertificates(os.environ["AWS_ENDPOINT_URL"], settings.region))
-    pump = build_pump(chalice_app.app, session, stack, clock=clock, moto_url=os.environ["AWS_ENDPOINT_URL"])
-    server = create_local_server(chalice_app.app, chalice_config(), "127.0.0.1", api_port)
+    # each function under its own role, carrying exactly the policy `make package` gives it
+    references = StackReferences(session, stack.resources, {"Stage": stack.stage})
+    access = FunctionAccess(session, references, prefix=settings.prefix)
+    functions = LocalFunctions(chalice_app.app, access, process_services)
+    moto_url = os.environ["AWS_ENDPOINT_URL"]
+    pump = build_pump(chalice_app.app, session, stack, clock=clock, moto_url=moto_url, functions=functions)
+    server = functions.local_server(chalice_config(), "127.0.0.1", api_port)
     threading.Thread(target=server.server.serve_forever, name="api", daemon=True).start()
     pump.start()
     subscribe_inbound(session, stack, f"http://127.0.0.1:{api_port}")
@@ -98,6 +113,9 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
     if os.environ.get("BHXH_DEMO", "1") != "0":
         keys = upload_samples(session.client("s3"), stack.bucket)
         print(f"[demo] uploaded {len(keys)} sample file(s) to s3://{stack.bucket}/incoming/")
+    for line in staff_lines():
+        print(line)
+    print(f"[console] http://127.0.0.1:{api_port}/console/ (sign in as one of the above)")
     print(
         f"ready in {time.monotonic() - started:.1f}s: API http://127.0.0.1:{api_port}, "
         f"AWS (moto) http://127.0.0.1:{moto_port}, bucket {stack.bucket}. Ctrl-C stops.",

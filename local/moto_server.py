@@ -1,16 +1,24 @@
-"""The local stack's moto server: moto's own, remembering for `/moto-api/data.json` only SNS's models.
+"""`python -m local.moto_server -H 127.0.0.1 -p 5000`: the local stack's AWS, moto's server with two
+changes of its own.
 
-moto keeps every model it ever made (every DynamoDB item, every S3 key and multipart part) in a
-registry that `data.json` walks whole, and the pump reads SNS's recorded SMS from it after each
-pass. With a province's file in the stack that walk takes minutes, holds every item twice in
-memory, and fails outright (500) once a multipart upload's parts are in it (a part's `status`
-raises). The local stack asks `data.json` only for SNS, so only SNS's models are remembered.
+IAM is enforced from its first request. Every request must carry keys moto issued: the operator's
+`testing` (every permission: the stack's set-up, an agency uploading by hand, `make clock`, `make
+report`) or a function's assumed role (local/functions.py), which carries exactly its packaged policy.
+
+It remembers for `/moto-api/data.json` only SNS's models. moto keeps every model it ever made (every
+DynamoDB item, every S3 key and multipart part) in a registry that `data.json` walks whole, and the
+pump reads SNS's recorded SMS from it after each pass. With a province's file in the stack that walk
+takes minutes, holds every item twice in memory, and fails outright (500) once a multipart upload's
+parts are in it (a part's `status` raises). The local stack asks `data.json` only for SNS.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
+
+from local.env import ACCOUNT
 
 
 def remember_only_sns() -> None:
@@ -25,12 +33,18 @@ def remember_only_sns() -> None:
     common_models.BaseModel.__new__ = __new__  # type: ignore[method-assign, assignment]
 
 
-def main() -> None:
+def main(argv: list[str]) -> None:
+    os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"  # read by moto.settings at import: enforce at once
     remember_only_sns()
-    from moto.server import main as serve
+    from moto import server
 
-    serve(sys.argv[1:])
+    from local import botocore_models, moto_iam
+
+    botocore_models.share()
+    moto_iam.install()
+    moto_iam.create_operator(os.environ.get("MOTO_ACCOUNT_ID", ACCOUNT))
+    server.main(argv)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -1,12 +1,14 @@
 """Creates infra/resources.yaml in moto through CloudFormation itself, then applies through the
-API what moto's CloudFormation skips (TTL, the bucket's notification to the ingest queue)."""
+API what moto's CloudFormation skips (TTL, the bucket's notifications to the ingest queue and its
+CORS rule, the staff user pool)."""
 
 from __future__ import annotations
 
 import os
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from chalicelib.aws.settings import Settings
@@ -21,6 +23,8 @@ STACK = "bhxh-local"
 class LocalStack:
     outputs: dict[str, str]
     applied: list[str]  # what had to be applied through the API, to say so
+    resources: dict[str, tuple[str, str]] = field(default_factory=dict)  # logical id -> (type, physical id)
+    stage: str = "local"
 
     @property
     def ingest_queue_url(self) -> str:
@@ -47,10 +51,8 @@ def create_stack(session: Any, stage: str = "local") -> LocalStack:
     if stack["StackStatus"] != "CREATE_COMPLETE":
         raise RuntimeError(f"local stack not created: {stack['StackStatus']}")
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-    resources = {
-        r["LogicalResourceId"]: r["PhysicalResourceId"]
-        for r in cfn.list_stack_resources(StackName=STACK)["StackResourceSummaries"]
-    }
+    summaries = cfn.list_stack_resources(StackName=STACK)["StackResourceSummaries"]
+    resources = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in summaries}
     create_keys(session, Settings.from_env({**os.environ, "BHXH_STAGE": stage}))
     applied = (
         _apply_ttl(session, resources)
@@ -58,10 +60,20 @@ def create_stack(session: Any, stage: str = "local") -> LocalStack:
         + _apply_bucket_versioning(session, outputs)
         + _apply_bucket_lifecycle(session, outputs)
         + _apply_bucket_notification(session, resources, outputs)
+        + _apply_bucket_cors(session, outputs)
     )
-    return LocalStack(outputs=outputs, applied=applied)
+    from local.staff import create_staff_pool
+
+    pool = create_staff_pool(session, stage)
+    outputs.update(StaffUserPoolId=pool.pool_id, StaffConsoleClientId=pool.client_id)
+    applied.append(f"staff user pool {pool.pool_id} (groups uploader, support, viewer; client console)")
+    typed = {r["LogicalResourceId"]: (r["ResourceType"], r["PhysicalResourceId"]) for r in summaries}
+    typed["StaffUserPool"] = ("AWS::Cognito::UserPool", pool.pool_id)  # made through the API: still the template's
+    typed["StaffConsoleClient"] = ("AWS::Cognito::UserPoolClient", pool.client_id)
+    return LocalStack(outputs=outputs, applied=applied, resources=typed, stage=stage)
 
 
+@cache
 def _template() -> dict[str, Any]:
     return load(ROOT / "infra" / "resources.yaml")
 
@@ -160,7 +172,7 @@ def _apply_bucket_notification(session: Any, resources: dict[str, str], outputs:
     queue_arn = sqs.get_queue_attributes(QueueUrl=outputs["IngestQueueUrl"], AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
-    spec = _template()["Resources"]["IngestBucket"]["Properties"]["NotificationConfiguration"]["QueueConfigurations"][0]
+    specs = _template()["Resources"]["IngestBucket"]["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
     s3.put_bucket_notification_configuration(
         Bucket=bucket,
         NotificationConfiguration={
@@ -170,7 +182,32 @@ def _apply_bucket_notification(session: Any, resources: dict[str, str], outputs:
                     "Events": [spec["Event"]],
                     "Filter": {"Key": {"FilterRules": [dict(rule) for rule in spec["Filter"]["S3Key"]["Rules"]]}},
                 }
+                for spec in specs
             ]
         },
     )
-    return [f"notification of {bucket}/incoming/ to the ingest queue"]
+    prefixes = ", ".join(rule["Value"] for spec in specs for rule in spec["Filter"]["S3Key"]["Rules"])
+    return [f"notification of {bucket} ({prefixes}) to the ingest queue"]
+
+
+def _apply_bucket_cors(session: Any, outputs: dict[str, str]) -> list[str]:
+    """The console's presigned POST from the browser (the moto server also answers CORS itself)."""
+    s3 = session.client("s3")
+    bucket = outputs["IngestBucketName"]
+    template = _template()
+    origin = template["Parameters"]["ConsoleOrigin"]["Default"]
+    rules = template["Resources"]["IngestBucket"]["Properties"]["CorsConfiguration"]["CorsRules"]
+    s3.put_bucket_cors(
+        Bucket=bucket,
+        CORSConfiguration={
+            "CORSRules": [
+                {
+                    **{k: v for k, v in rule.items() if k != "MaxAge"},
+                    "AllowedOrigins": [origin],
+                    "MaxAgeSeconds": rule["MaxAge"],
+                }
+                for rule in rules
+            ]
+        },
+    )
+    return [f"CORS of {bucket}: POST from {origin}"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from chalicelib.agency import openapi as agency
+
 _REF = "#/components/schemas/"
 _MONTH = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-10"}
 _DATE = {"type": "string", "format": "date", "example": "2026-11-05"}
@@ -239,7 +241,7 @@ _PATHS: dict[str, Any] = {
             **_get(
                 "a dossier's status (nothing personal)",
                 _json(_ref("Dossier"), "the dossier"),
-                **{"400": _BAD, "404": _error("no such dossier")},
+                **{"400": _BAD, "404": _error("no such dossier"), "429": _TOO_MANY},
             ),
             "parameters": [
                 {
@@ -286,6 +288,20 @@ _PATHS: dict[str, Any] = {
 }
 
 
+_BODY_ERRORS = {
+    "413": _error("the body is over 64 KiB"),
+    "415": _error("the body is not of a media type the route takes"),
+}
+
+
+def _with_body_errors(item: dict[str, Any]) -> dict[str, Any]:
+    """Every route that reads a body may refuse it whole (api/middleware.py)."""
+    return {
+        method: {**op, "responses": {**op["responses"], **_BODY_ERRORS}} if "requestBody" in op else op
+        for method, op in item.items()
+    }
+
+
 @cache
 def spec() -> dict[str, Any]:
     return {
@@ -293,11 +309,15 @@ def spec() -> dict[str, Any]:
         "info": {
             "title": "BHXH lookup API",
             "version": "1.0.0",
-            "description": "Contributions, health card, voluntary plan after an OTP sign-in; card and dossier checks.",
+            "description": "Contributions, health card, voluntary plan after an OTP sign-in; card and dossier checks;"
+            " the agency console's API (staff sign in through Cognito).",
         },
-        "paths": _PATHS,
+        "paths": {path: _with_body_errors(item) for path, item in {**_PATHS, **agency.PATHS}.items()},
         "components": {
             "schemas": _SCHEMAS,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                **agency.SECURITY_SCHEMES,
+            },
         },
     }

@@ -29,6 +29,11 @@ class Settings:
     dedupe_key_parameter: str = ""  # SSM SecureString: keys the told markers' hash
     id_hash_key_parameter: str = ""  # SSM SecureString: keys the hash of ID numbers
     inbound_topic_arn: str = ""  # the carrier's inbound-SMS topic: the only one POST /sms/inbound accepts
+    staff_pool_id: str | None = None  # the console's Cognito user pool (STAFF_POOL_ID)
+    staff_client_id: str | None = None  # its app client `console` (STAFF_CLIENT_ID)
+    staff_sign_in_url: str | None = None  # where the page signs in (STAFF_SIGN_IN_URL); default Cognito's
+    max_upload_bytes: int = 2 << 30  # the console's presigned POST size limit (CONSOLE_MAX_UPLOAD_BYTES)
+    sms_price_usd: float = 0.0399  # one SMS part to Vietnam, for the console's estimate (docs/cost.md)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -49,6 +54,11 @@ class Settings:
             dedupe_key_parameter=env.get("DEDUPE_KEY_PARAMETER") or f"/bhxh/{stage}/dedupe-key",
             id_hash_key_parameter=env.get("ID_HASH_KEY_PARAMETER") or f"/bhxh/{stage}/id-hash-key",
             inbound_topic_arn=env.get("INBOUND_TOPIC_ARN", ""),
+            staff_pool_id=env.get("STAFF_POOL_ID") or None,
+            staff_client_id=env.get("STAFF_CLIENT_ID") or None,
+            staff_sign_in_url=env.get("STAFF_SIGN_IN_URL") or None,
+            max_upload_bytes=int(env.get("CONSOLE_MAX_UPLOAD_BYTES", str(2 << 30))),
+            sms_price_usd=float(env.get("SMS_PRICE_USD", "0.0399")),
         )
 
     def name(self, what: str) -> str:

@@ -1,5 +1,7 @@
 """`ingest`: the ingest queue's messages. S3's notifications of uploaded batch files start a file;
-the ingest's own messages (ingest/tasks.py) carry each file on, a step an invocation."""
+the ingest's own messages (ingest/tasks.py) carry each file on, a step an invocation. A console
+upload to check first (`staged/…`) is checked whole in the invocation its event arrives in
+(agency/preview.py): nothing of it is taken."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from chalicelib.agency.preview import check_staged
 from chalicelib.domain.deadline import Deadline
 from chalicelib.ingest.files import Send, run_all
 from chalicelib.ingest.tasks import Task, is_task
@@ -55,9 +58,13 @@ def _record(svc: Services, record: SQSRecord, deadline: Deadline, send: Send) ->
         task = Task.from_body(body)
         starts = [(task.upload.file, lambda task=task: [task])]
     else:
+        objects = s3_objects(body)
+        for bucket, key, _version, _seq in objects:
+            if key.startswith("staged/"):
+                _check_staged(svc, bucket, key)
         starts = [
             (key, lambda b=bucket, k=key, v=version, s=seq: admit(svc, b, k, v, s))
-            for bucket, key, version, seq in s3_objects(body)
+            for bucket, key, version, seq in objects
             if key.startswith("incoming/")
         ]
     for key, first in starts:
@@ -90,3 +97,17 @@ def handle(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         processor=processor,
         context=context,
     )
+
+
+def _check_staged(svc: Services, bucket: str, key: str) -> None:
+    """A console upload to check before sending: read as ingest reads, previewed, nothing taken."""
+    correlate(key)
+    s3 = svc.clients.s3
+    try:
+        check_staged(svc, bucket, key)
+    except s3.exceptions.NoSuchKey:
+        # released or cancelled before its check ran, or an event delivered again: nothing to check
+        logger.info("staged file gone", file=key)
+    except Exception as exc:
+        logger.exception("staged file not checked", file=key, error=type(exc).__name__)
+        raise

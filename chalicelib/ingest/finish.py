@@ -3,8 +3,9 @@
 The errors CSV is put together from the pieces' own CSVs in the file's order, by one multipart
 upload: S3 copies whole pieces itself (UploadPartCopy) and only small ones, and the one piece where
 the CSV stops (after its first 100,000 rejected rows), pass through the function. A file's report
-and errors CSV replace those of the file's last upload; a file with no rejected row gets an errors
-CSV of its header alone, so no list of old errors is left behind (and nothing is ever deleted).
+and errors CSV replace those of the file's last upload; a file with no rejected row (or refused
+whole) has no errors CSV, and the last upload's is deleted (the Ingest role may delete
+`reports/*.errors.csv` and nothing else), so no list of old errors is left behind.
 """
 
 from __future__ import annotations
@@ -58,12 +59,16 @@ def finish(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
     )
     if item.reason:
         report.reject_file(item.reason)
-        s3.put_object(Bucket=bucket, Key=csv_key, Body=ERRORS_HEADER, ContentType=CSV_TYPE)
+        s3.delete_object(Bucket=bucket, Key=csv_key)  # the last upload's list of errors, if any
     else:
         pieces = sorted(files.pieces(item.written).items())
-        listed = _errors_csv(s3, bucket, upload, csv_key, pieces, int(item.rejected or 0), deadline, task)
-        if isinstance(listed, Task):
-            return [listed]  # carries on in another invocation
+        listed = 0
+        if int(item.rejected or 0):
+            listed = _errors_csv(s3, bucket, upload, csv_key, pieces, int(item.rejected), deadline, task)
+            if isinstance(listed, Task):
+                return [listed]  # carries on in another invocation
+        else:  # a corrected file under the same name leaves no stale list of errors behind
+            s3.delete_object(Bucket=bucket, Key=csv_key)
         report.rows, report.accepted, report.rejected = int(item.rows), int(item.accepted), int(item.rejected)
         report.errors = _first_errors(s3, bucket, upload, pieces)
         report.errors_truncated = report.rejected > listed

@@ -112,12 +112,12 @@ def write(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
     s3 = svc.clients.s3
     out = StreamedObject(s3, task.bucket, errors_key(upload, piece.start), content_type="text/csv; charset=utf-8")
     rejected = ErrorRows(out.write, limit=max(0, MAX_ERROR_ROWS - listed_before))
-    tally = _Tally()
+    tally = Tally()
     stop, line = piece.end, piece.line
     body = read_range(s3, task.bucket, upload, piece.start, piece.end)
     try:
         for n, row in enumerate(rows(body, header, first_line=piece.line)):
-            record = _record(kind, row, header, ctx, rejected, tally)
+            record = row_record(kind, row, header, ctx, rejected, tally)
             if record is not None:
                 writer.put(record)
             if n % EVERY == EVERY - 1 and piece.start + row.end < piece.end and deadline.short():
@@ -205,12 +205,14 @@ def _missing(chunks: list[Chunk], done: dict[int, list[int]]) -> list[Piece]:
 
 
 @dataclass
-class _Tally:
+class Tally:
     rows: int = 0
     accepted: int = 0
 
 
-def _record(kind: Kind, row: Row, header: list[str], ctx: Context, rejected: ErrorRows, tally: _Tally) -> Record | None:
+def row_record(
+    kind: Kind, row: Row, header: list[str], ctx: Context, rejected: ErrorRows, tally: Tally
+) -> Record | None:
     """The row's record, or None once its reasons are in the errors CSV."""
     tally.rows += 1
     oversized = _oversized(row.raw)

@@ -120,10 +120,13 @@ def truncated_line(listed: int, rejected: int) -> bytes:
 
 
 def report_keys(key: str) -> tuple[str, str, str]:
-    """`incoming/<kind>/<name>.csv` → (kind, report key, errors CSV key)."""
+    """`incoming/<kind>/<name>.csv` → (kind, report key, errors CSV key). A console upload to check
+    first, `staged/<kind>/<name>.csv`, reports under `reports/staged/`: its check never takes the
+    place of the report of the file taken under the same name."""
     parts = key.split("/", 2)
     kind = parts[1] if len(parts) > 2 else ""
     name = parts[2] if len(parts) > 2 else key.rsplit("/", 1)[-1]
     stem = name[:-4] if name.lower().endswith(".csv") else name
-    base = f"reports/{kind or 'unknown'}/{stem}"
+    staged = "staged/" if key.startswith("staged/") else ""
+    base = f"reports/{staged}{kind or 'unknown'}/{stem}"
     return kind, f"{base}.json", f"{base}.errors.csv"

@@ -21,6 +21,13 @@ from chalicelib.store.models import NotificationModel, Tables
 logger = Logger(child=True)
 
 
+def batch_of(source: str | None) -> str | None:
+    """The batch file a fact's correlation id names (`incoming/<kind>/<name>.csv#<line>`), if any."""
+    if not source or not source.startswith("incoming/"):
+        return None
+    return source.rsplit("#", 1)[0]
+
+
 def resolve_phone(recipient: Recipient, tables: Tables) -> str | None:
     """The registered phone of a recipient, or None when there is none on file."""
     if recipient.kind == "phone":
@@ -65,12 +72,14 @@ def enqueue(svc: Services, notice: Notice, *, source: str | None = None) -> Stat
         send_after=utc_iso(release or now),
         expires_at=expires_at(now, svc.settings.personal_data_days),
         source=source,
+        batch=batch_of(source),
     )
+    told_until = item.expires_at if notice.urgent else None  # a request's answer: nothing kept for good
     if not save_if(item, tables.notifications.id.does_not_exist()):
         logger.debug("notice already in outbox", notice=notice_ref(notice.dedupe_key))
-        mark_told(tables, marker)  # a crash after the put left it unmarked: mend it
+        mark_told(tables, marker, expires=told_until)  # a crash after the put left it unmarked: mend it
         return None
-    mark_told(tables, marker)
+    mark_told(tables, marker, expires=told_until)
     logger.info("notice queued", notice=notice_ref(notice.dedupe_key), template=notice.template, status=status)
     return status
 

@@ -21,6 +21,7 @@ from chalicelib.domain.status import Status
 from chalicelib.domain.templates import render
 from chalicelib.notify.retry import error_code, failure_status, outcome_unknown, publish_retryable, with_retries
 from chalicelib.services import Services
+from chalicelib.store.batches import PAUSED_RECHECK, BatchState, batch_state
 from chalicelib.store.conditions import update_if
 from chalicelib.store.guard import is_opted_out
 from chalicelib.store.models import NotificationModel
@@ -47,6 +48,13 @@ def send_notice(svc: Services, notice_id: str) -> str:
     if not update_if(item, claim, model.status == Status.CREATED):  # the answer (ALL_NEW) fills `item`
         logger.info("notice already claimed", notice=notice_ref(notice_id))
         return "skipped"
+    if item.batch:  # the console may have paused or stopped its batch file (store/batches.py)
+        state = batch_state(tables, item.batch)
+        if state is BatchState.PAUSED:
+            later = utc_iso(clock() + PAUSED_RECHECK)
+            return _finish(item, model, clock, status=Status.HELD, send_after=later, reason="batch paused", attempts=-1)
+        if state is BatchState.STOPPED:
+            return _finish(item, model, clock, status=Status.CANCELLED, reason="batch stopped", attempts=-1)
     phone = item.phone or ""
     if not item.urgent:
         release = release_time(clock())

@@ -14,15 +14,17 @@ from chalicelib.store.models import Tables
 
 REPORTS = "reports/"
 DAILY = "reports/daily/"
+STAGED = "reports/staged/"  # the console's checks of staged files: nothing was taken
 
 
 def ingest_reports(s3: Any, bucket: str, *, since: str | None = None) -> Iterator[dict[str, Any]]:
     """Every file's report (`reports/<kind>/<name>.json`), optionally only those modified on or
-    after `since` (ISO date, UTC); the daily summaries under `reports/daily/` are not file reports."""
+    after `since` (ISO date, UTC); the daily summaries under `reports/daily/` are not file reports,
+    nor are the checks of staged files under `reports/staged/`."""
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=REPORTS):
         for obj in page.get("Contents", []):
             key = obj["Key"]
-            if key.startswith(DAILY) or not key.endswith(".json"):
+            if key.startswith((DAILY, STAGED)) or not key.endswith(".json"):
                 continue
             if since is not None and obj["LastModified"].date().isoformat() < since:
                 continue

@@ -1,7 +1,8 @@
 """Batch files and their progress (team.md, "Files and their progress"): one item per uploaded file.
 
-Ingest owns `running`, `done` and `rejected`; the console writes `staged` and `cancelled` for the
-files it stages (`staged/…`). While a file runs, its item is the file's counter: each chunk adds its
+Ingest owns `running`, `done` and `rejected`; a console upload to check first (`staged/…`) is
+`staged` while it waits (its check, by the ingest function, writes the counts and the preview) until
+an uploader releases it or it is `cancelled`. While a file runs, its item is the file's counter: each chunk adds its
 rows with one atomic update, conditional on the upload being the one the item is for and on that
 piece of the file not being counted yet, so a redelivered message counts nothing twice. The piece
 maps (`checked`, `written`) are removed when the file ends, so a finished item stays small.
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -26,10 +27,13 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from chalicelib.domain.staff import NATIONAL
 from chalicelib.store.conditions import save_if, update_if
 
-NATIONAL = "00"  # the province code of files from the agency's own systems
-RUNNING, DONE, REJECTED = "running", "done", "rejected"
+if TYPE_CHECKING:
+    from chalicelib.ingest.report import Report
+
+RUNNING, DONE, REJECTED, STAGED, CANCELLED = "running", "done", "rejected", "staged", "cancelled"
 MAX_ERRORS_KEPT = 20  # the console's list shows these; the report and its errors CSV hold the rest
 
 
@@ -78,10 +82,13 @@ class FileModel(Model):
     written = MapAttribute(null=True)
     waiting = MapAttribute(null=True)
     last_at = UnicodeAttribute(null=True)  # when the last piece ended: the report's finished_at
+    check = UnicodeAttribute(null=True)  # a staged file's check: absent while checking, then done | rejected
+    preview = MapAttribute(null=True)  # a staged file's check: notices, by_template, parts, cost_usd, samples, warnings
     by_province = _ByProvince()
 
 
 def utc(at: datetime) -> str:
+    """The UTC ISO time the index sorts on."""
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -330,3 +337,46 @@ def finished(
 def next_waiting(model: type[FileModel], key: str, seq: str) -> bool:
     """The waiting upload `seq` is on its way: it leaves the map (False: someone took it first)."""
     return update_if(model(key), [model.waiting[seq].remove()], model.waiting[seq].exists())
+
+
+# --- the console's staged files ---------------------------------------------------------------------
+
+
+def staged_started(model: type[FileModel], report: Report) -> None:
+    """A staged file's item as its check starts: a new upload under the same name starts afresh.
+    The check reads the file whole in one invocation (agency/preview.py): one chunk."""
+    model(
+        report.file,
+        kind=report.kind or "unknown",
+        status=STAGED,
+        province_code=report.province_code or NATIONAL,
+        uploaded_by=report.uploaded_by,
+        started_at=utc(datetime.fromisoformat(report.started_at)),
+        chunks_total=1,
+        chunks_done=0,
+    ).save()
+
+
+def staged_checked(model: type[FileModel], report: Report, *, preview: dict[str, Any] | None) -> bool:
+    """A staged file's check done: its counts, first errors, preview, and `check` (the report's
+    status). It stays `staged`; False when it was cancelled while it was being checked."""
+    actions: list[Any] = [
+        model.chunks_done.set(1),
+        model.rows.set(report.rows),
+        model.accepted.set(report.accepted),
+        model.rejected.set(report.rejected),
+        model.errors.set(report.errors[:MAX_ERRORS_KEPT]),
+        model.errors_truncated.set(report.errors_truncated),
+        model.finished_at.set(utc(datetime.fromisoformat(report.finished_at or report.started_at))),
+        model.preview.set(preview),
+        model.check.set(report.status),
+    ]
+    if report.reason:
+        actions.append(model.reason.set(report.reason))
+    return update_if(model(report.file), actions, model.status == STAGED)
+
+
+def mark_cancelled(model: type[FileModel], key: str, at: datetime) -> bool:
+    """A staged file cancelled: False when it is no longer staged (released or cancelled meanwhile)."""
+    actions = [model.status.set(CANCELLED), model.finished_at.set(utc(at))]
+    return update_if(model(key), actions, model.status == STAGED)

@@ -14,9 +14,10 @@ from pynamodb.attributes import (
     UnicodeAttribute,
 )
 from pynamodb.exceptions import DoesNotExist
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, Index, KeysOnlyProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, Index, KeysOnlyProjection
 from pynamodb.models import Model
 
+from chalicelib.store.audit import AuditModel
 from chalicelib.store.files import FileModel
 
 
@@ -138,10 +139,20 @@ class _OutboxByProvider(GlobalSecondaryIndex):
     provider_id = UnicodeAttribute(hash_key=True)
 
 
+class _OutboxByBatch(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_batch"
+        projection = IncludeProjection(["status"])
+
+    batch = UnicodeAttribute(hash_key=True)
+    id = UnicodeAttribute(range_key=True)
+
+
 class NotificationModel(Model):
     """The outbox. Key: `id` = the notice's dedupe key (e.g. `payment_received#PT-0001`).
     GSI `by_status`: `status`, `send_after` (UTC ISO-8601). Sparse GSI `by_provider`:
-    `provider_id` (SNS message id), for delivery receipts. `expires_at` (epoch seconds, TTL) removes
+    `provider_id` (SNS message id), for delivery receipts. Sparse GSI `by_batch`: `batch` (the batch
+    file's S3 key), `id`, with `status`: a file's notices, for batch control. `expires_at` (epoch seconds, TTL) removes
     the item's personal data; a `told#…` marker in guard keeps it told once (notify/retention.py)."""
 
     id = UnicodeAttribute(hash_key=True)
@@ -159,16 +170,19 @@ class NotificationModel(Model):
     provider_id = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)
     source = UnicodeAttribute(null=True)  # the correlation id: the fact's `<file>#<line>`, or the request's
+    batch = UnicodeAttribute(null=True)  # the batch file (`incoming/<kind>/<name>.csv`) it came from, if any
     expires_at = NumberAttribute(null=True)  # TTL: the item (phone, params, recipient) goes then
     by_status = _OutboxByStatus()
     by_provider = _OutboxByProvider()
+    by_batch = _OutboxByBatch()
 
 
 class GuardModel(Model):
     """OTP requests, rate-limit counters and opt-outs. Key: `pk`, by prefix:
     `optout#<E.164 phone>` (the phone sent BH HUY), `otp#<request id>`, `rate#<scope>#<window>`,
     `told#<template>#<keyed hash of a dedupe key>` (notify/retention.py), and
-    `count#<YYYY-MM-DD>#<template>#<measure>` (store/counters.py).
+    `count#<YYYY-MM-DD>#<template>#<measure>` (store/counters.py), `batch#<file key>` (a batch's
+    state: store/batches.py).
     `expires_at` (epoch seconds) lets DynamoDB's TTL remove what has lapsed."""
 
     pk = UnicodeAttribute(hash_key=True)
@@ -180,11 +194,9 @@ class GuardModel(Model):
 M = TypeVar("M", bound=Model)
 
 
-def _bind(model: type[M], table: str, region: str) -> type[M]:
-    namespace: dict[str, object] = {
-        "Meta": type("Meta", (), {"table_name": table, "region": region}),
-        "__module__": __name__,
-    }
+def _bind(model: type[M], table: str, region: str, credentials: Mapping[str, str] | None) -> type[M]:
+    meta: dict[str, object] = {"table_name": table, "region": region, **(credentials or {})}
+    namespace: dict[str, object] = {"Meta": type("Meta", (), meta), "__module__": __name__}
     for name, value in vars(model).items():  # an index belongs to one bound model: give each its own
         if isinstance(value, Index):
             namespace[name] = type(value)()
@@ -199,19 +211,23 @@ class Tables:
     ledger: type[LedgerModel]
     notifications: type[NotificationModel]
     guard: type[GuardModel]
+    audit: type[AuditModel]
     files: type[FileModel]
 
 
-def bind_tables(prefix: str, region: str) -> Tables:
-    """The models bound to `<prefix>-<table>`; PynamoDB connects on first use."""
+def bind_tables(prefix: str, region: str, credentials: Mapping[str, str] | None = None) -> Tables:
+    """The models bound to `<prefix>-<table>`; PynamoDB connects on first use, with `credentials`
+    (`aws_access_key_id`, `aws_secret_access_key`, `aws_session_token`) when given, else the
+    environment's."""
     return Tables(
-        people=_bind(PersonModel, f"{prefix}-people", region),
-        employers=_bind(EmployerModel, f"{prefix}-employers", region),
-        history=_bind(HistoryModel, f"{prefix}-history", region),
-        ledger=_bind(LedgerModel, f"{prefix}-ledger", region),
-        notifications=_bind(NotificationModel, f"{prefix}-notifications", region),
-        guard=_bind(GuardModel, f"{prefix}-guard", region),
-        files=_bind(FileModel, f"{prefix}-files", region),
+        people=_bind(PersonModel, f"{prefix}-people", region, credentials),
+        employers=_bind(EmployerModel, f"{prefix}-employers", region, credentials),
+        history=_bind(HistoryModel, f"{prefix}-history", region, credentials),
+        ledger=_bind(LedgerModel, f"{prefix}-ledger", region, credentials),
+        notifications=_bind(NotificationModel, f"{prefix}-notifications", region, credentials),
+        guard=_bind(GuardModel, f"{prefix}-guard", region, credentials),
+        audit=_bind(AuditModel, f"{prefix}-audit", region, credentials),
+        files=_bind(FileModel, f"{prefix}-files", region, credentials),
     )
 
 

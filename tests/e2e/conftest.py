@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -72,10 +73,10 @@ class RunningStack:
         subprocess.run([sys.executable, "-m", "local.clock", at], cwd=ROOT, env=self.env, check=True)
 
 
-@pytest.fixture(scope="module")
-def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+@contextlib.contextmanager
+def running_stack(state: Path, **extra_env: str) -> Iterator[RunningStack]:
+    """`python -m local` on free ports, in `state`, with `extra_env` over the test's environment."""
     moto_port, api_port = _free_port(), _free_port()
-    state = tmp_path_factory.mktemp("local-state")
     log = state / "stack.log"
     env = {
         **os.environ,
@@ -84,6 +85,7 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSta
         "BHXH_STATE_DIR": str(state),
         "BHXH_DEMO": "0",
         "PYTHONUNBUFFERED": "1",
+        **extra_env,
     }
     with log.open("w") as out:
         process = subprocess.Popen([sys.executable, "-m", "local"], cwd=ROOT, env=env, stdout=out, stderr=out)
@@ -94,3 +96,9 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSta
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    with running_stack(tmp_path_factory.mktemp("local-state")) as stack:
+        yield stack

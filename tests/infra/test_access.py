@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from infra.package import ROOT, load, package
+from infra.package import ROOT
 
 # Which tables each function may touch at all (its item actions, index queries and stream reads).
 TABLES = {
-    "Ingest": {"PeopleTable", "EmployersTable", "HistoryTable", "LedgerTable", "FilesTable"},
+    "Ingest": {"PeopleTable", "EmployersTable", "HistoryTable", "LedgerTable", "GuardTable", "FilesTable"},
     "Decide": {"LedgerTable", "PeopleTable", "EmployersTable", "NotificationsTable", "GuardTable"},
     "Send": {"NotificationsTable", "GuardTable", "IdempotencyTable"},
     "ReleaseHeld": {"NotificationsTable"},
@@ -21,15 +21,19 @@ TABLES = {
     "DailySummary": {"GuardTable"},
     "YearlyStatement": {"IdempotencyTable"},
     "Yearly": {"PeopleTable", "HistoryTable", "EmployersTable", "NotificationsTable", "GuardTable"},
-    "APIHandler": {"PeopleTable", "HistoryTable", "LedgerTable", "EmployersTable", "NotificationsTable", "GuardTable"},
+    "APIHandler": {
+        "PeopleTable",
+        "HistoryTable",
+        "LedgerTable",
+        "EmployersTable",
+        "NotificationsTable",
+        "GuardTable",
+        "AuditTable",
+        "FilesTable",
+    },
 }
 # Actions that have no resource-level permissions (phone numbers have no ARN; X-Ray has none).
 STAR_ALLOWED = {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut", "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
-
-
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return load(package("prod"))
 
 
 def _functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -42,13 +46,12 @@ def _statements(template: dict[str, Any], function: str) -> list[dict[str, Any]]
     return policy["PolicyDocument"]["Statement"]
 
 
+_TABLE_NAMES = ("People", "Employers", "History", "Ledger", "Notifications", "Guard", "Idempotency", "Audit", "Files")
+
+
 def _tables_named(resource: Any) -> set[str]:
     text = json.dumps(resource)
-    return {
-        name
-        for name in ("People", "Employers", "History", "Ledger", "Notifications", "Guard", "Idempotency", "Files")
-        if f'"{name}Table' in text or "${" + name + "Table" in text
-    }
+    return {name for name in _TABLE_NAMES if f'"{name}Table' in text or "${" + name + "Table" in text}
 
 
 def test_chalice_writes_no_policy_of_its_own_guessing() -> None:
@@ -138,10 +141,10 @@ def _actions(statement: dict[str, Any]) -> list[str]:
     return [action] if isinstance(action, str) else list(action)
 
 
-def test_the_lambda_zip_holds_the_service_and_its_libraries_and_no_development_code(template) -> None:
+def test_the_lambda_zip_holds_the_service_and_its_libraries_and_no_development_code(package_dir) -> None:
     import zipfile
 
-    with zipfile.ZipFile(ROOT / "build" / "package" / "prod" / "deployment.zip") as archive:
+    with zipfile.ZipFile(package_dir / "deployment.zip") as archive:
         tops = {name.split("/", 1)[0] for name in archive.namelist()}
         names = archive.namelist()
     assert {"app.py", "chalicelib", "aws_lambda_powertools", "pynamodb"} <= tops

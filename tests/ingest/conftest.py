@@ -8,7 +8,6 @@ import boto3
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
-from chalicelib.handlers import ingest as ingest_handler
 from tests.conftest import REGION
 
 
@@ -31,18 +30,19 @@ def sqs_event_for(bucket: str, key: str, message_id: str = "m-1") -> dict:
     }
 
 
-def _handle(event: dict, context=None) -> list[str]:
-    """The ids of the messages the handler failed (Powertools raises when every message of the batch
-    failed: Lambda then returns the batch to the queue, as it does with a partial answer)."""
+def _handle(functions, event: dict, context=None) -> list[str]:
+    """The ids of the messages the handler failed, run as the ingest function under its own role
+    (Powertools raises when every message of the batch failed: Lambda then returns the batch to the
+    queue, as it does with a partial answer)."""
     try:
-        answer = ingest_handler.handle(event, context)
+        answer = functions.invoke("ingest", event, context)
     except BatchProcessingError:
         return [r["messageId"] for r in event["Records"]]
     return [f["itemIdentifier"] for f in answer["batchItemFailures"]]
 
 
 @pytest.fixture
-def drain_ingest(stack, svc):
+def drain_ingest(stack, svc, functions):
     """Run what is on the ingest queue (S3's events, the ingest's own steps) until it is empty, each
     message as its own invocation with `context` (a callable: a new one each); returns the ids of
     those that failed. A failed message stays invisible for the rest of the call, then becomes
@@ -61,7 +61,7 @@ def drain_ingest(stack, svc):
             )
             if not messages:
                 break
-            if _handle(sqs_event(messages, arn), context() if callable(context) else context):
+            if _handle(functions, sqs_event(messages, arn), context() if callable(context) else context):
                 failed += messages
             else:
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=messages[0]["ReceiptHandle"])

@@ -5,12 +5,8 @@ its report."""
 from __future__ import annotations
 
 import csv
-import fnmatch
 import io
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import boto3
 import pytest
@@ -216,11 +212,10 @@ def test_two_quick_uploads_under_one_name_are_both_taken_in_order(
 
 
 def test_an_upload_that_arrives_while_the_one_before_runs_waits_for_it(
-    versions, stack, drain_ingest, svc, ledger_stream
+    versions, stack, drain_ingest, svc, functions, ledger_stream
 ) -> None:
     from dataclasses import replace
 
-    from chalicelib.handlers import ingest as handler
     from local.lambda_events import LocalContext
     from tests.ingest.conftest import sqs_event_for
 
@@ -232,7 +227,7 @@ def test_an_upload_that_arrives_while_the_one_before_runs_waits_for_it(
     _drop_s3_events(stack)
     first = sqs_event_for(stack.bucket, key)
     first["Records"][0]["body"] = _event(stack, key, v1, "0A")
-    handler.handle(first, LocalContext("ingest"))  # v1 is cut, its chunks wait on the queue
+    functions.invoke("ingest", first, LocalContext("ingest"))  # v1 is cut, its chunks wait on the queue
     sqs = boto3.client("sqs", region_name=REGION)
     sqs.send_message(QueueUrl=stack.ingest_queue_url, MessageBody=_event(stack, key, v2, "0B"))
     assert drain_ingest() == []
@@ -303,133 +298,6 @@ def test_a_first_phone_or_an_unchanged_one_tells_nobody(make, upload, pump, sent
     upload("people", "names.csv", f"ss_code,full_name,date_of_birth\n{SS},Nguyễn Văn Ân,1990-01-01\n")
     pump.run_until_idle()
     assert sent_sms() == []
-
-
-# --- what the ingest may do: its own packaged policy ---------------------------------------------
-
-
-def test_every_call_the_ingest_makes_is_one_its_packaged_policy_allows(stack, svc, ingest, monkeypatch) -> None:
-    """A dirty file, then a clean one under the same name (whose stale errors CSV must not stay),
-    and a people file in many chunks: every AWS call the handler makes is checked against the
-    statements `make package` gives the Ingest function (issue 13: a clean file's report needed an
-    s3:DeleteObject the role does not have)."""
-    from dataclasses import replace
-
-    svc.settings = replace(svc.settings, ingest_chunk_bytes=1024)
-    with _recorded_calls(monkeypatch) as calls:
-        ingest("payments", "p.csv", PAYMENTS + f"P1,{UNIT},2026-11-05,x\n")
-        ingest("payments", "p.csv", PAYMENTS + f"P1,{UNIT},2026-11-05,1\n")
-        people = "".join(f"{4000000000 + i},Người {i},1990-01-01,0401900{i:05d},,,\n" for i in range(60))
-        ingest("people", "many.csv", PEOPLE + people)
-    statements = _ingest_statements(stack)
-    refused = [c for c in calls if not _allowed(statements, *c)]
-    assert calls and refused == []
-
-
-@contextmanager
-def _recorded_calls(monkeypatch) -> Iterator[list[tuple[str, str, str]]]:
-    """(service, IAM action, resource ARN) of each call made inside the ingest handler."""
-    import botocore.client
-
-    from chalicelib.handlers import ingest as handler
-
-    calls: list[tuple[str, str, str]] = []
-    inside = {"on": False}
-    real_call, real_handle = botocore.client.BaseClient._make_api_call, handler.handle
-
-    def call(client, operation, params):
-        if inside["on"]:
-            calls.extend(_needs(client.meta.service_model.service_name, operation, params))
-        return real_call(client, operation, params)
-
-    def handle(event, context=None):
-        inside["on"] = True
-        try:
-            return real_handle(event, context)
-        finally:
-            inside["on"] = False
-
-    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", call)
-    monkeypatch.setattr(handler, "handle", handle)
-    yield calls
-
-
-_ACCOUNT = "123456789012"
-
-
-def _needs(service: str, operation: str, params: dict[str, Any]) -> list[tuple[str, str, str]]:
-    if service == "s3":
-        bucket, key = params.get("Bucket"), params.get("Key")
-        resource = f"arn:aws:s3:::{bucket}/{key}"
-        read = ["s3:GetObject"] + (["s3:GetObjectVersion"] if params.get("VersionId") else [])
-        by_operation = {
-            "GetObject": read,
-            "HeadObject": read,
-            "PutObject": ["s3:PutObject"],
-            "CreateMultipartUpload": ["s3:PutObject"],
-            "UploadPart": ["s3:PutObject"],
-            "CompleteMultipartUpload": ["s3:PutObject"],
-            "UploadPartCopy": ["s3:PutObject"],
-            "AbortMultipartUpload": ["s3:AbortMultipartUpload"],
-            "DeleteObject": ["s3:DeleteObject"],
-        }
-        needs = [("s3", action, resource) for action in by_operation.get(operation, [f"s3:{operation}"])]
-        if operation == "UploadPartCopy":
-            source = params["CopySource"]
-            needs.append(("s3", "s3:GetObject", f"arn:aws:s3:::{source['Bucket']}/{source['Key']}"))
-        return needs
-    if service == "dynamodb":
-        tables = list(params.get("RequestItems", {})) or [params.get("TableName")]
-        return [
-            ("dynamodb", f"dynamodb:{operation}", f"arn:aws:dynamodb:{REGION}:{_ACCOUNT}:table/{t}") for t in tables
-        ]
-    if service == "sqs":  # a batch call is authorised as its single form
-        name = params.get("QueueName") or str(params.get("QueueUrl", "")).rsplit("/", 1)[-1]
-        return [("sqs", f"sqs:{operation.removesuffix('Batch')}", f"arn:aws:sqs:{REGION}:{_ACCOUNT}:{name}")]
-    if service == "ssm":
-        return [("ssm", f"ssm:{operation}", f"arn:aws:ssm:{REGION}:{_ACCOUNT}:parameter{params.get('Name')}")]
-    return [(service, f"{service}:{operation}", "*")]
-
-
-def _ingest_statements(stack) -> list[dict[str, Any]]:
-    """The Ingest role's statements as packaged, their references made the local stack's ARNs."""
-    from infra.package import role_policies
-
-    [policy] = role_policies()["Resources"]["IngestRole"]["Properties"]["Policies"]
-    names = {
-        "IngestBucket.Arn": f"arn:aws:s3:::{stack.bucket}",
-        "AWS::Partition": "aws",
-        "AWS::Region": REGION,
-        "AWS::AccountId": _ACCOUNT,
-        "Stage": "local",
-    }
-
-    def resolve(value: Any) -> list[str]:
-        if isinstance(value, list):
-            return [r for v in value for r in resolve(v)]
-        if isinstance(value, str):
-            return [value]
-        if "Fn::GetAtt" in value:
-            logical = value["Fn::GetAtt"][0]
-            what = {"IngestQueue": f"arn:aws:sqs:{REGION}:{_ACCOUNT}:bhxh-local-ingest"}.get(logical)
-            table = logical.removesuffix("Table").lower()
-            return [what or f"arn:aws:dynamodb:{REGION}:{_ACCOUNT}:table/bhxh-local-{table}"]
-        text = value["Fn::Sub"]
-        for name, arn in names.items():
-            text = text.replace("${" + name + "}", arn)
-        return [text]
-
-    return [
-        {"Action": [s["Action"]] if isinstance(s["Action"], str) else s["Action"], "Resource": resolve(s["Resource"])}
-        for s in policy["PolicyDocument"]["Statement"]
-    ]
-
-
-def _allowed(statements: list[dict[str, Any]], service: str, action: str, resource: str) -> bool:
-    return any(
-        action in s["Action"] and any(fnmatch.fnmatchcase(resource, pattern) for pattern in s["Resource"])
-        for s in statements
-    )
 
 
 def test_a_header_of_200_long_names_is_carried_from_chunk_to_chunk(ingest, svc) -> None:

@@ -111,12 +111,12 @@ def test_no_invocation_writes_more_than_one_chunk_and_each_row_is_counted_once(
 
 
 def test_time_running_short_hands_the_rest_of_a_chunk_on_and_the_lines_stay_the_files(
-    svc, upload, deliver, read_report, monkeypatch
+    svc, functions, upload, deliver, read_report, monkeypatch
 ) -> None:
     """Each invocation has 20 seconds and each BatchWriteItem takes half of one: a chunk is written
     over several invocations, each stopping after a row with time to spare."""
     now = {"t": 0.0}
-    client = svc.clients.dynamodb
+    client = functions.services("ingest").clients.dynamodb  # the function's own client, under its role
     real = client.batch_write_item
 
     def slow(**kwargs):
@@ -144,7 +144,7 @@ def test_time_running_short_hands_the_rest_of_a_chunk_on_and_the_lines_stay_the_
 
 
 def test_an_invocation_killed_mid_chunk_leaves_every_row_taken_once(
-    svc, pump, upload, read_report, monkeypatch, ledger_stream, stack
+    svc, functions, pump, upload, read_report, monkeypatch, ledger_stream, stack
 ) -> None:
     """One BatchWriteItem stalls past the function's deadline: Lambda kills the invocation there
     (here: its next call fails) and the pump counts it failed; the message comes back and the chunk
@@ -153,7 +153,7 @@ def test_an_invocation_killed_mid_chunk_leaves_every_row_taken_once(
     now = {"t": 0.0, "calls": 0}
     pump.monotonic = lambda: now["t"]
     pump.retry_after_s = 0
-    client = svc.clients.dynamodb
+    client = functions.services("ingest").clients.dynamodb
     real = client.batch_write_item
     killed = []
 
@@ -178,19 +178,17 @@ def test_an_invocation_killed_mid_chunk_leaves_every_row_taken_once(
     assert (item.rows, item.accepted, item.rejected, item.status) == (500, 429, 71, "done")
 
 
-def test_the_files_item_says_how_far_a_file_is_while_it_runs(small_chunks, svc, upload, stack) -> None:
+def test_the_files_item_says_how_far_a_file_is_while_it_runs(small_chunks, svc, functions, upload, stack) -> None:
     from local.lambda_events import sqs_event
 
     sqs = boto3.client("sqs", region_name=REGION)
     arn = sqs.get_queue_attributes(QueueUrl=stack.ingest_queue_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
-    from chalicelib.handlers import ingest as handler
-
     key = upload("hi_cards", "progress.csv", cards(300))
     seen = []
     while messages := sqs.receive_message(QueueUrl=stack.ingest_queue_url, MaxNumberOfMessages=1).get("Messages"):
-        handler.handle(sqs_event(messages, arn), LocalContext("ingest"))
+        functions.invoke("ingest", sqs_event(messages, arn), LocalContext("ingest"))
         sqs.delete_message(QueueUrl=stack.ingest_queue_url, ReceiptHandle=messages[0]["ReceiptHandle"])
         item = files.get_file(svc.tables.files, key)
         if item is not None:  # (the bucket's test event, from when its notification was set, comes first)
@@ -203,8 +201,9 @@ def test_the_files_item_says_how_far_a_file_is_while_it_runs(small_chunks, svc, 
     assert files.as_dict(files.get_file(svc.tables.files, key))["chunks_done"] == seen[0].chunks_total
 
 
-def test_a_message_delivered_twice_counts_nothing_twice(small_chunks, svc, upload, stack, read_report) -> None:
-    from chalicelib.handlers import ingest as handler
+def test_a_message_delivered_twice_counts_nothing_twice(
+    small_chunks, svc, functions, upload, stack, read_report
+) -> None:
     from local.lambda_events import sqs_event
 
     sqs = boto3.client("sqs", region_name=REGION)
@@ -214,7 +213,7 @@ def test_a_message_delivered_twice_counts_nothing_twice(small_chunks, svc, uploa
     upload("hi_cards", "twice.csv", cards(200))
     while messages := sqs.receive_message(QueueUrl=stack.ingest_queue_url, MaxNumberOfMessages=1).get("Messages"):
         for _ in range(2):  # SQS delivers at least once
-            handler.handle(sqs_event(messages, arn), LocalContext("ingest"))
+            functions.invoke("ingest", sqs_event(messages, arn), LocalContext("ingest"))
         sqs.delete_message(QueueUrl=stack.ingest_queue_url, ReceiptHandle=messages[0]["ReceiptHandle"])
     report = read_report("reports/hi_cards/twice.json")
     assert (report["rows"], report["accepted"], report["rejected"]) == (200, 171, 29)

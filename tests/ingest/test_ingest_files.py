@@ -152,7 +152,7 @@ def test_a_corrected_file_under_the_same_name_leaves_no_stale_errors(ingest, s3_
     ingest("payments", "p.csv", "payment_id,unit_code,paid_on,amount_vnd\nP1,TZH490L,2026-11-05,x\n")
     assert s3_text("reports/payments/p.errors.csv").count("\n") == 2
     ingest("payments", "p.csv", "payment_id,unit_code,paid_on,amount_vnd\nP1,TZH490L,2026-11-05,1\n")
-    assert s3_text("reports/payments/p.errors.csv") == "line,column,reason\r\n"  # replaced, never deleted
+    assert s3_text("reports/payments/p.errors.csv") is None  # deleted: the role may delete reports/*.errors.csv
 
 
 def test_the_errors_list_stops_at_100_but_the_errors_csv_holds_every_rejected_row(ingest, s3_text) -> None:
@@ -164,9 +164,9 @@ def test_the_errors_list_stops_at_100_but_the_errors_csv_holds_every_rejected_ro
 
 
 def test_a_crash_half_way_then_redelivery_writes_every_row_once_and_one_report(
-    upload, deliver, read_report, ledger_stream, svc, s3_text, monkeypatch
+    upload, deliver, read_report, ledger_stream, functions, s3_text, monkeypatch
 ) -> None:
-    client = svc.clients.dynamodb
+    client = functions.services("ingest").clients.dynamodb
     real_write = client.batch_write_item
     calls = {"n": 0}
 

@@ -51,7 +51,9 @@ def test_a_queue_message_whose_invocation_ended_late_comes_back(pump, stack, svc
     pump.monotonic = clock
     pump.retry_after_s = 0
     seen: list[int] = []
-    url, arn, _handler, name = next(q for q in pump._queues if q[3] == "ingest")
+    from dataclasses import replace
+
+    ingest = next(q for q in pump._queues if q.name == "ingest")
 
     def slow(event, context):
         seen.append(context.get_remaining_time_in_millis())
@@ -59,13 +61,13 @@ def test_a_queue_message_whose_invocation_ended_late_comes_back(pump, stack, svc
             clock.t += 25  # the first invocation takes 25 s of its 20
         return {"batchItemFailures": []}
 
-    pump._queues = [(url, arn, slow, name)]
+    queue = replace(ingest, handler=slow)
     sqs = boto3.client("sqs", region_name=REGION)
-    _purge(sqs, url)  # (the bucket's test event)
-    sqs.send_message(QueueUrl=url, MessageBody="{}")
-    assert pump._pump_queue(url, arn, slow, name)
-    assert pump._pump_queue(url, arn, slow, name)  # it came back, and ran again
-    assert not pump._pump_queue(url, arn, slow, name)  # in time, so deleted
+    _purge(sqs, queue.url)  # (the bucket's test event)
+    sqs.send_message(QueueUrl=queue.url, MessageBody="{}")
+    assert pump._pump_queue(queue)
+    assert pump._pump_queue(queue)  # it came back, and ran again
+    assert not pump._pump_queue(queue)  # in time, so deleted
     assert seen == [20_000, 20_000]
 
 

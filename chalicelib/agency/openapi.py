@@ -1,0 +1,112 @@
+"""The console's routes in `GET /openapi.json` (CONTRACT, "Agency console"): staff ID token as bearer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+_STAFF = [{"staffIdToken": []}]
+_KINDS = [
+    "employers",
+    "people",
+    "history",
+    "payments",
+    "declarations",
+    "dossiers",
+    "hi_cards",
+    "voluntary",
+    "arrears",
+    "benefits",
+    "hi_claims",
+]
+_FILE_PARAMS = [
+    {"name": "kind", "in": "path", "required": True, "schema": {"type": "string", "enum": _KINDS}},
+    {"name": "name", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 104}},
+]
+_OBJECT = {"type": "object"}  # the console's answers are documented in CONTRACT; their fields may grow
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ERROR}}}
+
+
+def _ok(description: str, status: str = "200") -> dict[str, Any]:
+    return {status: {"description": description, "content": {"application/json": {"schema": _OBJECT}}}}
+
+
+_REFUSALS = {
+    "400": _error("bad input; the message names the field"),
+    "401": _error("no staff ID token of the console's pool, or an expired or forged one"),
+    "403": _error("the staff member's role or province does not allow it"),
+    "404": _error("no such file"),
+    "413": _error("a body over 64 KiB"),
+}
+
+
+def _op(summary: str, ok: dict[str, Any], *, body: dict[str, Any] | None = None, params: list | None = None) -> dict:
+    operation: dict[str, Any] = {"summary": summary, "security": _STAFF, "responses": {**ok, **_REFUSALS}}
+    if body is not None:
+        operation["requestBody"] = {"required": False, "content": {"application/json": {"schema": body}}}
+    if params:
+        operation["parameters"] = params
+    return operation
+
+
+def _action(summary: str) -> dict[str, Any]:
+    op = _op(summary, _ok("done"), params=_FILE_PARAMS)
+    op["responses"]["409"] = _error("not in a state that allows it")
+    return {"post": op}
+
+
+UPLOAD = {
+    "type": "object",
+    "properties": {
+        "kind": {"type": "string", "enum": _KINDS},
+        "name": {"type": "string", "maxLength": 104, "example": "2026-11"},
+        "mode": {"type": "string", "enum": ["send", "check"]},
+    },
+    "required": ["kind", "name"],
+}
+
+PATHS: dict[str, Any] = {
+    "/v1/agency/session": {"post": _op("audit the staff member's sign-in; their roles and province", _ok("signed in"))},
+    "/v1/agency/uploads": {
+        "post": _op("a presigned POST for the file (send: incoming/, check: staged/)", _ok("made", "201"), body=UPLOAD)
+    },
+    "/v1/agency/files": {
+        "get": _op(
+            "the province's files, newest first, with their progress",
+            _ok("the files"),
+            params=[
+                {"name": "kind", "in": "query", "required": False, "schema": {"type": "string", "enum": _KINDS}},
+                {"name": "status", "in": "query", "required": False, "schema": {"type": "string"}},
+                {"name": "since", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
+            ],
+        )
+    },
+    "/v1/agency/files/{kind}/{name}": {
+        "get": _op("one file: status, progress, report, preview of a staged file", _ok("the file"), params=_FILE_PARAMS)
+    },
+    "/v1/agency/files/{kind}/{name}/errors": {
+        "get": _op("a short-lived link to the errors CSV", _ok("the link"), params=_FILE_PARAMS)
+    },
+    "/v1/agency/files/{kind}/{name}/release": _action("take a staged file, as if uploaded to incoming/"),
+    "/v1/agency/files/{kind}/{name}/cancel": _action("cancel a staged file: nothing is taken"),
+    "/v1/agency/files/{kind}/{name}/pause": _action("the file's unsent notices wait"),
+    "/v1/agency/files/{kind}/{name}/resume": _action("the file's held notices go on"),
+    "/v1/agency/files/{kind}/{name}/stop": _action("the file's unsent notices are cancelled"),
+    "/console": {
+        "get": {
+            "summary": "the agency console (Vietnamese, with English)",
+            "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}},
+        }
+    },
+    "/console/config.json": {
+        "get": {
+            "summary": "where the console signs in: the staff pool, its client, Cognito's endpoint",
+            "responses": _ok("the configuration"),
+        }
+    },
+}
+
+SECURITY_SCHEMES = {"staffIdToken": {"type": "http", "scheme": "bearer", "bearerFormat": "Cognito ID token"}}

@@ -1,0 +1,208 @@
+"""The console's routes as a Chalice blueprint (`/v1/agency/…`, the page at `/console/`).
+
+Every route verifies the caller's ID token, then the role its action needs, then (in the handler)
+the province of the file it touches; anything else is a 401 or 403 in the contract's error shape.
+Every action that changes something, and signing in, is audited, refusals (403) included.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalice import Blueprint, Response
+
+from chalicelib.agency import control, files
+from chalicelib.agency.audit import record
+from chalicelib.agency.identity import Forbidden, forbidden, verify_id_token
+from chalicelib.agency.names import file_name
+from chalicelib.agency.page import console_html
+from chalicelib.agency.uploads import presigned_upload
+from chalicelib.api.errors import ApiError, bad_input, unauthorized
+from chalicelib.api.routes import answers
+from chalicelib.domain.staff import AUDITED, Action, Staff
+from chalicelib.services import Services, services
+
+agency = Blueprint(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+@dataclass
+class Done:
+    """A handler's answer, with what the audit entry says about it."""
+
+    status: int
+    body: Any
+    subject: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+Handler = Callable[..., Done]
+
+
+def _where() -> dict[str, str | None]:
+    request = agency.current_request
+    identity = (request.context or {}).get("identity") or {}
+    return {"source_ip": identity.get("sourceIp"), "user_agent": (request.headers or {}).get("user-agent")}
+
+
+def _staff(svc: Services) -> Staff:
+    if svc.staff_pool is None or svc.staff_keys is None:
+        raise unauthorized("the console is not set up on this stage")
+    return verify_id_token(
+        (agency.current_request.headers or {}).get("authorization"), pool=svc.staff_pool, keys=svc.staff_keys
+    )
+
+
+def console_route(action: Action) -> Callable[[Handler], Callable[..., Response]]:
+    """Token, then role, then the handler; the outcome audited when the action is one that is."""
+
+    def wrap(handler: Handler) -> Callable[..., Response]:
+        @functools.wraps(handler)
+        @answers
+        def route(*args: Any, **kwargs: Any) -> tuple[int, Any]:
+            svc = services()
+            staff = _staff(svc)
+            try:
+                if not staff.may(action):
+                    raise forbidden(f"{action.value}: not allowed for the roles {', '.join(sorted(staff.roles))}")
+                done = handler(svc, staff, *args, **kwargs)
+            except Forbidden as exc:
+                record(svc.tables, svc.clock, staff, action, outcome="refused", subject=exc.subject, **_where())
+                raise
+            if action in AUDITED:
+                record(svc.tables, svc.clock, staff, action, subject=done.subject, details=done.details, **_where())
+            return done.status, done.body
+
+        return route
+
+    return wrap
+
+
+def _body() -> dict[str, Any]:
+    raw = agency.current_request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise ApiError(413, "too_large", f"body: at most {MAX_BODY_BYTES} bytes")
+    try:
+        body = json.loads(raw or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise bad_input("body", "must be a JSON object") from None
+    if not isinstance(body, dict):
+        raise bad_input("body", "must be a JSON object")
+    return body
+
+
+def _query() -> dict[str, str]:
+    return dict(agency.current_request.query_params or {})
+
+
+@agency.route("/v1/agency/session", methods=["POST"])
+@console_route(Action.SIGN_IN)
+def session(svc: Services, staff: Staff) -> Done:
+    """The page calls this once signed in to Cognito: the sign-in is audited, the profile answered."""
+    return Done(200, {"username": staff.username, "roles": sorted(staff.roles), "province_code": staff.province_code})
+
+
+@agency.route("/v1/agency/uploads", methods=["POST"])
+@console_route(Action.UPLOAD)
+def uploads(svc: Services, staff: Staff) -> Done:
+    body = _body()
+    mode = body.get("mode", "send")
+    if mode not in ("send", "check"):
+        raise bad_input("mode", "`send` or `check`")
+    file = file_name(body.get("kind"), body.get("name"))
+    post = presigned_upload(
+        svc.clients.s3_presign,
+        svc.settings.name("ingest"),
+        file,
+        mode,
+        staff,
+        max_bytes=svc.settings.max_upload_bytes,
+    )
+    return Done(201, post, subject=post["key"], details={"mode": mode})
+
+
+@agency.route("/v1/agency/files", methods=["GET"])
+@console_route(Action.LIST_FILES)
+def list_files(svc: Services, staff: Staff) -> Done:
+    return Done(200, files.list_files(svc, staff, _query()))
+
+
+@agency.route("/v1/agency/files/{kind}/{name}", methods=["GET"])
+@console_route(Action.READ_FILE)
+def read_file(svc: Services, staff: Staff, kind: str, name: str) -> Done:
+    return Done(200, files.read_file(svc, staff, file_name(kind, name)))
+
+
+@agency.route("/v1/agency/files/{kind}/{name}/errors", methods=["GET"])
+@console_route(Action.READ_FILE)
+def errors_csv(svc: Services, staff: Staff, kind: str, name: str) -> Done:
+    return Done(200, files.errors_link(svc, staff, file_name(kind, name)))
+
+
+@agency.route("/v1/agency/files/{kind}/{name}/release", methods=["POST"])
+@console_route(Action.RELEASE)
+def release(svc: Services, staff: Staff, kind: str, name: str) -> Done:
+    body, key = files.release(svc, staff, file_name(kind, name))
+    return Done(200, body, subject=key)
+
+
+@agency.route("/v1/agency/files/{kind}/{name}/cancel", methods=["POST"])
+@console_route(Action.CANCEL)
+def cancel(svc: Services, staff: Staff, kind: str, name: str) -> Done:
+    body, key = files.cancel(svc, staff, file_name(kind, name))
+    return Done(200, body, subject=key)
+
+
+def _batch(svc: Services, staff: Staff, kind: str, name: str, action: Action) -> Done:
+    body, key = control.apply(svc, staff, file_name(kind, name), action)
+    return Done(200, body, subject=key, details={"before": body["before"], "after": body["after"]})
+
+
+@agency.route("/v1/agency/files/{kind}/{name}/pause", methods=["POST"])
+@console_route(Action.PAUSE)
+def pause(svc: Services, staff: Staff, kind: str, name: str) -> Done:
+    return _batch(svc, staff, kind, name, Action.PAUSE)
+
+
+@agency.route("/v1/agency/files/{kind}/{name}/resume", methods=["POST"])
+@console_route(Action.RESUME)
+def resume(svc: Services, staff: Staff, kind: str, name: str) -> Done:
+    return _batch(svc, staff, kind, name, Action.RESUME)
+
+
+@agency.route("/v1/agency/files/{kind}/{name}/stop", methods=["POST"])
+@console_route(Action.STOP)
+def stop(svc: Services, staff: Staff, kind: str, name: str) -> Done:
+    return _batch(svc, staff, kind, name, Action.STOP)
+
+
+@agency.route("/console", methods=["GET"])
+def console_page() -> Response:
+    return Response(
+        body=console_html(),
+        status_code=200,
+        headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache"},
+    )
+
+
+@agency.route("/console/config.json", methods=["GET"])
+def console_config() -> Response:
+    """What the page needs to sign in: the pool, its client and where to reach Cognito."""
+    svc = services()
+    pool = svc.staff_pool
+    settings = svc.settings
+    body = {
+        "region": settings.region,
+        "user_pool_id": pool.pool_id if pool else None,
+        "client_id": pool.client_id if pool else None,
+        "sign_in_url": settings.staff_sign_in_url or f"https://cognito-idp.{settings.region}.amazonaws.com/",
+        "sms_price_usd": settings.sms_price_usd,
+    }
+    return Response(
+        body=body, status_code=200, headers={"Content-Type": "application/json", "Cache-Control": "no-cache"}
+    )

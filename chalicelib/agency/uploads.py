@@ -1,0 +1,37 @@
+"""`POST /v1/agency/uploads`: a presigned POST, so the browser sends the file straight to S3.
+
+The policy S3 checks fixes everything the console must be able to trust afterwards: the exact key
+(`incoming/…` to send, `staged/…` to check first), the size limit, and the uploader and province as
+the object's metadata (`x-amz-meta-uploaded-by`, `x-amz-meta-province-code`), which ingest repeats in
+the report. A staff member cannot upload as someone else or for another province.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from chalicelib.agency.names import FileName
+from chalicelib.domain.staff import Staff
+
+EXPIRES_S = 15 * 60
+Mode = Literal["send", "check"]
+
+
+def presigned_upload(
+    s3: Any, bucket: str, file: FileName, mode: Mode, staff: Staff, *, max_bytes: int
+) -> dict[str, Any]:
+    key = file.key("incoming" if mode == "send" else "staged")
+    fields = {
+        "x-amz-meta-uploaded-by": staff.username,
+        "x-amz-meta-province-code": staff.province_code,
+        "Content-Type": "text/csv",
+        "success_action_status": "201",
+    }
+    conditions: list[Any] = [
+        {"bucket": bucket},
+        {"key": key},
+        ["content-length-range", 1, max_bytes],
+        *({name: value} for name, value in fields.items()),
+    ]
+    post = s3.generate_presigned_post(bucket, key, Fields=fields, Conditions=conditions, ExpiresIn=EXPIRES_S)
+    return {"url": post["url"], "fields": post["fields"], "key": key, "expires_in": EXPIRES_S, "max_bytes": max_bytes}

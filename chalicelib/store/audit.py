@@ -1,0 +1,101 @@
+"""The console's audit trail: one item per staff action, appended, never changed or deleted.
+
+Append-only by construction: items are only ever put, conditionally on a new key, and the API's role
+may put but not update or delete (infra/access.yaml). No personal data beyond the staff member and
+a masked subject (a file's key; in part 2, a person's masked phone or code).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from pynamodb.attributes import MapAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.domain.clock import ICT
+
+
+class _ByStaff(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_staff"
+        projection = AllProjection()
+
+    staff = UnicodeAttribute(hash_key=True)
+    at_id = UnicodeAttribute(range_key=True)
+
+
+class _ByAction(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_action"
+        projection = AllProjection()
+
+    action = UnicodeAttribute(hash_key=True)
+    at_id = UnicodeAttribute(range_key=True)
+
+
+class AuditModel(Model):
+    """One staff action. Key: `day` (`YYYY-MM-DD`, Hanoi), `at_id` = `<UTC time, ms>Z#<random>`, so a
+    date range is one query per day, in time order. GSI `by_staff`: `staff`, `at_id`; GSI
+    `by_action`: `action`, `at_id` (a range of `at_id` is a time range there too)."""
+
+    day = UnicodeAttribute(hash_key=True)
+    at_id = UnicodeAttribute(range_key=True)
+    at = UnicodeAttribute()  # UTC ISO-8601
+    staff = UnicodeAttribute()  # the Cognito username
+    province_code = UnicodeAttribute()  # the staff member's
+    action = UnicodeAttribute()
+    outcome = UnicodeAttribute()  # `ok`, or `refused` (403: another province's file, a role's limit)
+    subject = UnicodeAttribute(null=True)  # masked: a file's key, never a person's data in clear
+    source_ip = UnicodeAttribute(null=True)
+    user_agent = UnicodeAttribute(null=True)
+    details = MapAttribute(null=True)  # counts before/after, upload mode, …: nothing personal
+    by_staff = _ByStaff()
+    by_action = _ByAction()
+
+
+@dataclass(frozen=True)
+class Entry:
+    staff: str
+    province_code: str
+    action: str
+    outcome: str = "ok"
+    subject: str | None = None
+    source_ip: str | None = None
+    user_agent: str | None = None
+    details: dict[str, object] = field(default_factory=dict)
+
+
+def at_id(moment: datetime) -> str:
+    """A sort key that orders by time and never collides: UTC to the millisecond, then 12 hex digits."""
+    utc = moment.astimezone(UTC)
+    return f"{utc.strftime('%Y-%m-%dT%H:%M:%S')}.{utc.microsecond // 1000:03d}Z#{secrets.token_hex(6)}"
+
+
+def append(model: type[AuditModel], entry: Entry, *, now: datetime) -> AuditModel:
+    item = model(
+        now.astimezone(ICT).date().isoformat(),
+        at_id(now),
+        at=now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        staff=entry.staff,
+        province_code=entry.province_code,
+        action=entry.action,
+        outcome=entry.outcome,
+        subject=entry.subject,
+        source_ip=(entry.source_ip or "")[:64] or None,
+        user_agent=(entry.user_agent or "")[:200] or None,
+        details=dict(entry.details) or None,
+    )
+    item.save(condition=model.day.does_not_exist())  # never over an existing entry
+    return item
+
+
+def between(model: type[AuditModel], first: date, last: date) -> Iterator[AuditModel]:
+    """Every entry from `first` to `last` (Hanoi days, inclusive), oldest first: one query a day."""
+    day = first
+    while day <= last:
+        yield from model.query(day.isoformat())
+        day += timedelta(days=1)
