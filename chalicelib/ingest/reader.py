@@ -6,7 +6,7 @@ a file (chalicelib/ingest/plan.py) is read from any record boundary with its own
 and a read stopped part-way knows the byte where the next record starts. The caps of the contract
 are enforced as the bytes arrive: a line over 1 MiB (a CSV record, quoted line breaks included)
 refuses the file before it is held; a header of more than 200 columns, or naming one column twice,
-refuses it too. A field over 128 KiB only rejects its row (ingest/files.py).
+refuses it too. A field over 128 KiB only rejects its row (ingest/pieces.py).
 """
 
 from __future__ import annotations
