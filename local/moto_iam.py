@@ -15,8 +15,6 @@ keys it issued. Two things are added here, both development-only:
   moto already resolves, are left to it. Conditions other than `StringEquals` are not evaluated by
   moto (they pass): `s3:prefix` on ListBucket is one. Presigned S3 URLs and POSTs (the console's
   uploads and links) are authorised with their signer's policies, which moto's authoriser does not do.
-  SQS's batch calls are authorised as their single calls, as in AWS (IAM has no `sqs:…Batch` action):
-  moto asks for `sqs:SendMessageBatch`, which no policy could grant.
 """
 
 from __future__ import annotations
@@ -30,11 +28,6 @@ OPERATOR_KEY = "testing"  # CONTRACT's credentials for the local stack
 EVERYTHING = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 
 Resolver = Callable[[str, dict[str, Any], str, str], "list[str] | None"]
-SQS_AUTHORISED_AS = {  # AWS: "the permissions for a batch action are the same as for its single action"
-    "SendMessageBatch": "SendMessage",
-    "DeleteMessageBatch": "DeleteMessage",
-    "ChangeMessageVisibilityBatch": "ChangeMessageVisibility",
-}
 TOKEN_AUTHORISED = [  # Cognito's operations a user calls with a session or access token, unsigned
     f"AWSCognitoIdentityProviderService.{name}"
     for name in (
@@ -89,15 +82,14 @@ def install() -> None:
 
             raise InvalidClientTokenIdError()  # unsigned: a 403, where moto would fail with a 500
         resources = _resources_of(self) if resource == "*" else None
-        action = self._get_action()
-        single = SQS_AUTHORISED_AS.get(action) if type(self).__module__.startswith("moto.sqs.") else None
-        if single:  # only while authorising: moto has already chosen the batch handler to run
+        single = _AUTHORISED_AS.get((type(self).__module__.split(".")[1], self._get_action()))
+        if single is not None:  # authorised as AWS does, by its single form (moto asks for the batch's)
             self._get_action = lambda: single
         try:
             for each in resources or [resource]:
                 current(self, each)
         finally:
-            if single:
+            if single is not None:
                 del self._get_action
 
     authorise.resource_aware = True  # type: ignore[attr-defined]
@@ -119,6 +111,15 @@ def install() -> None:
             raise S3AccessDeniedError()  # unsigned: S3's 403, where moto would fail with a 500
 
     ActionAuthenticatorMixin._authenticate_and_authorize_s3_action = authorise_s3  # type: ignore[method-assign]
+
+
+# Calls IAM authorises as another action (AWS: "permissions for SendMessageBatch are those of
+# SendMessage", and so on); moto would ask for an action no policy can name.
+_AUTHORISED_AS = {
+    ("sqs", "SendMessageBatch"): "SendMessage",
+    ("sqs", "DeleteMessageBatch"): "DeleteMessage",
+    ("sqs", "ChangeMessageVisibilityBatch"): "ChangeMessageVisibility",
+}
 
 
 def _enforced() -> bool:

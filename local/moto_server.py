@@ -1,14 +1,17 @@
-"""`python -m local.moto_server -H 127.0.0.1 -p 5000`: moto's server with IAM enforced from its first
-request (the local stack's AWS). Every request must carry keys moto issued: the operator's `testing`
-(every permission: the stack's set-up, an agency uploading by hand, `make clock`, `make report`) or
-a function's assumed role (local/functions.py), which carries exactly its packaged policy.
+"""`python -m local.moto_server -H 127.0.0.1 -p 5000`: the local stack's AWS, moto's server with two
+changes of its own.
 
-It also remembers, for `/moto-api/data.json`, only SNS's models, and of its SMS only the latest
-`KEEP_SMS`. moto keeps every model it ever made (every DynamoDB item copy, SQS message, S3 key and
-multipart part) in a registry that `data.json` walks whole, and the pump reads SNS's recorded SMS
-from it (local/pump.py, once a second). With a province's file or the lanes' backlog of 20,000
-notices in the stack that walk took minutes, held every item twice in memory, and failed outright
-(500) once a multipart upload's parts were in it (a part's `status` raises).
+IAM is enforced from its first request. Every request must carry keys moto issued: the operator's
+`testing` (every permission: the stack's set-up, an agency uploading by hand, `make clock`, `make
+report`) or a function's assumed role (local/functions.py), which carries exactly its packaged policy.
+
+It remembers for `/moto-api/data.json` only SNS's models. moto keeps every model it ever made (every
+DynamoDB item, every S3 key and multipart part) in a registry that `data.json` walks whole, and the
+pump reads SNS's recorded SMS from it after each pass. With a province's file in the stack that walk
+takes minutes, holds every item twice in memory, and fails outright (500) once a multipart upload's
+parts are in it (a part's `status` raises). The local stack asks `data.json` only for SNS, and of
+SNS's SMS it keeps only the latest `KEEP_SMS`: the pump reads them every second, and the lanes' bench
+sends 20,000 (whose walk, each second, would grow with every SMS).
 """
 
 from __future__ import annotations
@@ -49,11 +52,11 @@ def remember_only_sns() -> None:
 
 def main(argv: list[str]) -> None:
     os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"  # read by moto.settings at import: enforce at once
+    remember_only_sns()
     from moto import server
 
     from local import botocore_models, moto_iam
 
-    remember_only_sns()
     botocore_models.share()
     moto_iam.install()
     moto_iam.create_operator(os.environ.get("MOTO_ACCOUNT_ID", ACCOUNT))

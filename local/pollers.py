@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from local.lambda_events import LocalContext, sqs_event
+from local.lambda_events import sqs_event
 
 Handler = Callable[[dict[str, Any], Any], Any]
 RETRY_AFTER_S = 2.0
@@ -128,8 +128,10 @@ class QueuePoller:
         for one in batch:
             one.receives += 1
             one.message.setdefault("Attributes", {})["ApproximateReceiveCount"] = str(one.receives)
+        from local.pump import invoke  # Lambda's clock: an invocation past its timeout failed
+
         try:
-            answer = self._handler(sqs_event([w.message for w in batch], self.arn), LocalContext(self.name)) or {}
+            answer = invoke(self._handler, sqs_event([w.message for w in batch], self.arn), self.name) or {}
             failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
         except Exception as exc:
             self._echo(f"[pump] {self.name} failed: {type(exc).__name__}: {exc}")

@@ -4,9 +4,13 @@ It receives from the queues, reads each stream with GetRecords, fires schedules 
 clock, and prints each SMS that SNS recorded, with the phone masked. A queue whose event source has
 a maximum concurrency (the sending lanes: infra/wiring.yaml) gets that many workers once the pump is
 started (local/pollers.py), each one a Lambda instance: so the senders' paces add up to the rate the
-account's would (`run_once`, in tests, still polls every queue itself, one batch a pass). moto has no carrier and
-writes no delivery-status logs, so for each SMS it recorded the pump plays SNS and CloudWatch Logs:
+account's would (`run_once`, in tests, still polls every queue itself, one batch a pass). moto has no
+carrier and writes no delivery-status logs, so for each SMS it recorded the pump plays SNS and CloudWatch Logs:
 a SUCCESS record for that message id, handed to `delivery_logs` as a subscription filter would.
+
+Every invocation keeps Lambda's clock (local/lambda_events.LocalContext): its context counts down
+from the function's timeout, and one that returns after its deadline failed, as a Lambda stopped at
+its timeout would have: its queue messages are not deleted, its stream batch is retried.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from local.lambda_events import (
     sns_event,
     sqs_event,
     stream_event,
+    with_versions,
 )
 from local.pollers import QueuePoller
 from local.schedule import occurrences
@@ -41,6 +46,21 @@ SMS_EVERY_S = 1.0  # how often the pump reads what SNS recorded (moto builds its
 RECEIPT_AFTER_S = 2.0  # a carrier's receipt takes seconds; a notice not yet recorded `sent` would park it
 BACKLOG_EVERY_S = 10  # how often the console says what waits in the lanes, while anything does
 OPTED_OUT = "Phone is currently opted out"  # SNS's providerResponse for a number on its opt-out list
+
+
+class PastDeadline(RuntimeError):
+    """The handler returned after its context's deadline: Lambda would have stopped it there."""
+
+
+def invoke(handler: Handler, event: dict[str, Any], name: str, monotonic: Callable[[], float] = time.monotonic) -> Any:
+    """One invocation with a fresh context of the function's timeout; late is failed."""
+    context = LocalContext(name, clock=monotonic)
+    started = monotonic()
+    answer = handler(event, context)
+    if context.expired():
+        took = monotonic() - started
+        raise PastDeadline(f"{name} ran past its {context.timeout_ms // 1000} s timeout (it took {took:.1f} s)")
+    return answer
 
 
 @dataclass
@@ -100,7 +120,12 @@ class EventPump:
         self._clock = clock
         self._moto_url = moto_url
         self._echo = echo
+        self.monotonic: Callable[[], float] = time.monotonic  # the invocations' clock (tests move their own)
+        self.retry_after_s = 2  # a failed message is visible again after this (SQS's visibility timeout)
+        self._s3 = session.client("s3")
+        self._versions_taken: set[tuple[str, str]] = set()
         self._queues: list[QueueSource] = []
+        self._after: dict[str, Callable[[], None]] = {}
         self._streams: list[StreamSource] = []
         self._schedules: list[Schedule] = []
         self._topics: list[tuple[str, str, Handler, str]] = []  # (queue url, subscription arn, handler, name)
@@ -130,6 +155,13 @@ class EventPump:
 
     def queue_sources(self) -> list[QueueSource]:
         return list(self._queues)
+
+    def echo(self, line: str) -> None:
+        self._echo(line)
+
+    def after(self, name: str, hook: Callable[[], None]) -> None:
+        """`hook` runs after each invocation of function `name` (the console's line per file)."""
+        self._after[name] = hook
 
     def add_stream(self, arn: str, handler: Handler, name: str, batch_size: int = 100, streams: Any = None) -> None:
         """A DynamoDB stream event source; `streams` reads it (the function's own client), else the pump's."""
@@ -167,7 +199,7 @@ class EventPump:
                 parts = max(count_segments(m.text).count, 1)
                 records.append(delivery_status_record(m.message_id, m.phone, now, parts=parts))
         try:
-            target.handler(cloudwatch_logs_event(target.log_group, records, now), LocalContext(target.name))
+            invoke(target.handler, cloudwatch_logs_event(target.log_group, records, now), target.name, self.monotonic)
         except Exception as exc:  # as Lambda would after its retries: said, and not tried again here
             self._echo(f"[pump] {target.name} failed: {type(exc).__name__}: {exc}")
         return True
@@ -246,15 +278,21 @@ class EventPump:
         ).get("Messages", [])
         if not messages:
             return False
+        for m in messages:  # moto's S3 notifications name no object version: S3's do
+            m["Body"] = with_versions(m["Body"], self._s3, self._versions_taken)
         try:
-            answer = queue.handler(sqs_event(messages, queue.arn), LocalContext(name)) or {}
+            answer = invoke(queue.handler, sqs_event(messages, queue.arn), name, self.monotonic) or {}
             failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
         except Exception as exc:
             self._echo(f"[pump] {name} failed: {type(exc).__name__}: {exc}")
             failed = {m["MessageId"] for m in messages}
+        if name in self._after:
+            self._after[name]()
         for m in messages:  # back on the queue soon; the redrive policy bounds the retries
             if m["MessageId"] in failed:
-                sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=2)
+                sqs.change_message_visibility(
+                    QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=self.retry_after_s
+                )
         done = [m for m in messages if m["MessageId"] not in failed]
         if done:  # as Lambda's poller: the batch's successes deleted in one call
             entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)]
@@ -267,10 +305,12 @@ class EventPump:
         )
         for m in messages:  # SNS invokes Lambda once a message, and retries on error: so does the pump
             try:
-                handler(sns_event(json.loads(m["Body"]), subscription), LocalContext(name))
+                invoke(handler, sns_event(json.loads(m["Body"]), subscription), name, self.monotonic)
             except Exception as exc:
                 self._echo(f"[pump] {name} failed: {type(exc).__name__}: {exc}")
-                self._sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=2)
+                self._sqs.change_message_visibility(
+                    QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=self.retry_after_s
+                )
                 continue
             self._sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
         return bool(messages)
@@ -297,7 +337,7 @@ class EventPump:
         pending = records
         for _attempt in range(STREAM_RETRIES + 1):
             try:
-                answer = source.handler(stream_event(pending, source.arn), LocalContext(source.name)) or {}
+                answer = invoke(source.handler, stream_event(pending, source.arn), source.name, self.monotonic) or {}
                 failed = [f["itemIdentifier"] for f in answer.get("batchItemFailures", [])]
             except Exception as exc:
                 self._echo(f"[pump] {source.name} failed: {type(exc).__name__}: {exc}")
@@ -322,9 +362,11 @@ class EventPump:
             # a jump of days fires hundreds of 15-minute ticks: the console shows each rate's last one
             if not schedule.expression.startswith("rate(") or at == last[schedule.name]:
                 self._echo(f"[clock] {schedule.name} at {at.isoformat()}")
-            schedule.handler(
-                scheduled_event(f"arn:aws:events:local:rule/{schedule.name}", at), LocalContext(schedule.name)
-            )
+            event = scheduled_event(f"arn:aws:events:local:rule/{schedule.name}", at)
+            try:
+                invoke(schedule.handler, event, schedule.name, self.monotonic)
+            except PastDeadline as exc:  # EventBridge's invocation is asynchronous: Lambda would retry it
+                self._echo(f"[pump] {schedule.name} failed: {exc}")
             fired = True
         return fired
 

@@ -12,9 +12,11 @@ from typing import Any
 from chalice import Chalice
 from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SNSEventConfig, SQSEventConfig
 
+from chalicelib.aws.settings import Settings
 from chalicelib.domain.clock import Clock
 from infra.package import load
 from local.env import REGION, ROOT
+from local.file_lines import FinishedFiles
 from local.functions import LocalFunctions
 from local.pump import EventPump
 from local.stack import LocalStack
@@ -37,6 +39,8 @@ def build_pump(
                 url = _queue_of(queue, stack)
                 arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
                 pump.add_queue(url, arn, handler, source.name, polls, batch_size=batch_size, concurrency=concurrency)
+            if source.name == INGEST:
+                pump.after(INGEST, FinishedFiles(session, Settings.from_env().name("files"), pump.echo))
         elif isinstance(source, DynamoDBEventConfig):
             streams = functions.client(source.name, "dynamodbstreams")
             arn = _stream_of(source.stream_arn, stack)
@@ -54,6 +58,7 @@ def build_pump(
 
 
 DELIVERY_LOGS = "delivery_logs"
+INGEST = "ingest"
 
 
 @cache
