@@ -66,7 +66,7 @@ def test_a_segment_run_again_enqueues_nothing_new(svc, clock, make) -> None:
 
 
 def test_a_segment_resumed_mid_page_by_the_time_its_invocation_has_left_tells_everyone_once(
-    svc, clock, make, stack, monkeypatch
+    svc, clock, make, stack, monkeypatch, notice_id
 ) -> None:
     """As at the country's size: segments of whole 1 MB pages, each invocation of the `yearly`
     function with Lambda's clock (20 s here, each statement taking one), so each
@@ -107,4 +107,4 @@ def test_a_segment_resumed_mid_page_by_the_time_its_invocation_has_left_tells_ev
     assert sum(s is not None for s in starts) == runs - 2  # every run after a segment's first resumes it
     ids = [n.id for n in svc.tables.notifications.scan()]
     assert len(ids) == len(set(ids)) == len(people.eligible)
-    assert set(ids) == _expected(people)
+    assert set(ids) == _expected(people, notice_id)
