@@ -1,4 +1,4 @@
-"""A queue event source with a maximum concurrency, played locally: the sending lanes.
+"""A queue event source with a maximum concurrency, played locally: the sending lanes, the ingest queue.
 
 Lambda polls such a queue with its own pollers and invokes at most MaximumConcurrency instances of
 the function at once. Locally each instance is a worker thread. moto's SQS cannot hold the backlog
@@ -49,6 +49,8 @@ class QueuePoller:
         concurrency: int,
         stop: threading.Event,
         echo: Callable[[str], None],
+        prepare: Callable[[dict[str, Any]], None] = lambda message: None,
+        after: Callable[[], None] | None = None,
     ) -> None:
         self._sqs = sqs  # the function's own client: Lambda's pollers receive and delete with its role
         self._redrive_sqs = redrive  # SQS's own redrive to the dead-letter queue (the operator's client)
@@ -58,6 +60,9 @@ class QueuePoller:
         self._concurrency = concurrency
         self._stop = stop
         self._echo = echo
+        self._prepare = prepare  # what the pump does to each message it receives (S3's version ids)
+        self._after = after  # what the pump runs after each invocation (the console's line per file)
+        self._after_lock = threading.Lock()  # the workers' hooks, one at a time
         self._waiting: deque[Waiting] = deque()
         self._ready = threading.Condition()
         self._max_receives, self._dlq_url = self._redrive()
@@ -94,6 +99,8 @@ class QueuePoller:
                     continue
                 entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)]
                 self._sqs.delete_message_batch(QueueUrl=self.url, Entries=entries)
+                for message in messages:  # here, in one thread, in arrival order
+                    self._prepare(message)
                 with self._ready:
                     self._waiting.extend(Waiting(m) for m in messages)
                     self._ready.notify_all()
@@ -136,6 +143,9 @@ class QueuePoller:
         except Exception as exc:
             self._echo(f"[pump] {self.name} failed: {type(exc).__name__}: {exc}")
             failed = {w.message["MessageId"] for w in batch}
+        if self._after is not None:
+            with self._after_lock:
+                self._after()
         for one in batch:
             if one.message["MessageId"] not in failed:
                 continue

@@ -239,6 +239,8 @@ class EventPump:
                     concurrency=queue.concurrency,
                     stop=self._stop,
                     echo=self._echo,
+                    prepare=self._prepare,
+                    after=self._after.get(queue.name),
                 )
                 self._pollers.append(poller)
                 poller.start()
@@ -278,8 +280,8 @@ class EventPump:
         ).get("Messages", [])
         if not messages:
             return False
-        for m in messages:  # moto's S3 notifications name no object version: S3's do
-            m["Body"] = with_versions(m["Body"], self._s3, self._versions_taken)
+        for m in messages:
+            self._prepare(m)
         try:
             answer = invoke(queue.handler, sqs_event(messages, queue.arn), name, self.monotonic) or {}
             failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
@@ -298,6 +300,10 @@ class EventPump:
             entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)]
             sqs.delete_message_batch(QueueUrl=url, Entries=entries)
         return True
+
+    def _prepare(self, message: dict[str, Any]) -> None:
+        """moto's S3 notifications name no object version: S3's do."""
+        message["Body"] = with_versions(message["Body"], self._s3, self._versions_taken)
 
     def _pump_topic(self, url: str, subscription: str, handler: Handler, name: str) -> bool:
         messages = self._sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get(
