@@ -74,8 +74,6 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
         SMS_STATUS_TOPIC_ARN=stack.outputs["SmsStatusTopicArn"],
     )
 
-    from chalice.local import create_local_server
-
     import app as chalice_app
     from chalicelib.aws.settings import Settings
     from chalicelib.inbound.endpoint import use_certificates
@@ -84,6 +82,7 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
     from local.demo import upload_samples
     from local.env import chalice_config
     from local.inbound import subscribe_inbound
+    from local.server import create_server
     from local.sns_certificates import LocalMotoCertificates
     from local.staff import moto_jwks_fetch
     from local.wiring import build_pump
@@ -94,7 +93,7 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
     use_services(Services(settings=settings, clock=clock, jwks_fetch=jwks))
     use_certificates(LocalMotoCertificates(os.environ["AWS_ENDPOINT_URL"], settings.region))
     pump = build_pump(chalice_app.app, session, stack, clock=clock, moto_url=os.environ["AWS_ENDPOINT_URL"])
-    server = create_local_server(chalice_app.app, chalice_config(), "127.0.0.1", api_port)
+    server = create_server(chalice_app.app, chalice_config(), "127.0.0.1", api_port)  # request log masked
     threading.Thread(target=server.server.serve_forever, name="api", daemon=True).start()
     pump.start()
     subscribe_inbound(session, stack, f"http://127.0.0.1:{api_port}")

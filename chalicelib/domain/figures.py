@@ -119,3 +119,22 @@ def summary(day: str, days: Sequence[DayRow], batches: Sequence[BatchRow]) -> di
         "totals": {m: sum(r.counts[i] for r in days) for i, m in enumerate(MEASURES)}
         | {"taken": sum(b.taken for b in batches), "rejected": sum(b.rejected for b in batches)},
     }
+
+
+def day_dicts(rows: Sequence[DayRow]) -> list[dict[str, Any]]:
+    """One object per day and kind (template), its measures by name: the console's JSON."""
+    return [{"day": r.day, "template": r.kind, **dict(zip(MEASURES, r.counts, strict=True))} for r in rows]
+
+
+def per_day(rows: Sequence[DayRow]) -> list[dict[str, Any]]:
+    """Every kind summed per day, oldest first: what the console's chart draws."""
+    days: dict[str, list[int]] = {}
+    for r in rows:
+        sums = days.setdefault(r.day, [0] * len(MEASURES))
+        for i, n in enumerate(r.counts):
+            sums[i] += n
+    return [{"day": day, **dict(zip(MEASURES, sums, strict=True))} for day, sums in sorted(days.items())]
+
+
+def totals(rows: Sequence[DayRow]) -> dict[str, int]:
+    return {m: sum(r.counts[i] for r in rows) for i, m in enumerate(MEASURES)}

@@ -18,6 +18,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProject
 from pynamodb.models import Model
 
 from chalicelib.store.audit import AuditModel
+from chalicelib.store.cases import CaseModel
 from chalicelib.store.files import FileModel
 
 
@@ -30,8 +31,18 @@ class _PeopleByUnit(GlobalSecondaryIndex):
     ss_code = UnicodeAttribute(range_key=True)
 
 
+class _PeopleByPhone(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_phone"
+        projection = KeysOnlyProjection()
+
+    phone = UnicodeAttribute(hash_key=True)
+    ss_code = UnicodeAttribute(range_key=True)
+
+
 class PersonModel(Model):
-    """An insured person. Key: `ss_code` (10 digits). GSI `by_unit`: `unit_code`, `ss_code`."""
+    """An insured person. Key: `ss_code` (10 digits). GSI `by_unit`: `unit_code`, `ss_code`.
+    Sparse GSI `by_phone`: `phone` (E.164), `ss_code`: who a phone is registered to (the hotline)."""
 
     ss_code = UnicodeAttribute(hash_key=True)
     full_name = UnicodeAttribute()
@@ -41,15 +52,26 @@ class PersonModel(Model):
     unit_code = UnicodeAttribute(null=True)
     province_code = UnicodeAttribute(null=True)
     by_unit = _PeopleByUnit()
+    by_phone = _PeopleByPhone()
+
+
+class _EmployersByPhone(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_rep_phone"
+        projection = KeysOnlyProjection()
+
+    rep_phone = UnicodeAttribute(hash_key=True)
+    unit_code = UnicodeAttribute(range_key=True)
 
 
 class EmployerModel(Model):
-    """An employer. Key: `unit_code`."""
+    """An employer. Key: `unit_code`. Sparse GSI `by_rep_phone`: `rep_phone`, `unit_code`."""
 
     unit_code = UnicodeAttribute(hash_key=True)
     name = UnicodeAttribute()
     rep_phone = UnicodeAttribute(null=True)
     province_code = UnicodeAttribute(null=True)
+    by_rep_phone = _EmployersByPhone()
 
 
 class HistoryModel(Model):
@@ -148,6 +170,15 @@ class _OutboxByBatch(GlobalSecondaryIndex):
     id = UnicodeAttribute(range_key=True)
 
 
+class _OutboxByRecipient(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_recipient"
+        projection = KeysOnlyProjection()
+
+    recipient_ref = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
 class NotificationModel(Model):
     """The outbox. Key: `id` = the notice's dedupe key (e.g. `payment_received#PT-0001`).
     GSI `by_status`: `status`, `send_after` (UTC ISO-8601). Sparse GSI `by_provider`:
@@ -171,10 +202,16 @@ class NotificationModel(Model):
     reason = UnicodeAttribute(null=True)
     source = UnicodeAttribute(null=True)  # the correlation id: the fact's `<file>#<line>`, or the request's
     batch = UnicodeAttribute(null=True)  # the batch file (`incoming/<kind>/<name>.csv`) it came from, if any
+    sent_at = UnicodeAttribute(null=True)  # when SNS accepted it
+    parts = NumberAttribute(null=True)  # message parts: as sent, then as the carrier counted them
+    receipt_at = UnicodeAttribute(null=True)  # when its delivery receipt was applied
+    price_usd = NumberAttribute(null=True)  # SNS's price for it, from the receipt
+    carrier = UnicodeAttribute(null=True)  # the phone's carrier, from the receipt
     expires_at = NumberAttribute(null=True)  # TTL: the item (phone, params, recipient) goes then
     by_status = _OutboxByStatus()
     by_provider = _OutboxByProvider()
     by_batch = _OutboxByBatch()
+    by_recipient = _OutboxByRecipient()
 
 
 class GuardModel(Model):
@@ -215,6 +252,7 @@ class Tables:
     guard: type[GuardModel]
     audit: type[AuditModel]
     files: type[FileModel]
+    cases: type[CaseModel]
 
 
 def bind_tables(prefix: str, region: str) -> Tables:
@@ -228,6 +266,7 @@ def bind_tables(prefix: str, region: str) -> Tables:
         guard=_bind(GuardModel, f"{prefix}-guard", region),
         audit=_bind(AuditModel, f"{prefix}-audit", region),
         files=_bind(FileModel, f"{prefix}-files", region),
+        cases=_bind(CaseModel, f"{prefix}-cases", region),
     )
 
 
