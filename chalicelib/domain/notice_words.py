@@ -76,7 +76,7 @@ _REASONS: tuple[tuple[str, Words], ...] = (
     ),
     ("batch paused", Words("Tệp của tin này đang tạm dừng gửi.", "Its batch file is paused.")),
     ("batch stopped", Words("Tệp của tin này đã bị dừng hẳn.", "Its batch file was stopped.")),
-    ("resent by", Words("Nhân viên đã cho gửi lại.", "Staff asked for it to be sent again.")),
+    ("resent from", Words("Nhân viên đã cho gửi lại.", "Staff asked for it to be sent again.")),
     ("opted out", Words("Số điện thoại đã từ chối nhận tin.", "The phone opted out.")),
     ("throttl", Words("Hệ thống gửi tin đang quá tải.", "The SMS service was busy (throttled).")),
     (
