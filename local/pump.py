@@ -3,7 +3,9 @@
 It receives from the ingest queue, reads each stream with GetRecords, fires schedules from the
 local clock, and prints each SMS that SNS recorded, with the phone masked. moto has no carrier and
 writes no delivery-status logs, so for each SMS it recorded the pump plays SNS and CloudWatch Logs:
-a SUCCESS record for that message id, handed to `delivery_logs` as a subscription filter would.
+a SUCCESS record for that message id, handed to `delivery_logs` as a subscription filter would. As
+moto says a number ending in 99 opted out, the local carrier refuses numbers ending in 98 (a FAILURE
+record, "Phone carrier has blocked this message"): a failed notice to see in the console and resend.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from local.schedule import occurrences
 
 Handler = Callable[[dict[str, Any], Any], Any]
 STREAM_RETRIES = 3
+REFUSED_ENDING = "98"  # the local carrier refuses these numbers (moto's own convention: 99 opted out)
+CARRIER_REFUSES = "Phone carrier has blocked this message"
 
 
 @dataclass
@@ -117,7 +121,12 @@ class EventPump:
         if target is None or not sms:
             return False
         now = self._clock()
-        records = [delivery_status_record(m.message_id, m.phone, now) for m in sms]
+        records = [
+            delivery_status_record(m.message_id, m.phone, now, ok=False, response=CARRIER_REFUSES)
+            if m.phone.endswith(REFUSED_ENDING)
+            else delivery_status_record(m.message_id, m.phone, now)
+            for m in sms
+        ]
         try:
             target.handler(cloudwatch_logs_event(target.log_group, records, now), LocalContext(target.name))
         except Exception as exc:  # as Lambda would after its retries: said, and not tried again here

@@ -15,7 +15,7 @@ from chalicelib.api.errors import bad_input
 from chalicelib.domain.csv_out import CsvFile, csv_text
 from chalicelib.domain.figures import MEASURES, day_dicts, ict_day, per_day, totals
 from chalicelib.domain.staff import Staff
-from chalicelib.reporting.collect import notices_between
+from chalicelib.reporting.collect import days_between, notices_between
 from chalicelib.services import Services
 from chalicelib.store.files import province_files
 
@@ -77,7 +77,7 @@ def figures(svc: Services, staff: Staff, query: Mapping[str, str]) -> dict[str, 
         "to": period.last.isoformat(),
         "measures": list(MEASURES),
         "notices": day_dicts(rows),
-        "per_day": per_day(rows),
+        "per_day": per_day(rows, days_between(period.first, period.last)),
         "totals": totals(rows),
         "files": files,
         "files_totals": {

@@ -126,14 +126,15 @@ def day_dicts(rows: Sequence[DayRow]) -> list[dict[str, Any]]:
     return [{"day": r.day, "template": r.kind, **dict(zip(MEASURES, r.counts, strict=True))} for r in rows]
 
 
-def per_day(rows: Sequence[DayRow]) -> list[dict[str, Any]]:
-    """Every kind summed per day, oldest first: what the console's chart draws."""
-    days: dict[str, list[int]] = {}
+def per_day(rows: Sequence[DayRow], days: Sequence[str]) -> list[dict[str, Any]]:
+    """Every kind summed per day, for each of `days` (a day with nothing is zeros), in their order:
+    what the console's chart draws."""
+    sums: dict[str, list[int]] = {day: [0] * len(MEASURES) for day in days}
     for r in rows:
-        sums = days.setdefault(r.day, [0] * len(MEASURES))
-        for i, n in enumerate(r.counts):
-            sums[i] += n
-    return [{"day": day, **dict(zip(MEASURES, sums, strict=True))} for day, sums in sorted(days.items())]
+        if r.day in sums:
+            for i, n in enumerate(r.counts):
+                sums[r.day][i] += n
+    return [{"day": day, **dict(zip(MEASURES, sums[day], strict=True))} for day in days]
 
 
 def totals(rows: Sequence[DayRow]) -> dict[str, int]:

@@ -40,6 +40,7 @@ def test_viewers_see_the_figures_per_day_and_template_and_their_provinces_files(
     [payments] = [n for n in body["notices"] if n["template"] == "payment_received"]
     assert payments["day"] == "2026-11-25"
     assert (payments["created"], payments["sent"], payments["unreachable"]) == (7, 6, 1)
+    assert [d["day"] for d in body["per_day"]] == ["2026-11-25"]
     assert body["per_day"][0]["created"] == sum(n["created"] for n in body["notices"])
     assert body["totals"]["created"] == body["per_day"][0]["created"]
     [na] = body["files"]
