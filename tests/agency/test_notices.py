@@ -4,6 +4,8 @@ audited with the subject masked; a failed notice is sent again once, a delivered
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -236,3 +238,22 @@ def _quoted(notice_id: str) -> str:
     from urllib.parse import quote
 
     return quote(notice_id, safe="")
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", f"/v1/agency/notices?phone={NA_PHONE}"),
+        ("POST", "/v1/agency/notices/benefit_paid%23B-1/resend"),
+        ("GET", "/v1/agency/cases"),
+        ("POST", "/v1/agency/cases/case-aaaaaaaaaaaaaaaaaaaaaaaa/close"),
+        ("GET", "/v1/agency/figures"),
+        ("GET", "/v1/agency/audit"),
+    ],
+)
+def test_part_twos_routes_refuse_forged_tokens(api, forge, people, method, path) -> None:
+    """A support token signed with a key not the pool's, or the pool's expired an hour ago."""
+    expired = int(time.time()) - 3600
+    for token in (forge(key="other", **{"cognito:groups": ["support"]}), forge(exp=expired, iat=expired - 3600)):
+        answer = api.get(path, token) if method == "GET" else api.post(path, {"outcome": "x"}, token)
+        assert answer.status == 401 and answer.body["error"]["code"] == "unauthorized", (path, token[:20])
