@@ -6,7 +6,9 @@ follow the person's notices, not the outbox), the DynamoDB calls one search make
 count whatever the outbox holds), and in the same run the bare baseline: a BatchGetItem of those 10
 notices by key, what the search would cost if the person's notice ids were known.
 moto answers an index query by scanning every item of the table (DynamoDB reads only the index
-partition), so the run also times the two index queries alone and prints the ratio without them.
+partition): the bench lets moto's `by_recipient` query read only the key's partition
+(`_partitioned_index_query`, built once the outbox is written), as DynamoDB does; `--moto-scans` keeps
+moto's own scan, and the run then also times the two index queries alone.
 
     python bench/hotline.py [--mine 10] [--small 1000] [--big 20000] [--repeat 5]
 
@@ -31,7 +33,36 @@ from support.env import moto_env
 PERSON, PHONE = "4012345678", "+84912345678"
 
 
-def measure(others: int, mine: int, repeat: int) -> dict[str, float]:
+def _partitioned_index_query(table_name: str, index_name: str, attribute: str) -> None:
+    """moto's query of that index reads the items with that key only (its partition), not every item."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+    from moto.dynamodb.models.table import Table
+
+    table = dynamodb_backends[DEFAULT_ACCOUNT_ID]["ap-southeast-1"].get_table(table_name)
+    partitions: dict[str, list] = {}
+    for item in table.all_items():
+        value = item.attrs.get(attribute)
+        if value is not None:
+            partitions.setdefault(value.value, []).append(item)
+    original = Table.query
+
+    def query(self, hash_key, *args, **kwargs):  # type: ignore[no-untyped-def]
+        index = kwargs.get("index_name", args[6] if len(args) > 6 else None)  # moto passes it by position
+        keys = dict(kwargs.get("hash_key_conditions") or [])
+        key = keys.get(attribute, hash_key)
+        if self.name != table_name or index != index_name or key is None:
+            return original(self, hash_key, *args, **kwargs)
+        self.all_items = lambda: list(partitions.get(key.value, []))
+        try:
+            return original(self, hash_key, *args, **kwargs)
+        finally:
+            del self.all_items
+
+    Table.query = query  # type: ignore[method-assign]
+
+
+def measure(others: int, mine: int, repeat: int, *, moto_scans: bool) -> dict[str, float]:
     import boto3
     from moto import mock_aws
     from pynamodb.connection.base import Connection
@@ -68,6 +99,11 @@ def measure(others: int, mine: int, repeat: int) -> dict[str, float]:
                     )
                 )
         written = time.perf_counter() - started
+        from moto.dynamodb.models.table import Table
+
+        unpatched = Table.query
+        if not moto_scans:
+            _partitioned_index_query(tables.notifications.Meta.table_name, "by_recipient", "recipient_ref")
         staff = Staff("support.na", frozenset({Role.SUPPORT}), "40")
         calls: list[str] = []
         original = Connection.dispatch
@@ -101,6 +137,7 @@ def measure(others: int, mine: int, repeat: int) -> dict[str, float]:
                     baselines.append(baseline)
         finally:
             Connection.dispatch = original  # type: ignore[method-assign]
+            Table.query = unpatched  # type: ignore[method-assign]
         use_services(None)
     return {
         "write_s": written,
@@ -118,26 +155,28 @@ def main() -> int:
     parser.add_argument("--small", type=int, default=1000)
     parser.add_argument("--big", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--moto-scans", action="store_true", help="keep moto's index query, which scans the table")
     args = parser.parse_args()
     moto_env(POWERTOOLS_METRICS_DISABLED="true")
-    small = measure(args.small, args.mine, args.repeat)
-    big = measure(args.big, args.mine, args.repeat)
+    small = measure(args.small, args.mine, args.repeat, moto_scans=args.moto_scans)
+    big = measure(args.big, args.mine, args.repeat, moto_scans=args.moto_scans)
     for name, size, m in (("small", args.small, small), ("big", args.big, big)):
         print(
             f"{name}: {args.mine} notices among {size}: search {m['search_s'] * 1000:.1f} ms CPU "
-            f"({m['wall_s'] * 1000:.1f} ms wall, {m['calls']:.0f} DynamoDB calls; moto's index scans "
+            f"({m['wall_s'] * 1000:.1f} ms wall, {m['calls']:.0f} DynamoDB calls; its two index queries "
             f"{m['query_s'] * 1000:.1f} ms); bare BatchGetItem of the same notices {m['baseline_s'] * 1000:.1f} ms; "
             f"outbox written in {m['write_s']:.1f}s"
         )
     ratio = big["search_s"] / small["search_s"]
     without = (big["search_s"] - big["query_s"]) / (small["search_s"] - small["query_s"])
-    print(f"ratio {ratio:.2f} (without moto's index scans {without:.2f}); target <= 1.2")
+    print(f"ratio {ratio:.2f} (without the index queries {without:.2f}); target <= 1.2")
     print(
         json.dumps(
             {
                 "bench": "hotline",
                 "ratio": round(ratio, 3),
-                "ratio_without_moto_index_scan": round(without, 3),
+                "ratio_without_index_queries": round(without, 3),
+                "moto_scans": args.moto_scans,
                 "mine": args.mine,
                 "small_outbox": args.small,
                 "big_outbox": args.big,
