@@ -14,12 +14,14 @@ from chalice import Chalice, Cron, Rate
 from chalice.app import CloudWatchEvent, DynamoDBEvent, SNSEvent, SQSEvent
 
 from chalicelib.agency.routes import agency
+from chalicelib.api.middleware import contract_http
 from chalicelib.api.routes import api
 from chalicelib.inbound.routes import inbound
 from chalicelib.observability import instrument
 
 app = Chalice(app_name="bhxh")
 instrument(app)  # Powertools Logger, Metrics and Tracer on every function
+app.register_middleware(contract_http, "http")  # bodies capped, Chalice's own errors in the contract's shape
 
 # Chalice needs these at import; `make package` replaces them with the real ARNs (infra/wiring.yaml).
 _ACCOUNT = "arn:aws:dynamodb:ap-southeast-1:123456789012"

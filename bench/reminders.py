@@ -20,7 +20,7 @@ import json
 import statistics
 import sys
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -37,7 +37,7 @@ def measure(cards: int, due: int, repeat: int) -> dict[str, float]:
 
     from chalicelib.aws.settings import Settings
     from chalicelib.domain.clock import ICT, fixed_clock
-    from chalicelib.notify.reminders import run_reminders
+    from chalicelib.notify.reminders import THROUGH, run_reminders
     from chalicelib.services import Services, use_services
     from local.stack import create_stack
 
@@ -74,8 +74,10 @@ def measure(cards: int, due: int, repeat: int) -> dict[str, float]:
                 item.delete()
             for marker in tables.guard.scan(tables.guard.pk.startswith("told#")):  # and no one told yet
                 marker.delete()
+            # an ordinary morning: yesterday's run finished, so this one covers its own day alone
+            tables.guard(THROUGH, data={"day": (DAY - timedelta(days=1)).isoformat()}).save()
             t0, w0 = time.process_time(), time.perf_counter()
-            result = run_reminders(svc)
+            result = run_reminders(svc, DAY)
             job, wall = time.process_time() - t0, time.perf_counter() - w0
             assert result == {"due": due, "queued": due}, result
             t0 = time.process_time()

@@ -36,13 +36,27 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def role_policies() -> dict[str, Any]:
-    """One inline policy per function's role: the base (logs, traces) and its lines of access.yaml."""
+def function_policies() -> dict[str, dict[str, Any]]:
+    """Each function's one policy document, by its logical id (`Ingest`, `APIHandler`): the base
+    (logs, traces) and its lines of access.yaml. The package puts exactly this on the function's
+    role; the local stack and the tests run each function under exactly this (local/access.py)."""
     base = json.loads((ROOT / ".chalice" / "policy-base.json").read_text())["Statement"]
+    return {
+        function: {"Version": "2012-10-17", "Statement": base + [{"Effect": "Allow", **s} for s in statements]}
+        for function, statements in load(ROOT / "infra" / "access.yaml").items()
+    }
+
+
+def role_name(function: str) -> str:
+    """The role `chalice package` makes for a function's logical id."""
+    return "ApiHandlerRole" if function == "APIHandler" else f"{function}Role"
+
+
+def role_policies() -> dict[str, Any]:
+    """One inline policy per function's role, as a merge template fragment."""
     resources: dict[str, Any] = {}
-    for function, statements in load(ROOT / "infra" / "access.yaml").items():
-        role = "ApiHandlerRole" if function == "APIHandler" else f"{function}Role"
-        document = {"Version": "2012-10-17", "Statement": base + [{"Effect": "Allow", **s} for s in statements]}
+    for function, document in function_policies().items():
+        role = role_name(function)
         resources[role] = {"Properties": {"Policies": [{"PolicyName": f"{role}Policy", "PolicyDocument": document}]}}
     return {"Resources": resources}
 
@@ -192,8 +206,9 @@ def merge_template() -> Path:
     return target
 
 
-def package(stage: str) -> Path:
-    out = BUILD / "package" / stage
+def package(stage: str, out: Path | None = None) -> Path:
+    """The packaged template's path (`build/package/<stage>/sam.yaml` unless `out` says elsewhere)."""
+    out = out or BUILD / "package" / stage
     env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "ap-southeast-1")}
     chalice = str(Path(sys.executable).with_name("chalice"))
     subprocess.run(

@@ -35,7 +35,7 @@ def main() -> int:
     os.environ["BHXH_STATE_DIR"] = str(state)
 
     moto = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(moto_port)],
+        [sys.executable, "-m", "local.moto_server", "-H", "127.0.0.1", "-p", str(moto_port)],  # IAM enforced
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -50,8 +50,10 @@ def main() -> int:
 def _serve(moto_port: int, api_port: int, started: float) -> int:
     import boto3
 
+    from local import botocore_models
     from local.stack import create_stack
 
+    botocore_models.share()  # every function's clients in one process: read each service's model once
     session = boto3.session.Session()
     stack = create_stack(session)
     for what in stack.applied:
@@ -77,12 +79,14 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
     import app as chalice_app
     from chalicelib.aws.settings import Settings
     from chalicelib.inbound.endpoint import use_certificates
-    from chalicelib.services import Services, use_services
+    from chalicelib.services import Services, process_services, use_services
+    from local.access import FunctionAccess, StackReferences
     from local.clock_file import file_clock
     from local.demo import upload_samples
     from local.env import chalice_config
+    from local.functions import LocalFunctions
     from local.inbound import subscribe_inbound
-    from local.server import create_server
+    from local.server import MaskedRequestLog
     from local.sns_certificates import LocalMotoCertificates
     from local.staff import moto_jwks_fetch
     from local.wiring import build_pump
@@ -92,8 +96,13 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
     jwks = moto_jwks_fetch(os.environ["AWS_ENDPOINT_URL"], settings.region)  # the staff pool's keys, from moto
     use_services(Services(settings=settings, clock=clock, jwks_fetch=jwks))
     use_certificates(LocalMotoCertificates(os.environ["AWS_ENDPOINT_URL"], settings.region))
-    pump = build_pump(chalice_app.app, session, stack, clock=clock, moto_url=os.environ["AWS_ENDPOINT_URL"])
-    server = create_server(chalice_app.app, chalice_config(), "127.0.0.1", api_port)  # request log masked
+    # each function under its own role, carrying exactly the policy `make package` gives it
+    references = StackReferences(session, stack.resources, {"Stage": stack.stage})
+    access = FunctionAccess(session, references, prefix=settings.prefix)
+    functions = LocalFunctions(chalice_app.app, access, process_services)
+    moto_url = os.environ["AWS_ENDPOINT_URL"]
+    pump = build_pump(chalice_app.app, session, stack, clock=clock, moto_url=moto_url, functions=functions)
+    server = functions.local_server(chalice_config(), "127.0.0.1", api_port, handler_cls=MaskedRequestLog)
     threading.Thread(target=server.server.serve_forever, name="api", daemon=True).start()
     pump.start()
     subscribe_inbound(session, stack, f"http://127.0.0.1:{api_port}")

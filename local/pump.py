@@ -44,6 +44,16 @@ class StreamSource:
     name: str
     batch_size: int = 100
     iterators: dict[str, str] = field(default_factory=dict)
+    client: Any = None  # dynamodbstreams, with the function's credentials (Lambda polls with its role)
+
+
+@dataclass
+class QueueSource:
+    url: str
+    arn: str
+    handler: Handler
+    name: str
+    client: Any  # sqs, with the function's credentials (Lambda polls with its role)
 
 
 @dataclass(frozen=True)
@@ -82,7 +92,7 @@ class EventPump:
         self._clock = clock
         self._moto_url = moto_url
         self._echo = echo
-        self._queues: list[tuple[str, str, Handler, str]] = []
+        self._queues: list[QueueSource] = []
         self._streams: list[StreamSource] = []
         self._schedules: list[Schedule] = []
         self._topics: list[tuple[str, str, Handler, str]] = []  # (queue url, subscription arn, handler, name)
@@ -92,11 +102,13 @@ class EventPump:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def add_queue(self, url: str, arn: str, handler: Handler, name: str) -> None:
-        self._queues.append((url, arn, handler, name))
+    def add_queue(self, url: str, arn: str, handler: Handler, name: str, sqs: Any = None) -> None:
+        """An SQS event source; `sqs` polls it (the function's own client), else the pump's."""
+        self._queues.append(QueueSource(url, arn, handler, name, sqs or self._sqs))
 
-    def add_stream(self, arn: str, handler: Handler, name: str, batch_size: int = 100) -> None:
-        self._streams.append(StreamSource(arn, handler, name, batch_size))
+    def add_stream(self, arn: str, handler: Handler, name: str, batch_size: int = 100, streams: Any = None) -> None:
+        """A DynamoDB stream event source; `streams` reads it (the function's own client), else the pump's."""
+        self._streams.append(StreamSource(arn, handler, name, batch_size, client=streams or self._streams_client))
 
     def add_schedule(self, expression: str, handler: Handler, name: str) -> None:
         self._schedules.append(Schedule(expression, handler, name))
@@ -136,8 +148,8 @@ class EventPump:
     # one pass over every source; returns whether anything happened
     def run_once(self) -> bool:
         busy = False
-        for url, arn, handler, name in self._queues:
-            busy |= self._pump_queue(url, arn, handler, name)
+        for queue in self._queues:
+            busy |= self._pump_queue(queue)
         for source in self._streams:
             busy |= self._pump_stream(source)
         for url, subscription, handler, name in self._topics:
@@ -171,23 +183,24 @@ class EventPump:
             if not busy:
                 self._stop.wait(0.3)
 
-    def _pump_queue(self, url: str, arn: str, handler: Handler, name: str) -> bool:
-        messages = self._sqs.receive_message(
+    def _pump_queue(self, queue: QueueSource) -> bool:
+        sqs, url, name = queue.client, queue.url, queue.name
+        messages = sqs.receive_message(
             QueueUrl=url, MaxNumberOfMessages=1, WaitTimeSeconds=0, AttributeNames=["All"]
         ).get("Messages", [])
         if not messages:
             return False
         try:
-            answer = handler(sqs_event(messages, arn), LocalContext(name)) or {}
+            answer = queue.handler(sqs_event(messages, queue.arn), LocalContext(name)) or {}
             failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
         except Exception as exc:
             self._echo(f"[pump] {name} failed: {type(exc).__name__}: {exc}")
             failed = {m["MessageId"] for m in messages}
         for m in messages:
             if m["MessageId"] in failed:  # back on the queue soon; the redrive policy bounds the retries
-                self._sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=2)
+                sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=2)
             else:
-                self._sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
         return True
 
     def _pump_topic(self, url: str, subscription: str, handler: Handler, name: str) -> bool:
@@ -206,14 +219,14 @@ class EventPump:
 
     def _pump_stream(self, source: StreamSource) -> bool:
         if not source.iterators:
-            shards = self._streams_client.describe_stream(StreamArn=source.arn)["StreamDescription"]["Shards"]
+            shards = source.client.describe_stream(StreamArn=source.arn)["StreamDescription"]["Shards"]
             for shard in shards:
-                source.iterators[shard["ShardId"]] = self._streams_client.get_shard_iterator(
+                source.iterators[shard["ShardId"]] = source.client.get_shard_iterator(
                     StreamArn=source.arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
                 )["ShardIterator"]
         busy = False
         for shard_id, iterator in list(source.iterators.items()):
-            answer = self._streams_client.get_records(ShardIterator=iterator, Limit=source.batch_size)
+            answer = source.client.get_records(ShardIterator=iterator, Limit=source.batch_size)
             records = answer.get("Records", [])
             source.iterators[shard_id] = answer.get("NextShardIterator") or iterator
             if records:

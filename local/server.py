@@ -3,6 +3,7 @@
 Chalice's dev server logs every request line (`GET /v1/agency/notices?phone=0912… HTTP/1.1`) to
 stderr, which `make run` prints. Some routes carry a phone or a code in the URL (CONTRACT's hotline
 search); here the query string is left out of the line and what is left is masked like every log line.
+`make run` hands `MaskedRequestLog` to `LocalFunctions.local_server`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote
 
-from chalice.local import ChaliceRequestHandler, LocalDevServer
+from chalice.local import ChaliceRequestHandler
 
 from chalicelib.domain.privacy import mask_personal
 
@@ -33,7 +34,3 @@ class MaskedRequestLog(ChaliceRequestHandler):
     def log_error(self, format: str, *args: Any) -> None:
         """A malformed request's line is in its message: cut at the query, masked."""
         self.log_message("%s", mask_personal(unquote(format % args)).split("?", 1)[0])
-
-
-def create_server(app: Any, config: Any, host: str, port: int) -> LocalDevServer:
-    return LocalDevServer(app, config, host, port, handler_cls=MaskedRequestLog)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import os
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from chalicelib.aws.settings import Settings
@@ -22,6 +23,8 @@ STACK = "bhxh-local"
 class LocalStack:
     outputs: dict[str, str]
     applied: list[str]  # what had to be applied through the API, to say so
+    resources: dict[str, tuple[str, str]] = field(default_factory=dict)  # logical id -> (type, physical id)
+    stage: str = "local"
 
     @property
     def ingest_queue_url(self) -> str:
@@ -48,10 +51,8 @@ def create_stack(session: Any, stage: str = "local") -> LocalStack:
     if stack["StackStatus"] != "CREATE_COMPLETE":
         raise RuntimeError(f"local stack not created: {stack['StackStatus']}")
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-    resources = {
-        r["LogicalResourceId"]: r["PhysicalResourceId"]
-        for r in cfn.list_stack_resources(StackName=STACK)["StackResourceSummaries"]
-    }
+    summaries = cfn.list_stack_resources(StackName=STACK)["StackResourceSummaries"]
+    resources = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in summaries}
     create_keys(session, Settings.from_env({**os.environ, "BHXH_STAGE": stage}))
     applied = (
         _apply_ttl(session, resources)
@@ -64,9 +65,13 @@ def create_stack(session: Any, stage: str = "local") -> LocalStack:
     pool = create_staff_pool(session, stage)
     outputs.update(StaffUserPoolId=pool.pool_id, StaffConsoleClientId=pool.client_id)
     applied.append(f"staff user pool {pool.pool_id} (groups uploader, support, viewer; client console)")
-    return LocalStack(outputs=outputs, applied=applied)
+    typed = {r["LogicalResourceId"]: (r["ResourceType"], r["PhysicalResourceId"]) for r in summaries}
+    typed["StaffUserPool"] = ("AWS::Cognito::UserPool", pool.pool_id)  # made through the API: still the template's
+    typed["StaffConsoleClient"] = ("AWS::Cognito::UserPoolClient", pool.client_id)
+    return LocalStack(outputs=outputs, applied=applied, resources=typed, stage=stage)
 
 
+@cache
 def _template() -> dict[str, Any]:
     return load(ROOT / "infra" / "resources.yaml")
 

@@ -9,21 +9,30 @@ from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SNSEventConfi
 
 from chalicelib.domain.clock import Clock
 from local.env import REGION
+from local.functions import LocalFunctions
 from local.pump import EventPump
 from local.stack import LocalStack
 
 
-def build_pump(app: Chalice, session: Any, stack: LocalStack, *, clock: Clock, moto_url: str | None) -> EventPump:
+def build_pump(
+    app: Chalice, session: Any, stack: LocalStack, *, clock: Clock, moto_url: str | None, functions: LocalFunctions
+) -> EventPump:
+    """The pump with every event source of `app`: each handler runs as its function (`functions`,
+    under its own role), and a queue or stream is polled with that function's credentials, as Lambda's
+    event source mappings poll with the function's role. SNS, CloudWatch Logs and EventBridge invoke
+    by resource policy: their plumbing here uses the operator's `session`."""
     pump = EventPump(session, clock=clock, moto_url=moto_url)
     sqs = session.client("sqs")
     for source in app.event_sources:
-        handler = app.handler_map[source.name]
+        handler = functions.handler(source.name)
         if isinstance(source, SQSEventConfig):
             url = _queue_of(source.queue_arn or source.queue or "", stack)
             arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-            pump.add_queue(url, arn, handler, source.name)
+            pump.add_queue(url, arn, handler, source.name, functions.client(source.name, "sqs"))
         elif isinstance(source, DynamoDBEventConfig):
-            pump.add_stream(_stream_of(source.stream_arn, stack), handler, source.name, source.batch_size or 100)
+            streams = functions.client(source.name, "dynamodbstreams")
+            arn = _stream_of(source.stream_arn, stack)
+            pump.add_stream(arn, handler, source.name, source.batch_size or 100, streams)
         elif isinstance(source, ScheduledEventConfig):
             expression = source.schedule_expression
             text = expression if isinstance(expression, str) else expression.to_string()
@@ -32,7 +41,7 @@ def build_pump(app: Chalice, session: Any, stack: LocalStack, *, clock: Clock, m
             pump.add_topic(_topic_of(source.topic, stack), handler, source.name)
     for function in app.pure_lambda_functions:
         if function.name == DELIVERY_LOGS:  # what the SMS log groups' subscription filters invoke
-            pump.add_delivery_logs(_delivery_log_group(stack), app.handler_map[function.name], function.name)
+            pump.add_delivery_logs(_delivery_log_group(stack), functions.handler(function.name), function.name)
     return pump
 
 

@@ -3,6 +3,7 @@ moto (`stack`, `svc`, `pump`), and the end-to-end tests that start the local sta
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import os
@@ -10,21 +11,26 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
-from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core import DEFAULT_ACCOUNT_ID, enable_iam_authentication
 
 from chalicelib.aws.settings import Settings
 from chalicelib.domain.clock import ICT
-from chalicelib.services import Services, use_services
+from chalicelib.services import Services, process_services, use_services
+from local import botocore_models, moto_iam
+from local.access import FunctionAccess, StackReferences
+from local.functions import LocalFunctions
 from local.pump import EventPump, RecordedSms
 from local.stack import LocalStack, create_stack
 from local.wiring import build_pump
 from tests.factories import EMPLOYERS_CSV, PAYMENTS_CSV, Factory
 
 REGION = "ap-southeast-1"
+botocore_models.share()  # one model loader for the process: tests make many sessions (see the module)
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -65,9 +71,14 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def stack(aws_env: None) -> Iterator[LocalStack]:
-    """infra/resources.yaml created in in-process moto, as the local stack creates it."""
-    with mock_aws():
-        yield create_stack(boto3.session.Session())
+    """infra/resources.yaml created in in-process moto, as the local stack creates it, with IAM
+    enforced from the first call: the test's own calls go as the operator (`testing`, every
+    permission), each function's as its own role (`functions`)."""
+    moto_iam.install()
+    with mock_aws(config={"core": {"mock_credentials": False}}):  # keep `testing`: the operator's key
+        moto_iam.create_operator(DEFAULT_ACCOUNT_ID)
+        with enable_iam_authentication():
+            yield create_stack(_operator())
 
 
 @pytest.fixture
@@ -91,12 +102,48 @@ def make(svc: Services) -> Factory:
     return Factory(svc.tables)
 
 
+@pytest.fixture(scope="session")
+def packaged_policies() -> dict[str, Any]:
+    """Each function's policy document as `make package` puts it on the function's role."""
+    from infra.package import function_policies
+
+    return function_policies()
+
+
 @pytest.fixture
-def pump(svc: Services, stack: LocalStack, clock: MovableClock) -> EventPump:
-    """The local stack's event pump over in-process moto, wired to the real Chalice app."""
+def function_policies(packaged_policies: dict[str, Any]) -> dict[str, Any]:
+    """The policies the functions run under in this test: the packaged ones (a test may take a
+    statement out of its copy)."""
+    return copy.deepcopy(packaged_policies)
+
+
+@pytest.fixture
+def functions(svc: Services, stack: LocalStack, function_policies: dict[str, Any]) -> LocalFunctions:
+    """The app's functions, each run under its own role carrying exactly its packaged policy."""
     import app as chalice_app
 
-    return build_pump(chalice_app.app, boto3.session.Session(), stack, clock=clock, moto_url=None)
+    references = StackReferences(_operator(), stack.resources, {"Stage": stack.stage})
+    access = FunctionAccess(_operator(), references, prefix=svc.settings.prefix, policies=function_policies)
+    return LocalFunctions(chalice_app.app, access, base=process_services)  # `svc`, or what a test put in its place
+
+
+@pytest.fixture
+def pump(svc: Services, stack: LocalStack, clock: MovableClock, functions: LocalFunctions) -> EventPump:
+    """The local stack's event pump over in-process moto, wired to the real Chalice app: each
+    function under its own role."""
+    import app as chalice_app
+
+    return build_pump(chalice_app.app, _operator(), stack, clock=clock, moto_url=None, functions=functions)
+
+
+_sessions: list[boto3.session.Session] = []
+
+
+def _operator() -> boto3.session.Session:
+    """One operator session for the process (a new session reads every service's model again)."""
+    if not _sessions:
+        _sessions.append(boto3.session.Session(region_name=REGION))
+    return _sessions[0]
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def _sample_people() -> list[dict[str, str]]:
 
 
 @pytest.fixture
-def every_flow(capfd, service_log, stack, svc, pump, clock, deliver_recorded_sms) -> None:
+def every_flow(capfd, service_log, stack, svc, pump, clock, deliver_recorded_sms, functions) -> None:
     """Samples of every kind through ingest, rules and sending; reminders; OTP sign-in and lookups;
     short-code queries; every SMS's delivery receipt. What a day of the service logs."""
     upload_samples(boto3.client("s3", region_name="ap-southeast-1"), stack.bucket)
@@ -49,9 +49,7 @@ def every_flow(capfd, service_log, stack, svc, pump, clock, deliver_recorded_sms
     people = [p for p in _sample_people() if p["phone"]]
     person = people[0]
     parameters.clear_caches()
-    import app as chalice_app
-
-    with Client(chalice_app.app) as client:
+    with Client(functions.http_app()) as client:
         api = Api(client)
         request = api.post("/v1/otp", {"ss_code": person["ss_code"]}).body
         pump.run_until_idle()
@@ -59,7 +57,8 @@ def every_flow(capfd, service_log, stack, svc, pump, clock, deliver_recorded_sms
         api.post("/v1/hi-cards/check", {"card_no": "GD4400000000000", "full_name": "X", "date_of_birth": "2000-01-01"})
         api.get("/v1/me/contributions")
     for body in (f"BH QT {person['ss_code']}", "BH THE GD4400000000000", "BH HS 00001/2026/00001", "BH HUY", "BH ?"):
-        handle_inbound_sms(svc, carrier(body, sender="+84" + person["phone"][1:]))
+        with functions.as_function("api_handler") as fn:
+            handle_inbound_sms(fn, carrier(body, sender="+84" + person["phone"][1:]))
     pump.run_until_idle()
     assert deliver_recorded_sms()  # SNS's delivery-status records, each holding the phone
     pump.run_until_idle()

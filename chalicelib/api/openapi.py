@@ -284,7 +284,7 @@ _PATHS: dict[str, Any] = {
             **_get(
                 "a dossier's status (nothing personal)",
                 _json(_ref("Dossier"), "the dossier"),
-                **{"400": _BAD, "404": _error("no such dossier")},
+                **{"400": _BAD, "404": _error("no such dossier"), "429": _TOO_MANY},
             ),
             "parameters": [
                 {
@@ -331,6 +331,20 @@ _PATHS: dict[str, Any] = {
 }
 
 
+_BODY_ERRORS = {
+    "413": _error("the body is over 64 KiB"),
+    "415": _error("the body is not of a media type the route takes"),
+}
+
+
+def _with_body_errors(item: dict[str, Any]) -> dict[str, Any]:
+    """Every route that reads a body may refuse it whole (api/middleware.py)."""
+    return {
+        method: {**op, "responses": {**op["responses"], **_BODY_ERRORS}} if "requestBody" in op else op
+        for method, op in item.items()
+    }
+
+
 @cache
 def spec() -> dict[str, Any]:
     return {
@@ -341,7 +355,7 @@ def spec() -> dict[str, Any]:
             "description": "Contributions, health card, voluntary plan after an OTP sign-in; card and dossier checks;"
             " the agency console's API (staff sign in through Cognito).",
         },
-        "paths": {**_PATHS, **agency.PATHS},
+        "paths": {path: _with_body_errors(item) for path, item in {**_PATHS, **agency.PATHS}.items()},
         "components": {
             "schemas": _SCHEMAS,
             "securitySchemes": {

@@ -19,6 +19,7 @@ from chalicelib.store.models import Tables, ledger_facts
 
 _SPACES = re.compile(r"\s+")
 CARD_CHECKS_PER_CLIENT = Limit(30, 60 * 60)  # enough for a family, too few to try dates of birth
+DOSSIER_LOOKUPS_PER_CLIENT = Limit(60, 60 * 60)  # CONTRACT: 60 lookups per client an hour
 
 
 def comparable_name(name: str) -> str:
@@ -33,6 +34,11 @@ def _card_not_found() -> ApiError:
 def limit_card_checks(client: str, *, tables: Tables, clock: Clock) -> None:
     """At most 30 card checks per client an hour, else 429: a date of birth is not a password."""
     enforce(tables, f"card-check#{client}", CARD_CHECKS_PER_CLIENT, clock)
+
+
+def limit_dossier_lookups(client: str, *, tables: Tables, clock: Clock) -> None:
+    """At most 60 dossier lookups per client an hour, found or not, else 429: numbers are not to be walked."""
+    enforce(tables, f"dossier#{client}", DOSSIER_LOOKUPS_PER_CLIENT, clock)
 
 
 def check_hi_card(card_no: str, full_name: str, date_of_birth: date, *, tables: Tables, today: date) -> dict[str, Any]:

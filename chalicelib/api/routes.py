@@ -20,6 +20,7 @@ from chalicelib.api.tokens import TOKEN_TTL_S, issue_token, read_token
 from chalicelib.domain import identifiers
 from chalicelib.domain.dates import parse_date
 from chalicelib.domain.errors import InvalidValue
+from chalicelib.domain.json_input import parse_json_object
 from chalicelib.services import services
 
 logger = Logger(child=True)
@@ -44,14 +45,10 @@ def answers(handler: Callable[..., Any]) -> Callable[..., Response]:
 
 
 def _body() -> dict[str, Any]:
-    raw = api.current_request.raw_body or b""
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise bad_input("body", "must be a JSON object") from None
-    if not isinstance(body, dict):
-        raise bad_input("body", "must be a JSON object")
-    return body
+        return parse_json_object(api.current_request.raw_body)
+    except InvalidValue as exc:
+        raise bad_input("body", f"must be a JSON object ({exc})") from None
 
 
 def _text(body: dict[str, Any], name: str, max_len: int = 200) -> str:
@@ -176,7 +173,9 @@ def dossier() -> tuple[int, dict[str, Any]]:
     if not raw:
         raise bad_input("no", "required: the dossier number")
     number = _checked("no", identifiers.dossier_no, raw)
-    return 200, public.dossier(number, tables=services().tables)
+    svc = services()
+    public.limit_dossier_lookups(_client(), tables=svc.tables, clock=svc.clock)
+    return 200, public.dossier(number, tables=svc.tables)
 
 
 @api.route("/openapi.json", methods=["GET"])

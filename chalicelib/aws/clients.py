@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
@@ -13,14 +15,33 @@ _NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})  # t
 _BATCH = Config(retries={"max_attempts": 8, "mode": "standard"}, parameter_validation=False)
 
 
-class Clients:
-    """One per process; `AWS_ENDPOINT_URL` (the local stack, tests) redirects every client."""
+_shared: list[boto3.session.Session] = []
+_lock = threading.Lock()
 
-    def __init__(self, region: str) -> None:
+
+def make_client(
+    service: str, region: str, config: Config | None = None, credentials: Mapping[str, str] | None = None
+) -> Any:
+    """A client from the process's one boto3 session, so each service's model is read from disk once
+    (a session per client reads it again). `credentials` are the client's own (the local stack runs
+    each function under its own role in one process); else the environment's. Made under a lock: a
+    boto3 session is not safe to make clients from in two threads at once."""
+    with _lock:
+        if not _shared:
+            _shared.append(boto3.session.Session())
+        return _shared[0].client(service, region_name=region, config=config, **dict(credentials or {}))
+
+
+class Clients:
+    """One per process (per function, locally); `AWS_ENDPOINT_URL` (the local stack, tests)
+    redirects every client."""
+
+    def __init__(self, region: str, credentials: Mapping[str, str] | None = None) -> None:
         self._region = region
+        self._credentials = dict(credentials or {})  # the local stack's per-function role; else none
 
     def _make(self, service: str, config: Config = _RETRIES) -> Any:
-        return boto3.session.Session().client(service, region_name=self._region, config=config)
+        return make_client(service, self._region, config, self._credentials)
 
     @cached_property
     def s3(self) -> Any:
@@ -38,6 +59,10 @@ class Clients:
     @cached_property
     def sqs(self) -> Any:
         return self._make("sqs")
+
+    @cached_property
+    def ssm(self) -> Any:
+        return self._make("ssm")
 
     @cached_property
     def sms(self) -> Any:

@@ -15,7 +15,7 @@ import binascii
 import re
 import urllib.request
 import warnings
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -36,6 +36,7 @@ SIGNED_KEYS: dict[str, tuple[str, ...]] = {
 }
 _HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {"1": hashes.SHA1, "2": hashes.SHA256}
 _CERT_HOST = re.compile(r"^sns\.([a-z0-9-]+)\.amazonaws\.com$")
+_CERT_PATH = re.compile(r"^/SimpleNotificationService-[0-9a-f]{32}\.pem$")  # as SNS names its certificates
 _ISSUER_HOST = re.compile(r"^[a-z0-9.-]+\.amazontrust\.com$")
 SNS_CERT_NAME = "sns.amazonaws.com"
 MAX_AGE = timedelta(hours=1)  # SNS's longest HTTP retry policy; an older message is a replay
@@ -44,7 +45,8 @@ MAX_SKEW = timedelta(minutes=5)
 
 class Refused(Exception):
     """The message is not believed. `str()` says why, naming no personal data; `status` is the
-    HTTP answer (403; 503 when the certificate could not be fetched, so SNS retries)."""
+    HTTP answer (403). A certificate that could not be fetched is a 403 too, not a 503: a forger
+    chooses the URL, and a 5xx would only invite retries of a message that was never SNS's."""
 
     def __init__(self, reason: str, status: int = 403) -> None:
         super().__init__(reason)
@@ -85,17 +87,22 @@ def string_to_sign(body: Mapping[str, Any]) -> bytes:
 
 
 def check_cert_url(url: object, region: str) -> str:
-    """Only `https://sns.<region>.amazonaws.com/….pem`, the topic's own region, nothing else."""
-    if not isinstance(url, str):
-        raise Refused("no SigningCertURL")
-    parts = urlsplit(url)
+    """Only `https://sns.<region>.amazonaws.com/SimpleNotificationService-<32 hex>.pem`, the shape
+    SNS signs with, in the topic's own region: anything else is refused before any fetch."""
+    if not isinstance(url, str) or len(url) > 200:
+        raise Refused("no usable SigningCertURL")
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises on a malformed port (`:443abc`, `:99999`)
+    except ValueError:
+        raise Refused("certificate URL is malformed") from None
     match = _CERT_HOST.match(parts.hostname or "")
     if parts.scheme != "https":
         raise Refused("certificate URL is not https")
-    if not match or match.group(1) != region or parts.port not in (None, 443) or parts.username or parts.password:
+    if not match or match.group(1) != region or port not in (None, 443) or parts.username or parts.password:
         raise Refused("certificate URL is not on sns.<region>.amazonaws.com")
-    if not parts.path.endswith(".pem") or parts.query or parts.fragment:
-        raise Refused("certificate URL is not a .pem")
+    if not _CERT_PATH.match(parts.path) or parts.query or parts.fragment:
+        raise Refused("certificate URL is not SNS's signing certificate")
     return url
 
 
@@ -183,7 +190,15 @@ class TrustedCertificates:
 
     SNS serves the leaf alone: its issuer (an Amazon intermediate) is fetched from the URL in the
     leaf's AIA extension, only from `*.amazontrust.com`, and is believed only because the chain
-    then verifies up to a root."""
+    then verifies up to a root.
+
+    Anyone can POST an envelope naming a certificate, so a fetch is the one thing a forger can make
+    this endpoint do: a URL that failed (unreachable, not PEM, untrusted) is refused without a fetch
+    for `FAILURE_TTL` after, and at most `FETCHES_PER_MINUTE` URLs not already cached are fetched a
+    minute; beyond that, 403 at once. Real SNS needs one fetch per certificate it rotates in."""
+
+    FAILURE_TTL = timedelta(seconds=60)
+    FETCHES_PER_MINUTE = 10
 
     def __init__(
         self,
@@ -199,19 +214,45 @@ class TrustedCertificates:
         self._size = cache_size
         self._keys: OrderedDict[str, tuple[rsa.RSAPublicKey, datetime]] = OrderedDict()
         self._issuers: dict[str, x509.Certificate] = {}
+        self._failed: OrderedDict[str, datetime] = OrderedDict()  # url -> refused until
+        self._fetches: deque[datetime] = deque()
 
     def public_key(self, url: str) -> rsa.RSAPublicKey:
+        now = self._now()
         cached = self._keys.get(url)
-        if cached and cached[1] > self._now():
+        if cached and cached[1] > now:
             return cached[0]
+        until = self._failed.get(url)
+        if until is not None and until > now:
+            raise Refused("certificate refused a moment ago")
+        try:
+            key = self._fetch_key(url, now)
+        except Refused:
+            self._failed[url] = now + self.FAILURE_TTL
+            self._failed.move_to_end(url)
+            while len(self._failed) > 1024:
+                self._failed.popitem(last=False)
+            raise
+        self._failed.pop(url, None)
+        self._keys[url] = (key[0], key[1])
+        while len(self._keys) > self._size:
+            self._keys.popitem(last=False)
+        return key[0]
+
+    def _fetch_key(self, url: str, now: datetime) -> tuple[rsa.RSAPublicKey, datetime]:
+        while self._fetches and now - self._fetches[0] >= timedelta(minutes=1):
+            self._fetches.popleft()
+        if len(self._fetches) >= self.FETCHES_PER_MINUTE:
+            raise Refused("too many certificate fetches this minute")
+        self._fetches.append(now)
         try:
             chain = x509.load_pem_x509_certificates(self._fetch(url))
         except ValueError:
             raise Refused("certificate is not PEM") from None
         except OSError:
-            raise Refused("certificate unavailable", status=503) from None
+            raise Refused("certificate unavailable") from None
         leaf, intermediates = chain[0], chain[1:] or [self._issuer_of(chain[0])]
-        verifier = PolicyBuilder().store(self._store).time(self._now()).build_server_verifier(DNSName(SNS_CERT_NAME))
+        verifier = PolicyBuilder().store(self._store).time(now).build_server_verifier(DNSName(SNS_CERT_NAME))
         try:
             verifier.verify(leaf, intermediates)
         except VerificationError:
@@ -219,10 +260,7 @@ class TrustedCertificates:
         key = leaf.public_key()
         if not isinstance(key, rsa.RSAPublicKey):
             raise Refused("certificate key is not RSA")
-        self._keys[url] = (key, leaf.not_valid_after_utc)
-        while len(self._keys) > self._size:
-            self._keys.popitem(last=False)
-        return key
+        return key, leaf.not_valid_after_utc
 
     def _issuer_of(self, leaf: x509.Certificate) -> x509.Certificate:
         try:
@@ -241,7 +279,7 @@ class TrustedCertificates:
                     try:
                         raw = self._fetch(url)
                     except OSError:
-                        raise Refused("issuer certificate unavailable", status=503) from None
+                        raise Refused("issuer certificate unavailable") from None
                     try:
                         self._issuers[url] = (
                             x509.load_pem_x509_certificate(raw)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 ICT = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 """Vietnam has kept UTC+7 without daylight saving since 1975; a fixed offset needs no tz database."""
@@ -20,6 +21,21 @@ def fixed_clock(at: datetime) -> Clock:
     """A clock that always says `at`: for tests and for the local stack's movable clock."""
     aware = at if at.tzinfo else at.replace(tzinfo=ICT)
     return lambda: aware.astimezone(ICT)
+
+
+def scheduled_time(event: Mapping[str, Any] | None, fallback: Clock) -> datetime:
+    """The moment a scheduled run is for: its EventBridge event's `time` (`2026-11-25T01:00:00Z`),
+    in Vietnam's zone. A run that starts late or is retried still works on its own day; an event
+    without a readable time (invoked by hand) takes `fallback`'s now."""
+    raw = (event or {}).get("time")
+    if isinstance(raw, str):
+        try:
+            moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is not None:
+            return moment.astimezone(ICT)
+    return fallback()
 
 
 def utc_iso(moment: datetime) -> str:

@@ -1,9 +1,10 @@
-"""remind(record, today): what the daily 08:00 job tells about a ledger record due today.
+"""remind(record, today): what the daily 08:00 job tells about a ledger record that is due.
 
-Pure, like decide(): the job hands each record the `due` index gave it for today (its facts,
-`kind`, `pk` and `due_on`); nothing is looked up. The dedupe key is the fact the reminder is
-about (card and expiry; ss_code and paid-up month; unit and arrears month), so a second run of
-the job on the same day, or a re-upload of the same row, tells nobody twice.
+Pure, like decide(): the job hands each record the `due` index gave it for the days it covers (its
+facts, `kind`, `pk` and `due_on`); nothing is looked up. A record is told when its `due_on` has come
+(today, or a day whose run was missed, back to `CATCH_UP`) and the date it warns of has not passed.
+The dedupe key is the fact the reminder is about (card and expiry; ss_code and paid-up month; unit and
+arrears month), so a run covering a day twice, or a re-upload of the same row, tells nobody twice.
 """
 
 from __future__ import annotations
@@ -11,16 +12,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from chalicelib.domain.coverage import month_end
+from chalicelib.domain.due_dates import CATCH_UP
 from chalicelib.domain.notices import Notice, Recipient
 from chalicelib.domain.rules import Image
 
 
 def remind(record: Image, today: date) -> list[Notice]:
-    """The reminders a due record calls for today; nothing for a record not due today."""
-    if str(record.get("due_on", "")) != today.isoformat():
+    """The reminders a record calls for on `today`: none before its day, none once what it warns of
+    has passed, none for a day older than the catch-up window."""
+    due_on = str(record.get("due_on") or "")
+    if not due_on or not (today - CATCH_UP).isoformat() <= due_on <= today.isoformat():
         return []
-    rule = _REMINDERS.get(str(record.get("kind", "")))
-    return rule(record) if rule else []
+    kind = _REMINDERS.get(str(record.get("kind", "")))
+    if kind is None:
+        return []
+    rule, warns_of = kind
+    last_day = warns_of(record)
+    if last_day is not None and last_day < today:
+        return []
+    return rule(record)
 
 
 def _truthy(value: object) -> bool:
@@ -77,8 +88,17 @@ def _arrears(record: Image) -> list[Notice]:
     return notices
 
 
-_REMINDERS: dict[str, Callable[[Image], list[Notice]]] = {
-    "hi_card": _hi_card,
-    "voluntary": _voluntary,
-    "arrears": _arrears,
+def _card_expiry(record: Image) -> date:
+    return date.fromisoformat(str(record["valid_to"]))
+
+
+def _plan_end(record: Image) -> date:
+    return month_end(str(record["paid_to"]))
+
+
+# kind -> (its notices, the date it warns of: None when only the catch-up window bounds it)
+_REMINDERS: dict[str, tuple[Callable[[Image], list[Notice]], Callable[[Image], date | None]]] = {
+    "hi_card": (_hi_card, _card_expiry),
+    "voluntary": (_voluntary, _plan_end),
+    "arrears": (_arrears, lambda record: None),
 }

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 from chalicelib.domain.text import strip_diacritics
 
-_SS_CODE = re.compile(r"^\d{10}$")
-_CARD_NO = re.compile(r"^[A-Z]{2}[1-5]\d{2}\d{10}$")
-_DOSSIER_NO = re.compile(r"^[A-Z0-9._/\-]{1,32}$")
-_MONTH = re.compile(r"^(\d{2})(\d{4})$")
-_YEAR = re.compile(r"^\d{4}$")
+# re.ASCII: `\d` alone matches every script's digits (`０`, `٠`, `५`), which int() reads too and a
+# key lookup does not; the contract takes ASCII 0-9 only, so anything else is a Problem reply
+_SS_CODE = re.compile(r"^\d{10}$", re.ASCII)
+_CARD_NO = re.compile(r"^[A-Z]{2}[1-5]\d{2}\d{10}$", re.ASCII)
+_DOSSIER_NO = re.compile(r"^[A-Z0-9._/\-]{1,32}$", re.ASCII)
+_MONTH = re.compile(r"^(\d{2})(\d{4})$", re.ASCII)
+_YEAR = re.compile(r"^\d{4}$", re.ASCII)
 _SAFE_ECHO = re.compile(r"[^A-Z0-9._/\-]")
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 

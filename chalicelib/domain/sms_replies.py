@@ -82,7 +82,9 @@ def card_unknown(card_no: str) -> str:
     return fit(f"Khong tim thay the BHYT {card_no}. Vui long kiem tra lai ma the.")
 
 
-def dossier_reply(dossier_no: str, facts: Mapping[str, Any]) -> str:
+def dossier_reply(dossier_no: str, facts: Mapping[str, Any], *, with_note: bool = False) -> str:
+    """The dossier's state and its date; a returned dossier's free-text note only `with_note`, which
+    the caller grants to the dossier's own submitter (a note may name people, addresses, papers)."""
     status = str(facts.get("status", ""))
     text = f"Ho so {dossier_no}: {_STATUS.get(status, 'dang xu ly')}"
     if status in ("received", "processing"):
@@ -96,7 +98,7 @@ def dossier_reply(dossier_no: str, facts: Mapping[str, Any]) -> str:
     elif status == "returned":
         if facts.get("completed_on"):
             text += f" ngay {_date(facts['completed_on'])}"
-        note = shorten(gsm7(str(facts.get("note") or "")), 200)
+        note = shorten(gsm7(str(facts.get("note") or "")), 200) if with_note else ""
         if note:
             text += f", ly do: {note}"
     return fit(text + ".")

@@ -33,9 +33,10 @@ def answer(command: Command, *, phone: str, tables: Tables, today: date) -> str:
         return replies.card_reply(command.card_no, facts, today) if facts else replies.card_unknown(command.card_no)
     if isinstance(command, QueryDossier):
         facts = ledger_facts(tables, f"dossier#{command.dossier_no}")
-        return (
-            replies.dossier_reply(command.dossier_no, facts) if facts else replies.dossier_unknown(command.dossier_no)
-        )
+        if not facts:
+            return replies.dossier_unknown(command.dossier_no)
+        submitter = facts.get("submitter_phone") == phone  # both E.164: ingest and the inbound path normalise
+        return replies.dossier_reply(command.dossier_no, facts, with_note=submitter)
     if isinstance(command, OptOut):
         opt_out(tables, phone)
         return replies.OPTED_OUT

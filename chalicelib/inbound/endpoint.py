@@ -5,7 +5,6 @@ The type is read from the body (moto, like a proxy might, sends no `x-amz-sns-*`
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +19,8 @@ from chalicelib.aws.sns_signature import (
     default_roots,
     verify,
 )
+from chalicelib.domain.errors import InvalidValue
+from chalicelib.domain.json_input import parse_json_object
 from chalicelib.inbound.queries import handle_inbound_sms
 from chalicelib.services import Services, services
 
@@ -50,11 +51,9 @@ def handle_sns_post(
     svc = svc or services()
     topic_arn = svc.settings.inbound_topic_arn
     try:
-        body = json.loads(raw_body or b"")
-    except (TypeError, ValueError):
-        return _answer(400, "body is not JSON")
-    if not isinstance(body, dict):
-        return _answer(400, "body is not a JSON object")
+        body = parse_json_object(raw_body)
+    except InvalidValue as exc:
+        return _answer(400, f"body: {exc}")
     if not topic_arn:
         logger.error("INBOUND_TOPIC_ARN is not set: every message refused")
         return _answer(403, "refused")
@@ -81,6 +80,11 @@ def _act(envelope: Envelope, svc: Services) -> Response:
     return _answer(200, outcome)
 
 
+_CODES = {400: "bad_input", 403: "forbidden"}
+
+
 def _answer(status: int, what: str) -> Response:
-    body: dict[str, Any] = {"status": what} if status < 400 else {"error": {"code": str(status), "message": what}}
+    body: dict[str, Any] = {"status": what}
+    if status >= 400:
+        body = {"error": {"code": _CODES.get(status, "error"), "message": what}}
     return Response(body=body, status_code=status, headers={"Content-Type": "application/json"})

@@ -29,7 +29,7 @@ logger = Logger(child=True)
 
 RATE_LIMIT = 10
 RATE_WINDOW_S = 3600
-_E164 = re.compile(r"^\+\d{8,15}$")
+_E164 = re.compile(r"^\+\d{8,15}$", re.ASCII)
 
 
 def handle_inbound_sms(svc: Services, message: str, *, fallback_id: str = "") -> str:

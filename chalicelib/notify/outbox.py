@@ -74,11 +74,12 @@ def enqueue(svc: Services, notice: Notice, *, source: str | None = None) -> Stat
         source=source,
         batch=batch_of(source),
     )
+    told_until = item.expires_at if notice.urgent else None  # a request's answer: nothing kept for good
     if not save_if(item, tables.notifications.id.does_not_exist()):
         logger.debug("notice already in outbox", notice=notice_ref(notice.dedupe_key))
-        mark_told(tables, marker)  # a crash after the put left it unmarked: mend it
+        mark_told(tables, marker, expires=told_until)  # a crash after the put left it unmarked: mend it
         return None
-    mark_told(tables, marker)
+    mark_told(tables, marker, expires=told_until)
     logger.info("notice queued", notice=notice_ref(notice.dedupe_key), template=notice.template, status=status)
     return status
 

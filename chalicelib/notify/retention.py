@@ -7,6 +7,10 @@ a *told marker* in the guard table, `told#<template>#<HMAC-SHA256(key, dedupe ke
 value can be read back from it (the key is a SecureString in SSM, never in the table or the code),
 yet the same fact hashes to the same marker, so a file re-uploaded after the outbox item expired
 still sends nothing. Counts by day, kind and status are kept apart (store/counters.py).
+
+An urgent notice (an OTP, a query reply) answers a request, not a fact: its dedupe key holds a random
+request id or the carrier's message id, which no file brings back. Its marker expires with its outbox
+item, so an anonymous request leaves nothing behind for good.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ def already_told(tables: Tables, marker: str) -> bool:
     return exists(tables.guard, marker)
 
 
-def mark_told(tables: Tables, marker: str) -> None:
-    """Idempotent: written after the outbox put, and again by any redelivery that finds the item."""
-    tables.guard(marker).save()
+def mark_told(tables: Tables, marker: str, *, expires: int | None = None) -> None:
+    """Idempotent: written after the outbox put, and again by any redelivery that finds the item.
+    `expires` (epoch seconds, the guard table's TTL) for a marker that need not outlive its notice."""
+    tables.guard(marker, expires_at=expires).save()

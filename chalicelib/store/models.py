@@ -231,11 +231,9 @@ class GuardModel(Model):
 M = TypeVar("M", bound=Model)
 
 
-def _bind(model: type[M], table: str, region: str) -> type[M]:
-    namespace: dict[str, object] = {
-        "Meta": type("Meta", (), {"table_name": table, "region": region}),
-        "__module__": __name__,
-    }
+def _bind(model: type[M], table: str, region: str, credentials: Mapping[str, str] | None) -> type[M]:
+    meta: dict[str, object] = {"table_name": table, "region": region, **(credentials or {})}
+    namespace: dict[str, object] = {"Meta": type("Meta", (), meta), "__module__": __name__}
     for name, value in vars(model).items():  # an index belongs to one bound model: give each its own
         if isinstance(value, Index):
             namespace[name] = type(value)()
@@ -255,18 +253,20 @@ class Tables:
     cases: type[CaseModel]
 
 
-def bind_tables(prefix: str, region: str) -> Tables:
-    """The models bound to `<prefix>-<table>`; PynamoDB connects on first use."""
+def bind_tables(prefix: str, region: str, credentials: Mapping[str, str] | None = None) -> Tables:
+    """The models bound to `<prefix>-<table>`; PynamoDB connects on first use, with `credentials`
+    (`aws_access_key_id`, `aws_secret_access_key`, `aws_session_token`) when given, else the
+    environment's."""
     return Tables(
-        people=_bind(PersonModel, f"{prefix}-people", region),
-        employers=_bind(EmployerModel, f"{prefix}-employers", region),
-        history=_bind(HistoryModel, f"{prefix}-history", region),
-        ledger=_bind(LedgerModel, f"{prefix}-ledger", region),
-        notifications=_bind(NotificationModel, f"{prefix}-notifications", region),
-        guard=_bind(GuardModel, f"{prefix}-guard", region),
-        audit=_bind(AuditModel, f"{prefix}-audit", region),
-        files=_bind(FileModel, f"{prefix}-files", region),
-        cases=_bind(CaseModel, f"{prefix}-cases", region),
+        people=_bind(PersonModel, f"{prefix}-people", region, credentials),
+        employers=_bind(EmployerModel, f"{prefix}-employers", region, credentials),
+        history=_bind(HistoryModel, f"{prefix}-history", region, credentials),
+        ledger=_bind(LedgerModel, f"{prefix}-ledger", region, credentials),
+        notifications=_bind(NotificationModel, f"{prefix}-notifications", region, credentials),
+        guard=_bind(GuardModel, f"{prefix}-guard", region, credentials),
+        audit=_bind(AuditModel, f"{prefix}-audit", region, credentials),
+        files=_bind(FileModel, f"{prefix}-files", region, credentials),
+        cases=_bind(CaseModel, f"{prefix}-cases", region, credentials),
     )
 
 

@@ -124,8 +124,7 @@ class ConsoleApi:
 
 
 @pytest.fixture
-def api(console: Services) -> Iterator[ConsoleApi]:
-    import app as chalice_app
-
-    with Client(chalice_app.app) as client:
+def api(console: Services, functions) -> Iterator[ConsoleApi]:
+    """The console's API as the `api_handler` function serves it, under its own packaged policy."""
+    with Client(functions.http_app()) as client:
         yield ConsoleApi(client)

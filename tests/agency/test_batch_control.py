@@ -18,14 +18,14 @@ FILE = "incoming/payments/big.csv"
 
 
 @pytest.fixture
-def sending(pump, upload, api, id_token, console, monkeypatch):
+def sending(pump, upload, api, id_token, console, monkeypatch, functions):
     """Upload the six-payment file through the console (mode send), then send: after the second SMS
     a staff member's click is simulated by `click` (pause or stop through the route)."""
     upload("employers", "units.csv", UNITS)
     pump.run_until_idle()
     token = id_token("uploader.na")
     answer = api.post("/v1/agency/uploads", {"kind": "payments", "name": "big", "mode": "send"}, token)
-    sns = console.clients.sms
+    sns = functions.services("send").clients.sms  # the sender's own client, under its role
     original = sns.publish
     published: list[str] = []
     answers: dict[str, object] = {}

@@ -121,11 +121,11 @@ def test_keys_are_read_once_and_again_only_for_a_new_key_id_at_most_once_a_minut
     assert len(reads) == 2
 
 
-def test_an_unreachable_key_set_refuses_tokens_rather_than_failing(api, console, id_token, monkeypatch) -> None:
+def test_an_unreachable_key_set_refuses_tokens_rather_than_failing(api, functions, id_token, monkeypatch) -> None:
     token = id_token("viewer.na")
 
     def down(url: str) -> bytes:
         raise OSError("no route to Cognito")
 
-    monkeypatch.setattr(console, "staff_keys", StaffKeys("https://pool/jwks", down))
+    monkeypatch.setattr(functions.services("api_handler"), "staff_keys", StaffKeys("https://pool/jwks", down))
     assert api.get("/v1/agency/files", token=token).status == 401

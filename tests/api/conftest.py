@@ -67,10 +67,9 @@ class Api:
 
 
 @pytest.fixture
-def api(svc: Services, jwt_key: str) -> Iterator[Api]:
-    import app as chalice_app
-
-    with Client(chalice_app.app) as client:
+def api(svc: Services, jwt_key: str, functions) -> Iterator[Api]:
+    """The real app as API Gateway's one function serves it, under that function's own role."""
+    with Client(functions.http_app()) as client:
         yield Api(client)
 
 

@@ -182,6 +182,17 @@ def test_an_unknown_or_malformed_dossier_number_is_refused(api, people, query, s
     assert answer.status == status and set(answer.body["error"]) == {"code", "message"}
 
 
+def test_a_client_gets_at_most_60_dossier_lookups_an_hour_then_429_with_retry_after(api, people, clock) -> None:
+    clock.set(clock.now.replace(minute=45, second=0))
+    statuses = [api.get(f"/v1/dossiers?no=9{n:04d}%2F2026%2F00000").status for n in range(60)]
+    assert statuses == [404] * 60  # numbers tried one by one: each lookup counts, found or not
+    refused = api.get("/v1/dossiers?no=03706%2F2026%2F07906")
+    assert refused.status == 429 and refused.body["error"]["code"] == "too_many_requests"
+    assert refused.headers["retry-after"] == "900"
+    clock.advance(minutes=15)
+    assert api.get("/v1/dossiers?no=03706%2F2026%2F07906").status == 200
+
+
 def test_the_openapi_description_is_valid_and_names_every_route(api) -> None:
     import app as chalice_app
 

@@ -128,10 +128,27 @@ def test_a_household_card_due_today_tells_its_holder_the_card_and_expiry() -> No
     assert notice.params == {"card_no": "GD4790110129425", "valid_to": "2026-12-25"}
 
 
-def test_a_card_not_of_a_household_or_not_due_today_tells_nothing() -> None:
+def test_a_card_not_of_a_household_or_not_yet_due_tells_nothing() -> None:
     assert remind({**CARD, "household": False}, TODAY) == []
     assert remind({**CARD, "household": "N"}, TODAY) == []
-    assert remind(CARD, date(2026, 11, 26)) == []
+    assert remind(CARD, date(2026, 11, 24)) == []
+
+
+@pytest.mark.parametrize("record", [CARD, PLAN, ARREARS])
+def test_a_reminder_whose_day_was_missed_is_told_at_a_later_run(record: dict) -> None:
+    assert remind(record, date(2026, 11, 28)) == remind(record, TODAY) != []
+
+
+def test_a_missed_reminder_is_not_told_once_what_it_warns_of_has_passed() -> None:
+    assert remind(CARD, date(2026, 12, 25)) != []  # the card still holds on its last day
+    assert remind(CARD, date(2026, 12, 26)) == []
+    assert remind({**PLAN, "paid_to": "2026-11"}, date(2026, 11, 30)) != []
+    assert remind({**PLAN, "paid_to": "2026-11"}, date(2026, 12, 1)) == []
+
+
+def test_catching_up_looks_back_thirty_days_at_most() -> None:
+    assert remind(ARREARS, date(2026, 12, 25)) != []
+    assert remind(ARREARS, date(2026, 12, 26)) == []
 
 
 def test_a_voluntary_plan_running_out_tells_the_contributor_the_last_month_paid() -> None:

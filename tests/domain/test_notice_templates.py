@@ -5,6 +5,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chalicelib.domain.coverage import month_end
 from chalicelib.domain.reminders import remind
 from chalicelib.domain.rules import decide
 from chalicelib.domain.templates import TEMPLATES, render
@@ -91,11 +92,14 @@ def test_dossier_notices_fit_one_segment_with_the_note_shortened(number, appoint
     valid_to=_DATE,
 )
 def test_reminders_fit_one_segment(unit, month, owed, level, province, ss, valid_to) -> None:
-    today = date(2026, 11, 25)
-    due = {"due_on": today.isoformat()}
-    card = {**CARD, **due, "card_no": f"GD{level}{province:02d}{ss}", "valid_to": valid_to}
-    arrears = {**ARREARS, **due, "unit_code": unit, "period": month, "owed_vnd": owed}
-    notices = remind(card, today) + remind({**PLAN, **due, "paid_to": month}, today) + remind(arrears, today)
+    def due(day: date) -> dict:  # each record told on its own day, before what it warns of has passed
+        return {"due_on": day.isoformat()}
+
+    card_day, plan_day, arrears_day = date.fromisoformat(valid_to), month_end(month), date(2026, 11, 25)
+    card = {**CARD, **due(card_day), "card_no": f"GD{level}{province:02d}{ss}", "valid_to": valid_to}
+    plan = {**PLAN, **due(plan_day), "paid_to": month}
+    arrears = {**ARREARS, **due(arrears_day), "unit_code": unit, "period": month, "owed_vnd": owed}
+    notices = remind(card, card_day) + remind(plan, plan_day) + remind(arrears, arrears_day)
     assert len(notices) == 4
     for text in _render_all(notices):
         _one_segment(text)

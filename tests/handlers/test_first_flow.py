@@ -57,9 +57,9 @@ def test_a_payment_arriving_at_night_is_held_until_seven_then_sent(pump, upload,
     assert svc.tables.notifications.get("payment_received#PT-0001").status == Status.SENT
 
 
-def test_the_sms_goes_out_with_the_sender_id_and_as_transactional(pump, upload, svc, monkeypatch) -> None:
+def test_the_sms_goes_out_with_the_sender_id_and_as_transactional(pump, upload, functions, monkeypatch) -> None:
     calls: list[dict] = []
-    sns = svc.clients.sms
+    sns = functions.services("send").clients.sms
     original = sns.publish
     monkeypatch.setattr(sns, "publish", lambda **kw: calls.append(kw) or original(**kw))
     upload("employers", "units.csv", EMPLOYERS_CSV)

@@ -27,19 +27,21 @@ from tests.factories import PERSON_PHONE, carrier
 REGION = "ap-southeast-1"
 PHONE = PERSON_PHONE  # the registered phone of the person the queries are about
 OTHER_PHONE = "+84983456789"
-CERT_URL = f"https://sns.{REGION}.amazonaws.com/SimpleNotificationService-test.pem"
+CERT_URL = f"https://sns.{REGION}.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem"
 ISSUER_URL = "http://crt.test.amazontrust.com/test-m01.cer"
 
 
 # ---- the carrier and the outbox ----
 @pytest.fixture
-def ask(svc, clock):
-    """Send one SMS to the short code (after the signature check) and return what happened; the
-    clock moves a second after each, so replies are ordered by their time in the outbox."""
+def ask(functions, clock):
+    """Send one SMS to the short code (after the signature check) and return what happened, as the
+    API's function does it, under its role; the clock moves a second after each, so replies are
+    ordered by their time in the outbox."""
 
     def send(body: str, *, sender: str = PHONE, inbound_id: str | None = None) -> str:
         message = carrier(body, sender=sender, inbound_id=inbound_id)
-        outcome = handle_inbound_sms(svc, message, fallback_id="sns-id")
+        with functions.as_function("api_handler") as fn:
+            outcome = handle_inbound_sms(fn, message, fallback_id="sns-id")
         clock.advance(seconds=1)
         return outcome
 
@@ -202,13 +204,15 @@ def notification(topic_arn, test_ca):
 
 
 @pytest.fixture
-def post(svc, test_ca):
-    """POST an envelope to the endpoint as SNS would, trusting only the test CA's root."""
+def post(functions, test_ca):
+    """POST an envelope to the endpoint as SNS would (as the API's function, under its role),
+    trusting only the test CA's root."""
     use_certificates(test_ca.certificates())
 
     def send(body: dict[str, Any] | str | bytes, *, now: datetime | None = None):
         raw = body if isinstance(body, str | bytes) else json.dumps(body)
-        return handle_sns_post(raw, svc=svc, now=now)
+        with functions.as_function("api_handler") as fn:
+            return handle_sns_post(raw, svc=fn, now=now)
 
     yield send
     use_certificates(None)

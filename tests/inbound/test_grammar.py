@@ -132,3 +132,27 @@ def test_a_bounded_fuzz_run_of_mutated_real_bodies_never_raises() -> None:
         parse("".join(chars))
     for odd in (None, 42, b"BH QT", ["BH", "QT"], {"BH": 1}):
         assert parse(odd) == Help()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "BH QT ０１１０１２９４２５",  # fullwidth
+        "BH QT ٠١١٠١٢٩٤٢٥",  # Arabic-Indic
+        "BH QT 011012942५",  # one Devanagari digit
+        "BH QT 0110129425 ０１2025 122025",
+        "BH QT 0110129425 ٢٠٢٠ 2025",
+        "BH THE HC401011012942５",
+    ],
+)
+def test_only_ascii_digits_are_digits(body) -> None:
+    command = parse(body)
+    assert isinstance(command, Problem), command
+
+
+@given(st.text(alphabet=st.characters(categories=["Nd"]), min_size=1, max_size=12))
+def test_no_query_ever_carries_a_non_ascii_digit(digits) -> None:
+    for body in (f"BH QT {digits}", f"BH QT 0110129425 {digits} {digits}", f"BH THE HC4{digits}", f"BH HS {digits}"):
+        command = parse(body)
+        for value in vars(command).values() if not isinstance(command, Problem) else ():
+            assert value is None or str(value).isascii(), (body, command)

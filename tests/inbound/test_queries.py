@@ -89,6 +89,26 @@ def test_the_card_and_dossier_queries_answer_from_the_ledger(make, reply) -> Non
     assert reply("BH HS 1/2026/1") == r.dossier_unknown("1/2026/1")
 
 
+def test_a_returned_dossier_s_note_is_told_only_to_its_submitter(make, reply) -> None:
+    make.ledger(
+        "dossier#03706/2026/07906",
+        {
+            "dossier_no": "03706/2026/07906",
+            "procedure": "Cap lai so BHXH",
+            "submitter_phone": PHONE,
+            "status": "returned",
+            "received_on": "2026-11-02",
+            "completed_on": "2026-11-20",
+            "note": "Thieu ban sao CCCD cua Nguyen Van An, dia chi 12 Le Loi",
+        },
+    )
+    to_submitter = reply("BH HS 03706/2026/07906", sender=PHONE)
+    to_anyone = reply("BH HS 03706/2026/07906", sender=OTHER_PHONE)
+    assert "Thieu ban sao CCCD" in to_submitter
+    assert "CCCD" not in to_anyone and "Nguyen Van An" not in to_anyone and "ly do" not in to_anyone
+    assert to_anyone.startswith("Ho so 03706/2026/07906: ") and "20/11/2026" in to_anyone
+
+
 def test_bh_huy_opts_the_phone_out_and_bh_dk_back_in_each_confirmed(svc, reply) -> None:
     assert reply("BH HUY") == r.OPTED_OUT
     assert is_opted_out(svc.tables, PHONE)

@@ -41,6 +41,7 @@ def test_every_reply_fits_three_gsm7_segments_for_the_longest_values() -> None:
         r.dossier_reply(
             LONGEST_DOSSIER,
             {"status": "returned", "received_on": "2026-01-02", "completed_on": "2026-02-03", "note": huge},
+            with_note=True,
         ),
         r.dossier_reply(
             LONGEST_DOSSIER, {"status": "received", "received_on": "2026-01-02", "appointment_on": "2026-02-03"}
@@ -75,5 +76,6 @@ def test_the_dossier_reply_names_its_state_and_date() -> None:
         "03706/2026/07906", {"status": "received", "received_on": "2026-11-02", "appointment_on": "2026-11-16"}
     )
     assert received == "Ho so 03706/2026/07906: da tiep nhan ngay 02/11/2026, hen tra ket qua ngay 16/11/2026."
-    returned = r.dossier_reply("X1", {"status": "returned", "note": "Thiếu sổ BHXH"})
+    returned = r.dossier_reply("X1", {"status": "returned", "note": "Thiếu sổ BHXH"}, with_note=True)
     assert returned == "Ho so X1: bi tra lai, ly do: Thieu so BHXH."
+    assert r.dossier_reply("X1", {"status": "returned", "note": "Thiếu sổ BHXH"}) == "Ho so X1: bi tra lai."

@@ -88,7 +88,13 @@ def test_moto_s_certificate_is_not_trusted_outside_the_local_stage(moto_signed, 
         ({"SigningCertURL": "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-test.pem"}, "sns.<region>"),
         ({"SigningCertURL": "https://user@sns.ap-southeast-1.amazonaws.com/x.pem"}, "sns.<region>"),
         ({"SigningCertURL": "https://sns.ap-southeast-1.amazonaws.com:8443/x.pem"}, "sns.<region>"),
-        ({"SigningCertURL": "https://sns.ap-southeast-1.amazonaws.com/x.pem?a=1"}, "not a .pem"),
+        ({"SigningCertURL": "https://sns.ap-southeast-1.amazonaws.com/x.pem?a=1"}, "not SNS's signing certificate"),
+        ({"SigningCertURL": "https://sns.ap-southeast-1.amazonaws.com/anything.pem"}, "not SNS's signing certificate"),
+        (
+            {"SigningCertURL": f"https://sns.ap-southeast-1.amazonaws.com/a/{CERT_URL.rsplit('/', 1)[1]}"},
+            "signing cert",
+        ),
+        ({"SigningCertURL": "https://sns.ap-southeast-1.amazonaws.com:443abc/x.pem"}, "malformed"),
         ({"SignatureVersion": "3"}, "signature version"),
         ({"Signature": "not base64!"}, "base64"),
         ({"Type": "Surprise"}, "type"),
@@ -168,18 +174,82 @@ def test_the_certificate_and_its_issuer_are_fetched_once_then_cached(topic_arn, 
     assert fetched == [CERT_URL, ISSUER_URL]
 
 
-def test_an_unreachable_certificate_asks_sns_to_retry(topic_arn, notification, test_ca) -> None:
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_an_unreachable_certificate_is_a_403_and_not_fetched_again_for_a_minute(topic_arn, notification, test_ca):
+    fetched: list[str] = []
+
+    def down(url: str) -> bytes:
+        fetched.append(url)
+        raise OSError("network down")
+
+    clock = Clock()
+    certificates = TrustedCertificates([test_ca.root], fetch=down, now=clock)
+    for _ in range(3):
+        with pytest.raises(Refused) as refused:
+            verify(notification(carrier("BH")), topic_arn=topic_arn, certificates=certificates, now=clock.now)
+        assert refused.value.status == 403
+    assert fetched == [CERT_URL]
+    clock.now += timedelta(seconds=61)
+    with pytest.raises(Refused):
+        verify(notification(carrier("BH")), topic_arn=topic_arn, certificates=certificates, now=clock.now)
+    assert fetched == [CERT_URL, CERT_URL]
+
+
+def test_a_certificate_that_fails_its_chain_is_not_fetched_again_for_a_minute(topic_arn, notification, test_ca):
+    fetched: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        fetched.append(url)
+        return test_ca.fetch(url)
+
+    certificates = TrustedCertificates([make_ca().root], fetch=fetch)  # another root: ours is not trusted
+    for why in ("not trusted", "a moment ago", "a moment ago"):
+        with pytest.raises(Refused, match=why):
+            verify(notification(carrier("BH")), topic_arn=topic_arn, certificates=certificates, now=datetime.now(UTC))
+    assert fetched.count(CERT_URL) == 1
+
+
+def test_forged_posts_naming_ever_new_certificates_cannot_make_it_fetch_without_bound(topic_arn, test_ca) -> None:
+    fetched: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        fetched.append(url)
+        raise OSError("404")
+
+    clock = Clock()
+    certificates = TrustedCertificates([test_ca.root], fetch=fetch, now=clock)
+    for i in range(50):
+        url = f"https://sns.{REGION}.amazonaws.com/SimpleNotificationService-{i:032x}.pem"
+        with pytest.raises(Refused) as refused:
+            certificates.public_key(url)
+        assert refused.value.status == 403
+    assert len(fetched) == TrustedCertificates.FETCHES_PER_MINUTE
+    clock.now += timedelta(seconds=61)
+    with pytest.raises(Refused):
+        certificates.public_key(f"https://sns.{REGION}.amazonaws.com/SimpleNotificationService-{99:032x}.pem")
+    assert len(fetched) == TrustedCertificates.FETCHES_PER_MINUTE + 1
+
+
+def test_a_forged_post_whose_certificate_cannot_be_fetched_is_answered_403(svc, notification) -> None:
+    from chalicelib.inbound.endpoint import handle_sns_post
+
     def down(url: str) -> bytes:
         raise OSError("network down")
 
-    with pytest.raises(Refused) as refused:
-        verify(
-            notification(carrier("BH")),
-            topic_arn=topic_arn,
-            certificates=TrustedCertificates([test_ca.root], fetch=down),
-            now=datetime.now(UTC),
-        )
-    assert refused.value.status == 503
+    use_certificates(TrustedCertificates([make_ca().root], fetch=down))
+    try:
+        answer = handle_sns_post(json.dumps(notification(carrier("BH"))), svc=svc)
+    finally:
+        use_certificates(None)
+    assert answer.status_code == 403 and answer.body["error"]["code"] == "forbidden"
+    assert not _outbox(svc)
 
 
 def test_the_string_to_sign_follows_the_message_type() -> None:
@@ -229,14 +299,12 @@ def test_a_body_that_is_not_json_is_a_bad_request(post) -> None:
     assert post("[1, 2]").status_code == 400
 
 
-def test_the_route_is_wired_and_reads_a_text_plain_body(svc, notification, test_ca) -> None:
+def test_the_route_is_wired_and_reads_a_text_plain_body(functions, notification, test_ca) -> None:
     from chalice.test import Client
-
-    import app as chalice_app
 
     use_certificates(test_ca.certificates())
     try:
-        with Client(chalice_app.app) as client:
+        with Client(functions.http_app()) as client:
             ok = client.http.post(
                 "/sms/inbound",
                 headers={"Content-Type": "text/plain; charset=UTF-8"},

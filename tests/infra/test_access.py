@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from infra.package import ROOT, load, package
+from infra.package import ROOT
 
 # Which tables each function may touch at all (its item actions, index queries and stream reads).
 TABLES = {
@@ -35,11 +35,6 @@ TABLES = {
 }
 # Actions that have no resource-level permissions (phone numbers have no ARN; X-Ray has none).
 STAR_ALLOWED = {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut", "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
-
-
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return load(package("prod"))
 
 
 def _functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -158,10 +153,10 @@ def _actions(statement: dict[str, Any]) -> list[str]:
     return [action] if isinstance(action, str) else list(action)
 
 
-def test_the_lambda_zip_holds_the_service_and_its_libraries_and_no_development_code(template) -> None:
+def test_the_lambda_zip_holds_the_service_and_its_libraries_and_no_development_code(package_dir) -> None:
     import zipfile
 
-    with zipfile.ZipFile(ROOT / "build" / "package" / "prod" / "deployment.zip") as archive:
+    with zipfile.ZipFile(package_dir / "deployment.zip") as archive:
         tops = {name.split("/", 1)[0] for name in archive.namelist()}
         names = archive.namelist()
     assert {"app.py", "chalicelib", "aws_lambda_powertools", "pynamodb"} <= tops

@@ -39,7 +39,8 @@ def test_staff_cannot_sign_up_nor_change_their_province(template) -> None:
     assert client["GenerateSecret"] is False and "custom:province_code" not in client["WriteAttributes"]
     groups = {r["Properties"]["GroupName"] for r in resources.values() if r["Type"] == "AWS::Cognito::UserPoolGroup"}
     assert groups == {"uploader", "support", "viewer"}
-    env = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    every = template["Globals"]["Function"]["Environment"]["Variables"]  # SAM gives them to every function
+    env = {**every, **resources["APIHandler"]["Properties"]["Environment"]["Variables"]}
     assert env["STAFF_POOL_ID"] == {"Ref": "StaffUserPool"} and env["STAFF_CLIENT_ID"] == {"Ref": "StaffConsoleClient"}
 
 

@@ -8,7 +8,6 @@ import boto3
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
-from chalicelib.handlers import ingest as ingest_handler
 from tests.conftest import REGION
 
 
@@ -32,14 +31,14 @@ def sqs_event_for(bucket: str, key: str, message_id: str = "m-1") -> dict:
 
 
 @pytest.fixture
-def deliver(stack, svc):
+def deliver(stack, svc, functions):
     """Hand the ingest handler the queue message S3 would send for `key`; returns the ids of the
     messages it failed (Powertools raises when every message of the batch failed: Lambda then
     returns the batch to the queue, as it does with a partial answer)."""
 
     def run(key: str) -> list[str]:
         try:
-            answer = ingest_handler.handle(sqs_event_for(stack.bucket, key))
+            answer = functions.invoke("ingest", sqs_event_for(stack.bucket, key))
         except BatchProcessingError:
             return ["m-1"]
         return [f["itemIdentifier"] for f in answer["batchItemFailures"]]

@@ -164,9 +164,9 @@ def test_the_errors_list_stops_at_100_but_the_errors_csv_holds_every_rejected_ro
 
 
 def test_a_crash_half_way_then_redelivery_writes_every_row_once_and_one_report(
-    upload, deliver, read_report, ledger_stream, svc, s3_text, monkeypatch
+    upload, deliver, read_report, ledger_stream, functions, s3_text, monkeypatch
 ) -> None:
-    client = svc.clients.dynamodb
+    client = functions.services("ingest").clients.dynamodb
     real_write = client.batch_write_item
     calls = {"n": 0}
 

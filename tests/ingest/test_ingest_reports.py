@@ -43,12 +43,10 @@ def test_an_unknown_kind_is_refused_with_a_report(pump, upload, read_report) -> 
     assert report["status"] == "rejected" and "unknown kind" in report["reason"]
 
 
-def test_the_ingest_handler_runs_through_chalice_test_client(stack, svc, upload, read_report) -> None:
+def test_the_ingest_handler_runs_through_chalice_test_client(stack, svc, upload, read_report, functions) -> None:
     import json
 
     from chalice.test import Client
-
-    import app as chalice_app
 
     key = upload("employers", "e.csv", "unit_code,name,rep_phone\nTZH490L,Công ty,0912345678\n")
     body = {
@@ -56,7 +54,7 @@ def test_the_ingest_handler_runs_through_chalice_test_client(stack, svc, upload,
             {"eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": stack.bucket}, "object": {"key": key}}}
         ]
     }
-    with Client(chalice_app.app) as client:
+    with Client(functions.http_app()) as client:  # `lambda_.invoke` runs the function under its role
         event = client.events.generate_sqs_event(message_bodies=[json.dumps(body)], queue_name="bhxh-local-ingest")
         answer = client.lambda_.invoke("ingest", event)
     assert answer.payload == {"batchItemFailures": []}

@@ -40,8 +40,8 @@ class FailingSns:
 
 
 @pytest.fixture
-def failing_sns(svc, monkeypatch: pytest.MonkeyPatch) -> FailingSns:
-    sns = svc.clients.sms
+def failing_sns(functions, monkeypatch: pytest.MonkeyPatch) -> FailingSns:
+    sns = functions.services("send").clients.sms
     fake = FailingSns(sns.publish)
     monkeypatch.setattr(sns, "publish", fake)
     return fake
@@ -75,13 +75,13 @@ def sent_notices(make, pump, svc) -> Callable[[int], list[Any]]:
 
 
 @pytest.fixture
-def delivery_logs(svc, clock) -> Callable[..., dict[str, Any]]:
-    """Invoke the `delivery_logs` function (its middleware too) as a subscription filter on one of
-    SNS's delivery-status log groups would: the messages gzipped and base64'd in `awslogs.data`."""
-    import app
+def delivery_logs(functions, clock) -> Callable[..., dict[str, Any]]:
+    """Invoke the `delivery_logs` function (its middleware too, under its own role) as a subscription
+    filter on one of SNS's delivery-status log groups would: the messages gzipped and base64'd in
+    `awslogs.data`."""
 
     def invoke(messages: list[str], group: str = "sns/ap-southeast-1/123456789012/DirectPublishToPhoneNumber") -> dict:
         event = cloudwatch_logs_event(group, messages, clock())
-        return app.app.handler_map["delivery_logs"](event, LocalContext("delivery_logs"))
+        return functions.invoke("delivery_logs", event, LocalContext("delivery_logs"))
 
     return invoke

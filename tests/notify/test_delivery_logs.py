@@ -99,12 +99,10 @@ def test_no_log_line_of_delivery_logs_holds_the_phone_or_the_record(
         assert leak not in text, leak  # not even masked: the record is never logged
 
 
-def test_a_control_message_is_answered_without_touching_the_outbox(svc) -> None:
-    import app
-
+def test_a_control_message_is_answered_without_touching_the_outbox(functions) -> None:
     data = {"messageType": "CONTROL_MESSAGE", "logGroup": "", "logStream": "", "logEvents": []}
     event = {"awslogs": {"data": base64.b64encode(gzip.compress(json.dumps(data).encode())).decode()}}
-    assert app.app.handler_map["delivery_logs"](event, LocalContext("delivery_logs")) == {"records": 0}
+    assert functions.invoke("delivery_logs", event, LocalContext("delivery_logs")) == {"records": 0}
 
 
 def test_the_local_pump_reports_each_recorded_sms_delivered_through_delivery_logs(

@@ -138,9 +138,9 @@ def test_arrears_tell_the_representative_and_each_employee_with_a_phone(pump, ma
     assert svc.tables.notifications.get(f"arrears_employee#{UNIT}#2026-10#{SS}").status == Status.SENT
 
 
-def test_the_daily_run_reads_only_what_is_due_today_and_twice_tells_nobody_twice(pump, make, sent_sms, clock) -> None:
-    from chalicelib.handlers import remind
-    from local.lambda_events import LocalContext
+def test_the_daily_run_reads_only_what_is_due_today_and_twice_tells_nobody_twice(
+    pump, make, sent_sms, clock, functions
+) -> None:
 
     make.person()
     plan = {"ss_code": SS, "months_per_payment": 1, "paid_to": "2026-12", "income_vnd": 5000000}
@@ -148,10 +148,8 @@ def test_the_daily_run_reads_only_what_is_due_today_and_twice_tells_nobody_twice
     make.ledger("voluntary#0110129499", plan | {"ss_code": "0110129499"}, due_on="2026-11-27")
     clock.set(_morning(26))
     pump.run_until_idle()
-    assert remind.handle({}, LocalContext("remind")) == {
-        "due": 1,
-        "queued": 1,
-    }  # the same day again: the first run's answer
+    # the same day again: the first run's answer
+    assert functions.tick("remind", clock()) == {"due": 1, "queued": 1}
     pump.run_until_idle()
     assert len(sent_sms()) == 1
 
@@ -167,3 +165,64 @@ def test_logs_name_notices_without_ss_codes_card_numbers_or_phones(pump, make, c
     logged = " ".join(str(vars(record)) for record in caplog.records)
     assert "hi_card_expiring#" in logged and "notice sent" in logged
     assert SS not in logged and PERSON_PHONE not in logged and PERSON_PHONE[3:] not in logged
+
+
+@pytest.fixture
+def tick(functions):
+    """Invoke a scheduled function (under its role) with EventBridge's event for the occurrence `at`."""
+    return functions.tick
+
+
+def _household_card(make, valid_to: str, due_on: str) -> None:
+    card = {"card_no": f"GD479{SS}", "ss_code": SS, "valid_to": valid_to, "household": True}
+    make.ledger(f"hi_card#GD479{SS}", card, due_on=due_on)
+
+
+def test_a_reminder_whose_daily_runs_were_missed_goes_at_the_next_run(pump, make, sent_sms, clock, tick) -> None:
+    make.person()
+    clock.set(_morning(25))
+    assert tick("remind", _morning(25)) == {"due": 0, "queued": 0}
+    _household_card(make, "2026-12-26", "2026-11-26")  # the 26th's and 27th's runs never came
+    clock.set(_morning(28))
+    assert tick("remind", _morning(28)) == {"due": 1, "queued": 1}
+    pump.run_until_idle()
+    [sms] = sent_sms()
+    assert f"GD479{SS}" in sms.text and "26/12/2026" in sms.text
+
+
+def test_a_missed_reminder_is_dropped_once_the_card_has_expired(pump, make, sent_sms, clock, tick) -> None:
+    make.person()
+    clock.set(_morning(20))
+    tick("remind", _morning(20))
+    _household_card(make, "2026-11-24", "2026-11-21")
+    clock.set(_morning(25))
+    assert tick("remind", _morning(25)) == {"due": 1, "queued": 0}
+    pump.run_until_idle()
+    assert sent_sms() == []
+
+
+def test_a_card_uploaded_after_its_thirty_day_mark_is_told_at_the_next_run(pump, upload, sent_sms, clock) -> None:
+    upload("people", "p.csv", f"ss_code,full_name,date_of_birth,phone\n{SS},Nguyễn Văn An,1990-01-01,{PERSON_PHONE}\n")
+    cards = (
+        "card_no,ss_code,valid_from,valid_to,household,facility\n"
+        f"GD479{SS},{SS},2026-01-01,2026-12-05,Y,Trạm y tế\n"  # its 30-day mark was 5 November
+        f"GD4790110129426,0110129426,2026-01-01,2026-11-24,Y,Trạm y tế\n"  # expired yesterday: too late
+    )
+    clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=ICT))
+    upload("hi_cards", "late.csv", cards)
+    pump.run_until_idle()
+    assert sent_sms() == []
+    clock.set(_morning(26))
+    pump.run_until_idle()
+    [sms] = sent_sms()
+    assert f"GD479{SS}" in sms.text and "05/12/2026" in sms.text
+
+
+def test_a_late_or_retried_run_works_on_the_day_its_event_names(pump, make, sent_sms, clock, tick) -> None:
+    make.person()
+    _household_card(make, "2026-12-27", "2026-11-27")
+    clock.set(datetime(2026, 11, 27, 10, 0, tzinfo=ICT))  # the 26th's tick, retried late on the 27th
+    assert tick("remind", _morning(26)) == {"due": 0, "queued": 0}
+    assert tick("remind", _morning(27)) == {"due": 1, "queued": 1}
+    pump.run_until_idle()
+    assert len(sent_sms()) == 1

@@ -38,9 +38,9 @@ def _whole_stream(stack, output: str) -> dict:
     return stream_event(records, arn)
 
 
-def test_a_whole_stream_batch_delivered_three_times_sends_nothing_twice(pump, make, stack, sent_sms, status) -> None:
-    import app
-
+def test_a_whole_stream_batch_delivered_three_times_sends_nothing_twice(
+    pump, make, stack, sent_sms, status, functions
+) -> None:
     ids = _payments(make, 3)
     make.person()
     make.ledger(
@@ -49,14 +49,14 @@ def test_a_whole_stream_batch_delivered_three_times_sends_nothing_twice(pump, ma
     )
     ledger_batch = _whole_stream(stack, "LedgerStreamArn")
     for _ in range(3):  # the ledger's batch, redelivered before the pump has seen it
-        assert app.app.handler_map["decide"](ledger_batch, LocalContext("decide")) == {"batchItemFailures": []}
+        assert functions.invoke("decide", ledger_batch, LocalContext("decide")) == {"batchItemFailures": []}
     outbox_batch = _whole_stream(stack, "NotificationsStreamArn")
     for _ in range(3):  # and the outbox's
-        app.app.handler_map["send"](outbox_batch, LocalContext("send"))
+        functions.invoke("send", outbox_batch, LocalContext("send"))
     pump.run_until_idle()  # then the real streams, which hold the same records once more
     for _ in range(3):
-        app.app.handler_map["decide"](ledger_batch, LocalContext("decide"))
-        app.app.handler_map["send"](_whole_stream(stack, "NotificationsStreamArn"), LocalContext("send"))
+        functions.invoke("decide", ledger_batch, LocalContext("decide"))
+        functions.invoke("send", _whole_stream(stack, "NotificationsStreamArn"), LocalContext("send"))
     pump.run_until_idle()
 
     assert sorted(sms.phone for sms in sent_sms()) == sorted([REP_PHONE] * 3 + [PERSON_PHONE])
@@ -180,9 +180,8 @@ def test_a_publish_that_never_connected_is_tried_again(pump, make, svc, clock, s
 
 
 def test_a_notice_left_sending_by_a_dead_sender_is_settled_as_failed_and_never_sent_again(
-    pump, make, svc, clock, sent_sms
+    pump, make, svc, clock, sent_sms, functions
 ) -> None:
-    from chalicelib.handlers import release_held
     from chalicelib.notify.release import STUCK_REASON
 
     dead, alive = _payments(make, 2)
@@ -192,7 +191,7 @@ def test_a_notice_left_sending_by_a_dead_sender_is_settled_as_failed_and_never_s
     model(dead).update(actions=[model.status.set(Status.SENDING), model.updated_at.set("2026-11-25T02:40:00Z")])
     model(alive).update(actions=[model.status.set(Status.SENDING), model.updated_at.set("2026-11-25T02:58:00Z")])
 
-    assert release_held.handle()["settled"] == 1  # 10:00 in Hanoi: 20 and 2 minutes after the claims
+    assert functions.tick("release_held", clock())["settled"] == 1  # 10:00 in Hanoi: 20 and 2 minutes after the claims
     pump.run_until_idle()
     assert (model.get(dead).status, model.get(dead).reason) == (Status.TECHNICAL_FAILURE, STUCK_REASON)
     assert model.get(alive).status == Status.SENDING
@@ -218,14 +217,14 @@ def test_delivery_receipts_mark_a_notice_delivered_or_retry_a_temporary_failure(
     assert status(first) == Status.DELIVERED and status(second) == Status.SENT and len(sent_sms()) == 3
 
 
-def test_a_poison_ledger_record_fails_alone_and_the_rest_of_its_batch_is_told(pump, make, stack, sent_sms) -> None:
-    import app
-
+def test_a_poison_ledger_record_fails_alone_and_the_rest_of_its_batch_is_told(
+    pump, make, stack, sent_sms, functions
+) -> None:
     make.employer()
     make.ledger("declaration#BAD", {"declaration_id": "BAD", "plan": "GH"})  # no unit, no ss_code
     make.ledger("payment#PT-1", {"payment_id": "PT-1", "unit_code": UNIT, "paid_on": "2026-11-05", "amount_vnd": 1})
     batch = _whole_stream(stack, "LedgerStreamArn")
-    answer = app.app.handler_map["decide"](batch, LocalContext("decide"))
+    answer = functions.invoke("decide", batch, LocalContext("decide"))
     bad = batch["Records"][0]["dynamodb"]["SequenceNumber"]
     assert answer == {"batchItemFailures": [{"itemIdentifier": bad}]}
     pump.run_until_idle()

@@ -3,7 +3,7 @@ statement on 15 January, each told once."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import boto3
 import pytest
@@ -27,12 +27,12 @@ BENEFITS_CSV = (
 
 
 @pytest.fixture
-def january_pump(svc, stack, clock) -> EventPump:
+def january_pump(svc, stack, clock, functions) -> EventPump:
     """The local pump with its clock at 15 January 2027, 07:50 in Hanoi, before the statement."""
     import app as chalice_app
 
     clock.set(datetime(2027, 1, 15, 7, 50, tzinfo=ICT))
-    return build_pump(chalice_app.app, boto3.session.Session(), stack, clock=clock, moto_url=None)
+    return build_pump(chalice_app.app, boto3.session.Session(), stack, clock=clock, moto_url=None, functions=functions)
 
 
 CLAIMS_CSV = (
@@ -104,3 +104,12 @@ def test_the_statement_runs_on_15_january_at_0800_in_hanoi_and_at_no_other_time(
     assert cron_matches(body, datetime(2027, 1, 15, 8, 0, tzinfo=ICT))
     for other in [(2027, 1, 15, 9, 0), (2027, 1, 14, 8, 0), (2027, 2, 15, 8, 0), (2027, 1, 15, 1, 0)]:
         assert not cron_matches(body, datetime(*other, tzinfo=ICT))
+
+
+def test_a_statement_tick_retried_in_another_year_still_tells_the_year_its_event_names(functions, clock) -> None:
+    from local.lambda_events import LocalContext, scheduled_event
+
+    clock.set(datetime(2028, 1, 2, 9, 0, tzinfo=ICT))  # EventBridge's retry of the 2027 tick, very late
+    event = scheduled_event("arn:aws:events:local:rule/yearly_statement", datetime(2027, 1, 15, 1, 0, tzinfo=UTC))
+    answer = functions.invoke("yearly_statement", event, LocalContext("yearly_statement"))
+    assert answer["year"] == 2026

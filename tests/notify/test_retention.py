@@ -58,17 +58,45 @@ def test_a_file_uploaded_again_after_the_outbox_expired_sends_nothing(pump, uplo
 
 def test_a_notice_enqueued_again_after_its_outbox_item_expired_is_not_queued(svc, clock) -> None:
     notice = Notice(
-        template="otp",
-        dedupe_key="otp#req-1",
+        template="payment_received",
+        dedupe_key="payment_received#PT-1",
         recipient=Recipient("phone", "+84912345678"),
-        params={"code": "123456", "minutes": 5},
-        urgent=True,
+        params={"unit_code": "TZH490L", "amount_vnd": "1000", "paid_on": "2026-11-05"},
     )
     assert enqueue(svc, notice) == Status.CREATED
     clock.advance(days=8)
     assert _expire_outbox(svc) == 1
     assert enqueue(svc, notice) is None
-    assert svc.tables.notifications.count("otp#req-1") == 0
+    assert svc.tables.notifications.count("payment_received#PT-1") == 0
+
+
+def _expire_guard(svc) -> int:
+    now = int(svc.clock().timestamp())
+    gone = [item for item in svc.tables.guard.scan() if item.expires_at and item.expires_at <= now]
+    for item in gone:
+        item.delete()
+    return len(gone)
+
+
+def test_anonymous_otp_requests_and_sms_queries_leave_no_guard_item_for_good(svc, clock, pump, functions) -> None:
+    from chalicelib.api.otp import request_otp
+    from chalicelib.inbound.queries import handle_inbound_sms
+    from tests.factories import carrier
+
+    with functions.as_function("api_handler") as api:
+        for ss_code in ("0110129425", "0220234567"):  # neither on file: anyone can ask
+            request_otp(api, ss_code, "198.51.100.7")
+        for body in ("BH", "BH QT 0110129425", "BH HUY"):
+            handle_inbound_sms(api, carrier(body))
+    pump.run_until_idle()  # and sent
+    guard = list(svc.tables.guard.scan())
+    assert {item.pk.split("#", 1)[0] for item in guard} >= {"otp", "rate", "told"}
+    kept = [item.pk for item in guard if item.expires_at is None]
+    assert all(pk.startswith(("count#", "optout#")) for pk in kept), kept  # per day and template; BH HUY's own
+    clock.advance(days=8)
+    _expire_outbox(svc)
+    _expire_guard(svc)
+    assert all(item.pk.startswith(("count#", "optout#")) for item in svc.tables.guard.scan())
 
 
 def test_the_counts_outlive_the_expired_notices(pump, upload, svc, clock) -> None:

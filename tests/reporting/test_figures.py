@@ -4,10 +4,10 @@ daily summary."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from chalicelib.domain.figures import MEASURES, batch_rows, day_rows, day_table, measures_of, summary
 from chalicelib.domain.status import Status
-from chalicelib.handlers import daily_summary
 from chalicelib.reporting.collect import all_figures
 from local.report import run
 
@@ -76,10 +76,19 @@ def test_make_report_prints_both_tables_and_writes_a_png(known_day, svc, tmp_pat
     assert out.stat().st_size > 10_000
 
 
-def test_the_daily_summary_writes_yesterdays_figures_to_s3(known_day, svc, clock) -> None:
+def test_the_daily_summary_sums_up_the_day_before_the_one_its_event_names(known_day, clock, functions) -> None:
+    from local.lambda_events import scheduled_event
+
+    known_day()
+    clock.advance(days=3)  # the 26th's 00:05 run, retried late
+    event = scheduled_event("arn:aws:events:local:rule/daily_summary", datetime(2026, 11, 25, 17, 5, tzinfo=UTC))
+    assert functions.invoke("daily_summary", event)["key"] == "reports/daily/2026-11-25.json"
+
+
+def test_the_daily_summary_writes_yesterdays_figures_to_s3(known_day, svc, clock, functions) -> None:
     known_day()
     clock.advance(days=1)
-    answer = daily_summary.handle({})
+    answer = functions.tick("daily_summary", clock())
     assert answer["key"] == "reports/daily/2026-11-25.json"
     obj = svc.clients.s3.get_object(Bucket=svc.settings.name("ingest"), Key=answer["key"])
     body = json.loads(obj["Body"].read())

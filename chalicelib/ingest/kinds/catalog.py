@@ -96,11 +96,11 @@ def _hi_claim(values: Values, ctx: Context) -> Record:
 
 
 def _hi_card_due(values: Values, ctx: Context) -> date | None:
-    return hi_card_due(date.fromisoformat(values["valid_to"]), values["household"])
+    return hi_card_due(date.fromisoformat(values["valid_to"]), values["household"], ctx.now)
 
 
-def _voluntary_due(values: Values, ctx: Context) -> date:
-    return voluntary_due(values["paid_to"])
+def _voluntary_due(values: Values, ctx: Context) -> date | None:
+    return voluntary_due(values["paid_to"], ctx.now)
 
 
 def _arrears_due(values: Values, ctx: Context) -> date:
@@ -195,7 +195,8 @@ KINDS: dict[str, Kind] = {
             "household": _req(v.flag),
             "facility": _opt(v.text),
         },
-        ledger("hi_card", "card_no", due=_hi_card_due),
+        # a card that arrives after its 30-day mark is due at the next run: the same file later is no change
+        ledger("hi_card", "card_no", due=_hi_card_due, volatile_due=True),
         checks=(_card_holds_ss_code, _valid_to_after_from),
     ),
     "voluntary": Kind(
@@ -206,7 +207,7 @@ KINDS: dict[str, Kind] = {
             "paid_to": _req(v.month),
             "income_vnd": _req(v.money),
         },
-        ledger("voluntary", "ss_code", due=_voluntary_due),
+        ledger("voluntary", "ss_code", due=_voluntary_due, volatile_due=True),
     ),
     "arrears": Kind(
         "arrears",

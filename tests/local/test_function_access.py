@@ -1,0 +1,141 @@
+"""Each function runs, in the tests and the local stack, under a role carrying exactly the policy
+`make package` gives it, with moto's IAM enforced: a statement missing from infra/access.yaml fails
+the flow that needs it here, not a deployment."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from local.access import logical_id
+from tests.factories import EMPLOYERS_CSV, PAYMENTS_CSV, UNIT
+
+
+def _actions(statement: dict[str, Any]) -> set[str]:
+    action = statement["Action"]
+    return {action} if isinstance(action, str) else set(action)
+
+
+def test_every_function_of_the_app_is_one_of_the_package_and_runs_under_its_document(
+    functions, packaged_policies
+) -> None:
+    assert {logical_id(name) for name in functions.names()} == set(packaged_policies)
+    for name in functions.names():
+        local = functions.access.policy(name)["Statement"]
+        packaged = packaged_policies[logical_id(name)]["Statement"]
+        assert [_actions(s) for s in local] == [_actions(s) for s in packaged], name
+        assert "Fn::" not in str(local) and "Ref" not in str(local) and "${" not in str(local), name
+
+
+def test_a_function_is_refused_what_its_policy_does_not_name(functions, stack) -> None:
+    ingest, send = functions.services("ingest"), functions.services("send")
+    with pytest.raises(ClientError, match=r"AccessDenied|403"):
+        ingest.clients.s3.get_object(Bucket=stack.bucket, Key="reports/payments/a.json")  # it may only write there
+    with pytest.raises(ClientError, match="403"):
+        ingest.clients.dynamodb.get_item(TableName="bhxh-local-notifications", Key={"id": {"S": "x"}})
+    with pytest.raises(ClientError, match="403"):
+        send.clients.ssm.get_parameter(Name=send.settings.jwt_key_parameter, WithDecryption=True)
+
+
+def test_the_operator_s_testing_key_may_do_everything_and_an_unknown_key_nothing(stack) -> None:
+    import boto3
+
+    assert boto3.client("s3", region_name="ap-southeast-1").list_buckets()["Buckets"]
+    stranger = boto3.client(
+        "s3", region_name="ap-southeast-1", aws_access_key_id="AKIAUNKNOWN0000000000", aws_secret_access_key="x"
+    )
+    with pytest.raises(ClientError):
+        stranger.list_buckets()
+
+
+# One statement taken out of one function's packaged policy: the flow that needs it fails.
+REMOVED = {
+    "report": ("Ingest", "s3:PutObject"),
+    "publish": ("Send", "sns:Publish"),
+    "outbox": ("Decide", "dynamodb:PutItem"),
+    "jwt-key": ("APIHandler", "ssm:GetParameter"),
+}
+
+
+@pytest.fixture
+def function_policies(packaged_policies, request) -> dict[str, Any]:
+    """The packaged policies, with the statement `request.param` names (if any) taken out."""
+    policies = copy.deepcopy(packaged_policies)
+    if not hasattr(request, "param"):
+        return policies
+    function, action = REMOVED[request.param]
+    statements = policies[function]["Statement"]
+    kept = [s for s in statements if action not in _actions(s)]
+    assert len(kept) < len(statements), f"{function} has no {action} to take out"
+    policies[function]["Statement"] = kept
+    return policies
+
+
+def _a_payment_told(upload, pump) -> None:
+    upload("employers", "units.csv", EMPLOYERS_CSV)
+    upload("payments", "p.csv", PAYMENTS_CSV)
+    pump.run_until_idle()
+
+
+@pytest.mark.parametrize("function_policies", ["report"], indirect=True)
+def test_without_its_report_statement_ingest_writes_no_report(function_policies, upload, pump, stack) -> None:
+    import boto3
+
+    _a_payment_told(upload, pump)
+    listed = boto3.client("s3", region_name="ap-southeast-1").list_objects_v2(Bucket=stack.bucket, Prefix="reports/")
+    assert listed.get("KeyCount", 0) == 0
+
+
+@pytest.mark.parametrize("function_policies", ["publish"], indirect=True)
+def test_without_sns_publish_the_sender_sends_nothing(function_policies, upload, pump, sent_sms, svc) -> None:
+    _a_payment_told(upload, pump)
+    assert sent_sms() == []
+    assert svc.tables.notifications.get("payment_received#PT-0001").status != "sent"
+
+
+@pytest.mark.parametrize("function_policies", ["outbox"], indirect=True)
+def test_without_its_outbox_put_decide_queues_no_notice(function_policies, upload, pump, sent_sms, svc) -> None:
+    _a_payment_told(upload, pump)
+    assert svc.tables.ledger.get("payment#PT-0001").facts["unit_code"] == UNIT  # the row was taken
+    assert svc.tables.notifications.count() == 0 and sent_sms() == []
+
+
+@pytest.mark.parametrize("function_policies", ["jwt-key"], indirect=True)
+def test_without_its_key_parameter_the_api_cannot_send_a_code(function_policies, functions, make) -> None:
+    from chalice.test import Client
+
+    with Client(functions.http_app()) as client:
+        answer = client.http.post(
+            "/v1/otp", headers={"Content-Type": "application/json"}, body=b'{"ss_code": "0110129425"}'
+        )
+    assert answer.status_code == 500
+
+
+def test_a_presigned_upload_acts_with_its_signer_s_rights(functions, stack) -> None:
+    import requests
+
+    s3 = functions.services("api_handler").clients.s3  # the console's uploads are signed by the API's role
+
+    def upload(key: str) -> int:
+        signed = s3.generate_presigned_post(Bucket=stack.bucket, Key=key, ExpiresIn=300)
+        files = {"file": ("f.csv", b"a,b\n", "text/csv")}
+        return int(requests.post(signed["url"], data=signed["fields"], files=files, timeout=10).status_code)
+
+    assert upload("staged/payments/x.csv") in (201, 204)
+    assert upload("reports/daily/2026-11-25.json") == 403  # the API may not write the daily figures
+
+
+def test_an_unsigned_request_is_a_403_not_a_server_error(stack) -> None:
+    import requests
+
+    answer = requests.post(
+        "https://dynamodb.ap-southeast-1.amazonaws.com/",
+        headers={"X-Amz-Target": "DynamoDB_20120810.ListTables", "Content-Type": "application/x-amz-json-1.0"},
+        data="{}",
+        timeout=10,
+    )
+    assert answer.status_code == 403
+    assert requests.get(f"https://{stack.bucket}.s3.amazonaws.com/incoming/x.csv", timeout=10).status_code == 403
