@@ -39,9 +39,11 @@ def _owed(samples: Path) -> tuple[str, str]:
 
 
 @pytest.fixture
-def console_day(capfd, service_log, stack, console, pump, api, id_token, deliver_recorded_sms, monkeypatch) -> None:
+def console_day(
+    capfd, service_log, stack, console, functions, pump, api, id_token, deliver_recorded_sms, monkeypatch
+) -> None:
     """The samples taken and told (one SMS refused by SNS), then a day of the console's part 2."""
-    sns = console.clients.sms
+    sns = functions.services("send").clients.sms  # the sender's own client, under its role
     real, refusals = sns.publish, ["InvalidParameter"]
 
     def publish(**kwargs):

@@ -27,9 +27,9 @@ def people(make) -> None:
 
 
 @pytest.fixture
-def failing_publish(console, monkeypatch):
+def failing_publish(console, functions, monkeypatch):
     """The sender's SNS Publish refuses the next `n` calls with an error SNS gives for a bad number."""
-    sns = console.clients.sms
+    sns = functions.services("send").clients.sms  # the sender's own client, under its role
     real = sns.publish
     refusals: list[str] = []
 
