@@ -92,9 +92,10 @@ def test_hostile_ranges_and_formats_are_a_clear_400(api, id_token, a_day, query)
         assert answer.body["error"]["code"] == "bad_input"
 
 
-def test_the_audit_trail_lists_the_provinces_actions_by_staff_and_kind(api, id_token, a_day, console) -> None:
+def test_the_audit_trail_lists_the_provinces_actions_by_staff_and_kind(api, id_token, a_day, console, clock) -> None:
     support = id_token("support.na")
     api.get("/v1/agency/notices?phone=0912345678", support)
+    clock.advance(seconds=1)  # one after the other: within one millisecond their order would be the ids'
     api.get("/v1/agency/notices?phone=0988000333", support)  # Hà Nội's: refused
     viewer = id_token("viewer.na")
     everything = api.get("/v1/agency/audit?from=2026-11-25&to=2026-11-25", viewer)
