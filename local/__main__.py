@@ -44,7 +44,11 @@ def main() -> int:
         return _serve(moto_port, api_port, started)
     finally:
         moto.terminate()
-        moto.wait(timeout=10)
+        try:
+            moto.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # busy answering: stopped all the same
+            moto.kill()
+            moto.wait(timeout=10)
 
 
 def _serve(moto_port: int, api_port: int, started: float) -> int:

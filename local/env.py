@@ -12,11 +12,12 @@ ACCOUNT = "123456789012"
 REGION = "ap-southeast-1"
 
 
-def chalice_config(stage: str = "local") -> Any:
+def chalice_config(stage: str = "local", function_name: str | None = None) -> Any:
     from chalice.config import Config
 
     return Config(
         chalice_stage=stage,
+        function_name=function_name,
         config_from_disk=json.loads((ROOT / ".chalice" / "config.json").read_text()),
         default_params={"project_dir": str(ROOT), "api_gateway_stage": "api", "autogen_policy": True},
     )

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
 import hashlib
 import json
+import os
+import time
+import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote_plus
 
 from local.env import REGION
 
@@ -29,6 +35,36 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
             for m in messages
         ]
     }
+
+
+def with_versions(body: str, s3: Any, taken: set[tuple[str, str]]) -> str:
+    """An S3 notification as S3 writes it: moto's has no `versionId` nor `sequencer`. Each record
+    gets the oldest version of its key with the record's ETag not given to an earlier record, and
+    a sequencer that grows with the versions' order (the key's n-th version: n)."""
+    try:
+        message = json.loads(body)
+    except ValueError:
+        return body
+    records = message.get("Records") if isinstance(message, dict) else None
+    if not records or not all(isinstance(r, dict) and "s3" in r for r in records):
+        return body
+    for record in records:
+        found = record["s3"]["object"]
+        if found.get("versionId"):
+            continue
+        bucket, key = record["s3"]["bucket"]["name"], unquote_plus(found["key"])
+        answer = s3.list_object_versions(Bucket=bucket, Prefix=key)
+        # S3 lists a key's versions newest first
+        versions = [v for v in answer.get("Versions", []) if v["Key"] == key][::-1]
+        order = {v["VersionId"]: n for n, v in enumerate(versions)}
+        same = [v for v in versions if v["ETag"].strip('"') == str(found.get("eTag", "")).strip('"')]
+        fresh = [v for v in same if (key, v["VersionId"]) not in taken] or same[-1:]
+        if fresh:
+            version = fresh[0]["VersionId"]
+            taken.add((key, version))
+            found["versionId"] = version
+            found["sequencer"] = f"{order[version] + 1:016X}"
+    return json.dumps(message)
 
 
 def stream_event(records: list[dict[str, Any]], stream_arn: str) -> dict[str, Any]:
@@ -106,17 +142,48 @@ def cloudwatch_logs_event(log_group: str, messages: list[str], at: datetime) -> 
     return {"awslogs": {"data": base64.b64encode(gzip.compress(json.dumps(data).encode())).decode()}}
 
 
-class LocalContext:
-    """Enough of a Lambda context for Powertools and Chalice."""
+TIMEOUT_ENV = "BHXH_LOCAL_TIMEOUT_S"
 
-    def __init__(self, function_name: str) -> None:
+
+@functools.cache
+def _configured_timeout_s(function_name: str) -> int:
+    """The function's `lambda_timeout` in `.chalice/config.json` for the local stage, as Chalice
+    resolves it (the stage's function, the stage, the function, the whole app; Chalice's 60 s)."""
+    from local.env import chalice_config
+
+    return int(chalice_config(function_name=function_name).lambda_timeout or 60)
+
+
+def function_timeout_ms(function_name: str) -> int:
+    """Its configured timeout, lowered to `BHXH_LOCAL_TIMEOUT_S` seconds when that is set lower."""
+    seconds = _configured_timeout_s(function_name)
+    lowered = os.environ.get(TIMEOUT_ENV, "").strip()
+    if lowered:
+        seconds = min(seconds, max(1, int(lowered)))
+    return seconds * 1000
+
+
+class LocalContext:
+    """A Lambda context whose clock runs as Lambda's does: the time left counts down from the
+    function's timeout, from the moment the invocation begins. Lambda stops an invocation at its
+    deadline; here it runs on, and the pump counts one that returned late as failed (`expired`)."""
+
+    def __init__(
+        self, function_name: str, timeout_ms: int | None = None, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.function_name = function_name
         self.function_version = "$LATEST"
         self.invoked_function_arn = f"arn:aws:lambda:{REGION}:123456789012:function:{function_name}"
         self.memory_limit_in_mb = 512
-        self.aws_request_id = "local"
+        self.aws_request_id = str(uuid.uuid4())
         self.log_group_name = f"/aws/lambda/{function_name}"
         self.log_stream_name = "local"
+        self.timeout_ms = function_timeout_ms(function_name) if timeout_ms is None else timeout_ms
+        self._clock = clock
+        self._deadline = clock() + self.timeout_ms / 1000
 
     def get_remaining_time_in_millis(self) -> int:
-        return 300_000
+        return max(0, int((self._deadline - self._clock()) * 1000))
+
+    def expired(self) -> bool:
+        return self._clock() > self._deadline

@@ -82,8 +82,15 @@ def install() -> None:
 
             raise InvalidClientTokenIdError()  # unsigned: a 403, where moto would fail with a 500
         resources = _resources_of(self) if resource == "*" else None
-        for each in resources or [resource]:
-            current(self, each)
+        single = _AUTHORISED_AS.get((type(self).__module__.split(".")[1], self._get_action()))
+        if single is not None:  # authorised as AWS does, by its single form (moto asks for the batch's)
+            self._get_action = lambda: single
+        try:
+            for each in resources or [resource]:
+                current(self, each)
+        finally:
+            if single is not None:
+                del self._get_action
 
     authorise.resource_aware = True  # type: ignore[attr-defined]
     ActionAuthenticatorMixin._authenticate_and_authorize_normal_action = authorise  # type: ignore[method-assign]
@@ -104,6 +111,15 @@ def install() -> None:
             raise S3AccessDeniedError()  # unsigned: S3's 403, where moto would fail with a 500
 
     ActionAuthenticatorMixin._authenticate_and_authorize_s3_action = authorise_s3  # type: ignore[method-assign]
+
+
+# Calls IAM authorises as another action (AWS: "permissions for SendMessageBatch are those of
+# SendMessage", and so on); moto would ask for an action no policy can name.
+_AUTHORISED_AS = {
+    ("sqs", "SendMessageBatch"): "SendMessage",
+    ("sqs", "DeleteMessageBatch"): "DeleteMessage",
+    ("sqs", "ChangeMessageVisibilityBatch"): "ChangeMessageVisibility",
+}
 
 
 def _enforced() -> bool:

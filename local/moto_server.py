@@ -1,18 +1,41 @@
-"""`python -m local.moto_server -H 127.0.0.1 -p 5000`: moto's server with IAM enforced from its first
-request (the local stack's AWS). Every request must carry keys moto issued: the operator's `testing`
-(every permission: the stack's set-up, an agency uploading by hand, `make clock`, `make report`) or
-a function's assumed role (local/functions.py), which carries exactly its packaged policy."""
+"""`python -m local.moto_server -H 127.0.0.1 -p 5000`: the local stack's AWS, moto's server with two
+changes of its own.
+
+IAM is enforced from its first request. Every request must carry keys moto issued: the operator's
+`testing` (every permission: the stack's set-up, an agency uploading by hand, `make clock`, `make
+report`) or a function's assumed role (local/functions.py), which carries exactly its packaged policy.
+
+It remembers for `/moto-api/data.json` only SNS's models. moto keeps every model it ever made (every
+DynamoDB item, every S3 key and multipart part) in a registry that `data.json` walks whole, and the
+pump reads SNS's recorded SMS from it after each pass. With a province's file in the stack that walk
+takes minutes, holds every item twice in memory, and fails outright (500) once a multipart upload's
+parts are in it (a part's `status` raises). The local stack asks `data.json` only for SNS.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 from local.env import ACCOUNT
 
 
+def remember_only_sns() -> None:
+    from moto.core import common_models
+
+    def __new__(cls: type, *args: Any, **kwargs: Any) -> Any:
+        instance = object.__new__(cls)
+        if cls.__module__.startswith("moto.sns."):
+            cls.instances_tracked.append(instance)  # type: ignore[attr-defined]
+        return instance
+
+    common_models.BaseModel.__new__ = __new__  # type: ignore[method-assign, assignment]
+
+
 def main(argv: list[str]) -> None:
     os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"  # read by moto.settings at import: enforce at once
+    remember_only_sns()
     from moto import server
 
     from local import botocore_models, moto_iam

@@ -6,12 +6,17 @@ writes no delivery-status logs, so for each SMS it recorded the pump plays SNS a
 a SUCCESS record for that message id, handed to `delivery_logs` as a subscription filter would. As
 moto says a number ending in 99 opted out, the local carrier refuses numbers ending in 98 (a FAILURE
 record, "Phone carrier has blocked this message"): a failed notice to see in the console and resend.
+
+Every invocation keeps Lambda's clock (local/lambda_events.LocalContext): its context counts down
+from the function's timeout, and one that returns after its deadline failed, as a Lambda stopped at
+its timeout would have: its queue messages are not deleted, its stream batch is retried.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +33,7 @@ from local.lambda_events import (
     sns_event,
     sqs_event,
     stream_event,
+    with_versions,
 )
 from local.schedule import occurrences
 
@@ -35,6 +41,21 @@ Handler = Callable[[dict[str, Any], Any], Any]
 STREAM_RETRIES = 3
 REFUSED_ENDING = "98"  # the local carrier refuses these numbers (moto's own convention: 99 opted out)
 CARRIER_REFUSES = "Phone carrier has blocked this message"
+
+
+class PastDeadline(RuntimeError):
+    """The handler returned after its context's deadline: Lambda would have stopped it there."""
+
+
+def invoke(handler: Handler, event: dict[str, Any], name: str, monotonic: Callable[[], float] = time.monotonic) -> Any:
+    """One invocation with a fresh context of the function's timeout; late is failed."""
+    context = LocalContext(name, clock=monotonic)
+    started = monotonic()
+    answer = handler(event, context)
+    if context.expired():
+        took = monotonic() - started
+        raise PastDeadline(f"{name} ran past its {context.timeout_ms // 1000} s timeout (it took {took:.1f} s)")
+    return answer
 
 
 @dataclass
@@ -92,7 +113,12 @@ class EventPump:
         self._clock = clock
         self._moto_url = moto_url
         self._echo = echo
+        self.monotonic: Callable[[], float] = time.monotonic  # the invocations' clock (tests move their own)
+        self.retry_after_s = 2  # a failed message is visible again after this (SQS's visibility timeout)
+        self._s3 = session.client("s3")
+        self._versions_taken: set[tuple[str, str]] = set()
         self._queues: list[QueueSource] = []
+        self._after: dict[str, Callable[[], None]] = {}
         self._streams: list[StreamSource] = []
         self._schedules: list[Schedule] = []
         self._topics: list[tuple[str, str, Handler, str]] = []  # (queue url, subscription arn, handler, name)
@@ -105,6 +131,13 @@ class EventPump:
     def add_queue(self, url: str, arn: str, handler: Handler, name: str, sqs: Any = None) -> None:
         """An SQS event source; `sqs` polls it (the function's own client), else the pump's."""
         self._queues.append(QueueSource(url, arn, handler, name, sqs or self._sqs))
+
+    def echo(self, line: str) -> None:
+        self._echo(line)
+
+    def after(self, name: str, hook: Callable[[], None]) -> None:
+        """`hook` runs after each invocation of function `name` (the console's line per file)."""
+        self._after[name] = hook
 
     def add_stream(self, arn: str, handler: Handler, name: str, batch_size: int = 100, streams: Any = None) -> None:
         """A DynamoDB stream event source; `streams` reads it (the function's own client), else the pump's."""
@@ -140,7 +173,7 @@ class EventPump:
             for m in sms
         ]
         try:
-            target.handler(cloudwatch_logs_event(target.log_group, records, now), LocalContext(target.name))
+            invoke(target.handler, cloudwatch_logs_event(target.log_group, records, now), target.name, self.monotonic)
         except Exception as exc:  # as Lambda would after its retries: said, and not tried again here
             self._echo(f"[pump] {target.name} failed: {type(exc).__name__}: {exc}")
         return True
@@ -190,15 +223,21 @@ class EventPump:
         ).get("Messages", [])
         if not messages:
             return False
+        for m in messages:  # moto's S3 notifications name no object version: S3's do
+            m["Body"] = with_versions(m["Body"], self._s3, self._versions_taken)
         try:
-            answer = queue.handler(sqs_event(messages, queue.arn), LocalContext(name)) or {}
+            answer = invoke(queue.handler, sqs_event(messages, queue.arn), name, self.monotonic) or {}
             failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}
         except Exception as exc:
             self._echo(f"[pump] {name} failed: {type(exc).__name__}: {exc}")
             failed = {m["MessageId"] for m in messages}
+        if name in self._after:
+            self._after[name]()
         for m in messages:
             if m["MessageId"] in failed:  # back on the queue soon; the redrive policy bounds the retries
-                sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=2)
+                sqs.change_message_visibility(
+                    QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=self.retry_after_s
+                )
             else:
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
         return True
@@ -209,10 +248,12 @@ class EventPump:
         )
         for m in messages:  # SNS invokes Lambda once a message, and retries on error: so does the pump
             try:
-                handler(sns_event(json.loads(m["Body"]), subscription), LocalContext(name))
+                invoke(handler, sns_event(json.loads(m["Body"]), subscription), name, self.monotonic)
             except Exception as exc:
                 self._echo(f"[pump] {name} failed: {type(exc).__name__}: {exc}")
-                self._sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=2)
+                self._sqs.change_message_visibility(
+                    QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=self.retry_after_s
+                )
                 continue
             self._sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
         return bool(messages)
@@ -239,7 +280,7 @@ class EventPump:
         pending = records
         for _attempt in range(STREAM_RETRIES + 1):
             try:
-                answer = source.handler(stream_event(pending, source.arn), LocalContext(source.name)) or {}
+                answer = invoke(source.handler, stream_event(pending, source.arn), source.name, self.monotonic) or {}
                 failed = [f["itemIdentifier"] for f in answer.get("batchItemFailures", [])]
             except Exception as exc:
                 self._echo(f"[pump] {source.name} failed: {type(exc).__name__}: {exc}")
@@ -264,9 +305,11 @@ class EventPump:
             # a jump of days fires hundreds of 15-minute ticks: the console shows each rate's last one
             if not schedule.expression.startswith("rate(") or at == last[schedule.name]:
                 self._echo(f"[clock] {schedule.name} at {at.isoformat()}")
-            schedule.handler(
-                scheduled_event(f"arn:aws:events:local:rule/{schedule.name}", at), LocalContext(schedule.name)
-            )
+            event = scheduled_event(f"arn:aws:events:local:rule/{schedule.name}", at)
+            try:
+                invoke(schedule.handler, event, schedule.name, self.monotonic)
+            except PastDeadline as exc:  # EventBridge's invocation is asynchronous: Lambda would retry it
+                self._echo(f"[pump] {schedule.name} failed: {exc}")
             fired = True
         return fired
 

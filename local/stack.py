@@ -57,6 +57,8 @@ def create_stack(session: Any, stage: str = "local") -> LocalStack:
     applied = (
         _apply_ttl(session, resources)
         + _apply_queue_policy(session, outputs)
+        + _apply_bucket_versioning(session, outputs)
+        + _apply_bucket_lifecycle(session, outputs)
         + _apply_bucket_notification(session, resources, outputs)
         + _apply_bucket_cors(session, outputs)
     )
@@ -120,6 +122,45 @@ def _apply_queue_policy(session: Any, outputs: dict[str, str]) -> list[str]:
     }
     sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
     return [f"policy letting the bucket send to {url.rsplit('/', 1)[-1]}"]
+
+
+def _apply_bucket_versioning(session: Any, outputs: dict[str, str]) -> list[str]:
+    """moto's CloudFormation leaves the bucket unversioned: each upload must be its own version."""
+    s3 = session.client("s3")
+    bucket = outputs["IngestBucketName"]
+    spec = _template()["Resources"]["IngestBucket"]["Properties"].get("VersioningConfiguration")
+    if not spec or s3.get_bucket_versioning(Bucket=bucket).get("Status") == spec["Status"]:
+        return []
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": spec["Status"]})
+    return [f"versioning of {bucket}"]
+
+
+def _apply_bucket_lifecycle(session: Any, outputs: dict[str, str]) -> list[str]:
+    """The bucket's lifecycle rules (ingest's scratch, abandoned uploads), as the template says."""
+    s3 = session.client("s3")
+    bucket = outputs["IngestBucketName"]
+    spec = _template()["Resources"]["IngestBucket"]["Properties"].get("LifecycleConfiguration")
+    if not spec:
+        return []
+    try:
+        if s3.get_bucket_lifecycle_configuration(Bucket=bucket).get("Rules"):
+            return []
+    except s3.exceptions.ClientError:
+        pass  # none yet
+    rules = []
+    for rule in spec["Rules"]:
+        out: dict[str, Any] = {"ID": rule["Id"], "Status": rule["Status"], "Filter": {"Prefix": rule.get("Prefix", "")}}
+        if "ExpirationInDays" in rule:
+            out["Expiration"] = {"Days": rule["ExpirationInDays"]}
+        if "NoncurrentVersionExpiration" in rule:
+            days = rule["NoncurrentVersionExpiration"]["NoncurrentDays"]
+            out["NoncurrentVersionExpiration"] = {"NoncurrentDays": days}
+        if "AbortIncompleteMultipartUpload" in rule:
+            days = rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"]
+            out["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": days}
+        rules.append(out)
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": rules})
+    return [f"lifecycle rules of {bucket}"]
 
 
 def _apply_bucket_notification(session: Any, resources: dict[str, str], outputs: dict[str, str]) -> list[str]:

@@ -7,8 +7,10 @@ from typing import Any
 from chalice import Chalice
 from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SNSEventConfig, SQSEventConfig
 
+from chalicelib.aws.settings import Settings
 from chalicelib.domain.clock import Clock
 from local.env import REGION
+from local.file_lines import FinishedFiles
 from local.functions import LocalFunctions
 from local.pump import EventPump
 from local.stack import LocalStack
@@ -29,6 +31,8 @@ def build_pump(
             url = _queue_of(source.queue_arn or source.queue or "", stack)
             arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
             pump.add_queue(url, arn, handler, source.name, functions.client(source.name, "sqs"))
+            if source.name == INGEST:
+                pump.after(INGEST, FinishedFiles(session, Settings.from_env().name("files"), pump.echo))
         elif isinstance(source, DynamoDBEventConfig):
             streams = functions.client(source.name, "dynamodbstreams")
             arn = _stream_of(source.stream_arn, stack)
@@ -46,6 +50,7 @@ def build_pump(
 
 
 DELIVERY_LOGS = "delivery_logs"
+INGEST = "ingest"
 
 
 def _delivery_log_group(stack: LocalStack) -> str:

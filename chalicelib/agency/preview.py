@@ -1,7 +1,7 @@
 """The check of a staged file (`staged/<kind>/<name>.csv`, a console upload with mode `check`).
 
 The ingest function reads it with the very reader and validation it takes files with
-(`ingest.files.read_object`), but the valid records go to a `PreviewSink` instead of the writer:
+(`ingest.whole.read_object`), but the valid records go to a `PreviewSink` instead of the writer:
 it decides each fact's notices against what is stored (`rules.decide`, the same as the stream), finds
 their recipients (`outbox.expand`, `outbox.resolve_phone`), renders them (`templates.render`) and
 counts SMS parts, and writes nothing but the file's item in `files` and its report under
@@ -22,13 +22,13 @@ from chalicelib.domain.phones import mask_phone
 from chalicelib.domain.rules import decide
 from chalicelib.domain.templates import render
 from chalicelib.domain.text import count_segments
-from chalicelib.ingest.files import read_object, write_report
 from chalicelib.ingest.kinds import Record
-from chalicelib.ingest.report import Report, report_keys
+from chalicelib.ingest.report import Report
+from chalicelib.ingest.whole import read_object, write_report
 from chalicelib.notify.outbox import expand, resolve_phone
 from chalicelib.notify.retention import already_told, marker_id
 from chalicelib.services import Services
-from chalicelib.store.files import file_finished, file_started
+from chalicelib.store.files import staged_checked, staged_started
 from chalicelib.store.models import Tables, ledger_image
 
 logger = Logger(child=True)
@@ -147,16 +147,15 @@ def check_staged(svc: Services, bucket: str, key: str) -> Report:
         bucket,
         key,
         sink=lambda: PreviewSink(tables, dedupe_key=svc.dedupe_key(), unicode=settings.unicode_sms, preview=preview),
-        started=lambda r: file_started(tables.files, r, status="staged"),
+        started=lambda r: staged_started(tables.files, r),
     )
-    _, report_key, errors_key = report_keys(key)
-    write_report(s3, bucket, report, report_key, errors_key)
+    write_report(s3, bucket, report)
     summary = None
     if report.status == "done":
         summary = preview.summary(settings.sms_price_usd, same_file_warnings(s3, bucket, key))
         if summary["already_sent"] or summary["already_recorded"]:
             summary["warnings"].append("same_facts")
-    file_finished(tables.files, report, status="staged", preview=summary, check=report.status)
+    staged_checked(tables.files, report, preview=summary)
     logger.info("staged file checked", file=key, status=report.status, rows=report.rows, rejected=report.rejected)
     return report
 

@@ -24,6 +24,7 @@ class Settings:
     sms_per_second: float = 20.0  # SNS's SMS rate for the account, shared by the sender's instances
     personal_data_days: int = 7  # how long the outbox keeps a notice's phone, parameters and recipient
     yearly_segments: int = 8  # the yearly statement's parallel scan segments
+    ingest_chunk_bytes: int = 32 << 20  # a batch file is cut into chunks of about this many bytes
     jwt_key_parameter: str = ""  # SSM SecureString: the lookup tokens' signing key
     dedupe_key_parameter: str = ""  # SSM SecureString: keys the told markers' hash
     id_hash_key_parameter: str = ""  # SSM SecureString: keys the hash of ID numbers
@@ -48,6 +49,7 @@ class Settings:
             sms_per_second=float(env.get("SMS_PER_SECOND", "20")),
             personal_data_days=int(env.get("PERSONAL_DATA_DAYS", "7")),
             yearly_segments=int(env.get("YEARLY_SEGMENTS", "8")),
+            ingest_chunk_bytes=int(env.get("INGEST_CHUNK_BYTES", str(32 << 20))),
             jwt_key_parameter=env.get("JWT_KEY_PARAMETER") or f"/bhxh/{stage}/jwt-key",
             dedupe_key_parameter=env.get("DEDUPE_KEY_PARAMETER") or f"/bhxh/{stage}/dedupe-key",
             id_hash_key_parameter=env.get("ID_HASH_KEY_PARAMETER") or f"/bhxh/{stage}/id-hash-key",

@@ -117,6 +117,20 @@ def _hi_claim(old: Image | None, new: Image) -> list[Notice]:
     return _told_once(old, Notice("hi_claim_settled", f"hi_claim_settled#{new['claim_id']}", to, params))
 
 
+def _phone_change(old: Image | None, new: Image) -> list[Notice]:
+    """The old phone is told that the registered phone moved (CONTRACT: `phone_changed`)."""
+    if old is not None or not new.get("old_phone"):
+        return []
+    return [
+        Notice(
+            template="phone_changed",
+            dedupe_key=f"phone_changed#{str(new['pk']).split('#', 1)[1]}",
+            recipient=Recipient("phone", str(new["old_phone"])),
+            params={"new_phone": str(new.get("new_phone") or ""), "changed_on": str(new["changed_on"])},
+        )
+    ]
+
+
 def _told_by_reminders(old: Image | None, new: Image) -> list[Notice]:
     """Cards, voluntary plans and arrears are told by the daily 08:00 job (domain/reminders.py)."""
     return []
@@ -131,4 +145,5 @@ _RULES: dict[str, Callable[[Image | None, Image], list[Notice]]] = {
     "arrears": _told_by_reminders,
     "benefit": _benefit,
     "hi_claim": _hi_claim,
+    "phone_change": _phone_change,
 }

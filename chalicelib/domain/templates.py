@@ -46,6 +46,10 @@ TEMPLATES: dict[str, str] = {
         "BHXH VN: Quy BHYT da tra {fund_paid} dong cho lan kham ngay {visit_on} tai {facility}."
         " Neu khong di kham, bao 1900 9068."
     ),
+    "phone_changed": (
+        "BHXH VN: Ngay {changed_on}, so dien thoai nhan tin BHXH cua ban da {change}."
+        " Neu ban khong yeu cau, goi ngay 1900 9068."
+    ),
     "yearly_statement": (
         "BHXH VN: Nam {year} ban da tham gia BHXH {si_months} thang, BHTN {ui_months} thang."
         " Tra cuu: BH QT <ma so BHXH> gui 8079."
@@ -121,7 +125,10 @@ def _formatted(params: dict[str, str]) -> dict[str, str]:
     for money in ("salary", "owed", "fund_paid"):
         if f"{money}_vnd" in out:
             out[money] = format_vnd(int(out[f"{money}_vnd"]))
-    for day in ("valid_to", "appointment_on", "visit_on"):
+    if "changed_on" in out:
+        new_phone = out.get("new_phone")
+        out["change"] = f"doi sang so {new_phone}" if new_phone else "bi go khoi ho so"
+    for day in ("valid_to", "appointment_on", "visit_on", "changed_on"):
         if day in out:
             out[day] = sms_date(out[day])
     for month in ("month", "paid_to"):

@@ -1,4 +1,7 @@
-"""`ingest`: the ingest queue's messages, S3 notifications of uploaded batch files, one file a record."""
+"""`ingest`: the ingest queue's messages. S3's notifications of uploaded batch files start a file;
+the ingest's own messages (ingest/tasks.py) carry each file on, a step an invocation. A console
+upload to check first (`staged/…`) is checked whole in the invocation its event arrives in
+(agency/preview.py): nothing of it is taken."""
 
 from __future__ import annotations
 
@@ -11,35 +14,63 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib.agency.preview import check_staged
-from chalicelib.ingest.files import ingest_object
+from chalicelib.domain.deadline import Deadline
+from chalicelib.ingest.files import Send, run_all
+from chalicelib.ingest.tasks import Task, is_task
+from chalicelib.ingest.upload import admit
 from chalicelib.observability import correlate
 from chalicelib.services import Services, services
 
 logger = Logger(child=True)
 
 
-def s3_objects(body: str) -> list[tuple[str, str]]:
-    """(bucket, key) of each ObjectCreated record in an S3 notification; S3's test event has none."""
-    message = json.loads(body)
+def s3_objects(body: dict[str, Any]) -> list[tuple[str, str, str | None, str | None]]:
+    """(bucket, key, version, sequencer) of each ObjectCreated record of an S3 notification; S3's
+    test event has none. The version is the one to read: a later upload under the same name is
+    another object version, with its own event."""
     out = []
-    for record in message.get("Records", []):
+    for record in body.get("Records", []):
         if not str(record.get("eventName", "")).startswith("ObjectCreated"):
             continue
-        s3 = record["s3"]
-        out.append((s3["bucket"]["name"], unquote_plus(s3["object"]["key"])))
+        s3, found = record["s3"], record["s3"]["object"]
+        out.append((s3["bucket"]["name"], unquote_plus(found["key"]), found.get("versionId"), found.get("sequencer")))
     return out
 
 
-def _ingest_record(svc: Services, record: SQSRecord) -> None:
-    for bucket, key in s3_objects(record.body):
-        if key.startswith("staged/"):
-            _check_staged(svc, bucket, key)
-            continue
-        if not key.startswith("incoming/"):
-            continue
+def task_sender(svc: Services) -> Send:
+    """Sends steps to the stage's ingest queue, ten a call."""
+    sqs = svc.clients.sqs
+    url = sqs.get_queue_url(QueueName=svc.settings.name("ingest"))["QueueUrl"]
+
+    def send(tasks: list[Task]) -> None:
+        for at in range(0, len(tasks), 10):
+            entries = [{"Id": str(n), "MessageBody": t.to_json()} for n, t in enumerate(tasks[at : at + 10])]
+            answer = sqs.send_message_batch(QueueUrl=url, Entries=entries)
+            if answer.get("Failed"):
+                raise RuntimeError(f"{len(answer['Failed'])} ingest step(s) not sent: {answer['Failed'][0]}")
+
+    return send
+
+
+def _record(svc: Services, record: SQSRecord, deadline: Deadline, send: Send) -> None:
+    body = json.loads(record.body)
+    if is_task(body):
+        task = Task.from_body(body)
+        starts = [(task.upload.file, lambda task=task: [task])]
+    else:
+        objects = s3_objects(body)
+        for bucket, key, _version, _seq in objects:
+            if key.startswith("staged/"):
+                _check_staged(svc, bucket, key)
+        starts = [
+            (key, lambda b=bucket, k=key, v=version, s=seq: admit(svc, b, k, v, s))
+            for bucket, key, version, seq in objects
+            if key.startswith("incoming/")
+        ]
+    for key, first in starts:
         correlate(key)  # each row's facts then carry `<key>#<line>` (ingest/kinds/spec.py)
         try:
-            ingest_object(svc, bucket, key)
+            run_all(svc, first(), deadline, send)
         except Exception as exc:
             # retried by the queue, then dead-lettered: the reason is logged each time
             logger.exception("file not ingested", file=key, error=type(exc).__name__)
@@ -47,11 +78,24 @@ def _ingest_record(svc: Services, record: SQSRecord) -> None:
 
 
 def handle(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    """A file that fails is reported back to SQS alone; after its retries it lands in the DLQ."""
+    """A message that fails is reported back to SQS alone; after its retries it lands in the DLQ.
+    Each invocation watches the time its context says it has left (domain/deadline.py)."""
     svc = services()
+    time_left = getattr(context, "get_remaining_time_in_millis", None) or (lambda: 900_000)
+    deadline = Deadline.of(time_left)
+    sends: list[Send] = []
+
+    def send(tasks: list[Task]) -> None:
+        if not sends:
+            sends.append(task_sender(svc))
+        sends[0](tasks)
+
     processor = BatchProcessor(event_type=EventType.SQS)
     return process_partial_response(
-        event=event, record_handler=lambda record: _ingest_record(svc, record), processor=processor, context=context
+        event=event,
+        record_handler=lambda record: _record(svc, record, deadline, send),
+        processor=processor,
+        context=context,
     )
 
 

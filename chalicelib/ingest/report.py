@@ -1,15 +1,25 @@
-"""The report written for every file, and the CSV of every rejected row, as the contract shows."""
+"""The report written for every file, and the CSV of its rejected rows, as the contract shows them.
+
+The errors CSV is never held whole: each piece of a file streams its own rejected rows to S3
+(`ErrorRows`), and the file's CSV is assembled from them once, when the file ends (ingest/finish.py),
+stopping after the first 100,000 rejected rows. Every cell that a spreadsheet would read as a
+formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage return) is written with a `'` first.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 
-MAX_LISTED_ERRORS = 100
+MAX_LISTED_ERRORS = 100  # in the report's `errors`
+MAX_ERROR_ROWS = 100_000  # rejected rows in the errors CSV (CONTRACT: "may stop after")
+ERRORS_HEADER = b"line,column,reason\r\n"
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_FLUSH_CHARS = 256 * 1024
 
 
 @dataclass
@@ -25,26 +35,16 @@ class Report:
     reason: str | None = None
     uploaded_by: str | None = None  # a console upload's metadata, repeated (absent for the agency's systems)
     province_code: str | None = None
+    errors_truncated: bool = False
     errors: list[dict[str, Any]] = field(default_factory=list)
-    _errors_csv: IO[str] | None = field(default=None, repr=False)
-    _writer: Any = field(default=None, repr=False)
 
     def reject_file(self, reason: str) -> None:
         self.status = "rejected"
         self.reason = reason
 
-    def reject_row(self, line: int, column: str, reason: str, raw: list[str]) -> None:
-        """One line per reason in the errors CSV (line, column, reason, then the row as it came)."""
+    def reject_row(self, line: int, column: str, reason: str) -> None:
         if len(self.errors) < MAX_LISTED_ERRORS:
             self.errors.append({"line": line, "column": column, "reason": reason})
-        if self._writer is None:
-            # lives as long as the report; spills to disk past 1 MiB, so a file of bad rows stays cheap
-            self._errors_csv = tempfile.SpooledTemporaryFile(  # noqa: SIM115
-                max_size=1 << 20, mode="w+", newline="", encoding="utf-8"
-            )
-            self._writer = csv.writer(self._errors_csv)
-            self._writer.writerow(["line", "column", "reason"])
-        self._writer.writerow([line, column, reason, *raw])
 
     def to_json(self) -> str:
         body: dict[str, Any] = {
@@ -58,6 +58,8 @@ class Report:
             "finished_at": self.finished_at,
             "errors": self.errors,
         }
+        if self.errors_truncated:
+            body["errors_truncated"] = True
         if self.reason:
             body["reason"] = self.reason
         if self.uploaded_by:
@@ -66,12 +68,55 @@ class Report:
             body["province_code"] = self.province_code
         return json.dumps(body, ensure_ascii=False, indent=1)
 
-    def errors_csv(self) -> io.BytesIO | None:
-        """The rejected rows as UTF-8 bytes, or None when every row was taken."""
-        if self._errors_csv is None:
-            return None
-        self._errors_csv.seek(0)
-        return io.BytesIO(self._errors_csv.read().encode("utf-8"))
+
+def safe_cell(value: object) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+class ErrorRows:
+    """Rejected rows as CSV lines (`line,column,reason`, then the row as it came), one per reason,
+    written through `out` in blocks; at most `limit` rejected rows are written, all are counted.
+    The first `MAX_LISTED_ERRORS` reasons are kept for the report."""
+
+    def __init__(self, out: Callable[[bytes], None], *, limit: int = MAX_ERROR_ROWS) -> None:
+        self._out = out
+        self._limit = limit
+        self._text = io.StringIO()
+        self._csv = csv.writer(self._text)
+        self.rows = 0  # rejected rows seen
+        self.listed = 0  # rejected rows written
+        self.first: list[dict[str, Any]] = []
+
+    def add(self, line: int, reasons: Sequence[tuple[str, str]], raw: Sequence[str]) -> None:
+        self.rows += 1
+        for column, reason in reasons:
+            if len(self.first) < MAX_LISTED_ERRORS:
+                self.first.append({"line": line, "column": column, "reason": reason})
+        if self.listed >= self._limit:
+            return
+        self.listed += 1
+        cells = [safe_cell(c) for c in raw]
+        for column, reason in reasons:
+            self._csv.writerow([line, safe_cell(column), safe_cell(reason), *cells])
+        if self._text.tell() >= _FLUSH_CHARS:
+            self.flush()
+
+    def flush(self) -> None:
+        text = self._text.getvalue()
+        if text:
+            self._out(text.encode("utf-8"))
+            self._text.seek(0)
+            self._text.truncate()
+
+
+def truncated_line(listed: int, rejected: int) -> bytes:
+    """The errors CSV's last line when it stops early: it says so, and how many there were."""
+    text = io.StringIO()
+    note = f"truncated: the first {listed} rejected rows are listed; {rejected} rows were rejected in all"
+    csv.writer(text).writerow(["", "", note])
+    return text.getvalue().encode("utf-8")
 
 
 def report_keys(key: str) -> tuple[str, str, str]:

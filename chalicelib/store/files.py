@@ -1,27 +1,40 @@
 """Batch files and their progress (team.md, "Files and their progress"): one item per uploaded file.
 
-Ingest writes `running` when it starts a file and `done` or `rejected` when it has finished it; the
-console writes only the `staged` state (a file checked but not taken) and `cancelled`.
+Ingest owns `running`, `done` and `rejected`; a console upload to check first (`staged/…`) is
+`staged` while it waits (its check, by the ingest function, writes the counts and the preview) until
+an uploader releases it or it is `cancelled`. While a file runs, its item is the file's counter: each chunk adds its
+rows with one atomic update, conditional on the upload being the one the item is for and on that
+piece of the file not being counted yet, so a redelivered message counts nothing twice. The piece
+maps (`checked`, `written`) are removed when the file ends, so a finished item stays small.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.domain.staff import NATIONAL
-from chalicelib.store.conditions import update_if
+from chalicelib.store.conditions import save_if, update_if
 
 if TYPE_CHECKING:
     from chalicelib.ingest.report import Report
 
-MAX_ERRORS_KEPT = 20  # the console's table shows these; the errors CSV holds every one
+RUNNING, DONE, REJECTED, STAGED, CANCELLED = "running", "done", "rejected", "staged", "cancelled"
+MAX_ERRORS_KEPT = 20  # the console's list shows these; the report and its errors CSV hold the rest
 
 
 class _ByProvince(GlobalSecondaryIndex):
@@ -34,75 +47,52 @@ class _ByProvince(GlobalSecondaryIndex):
 
 
 class FileModel(Model):
-    """One batch file. Key: `file` = the S3 key as uploaded (`incoming/<kind>/<name>.csv`, or
-    `staged/<kind>/<name>.csv` for a console upload to check first). GSI `by_province`:
-    `province_code` (`00` for the agency's own systems), `started_at` (UTC ISO): a province's files,
-    newest first."""
+    """One batch file. Key: `file` = the S3 key as uploaded (`incoming/<kind>/<name>.csv`; the
+    console's `staged/<kind>/<name>.csv`). GSI `by_province`: `province_code` (`00` for the
+    agency's own systems), `started_at` (UTC ISO): a province's files, newest first.
+
+    `version` and `seq` are the S3 version and the event's sequencer of the upload the item is
+    about; a later upload under the same name waits in `waiting` ({seq: version}) until it ends.
+    `checked` and `written` map each piece of the file handled (its first byte) to where it
+    stopped and the line there: `[stop, line]`, and for a written piece `[stop, line, rows in its
+    errors CSV, its bytes, rows rejected]`."""
 
     file = UnicodeAttribute(hash_key=True)
     kind = UnicodeAttribute()
-    status = UnicodeAttribute()  # staged | running | done | rejected | cancelled
+    status = UnicodeAttribute()  # running | done | rejected; the console's staged | cancelled
     province_code = UnicodeAttribute(default=NATIONAL)
     uploaded_by = UnicodeAttribute(null=True)
     started_at = UnicodeAttribute()
     finished_at = UnicodeAttribute(null=True)
-    chunks_total = NumberAttribute(default=1)
-    chunks_done = NumberAttribute(default=0)
+    chunks_total = NumberAttribute(null=True)  # known once the file has been cut
+    chunks_checked = NumberAttribute(default=0)  # the first pass, chunk by chunk
+    chunks_done = NumberAttribute(default=0)  # written
     rows = NumberAttribute(default=0)
     accepted = NumberAttribute(default=0)
     rejected = NumberAttribute(default=0)
     reason = UnicodeAttribute(null=True)  # why a file was refused whole
+    reason_line = NumberAttribute(null=True)  # the line of that reason: the first one in the file wins
     errors = ListAttribute(null=True)  # the first rejected rows: {line, column, reason}
+    errors_truncated = BooleanAttribute(null=True)
+    version = UnicodeAttribute(null=True)
+    seq = UnicodeAttribute(null=True)
+    size = NumberAttribute(null=True)
+    planned = BooleanAttribute(null=True)
+    checked = MapAttribute(null=True)
+    written = MapAttribute(null=True)
+    waiting = MapAttribute(null=True)
+    last_at = UnicodeAttribute(null=True)  # when the last piece ended: the report's finished_at
     check = UnicodeAttribute(null=True)  # a staged file's check: absent while checking, then done | rejected
     preview = MapAttribute(null=True)  # a staged file's check: notices, by_template, parts, cost_usd, samples, warnings
     by_province = _ByProvince()
 
 
-def file_started(model: type[FileModel], report: Report, *, status: str) -> None:
-    """The file's item as its reading starts (`running`, or `staged` for a file to check): a new
-    upload under the same name starts afresh."""
-    model(
-        report.file,
-        kind=report.kind or "unknown",
-        status=status,
-        province_code=report.province_code or NATIONAL,
-        uploaded_by=report.uploaded_by,
-        started_at=_utc(report.started_at),
-        chunks_total=1,
-        chunks_done=0,
-    ).save()
+def utc(at: datetime) -> str:
+    """The UTC ISO time the index sorts on."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def file_finished(model: type[FileModel], report: Report, *, status: str | None = None, **extra: Any) -> None:
-    """The file's counts and first errors once it is read whole; its status `done` or `rejected`
-    (the report's) unless the caller says otherwise (a staged file stays `staged`)."""
-    actions = [
-        model.status.set(status or report.status),
-        model.chunks_done.set(1),
-        model.rows.set(report.rows),
-        model.accepted.set(report.accepted),
-        model.rejected.set(report.rejected),
-        model.errors.set(report.errors[:MAX_ERRORS_KEPT]),
-        model.finished_at.set(_utc(report.finished_at or report.started_at)),
-    ]
-    if report.reason:
-        actions.append(model.reason.set(report.reason))
-    actions.extend(getattr(model, name).set(value) for name, value in extra.items())
-    if status == "staged":  # a staged file cancelled while it was being checked stays cancelled
-        update_if(model(report.file), actions, model.status == "staged")
-        return
-    model(report.file).update(actions=actions)
-
-
-def mark_cancelled(model: type[FileModel], key: str, at: datetime) -> bool:
-    """A staged file cancelled: False when it is no longer staged (released or cancelled meanwhile)."""
-    actions = [model.status.set("cancelled"), model.finished_at.set(_utc(at.isoformat()))]
-    return update_if(model(key), actions, model.status == "staged")
-
-
-def _utc(iso: str) -> str:
-    """A report's local ISO time as the UTC ISO the index sorts on."""
-    return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+# --- reads ----------------------------------------------------------------------------------------
 
 
 def get_file(model: type[FileModel], key: str) -> FileModel | None:
@@ -122,12 +112,59 @@ def province_files(model: type[FileModel], province_code: str, *, limit: int = 1
     yield from model.by_province.query(province_code, scan_index_forward=False, limit=limit)
 
 
+@dataclass(frozen=True)
+class Progress:
+    """How far a file is: its rows so far and its chunks written of all (None: not yet cut)."""
+
+    status: str
+    rows: int
+    accepted: int
+    rejected: int
+    chunks_done: int
+    chunks_total: int | None
+    chunks_checked: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "rows": self.rows,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "chunks_done": self.chunks_done,
+            "chunks_total": self.chunks_total,
+            "chunks_checked": self.chunks_checked,
+        }
+
+
+def progress(item: FileModel) -> Progress:
+    total = item.chunks_total
+    return Progress(
+        status=item.status,
+        rows=int(item.rows or 0),
+        accepted=int(item.accepted or 0),
+        rejected=int(item.rejected or 0),
+        chunks_done=int(item.chunks_done or 0),
+        chunks_total=int(total) if total is not None else None,
+        chunks_checked=int(item.chunks_checked or 0),
+    )
+
+
+def pieces(attribute: MapAttribute | None) -> dict[int, list[int]]:
+    """A piece map (`checked`, `written`) as {first byte: [stop, …]}."""
+    if attribute is None:
+        return {}
+    return {int(start): [int(x) for x in entry] for start, entry in attribute.as_dict().items()}
+
+
+_INTERNAL = frozenset({"checked", "written", "waiting", "planned", "seq", "reason_line", "last_at"})
+
+
 def as_dict(item: FileModel) -> dict[str, Any]:
-    """The item as plain JSON-able values."""
+    """The item as plain JSON-able values, without the ingest's own bookkeeping."""
     out: dict[str, Any] = {}
     for name in FileModel.get_attributes():
         value = getattr(item, name)
-        if value is None:
+        if value is None or name in _INTERNAL:
             continue
         if isinstance(value, MapAttribute):
             value = value.as_dict()
@@ -137,3 +174,209 @@ def as_dict(item: FileModel) -> dict[str, Any]:
             value = int(value)
         out[name] = value
     return out
+
+
+# --- the ingest's writes ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One upload of a file: the S3 key, the version read and the event's sequencer (padded)."""
+
+    file: str
+    version: str
+    seq: str | None
+    kind: str
+    province_code: str | None = None  # from the object's metadata: absent for the agency's systems
+    uploaded_by: str | None = None
+
+
+def start(model: type[FileModel], upload: Upload, at: datetime, *, replacing: FileModel | None) -> bool:
+    """The item begins again for this upload (`running`, counters at zero); False when another
+    writer moved it since `replacing` was read (the caller reads again)."""
+    item = model(
+        upload.file,
+        kind=upload.kind or "unknown",
+        status=RUNNING,
+        province_code=upload.province_code or NATIONAL,
+        uploaded_by=upload.uploaded_by,
+        started_at=utc(at),
+        chunks_checked=0,
+        chunks_done=0,
+        rows=0,
+        accepted=0,
+        rejected=0,
+        version=upload.version,
+        seq=upload.seq,
+        checked={},  # a map's entries are set by path: the maps must be there first
+        written={},
+        waiting=replacing.waiting if replacing is not None and replacing.waiting is not None else {},
+    )
+    if replacing is None:
+        condition: Condition = model.file.does_not_exist()
+    else:
+        condition = (model.version == replacing.version) & (model.status == replacing.status)
+    return save_if(item, condition)
+
+
+def wait(model: type[FileModel], upload: Upload, running: FileModel) -> bool:
+    """A later upload of a file still running waits for it; False when it is no longer running."""
+    return update_if(
+        model(upload.file),
+        [model.waiting[waiting_key(upload)].set(upload.version)],
+        (model.version == running.version) & (model.status == RUNNING),
+    )
+
+
+def waiting_key(upload: Upload) -> str:
+    """Its sequencer; an upload without one (no S3 event named it) sorts after those with one."""
+    return upload.seq or f"~{upload.version}"
+
+
+def planned(model: type[FileModel], upload: Upload, *, chunks: int, size: int) -> FileModel | None:
+    """The file is cut into `chunks`: the item after, or None when it is no longer this upload's."""
+    item = model(upload.file)
+    ok = update_if(
+        item,
+        [model.chunks_total.set(chunks), model.planned.set(True), model.size.set(size)],
+        (model.version == upload.version) & (model.status == RUNNING),
+    )
+    return item if ok else None
+
+
+def refused(model: type[FileModel], upload: Upload, reason: str, line: int, at: datetime) -> bool:
+    """The file is refused whole: the first reason in the file is kept (the lowest line)."""
+    return update_if(
+        model(upload.file),
+        [model.reason.set(reason), model.reason_line.set(line), model.last_at.set(utc(at))],
+        (model.version == upload.version)
+        & (model.status == RUNNING)
+        & (model.reason_line.does_not_exist() | (model.reason_line > line)),
+    )
+
+
+def piece_checked(
+    model: type[FileModel], upload: Upload, start_byte: int, stop: int, line: int, *, chunk_ended: bool
+) -> FileModel | None:
+    """The first pass over `[start_byte, stop)`: counted once. Returns the item after, or None when
+    this piece was counted already (or the item is another upload's)."""
+    item = model(upload.file)
+    actions: list[Any] = [model.checked[str(start_byte)].set([stop, line])]
+    if chunk_ended:
+        actions.append(model.chunks_checked.add(1))
+    ok = update_if(item, actions, _piece_condition(model, upload, model.checked, start_byte))
+    return item if ok else None
+
+
+@dataclass(frozen=True)
+class Counts:
+    rows: int
+    accepted: int
+    rejected: int
+    listed: int  # rejected rows written to the piece's errors CSV
+    size: int  # bytes of that CSV
+
+
+def piece_written(
+    model: type[FileModel],
+    upload: Upload,
+    start_byte: int,
+    stop: int,
+    line: int,
+    counts: Counts,
+    at: datetime,
+    *,
+    chunk_ended: bool,
+) -> FileModel | None:
+    """The rows of `[start_byte, stop)` taken and rejected: added once. The item after, or None."""
+    item = model(upload.file)
+    actions: list[Any] = [
+        model.written[str(start_byte)].set([stop, line, counts.listed, counts.size, counts.rejected]),
+        model.rows.add(counts.rows),
+        model.accepted.add(counts.accepted),
+        model.rejected.add(counts.rejected),
+        model.last_at.set(utc(at)),
+    ]
+    if chunk_ended:
+        actions.append(model.chunks_done.add(1))
+    ok = update_if(item, actions, _piece_condition(model, upload, model.written, start_byte))
+    return item if ok else None
+
+
+def _piece_condition(model: type[FileModel], upload: Upload, pieces: Any, start_byte: int) -> Condition:
+    return (model.version == upload.version) & (model.status == RUNNING) & pieces[str(start_byte)].does_not_exist()
+
+
+def finished(
+    model: type[FileModel],
+    upload: Upload,
+    *,
+    status: str,
+    finished_at: str,
+    errors: Sequence[dict[str, Any]],
+    errors_truncated: bool,
+    reason: str | None,
+) -> FileModel | None:
+    """The file ends `done` or `rejected`; its piece maps go. The item after, or None when it had
+    ended already (a finishing message delivered twice) or is another upload's."""
+    item = model(upload.file)
+    actions: list[Any] = [
+        model.status.set(status),
+        model.finished_at.set(finished_at),
+        model.errors.set(list(errors[:MAX_ERRORS_KEPT])),
+        model.errors_truncated.set(errors_truncated),
+        model.checked.remove(),
+        model.written.remove(),
+    ]
+    if reason:
+        actions.append(model.reason.set(reason))
+    ok = update_if(item, actions, (model.version == upload.version) & (model.status == RUNNING))
+    return item if ok else None
+
+
+def next_waiting(model: type[FileModel], key: str, seq: str) -> bool:
+    """The waiting upload `seq` is on its way: it leaves the map (False: someone took it first)."""
+    return update_if(model(key), [model.waiting[seq].remove()], model.waiting[seq].exists())
+
+
+# --- the console's staged files ---------------------------------------------------------------------
+
+
+def staged_started(model: type[FileModel], report: Report) -> None:
+    """A staged file's item as its check starts: a new upload under the same name starts afresh.
+    The check reads the file whole in one invocation (agency/preview.py): one chunk."""
+    model(
+        report.file,
+        kind=report.kind or "unknown",
+        status=STAGED,
+        province_code=report.province_code or NATIONAL,
+        uploaded_by=report.uploaded_by,
+        started_at=utc(datetime.fromisoformat(report.started_at)),
+        chunks_total=1,
+        chunks_done=0,
+    ).save()
+
+
+def staged_checked(model: type[FileModel], report: Report, *, preview: dict[str, Any] | None) -> bool:
+    """A staged file's check done: its counts, first errors, preview, and `check` (the report's
+    status). It stays `staged`; False when it was cancelled while it was being checked."""
+    actions: list[Any] = [
+        model.chunks_done.set(1),
+        model.rows.set(report.rows),
+        model.accepted.set(report.accepted),
+        model.rejected.set(report.rejected),
+        model.errors.set(report.errors[:MAX_ERRORS_KEPT]),
+        model.errors_truncated.set(report.errors_truncated),
+        model.finished_at.set(utc(datetime.fromisoformat(report.finished_at or report.started_at))),
+        model.preview.set(preview),
+        model.check.set(report.status),
+    ]
+    if report.reason:
+        actions.append(model.reason.set(report.reason))
+    return update_if(model(report.file), actions, model.status == STAGED)
+
+
+def mark_cancelled(model: type[FileModel], key: str, at: datetime) -> bool:
+    """A staged file cancelled: False when it is no longer staged (released or cancelled meanwhile)."""
+    actions = [model.status.set(CANCELLED), model.finished_at.set(utc(at))]
+    return update_if(model(key), actions, model.status == STAGED)

@@ -3,6 +3,8 @@
 Before writing, the keys of up to 100 pending records are read with one BatchGetItem; a record
 whose stored item is already the same is not written again, so a re-uploaded file (or the part of
 a file written before a crash) puts nothing on the table's stream and spends no write capacity.
+The same read lets a record keep stored attributes its file does not carry (`Record.keep`), and
+lets the caller see what a write changes (`changes`: a phone moved) before it is made.
 Unprocessed items and keys are retried with exponential backoff and jitter.
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from boto3.dynamodb.types import TypeSerializer
@@ -23,26 +25,33 @@ READ_BATCH = 100  # BatchGetItem's limit
 MAX_ATTEMPTS = 10
 
 _serializer = TypeSerializer()
+_SOURCE = frozenset({"source"})
 
 
 @dataclass(frozen=True)
 class Record:
     """A valid row, ready to store. `table` names the Tables attribute, `key` the item's identity
     (two rows with the same key in one file: the later wins), `item` its attributes, plain Python.
-    `volatile` names attributes whose difference alone is not a change (recomputed from the clock)."""
+    `volatile` names attributes whose difference alone is not a change (recomputed from the clock).
+    `keep` names stored attributes the record leaves as they are (`phone`, or `facts.period` inside
+    a ledger item's facts): its file does not carry them."""
 
     table: str
     key: str
     item: dict[str, Any]
     volatile: frozenset[str] = frozenset()
+    keep: frozenset[str] = frozenset()
+    origin: str | None = None  # `<file>#<line>`: the row it came from
 
     def traced(self, source: str) -> Record:
-        """The ledger record with `source` (`<file>#<line>`), the correlation id its notices and
-        their logs carry. Volatile: the same fact in another file is unchanged, and keeps the source
-        it was first told from."""
+        """The record of the row `source` (`<file>#<line>`); a ledger record also stores it as
+        `source`, the correlation id its notices and their logs carry. Volatile: the same fact in
+        another file is unchanged, and keeps the source it was first told from."""
+        # built directly, not by dataclasses.replace: this runs for every row of every file
         if self.table != "ledger":
-            return self
-        return replace(self, item={**self.item, "source": source}, volatile=self.volatile | {"source"})
+            return Record(self.table, self.key, self.item, self.volatile, self.keep, source)
+        item = {**self.item, "source": source}
+        return Record(self.table, self.key, item, self.volatile | _SOURCE, self.keep, source)
 
 
 class Unprocessed(RuntimeError):
@@ -67,6 +76,12 @@ class _Pending:
     records: dict[str, tuple[Record, dict[str, Any]]] = field(default_factory=dict)
 
 
+Wire = dict[str, Any]  # an item in DynamoDB's wire format
+# told, before a batch is written, of each record that changes its stored item (stored None: a new
+# one) and the item as it will be; returns records to write first (a fact about the change)
+Changes = Callable[[Record, Wire | None, Wire], Iterable[Record]]
+
+
 class RecordWriter:
     """Buffers records per table; a key seen twice before its batch is written keeps the later row
     (DynamoDB refuses duplicate keys in one batch, and the later row is the one the file means)."""
@@ -78,11 +93,13 @@ class RecordWriter:
         *,
         skip_unchanged: bool = True,
         sleep: Callable[[float], None] = time.sleep,
+        changes: Changes | None = None,
     ) -> None:
         self._client = client
         self._tables = tables
         self._skip_unchanged = skip_unchanged
         self._sleep = sleep
+        self._changes = changes
         self._pending: dict[str, _Pending] = {}
         self._shapes: dict[str, _Table] = {}
         self.stats = WriteStats()
@@ -101,13 +118,25 @@ class RecordWriter:
         pending = self._pending.pop(table, None)
         if not pending or not pending.records:
             return
+        self._store(table, list(pending.records.values()), self._changes)
+
+    def _store(self, table: str, items: list[tuple[Record, Wire]], changes: Changes | None) -> None:
         shape = self._shape(table)
-        items = list(pending.records.values())
-        if self._skip_unchanged:
+        if self._skip_unchanged or changes or any(r.keep for r, _ in items):
             stored = self._read(shape, [_key(shape, item) for _, item in items])
-            fresh = [(r, i) for r, i in items if not _same(stored.get(_key_id(shape, i)), i, r.volatile)]
+            fresh = []
+            for record, item in items:
+                before = stored.get(_key_id(shape, item))
+                merged = _merged(item, before, record.keep)
+                if self._skip_unchanged and _same(before, merged, record.volatile):
+                    continue
+                fresh.append((record, merged, before))
             self.stats.unchanged += len(items) - len(fresh)
-            items = fresh
+            if changes:
+                first = [(r, serialize(r.item)) for rec, merged, before in fresh for r in changes(rec, before, merged)]
+                for other in {r.table for r, _ in first}:  # facts about a change land before the change
+                    self._store(other, [(r, i) for r, i in first if r.table == other], None)
+            items = [(record, merged) for record, merged, _ in fresh]
         for start in range(0, len(items), WRITE_BATCH):
             chunk = [item for _, item in items[start : start + WRITE_BATCH]]
             self._write(shape, chunk)
@@ -153,8 +182,21 @@ class RecordWriter:
 
 
 def serialize(item: dict[str, Any]) -> dict[str, Any]:
-    """Plain Python (str, int, bool, flat dict) → DynamoDB's wire format."""
-    return {name: _serializer.serialize(value) for name, value in item.items() if value is not None}
+    """Plain Python (str, int, bool, flat dict) → DynamoDB's wire format, as boto3's serializer
+    writes it (a third of what that costs: it runs for every row of every file)."""
+    return {name: _wire(value) for name, value in item.items() if value is not None}
+
+
+def _wire(value: Any) -> dict[str, Any]:
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, int):
+        return {"N": str(value)}
+    if isinstance(value, dict):
+        return {"M": {k: _wire(v) for k, v in value.items()}}
+    return _serializer.serialize(value)
 
 
 def _key(shape: _Table, item: dict[str, Any]) -> dict[str, Any]:
@@ -163,6 +205,23 @@ def _key(shape: _Table, item: dict[str, Any]) -> dict[str, Any]:
 
 def _key_id(shape: _Table, item: dict[str, Any]) -> tuple[str, ...]:
     return tuple(next(iter(item[name].values())) for name in shape.keys)
+
+
+def _merged(item: Wire, stored: Wire | None, keep: frozenset[str]) -> Wire:
+    """The item with the kept attributes taken from the stored one (where it has them)."""
+    if not keep or stored is None:
+        return item
+    out = dict(item)
+    for path in keep:
+        top, _, inner = path.partition(".")
+        if not inner:
+            if top in stored:
+                out[top] = stored[top]
+            continue
+        kept = (stored.get(top) or {}).get("M", {})
+        if inner in kept:
+            out[top] = {"M": {**(out.get(top) or {}).get("M", {}), inner: kept[inner]}}
+    return out
 
 
 def _same(stored: dict[str, Any] | None, new: dict[str, Any], volatile: frozenset[str]) -> bool:

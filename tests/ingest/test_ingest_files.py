@@ -77,7 +77,7 @@ def _many_payments(n: int) -> str:
 def test_bytes_that_are_not_utf8_late_in_a_file_refuse_it_whole_and_change_nothing(ingest, svc) -> None:
     data = _many_payments(300).encode() + "PT-99999,TZH490L,2026-11-05,1,Hà Nam\n".encode("cp1258")
     report = ingest("payments", "latin.csv", data)
-    assert report["status"] == "rejected" and report["reason"] == "not UTF-8 text"
+    assert report["status"] == "rejected" and report["reason"] == "not UTF-8 text (line 302)"
     assert (report["rows"], report["accepted"]) == (0, 0)
     assert svc.tables.ledger.count() == 0
 
@@ -91,7 +91,7 @@ def test_a_file_that_stops_being_csv_is_refused_whole_and_changes_nothing(ingest
 
 def test_a_binary_file_is_refused_with_a_report(ingest, svc) -> None:
     report = ingest("payments", "photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
-    assert report["status"] == "rejected" and report["reason"] == "not UTF-8 text"
+    assert report["status"] == "rejected" and report["reason"] == "not UTF-8 text (line 1)"
 
 
 def test_a_missing_required_column_refuses_the_file_naming_every_missing_one(ingest, svc) -> None:
@@ -150,9 +150,9 @@ def test_the_same_arrears_file_a_day_later_changes_nothing(ingest, ledger_stream
 
 def test_a_corrected_file_under_the_same_name_leaves_no_stale_errors(ingest, s3_text) -> None:
     ingest("payments", "p.csv", "payment_id,unit_code,paid_on,amount_vnd\nP1,TZH490L,2026-11-05,x\n")
-    assert s3_text("reports/payments/p.errors.csv") is not None
+    assert s3_text("reports/payments/p.errors.csv").count("\n") == 2
     ingest("payments", "p.csv", "payment_id,unit_code,paid_on,amount_vnd\nP1,TZH490L,2026-11-05,1\n")
-    assert s3_text("reports/payments/p.errors.csv") is None
+    assert s3_text("reports/payments/p.errors.csv") is None  # deleted: the role may delete reports/*.errors.csv
 
 
 def test_the_errors_list_stops_at_100_but_the_errors_csv_holds_every_rejected_row(ingest, s3_text) -> None:
@@ -176,9 +176,9 @@ def test_a_crash_half_way_then_redelivery_writes_every_row_once_and_one_report(
             raise ConnectionError("the Lambda died here")
         return real_write(**kwargs)
 
-    key = upload("payments", "big.csv", _many_payments(260))
     monkeypatch.setattr(client, "batch_write_item", crash_after_four)
-    assert deliver(key) == ["m-1"]
+    key = upload("payments", "big.csv", _many_payments(260))
+    assert len(deliver(key)) == 1  # S3's event: the file was taken in its one invocation, which died
     assert len(ledger_stream()) == 100 and s3_text("reports/payments/big.json") is None
 
     monkeypatch.setattr(client, "batch_write_item", real_write)
@@ -191,10 +191,10 @@ def test_a_crash_half_way_then_redelivery_writes_every_row_once_and_one_report(
 
 
 def test_a_file_that_keeps_failing_is_reported_to_the_queue_with_its_reason_logged(deliver, stack, caplog, svc) -> None:
-    answer = deliver("incoming/payments/vanished.csv")  # the object is gone: S3 answers NoSuchKey
-    assert answer == ["m-1"]
+    answer = deliver("incoming/payments/vanished.csv", event=True)  # the object is gone: S3 answers 404
+    assert len(answer) == 1
     [logged] = [r for r in caplog.records if r.getMessage() == "file not ingested"]
-    assert logged.file == "incoming/payments/vanished.csv" and logged.error == "NoSuchKey"
+    assert logged.file == "incoming/payments/vanished.csv" and logged.error == "FileGone"
     assert logged.exc_info is not None
 
 

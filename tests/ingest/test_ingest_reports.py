@@ -43,7 +43,9 @@ def test_an_unknown_kind_is_refused_with_a_report(pump, upload, read_report) -> 
     assert report["status"] == "rejected" and "unknown kind" in report["reason"]
 
 
-def test_the_ingest_handler_runs_through_chalice_test_client(stack, svc, upload, read_report, functions) -> None:
+def test_the_ingest_handler_runs_through_chalice_test_client(
+    stack, svc, upload, read_report, functions, drain_ingest
+) -> None:
     import json
 
     from chalice.test import Client
@@ -58,5 +60,31 @@ def test_the_ingest_handler_runs_through_chalice_test_client(stack, svc, upload,
         event = client.events.generate_sqs_event(message_bodies=[json.dumps(body)], queue_name="bhxh-local-ingest")
         answer = client.lambda_.invoke("ingest", event)
     assert answer.payload == {"batchItemFailures": []}
+    # Chalice's test context gives 3 seconds: too few to go on inline, so the steps went to the queue
+    assert drain_ingest() == []
     assert svc.tables.employers.get("TZH490L").rep_phone == "+84912345678"
     assert read_report("reports/employers/e.json")["accepted"] == 1
+
+
+def test_a_console_upload_s_uploader_and_province_are_in_its_report_and_its_file_item(
+    stack, svc, deliver, read_report
+) -> None:
+    from chalicelib.store import files
+
+    s3 = boto3.client("s3", region_name=REGION)
+    body = b"payment_id,unit_code,paid_on,amount_vnd\nP1,TZH490L,2026-11-05,100\n"
+    s3.put_object(
+        Bucket=stack.bucket,
+        Key="incoming/payments/console.csv",
+        Body=body,
+        Metadata={"uploaded-by": "uploader.na", "province-code": "40"},
+    )
+    s3.put_object(Bucket=stack.bucket, Key="incoming/payments/system.csv", Body=body)
+    assert deliver("incoming/payments/console.csv") == []
+    console, system = read_report("reports/payments/console.json"), read_report("reports/payments/system.json")
+    assert (console["uploaded_by"], console["province_code"]) == ("uploader.na", "40")
+    assert "uploaded_by" not in system and "province_code" not in system
+    item = files.get_file(svc.tables.files, "incoming/payments/console.csv")
+    assert (item.province_code, item.uploaded_by, item.status) == ("40", "uploader.na", "done")
+    assert files.get_file(svc.tables.files, "incoming/payments/system.csv").province_code == "00"
+    assert [f.file for f in files.province_files(svc.tables.files, "40")] == ["incoming/payments/console.csv"]

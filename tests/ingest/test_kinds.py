@@ -159,9 +159,10 @@ def test_a_fact_carries_its_file_and_row_but_a_difference_in_them_alone_is_no_ch
     assert "source" in traced.volatile
 
 
-def test_only_facts_carry_a_source() -> None:
+def test_only_facts_store_their_source() -> None:
     record = record_of("history", GOOD["history"])
-    assert record.traced("incoming/history/a.csv#2") is record
+    traced = record.traced("incoming/history/a.csv#2")
+    assert traced.item == record.item and traced.origin == "incoming/history/a.csv#2"
 
 
 def test_a_declaration_is_a_ledger_fact_found_by_person() -> None:

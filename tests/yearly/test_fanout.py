@@ -61,3 +61,48 @@ def test_a_segment_run_again_enqueues_nothing_new(svc, clock, make) -> None:
     again = run_segment(svc, Segment(2026, 0, 1), send=None, time_left_ms=lambda: 900_000)
     assert (first["seen"], first["queued"]) == (8, len(people.eligible))
     assert (again["seen"], again["queued"]) == (8, 0)
+
+
+def test_a_segment_resumed_mid_page_by_the_time_its_invocation_has_left_tells_everyone_once(
+    svc, clock, make, stack, monkeypatch
+) -> None:
+    """As at the country's size: segments of whole 1 MB pages, each invocation of the `yearly`
+    function with Lambda's clock (20 s here, each statement taking one), so each
+    segment is cut off part-way through a page and resumed from the last person it handled."""
+    import json
+
+    import boto3
+
+    from chalicelib.handlers import yearly as handler
+    from chalicelib.yearly import fanout
+    from local.lambda_events import LocalContext, sqs_event
+    from tests.conftest import REGION
+
+    people = make.crowd(240)
+    clock.set(clock().replace(year=2027, month=1, day=15, hour=8))
+    now = {"t": 0.0}
+    real_enqueue = fanout.enqueue
+
+    def slow_enqueue(*args, **kwargs):
+        now["t"] += 1.0
+        return real_enqueue(*args, **kwargs)
+
+    monkeypatch.setattr(fanout, "enqueue", slow_enqueue)
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sqs.get_queue_url(QueueName="bhxh-local-yearly")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    start_statement(clock=clock, segments=2, send=lambda seg: sqs.send_message(QueueUrl=url, MessageBody=seg.to_json()))
+
+    runs, late, starts = 0, [], []
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1).get("Messages"):
+        starts.append(json.loads(messages[0]["Body"])["start"])
+        context = LocalContext("yearly", 20_000, clock=lambda: now["t"])
+        assert handler.handle(sqs_event(messages, arn), context) == {"batchItemFailures": []}
+        late.append(context.expired())
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=messages[0]["ReceiptHandle"])
+        runs += 1
+    assert runs > 3 and not any(late)  # resumed again and again, always before the deadline
+    assert sum(s is not None for s in starts) == runs - 2  # every run after a segment's first resumes it
+    ids = [n.id for n in svc.tables.notifications.scan()]
+    assert len(ids) == len(set(ids)) == len(people.eligible)
+    assert set(ids) == _expected(people)

@@ -130,6 +130,7 @@ KINDS: dict[str, Kind] = {
             "province_code": _opt(v.province),
         },
         _person,
+        stored_as={"id_number": "id_hash"},
     ),
     "history": Kind(
         "history",
@@ -155,6 +156,7 @@ KINDS: dict[str, Kind] = {
             "period": _opt(v.month),
         },
         ledger("payment", "payment_id"),
+        facts=True,
     ),
     "declarations": Kind(
         "declarations",
@@ -168,6 +170,7 @@ KINDS: dict[str, Kind] = {
             "previous_salary_vnd": _opt(v.money),
         },
         ledger("declaration", "declaration_id"),
+        facts=True,
     ),
     "dossiers": Kind(
         "dossiers",
@@ -184,6 +187,8 @@ KINDS: dict[str, Kind] = {
             "note": _opt(v.text),
         },
         ledger("dossier", "dossier_no"),
+        facts=True,
+        ordered=True,  # a file may list a dossier's states in order: "a later row ... updates it"
     ),
     "hi_cards": Kind(
         "hi_cards",
@@ -198,6 +203,7 @@ KINDS: dict[str, Kind] = {
         # a card that arrives after its 30-day mark is due at the next run: the same file later is no change
         ledger("hi_card", "card_no", due=_hi_card_due, volatile_due=True),
         checks=(_card_holds_ss_code, _valid_to_after_from),
+        facts=True,
     ),
     "voluntary": Kind(
         "voluntary",
@@ -208,6 +214,7 @@ KINDS: dict[str, Kind] = {
             "income_vnd": _req(v.money),
         },
         ledger("voluntary", "ss_code", due=_voluntary_due, volatile_due=True),
+        facts=True,
     ),
     "arrears": Kind(
         "arrears",
@@ -220,6 +227,7 @@ KINDS: dict[str, Kind] = {
         },
         # the sending day depends on the clock at ingest: the same file later is not a change
         ledger("arrears", "unit_code", "period", due=_arrears_due, volatile_due=True),
+        facts=True,
     ),
     "benefits": Kind(
         "benefits",
@@ -232,6 +240,7 @@ KINDS: dict[str, Kind] = {
             "period": _opt(v.month),
         },
         ledger("benefit", "benefit_id"),
+        facts=True,
     ),
     "hi_claims": Kind(
         "hi_claims",
@@ -245,5 +254,6 @@ KINDS: dict[str, Kind] = {
         },
         _hi_claim,
         checks=(_fund_paid_within_total,),
+        facts=True,
     ),
 }

@@ -4,7 +4,7 @@ across columns, and the record a valid row becomes. Pure: a row in, a record or 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -30,12 +30,15 @@ class RowError:
 @dataclass(frozen=True)
 class Context:
     """What a record may depend on besides its row: the clock at ingest (arrears' sending day),
-    the stage's key for hashing ID numbers (None where the stage has none), and the file it is read
-    from (the first half of a fact's `source`)."""
+    the stage's key for hashing ID numbers (None where the stage has none), the file it is read
+    from (the first half of a fact's `source`) and its S3 version, and the columns its header
+    names (None: every column of the kind; a column it does not name keeps the stored value)."""
 
     now: datetime
     id_hash_key: bytes | None = None
     file: str | None = None
+    version: str | None = None
+    columns: frozenset[str] | None = None
 
 
 class MissingIdHashKey(RuntimeError):
@@ -49,14 +52,35 @@ Build = Callable[[Values, Context], Record]
 
 @dataclass(frozen=True)
 class Kind:
+    """`facts`: rows become ledger facts (their values under `facts`, `ss_code` copied beside them);
+    else items of their own table. `stored_as` names a column kept under another attribute
+    (`id_number` is stored only as `id_hash`). `ordered`: a later row with the same key must win
+    even in another chunk of the file, so its chunks are written one after another."""
+
     name: str
     columns: Mapping[str, Column]
     build: Build
     checks: tuple[Check, ...] = field(default=())
+    facts: bool = False
+    stored_as: Mapping[str, str] = field(default_factory=dict)
+    ordered: bool = False
 
     @property
     def required(self) -> list[str]:
         return [name for name, col in self.columns.items() if col.required]
+
+    def kept(self, columns: frozenset[str] | None) -> frozenset[str]:
+        """The stored attributes a file with these columns leaves alone: those of the optional
+        columns it does not carry (CONTRACT: an absent column keeps the stored value)."""
+        if columns is None:
+            return frozenset()
+        absent = [name for name in self.columns if name not in columns]
+        if self.facts:
+            paths = {f"facts.{name}" for name in absent}
+            if "ss_code" in absent:
+                paths.add("ss_code")
+            return frozenset(paths)
+        return frozenset(self.stored_as.get(name, name) for name in absent)
 
 
 def parse_row(kind: Kind, row: Mapping[str, str], ctx: Context) -> tuple[Record | None, list[RowError]]:
@@ -65,6 +89,8 @@ def parse_row(kind: Kind, row: Mapping[str, str], ctx: Context) -> tuple[Record 
     values: Values = {}
     errors: list[RowError] = []
     for name, column in kind.columns.items():
+        if ctx.columns is not None and name not in ctx.columns:
+            continue  # a column the file does not carry: its stored value stays (Record.keep)
         raw = (row.get(name) or "").strip()
         if not raw:
             if column.required:
@@ -78,7 +104,20 @@ def parse_row(kind: Kind, row: Mapping[str, str], ctx: Context) -> tuple[Record 
         errors.extend(e for check in kind.checks if (e := check(values)) is not None)
     if errors:
         return None, errors
-    return kind.build(values, ctx), []
+    record = kind.build(values, ctx)
+    keep = _kept(kind, ctx.columns)
+    return (replace(record, keep=keep) if keep else record), []
+
+
+_KEPT: dict[tuple[str, frozenset[str] | None], frozenset[str]] = {}
+
+
+def _kept(kind: Kind, columns: frozenset[str] | None) -> frozenset[str]:
+    """`kind.kept(columns)`, worked out once per kind and header, not once per row."""
+    key = (kind.name, columns)
+    if key not in _KEPT:
+        _KEPT[key] = kind.kept(columns)
+    return _KEPT[key]
 
 
 def plain(table: str, *key_columns: str) -> Build:

@@ -19,11 +19,20 @@ _COUNT = re.compile(r"^\d{1,4}$", re.ASCII)
 _FLAGS = {"y": True, "yes": True, "1": True, "true": True, "n": False, "no": False, "0": False, "false": False}
 
 
+# C0 and C1 controls and DEL, but a line break (a quoted one may stay in a name), and Unicode's
+# Bidi_Control characters: the overrides, embeddings and isolates that make a name read otherwise
+_HIDDEN = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def text(raw: str, limit: int = 500) -> str:
-    """Free text as given, NFC, surrounding spaces trimmed."""
+    """Free text as given, NFC, surrounding spaces trimmed; control and bidi characters refused."""
     value = unicodedata.normalize("NFC", raw.strip())
     if len(value) > limit:
         raise InvalidValue(f"longer than {limit} characters")
+    hidden = _HIDDEN.search(value)
+    if hidden:
+        what = "a bidi control" if hidden.group() > "\x9f" else "a control character"
+        raise InvalidValue(f"{what} (U+{ord(hidden.group()):04X}) at position {hidden.start() + 1}")
     return value
 
 

@@ -1,0 +1,55 @@
+"""What every step of an ingest shares: the upload's own version of the object, read by ranges,
+and where a file's scratch goes."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from chalicelib.ingest.plan import Chunk
+from chalicelib.store.files import Upload
+
+
+def version_args(upload: Upload) -> dict[str, str]:
+    """The object version the event named: an unversioned bucket's object by its ETag instead."""
+    if upload.version.startswith("etag:"):
+        return {"IfMatch": upload.version.removeprefix("etag:")}
+    return {"VersionId": upload.version}
+
+
+def read_range(s3: Any, bucket: str, upload: Upload, start: int, end: int) -> Any:
+    """The body of bytes [start, end) of the upload's object, as a stream."""
+    if start >= end:  # a file of a header alone has an empty chunk: S3 serves no empty range
+        return io.BytesIO(b"")
+    answer = s3.get_object(Bucket=bucket, Key=upload.file, Range=f"bytes={start}-{end - 1}", **version_args(upload))
+    return answer["Body"]
+
+
+def scratch(upload: Upload) -> str:
+    """`parts/<kind>/<name>/<version>/`: one upload's pieces, until its report is assembled (the
+    bucket's lifecycle rule removes them after a week)."""
+    version = "".join(c if c.isalnum() or c in "-_." else "_" for c in upload.version)
+    return f"parts/{upload.file.removeprefix('incoming/')}/{version}/"
+
+
+def errors_key(upload: Upload, start: int) -> str:
+    return f"{scratch(upload)}{start:015d}.errors.csv"
+
+
+def first_errors_key(upload: Upload, start: int) -> str:
+    return f"{scratch(upload)}{start:015d}.errors.json"
+
+
+def plan_key(upload: Upload) -> str:
+    return f"{scratch(upload)}chunks.json"
+
+
+def save_plan(s3: Any, bucket: str, upload: Upload, header: list[str], chunks: list[Chunk]) -> None:
+    body = {"header": header, "chunks": [c.to_json() for c in chunks]}
+    s3.put_object(Bucket=bucket, Key=plan_key(upload), Body=json.dumps(body).encode(), ContentType="application/json")
+
+
+def load_plan(s3: Any, bucket: str, upload: Upload) -> tuple[list[str], list[Chunk]]:
+    body = json.loads(s3.get_object(Bucket=bucket, Key=plan_key(upload))["Body"].read())
+    return list(body["header"]), [Chunk.from_json(c) for c in body["chunks"]]
