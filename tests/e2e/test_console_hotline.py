@@ -124,10 +124,11 @@ def test_support_finds_a_person_resends_the_refused_sms_once_and_cannot_find_han
     wait_for(lambda: len(_sms(stack, NA_PHONE)) == before + 1 or None, "the resent SMS")
     resent = _sms(stack, NA_PHONE)[-1]["message"]
     assert "tro cap om dau" in resent and "1.500.000" in resent
+    answered = page.get_attribute("#hotline-result", "data-search")
     page.click("#search")  # the same search again: the notice went, and nothing else did
-    page.wait_for_function(
-        "[...document.querySelectorAll('#notices tbody tr')].every(r => r.dataset.status !== 'permanent-failure')"
-    )
+    page.wait_for_function(f"document.querySelector('#hotline-result').dataset.search !== '{answered}'")
+    statuses = _rows(page, "#notices tbody tr", "rows => rows.map(r => r.dataset.status)")
+    assert "permanent-failure" not in statuses, statuses
     assert len(_sms(stack, NA_PHONE)) == before + 1
     assert page.locator("#notices tbody button.resend").count() == 0
 
