@@ -59,7 +59,7 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
 
     botocore_models.share()  # every function's clients in one process: read each service's model once
     session = boto3.session.Session()
-    stack = create_stack(session)
+    stack = create_stack(session, console_origin=f"http://127.0.0.1:{api_port}")
     for what in stack.applied:
         print(f"[stack] moto's CloudFormation skipped it, applied through the API: {what}")
     sqs = session.client("sqs")
