@@ -102,8 +102,111 @@ def staff_authorizer() -> dict[str, Any]:
     return {"Resources": {"RestAPI": {"Properties": {"DefinitionBody": definition}}}}
 
 
+def _logical_queue(ref: Any) -> str | None:
+    """`!GetAtt SomeQueue.Arn` (as loaded) → `SomeQueue`."""
+    if isinstance(ref, dict) and isinstance(ref.get("Fn::GetAtt"), list) and ref["Fn::GetAtt"][1:] == ["Arn"]:
+        return str(ref["Fn::GetAtt"][0])
+    return None
+
+
+def dead_letter_queues(template: dict[str, Any]) -> list[str]:
+    """Every queue a failure ends in: the redrive target of a queue, or a function's on-failure
+    destination (async invocations and stream event sources), by logical id."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                failure = key == "deadLetterTargetArn" or (key == "Destination" and node.get("Type") == "SQS")
+                if failure and (name := _logical_queue(value)):
+                    found.add(name)
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(template.get("Resources", {}))
+    return sorted(q for q in found if template["Resources"].get(q, {}).get("Type") == "AWS::SQS::Queue")
+
+
+def _alarm_id(text: str) -> str:
+    return "".join(part.capitalize() for part in text.replace("-", "_").split("_"))
+
+
+def generated_alarms(template: dict[str, Any]) -> dict[str, Any]:
+    """What CloudFormation cannot loop over: an alarm per dead-letter queue (a message in it is
+    something that failed every retry), and a failure-rate alarm per notice template, on the `Notices`
+    metric the outbox stream emits by template and status (chalicelib/notify)."""
+    from chalicelib.domain.templates import TEMPLATES
+
+    service = json.loads((ROOT / ".chalice" / "config.json").read_text())["environment_variables"][
+        "POWERTOOLS_SERVICE_NAME"
+    ]
+    actions = {"AlarmActions": [{"Ref": "AlarmTopic"}], "OKActions": [{"Ref": "AlarmTopic"}]}
+    alarms: dict[str, Any] = {}
+    for queue in dead_letter_queues(template):
+        alarms[f"{queue}Alarm"] = {
+            "Type": "AWS::CloudWatch::Alarm",
+            "Properties": {
+                "AlarmName": {"Fn::Sub": "bhxh-${Stage}-dead-letters-" + queue},
+                "AlarmDescription": f"Messages wait in {queue}: they failed every retry. Read them, fix the cause,"
+                " then redrive (docs/deploy.md, Alarms).",
+                "Namespace": "AWS/SQS",
+                "MetricName": "ApproximateNumberOfMessagesVisible",
+                "Dimensions": [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}],
+                "Statistic": "Maximum",
+                "Period": 300,
+                "EvaluationPeriods": 1,
+                "Threshold": 0,
+                "ComparisonOperator": "GreaterThanThreshold",
+                "TreatMissingData": "notBreaching",
+                **actions,
+            },
+        }
+
+    def notices(metric_id: str, template_name: str, status: str) -> dict[str, Any]:
+        dimensions = [
+            {"Name": "service", "Value": service},
+            {"Name": "template", "Value": template_name},
+            {"Name": "status", "Value": status},
+        ]
+        stat = {"Metric": {"Namespace": "BHXH", "MetricName": "Notices", "Dimensions": dimensions}}
+        return {"Id": metric_id, "ReturnData": False, "MetricStat": {**stat, "Period": 900, "Stat": "Sum"}}
+
+    for name in sorted(TEMPLATES):
+        alarms[f"{_alarm_id(name)}FailureRateAlarm"] = {
+            "Type": "AWS::CloudWatch::Alarm",
+            "Properties": {
+                "AlarmName": {"Fn::Sub": f"bhxh-${{Stage}}-failure-rate-{name}"},
+                "AlarmDescription": f"Over FailureRatePercent of the `{name}` notices failed (permanent or"
+                " technical) in 15 minutes. The console's figures and a hotline search show which and why.",
+                "Metrics": [
+                    notices("sent", name, "sent"),
+                    notices("permanent", name, "permanent-failure"),
+                    notices("technical", name, "technical-failure"),
+                    {"Id": "failed", "ReturnData": False, "Expression": "FILL(permanent, 0) + FILL(technical, 0)"},
+                    {"Id": "tried", "ReturnData": False, "Expression": "FILL(sent, 0) + failed"},
+                    {
+                        "Id": "rate",
+                        "Label": f"percent of {name} notices failed",
+                        "ReturnData": True,
+                        "Expression": {"Fn::Sub": "IF(tried >= ${FailureRateMinimum}, 100 * failed / tried, 0)"},
+                    },
+                ],
+                "ComparisonOperator": "GreaterThanThreshold",
+                "Threshold": {"Ref": "FailureRatePercent"},
+                "EvaluationPeriods": 1,
+                "TreatMissingData": "notBreaching",
+                **actions,
+            },
+        }
+    return {"Resources": alarms}
+
+
 def merge_template() -> Path:
     merged = deep_merge(load(ROOT / "infra" / "resources.yaml"), load(ROOT / "infra" / "wiring.yaml"))
+    merged = deep_merge(merged, load(ROOT / "infra" / "alarms.yaml"))
+    merged = deep_merge(merged, generated_alarms(merged))
     merged = deep_merge(merged, role_policies())
     merged = deep_merge(merged, staff_authorizer())
     BUILD.mkdir(exist_ok=True)

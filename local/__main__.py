@@ -59,7 +59,7 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
 
     botocore_models.share()  # every function's clients in one process: read each service's model once
     session = boto3.session.Session()
-    stack = create_stack(session)
+    stack = create_stack(session, console_origin=f"http://127.0.0.1:{api_port}")
     for what in stack.applied:
         print(f"[stack] moto's CloudFormation skipped it, applied through the API: {what}")
     sqs = session.client("sqs")
@@ -97,6 +97,7 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
     from local.env import chalice_config
     from local.functions import LocalFunctions
     from local.inbound import subscribe_inbound
+    from local.server import MaskedRequestLog
     from local.sns_certificates import LocalMotoCertificates
     from local.staff import moto_jwks_fetch
     from local.wiring import build_pump
@@ -112,7 +113,7 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
     functions = LocalFunctions(chalice_app.app, access, process_services)
     moto_url = os.environ["AWS_ENDPOINT_URL"]
     pump = build_pump(chalice_app.app, session, stack, clock=clock, moto_url=moto_url, functions=functions)
-    server = functions.local_server(chalice_config(), "127.0.0.1", api_port)
+    server = functions.local_server(chalice_config(), "127.0.0.1", api_port, handler_cls=MaskedRequestLog)
     threading.Thread(target=server.server.serve_forever, name="api", daemon=True).start()
     pump.start()
     subscribe_inbound(session, stack, f"http://127.0.0.1:{api_port}")

@@ -81,16 +81,17 @@ class LocalFunctions:
 
         return run
 
-    def local_server(self, config: Any, host: str, port: int) -> Any:
+    def local_server(self, config: Any, host: str, port: int, handler_cls: Any = None) -> Any:
         """Chalice's local API server for `http_app()`. Like `chalice.local.create_local_server`, it
         makes the app keep `current_request` per thread first (the server answers in threads);
-        that is done to the app itself, not to the wrapper, whose calls must stay its own."""
-        from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer
+        that is done to the app itself, not to the wrapper, whose calls must stay its own.
+        `handler_cls` replaces Chalice's request handler (`make run`'s masked request log)."""
+        from chalice.local import ChaliceRequestHandler, CustomLocalChalice, LocalChalice, LocalDevServer
 
         if not isinstance(self._app, LocalChalice):
             CustomLocalChalice.__bases__ = (LocalChalice, self._app.__class__)
             self._app.__class__ = CustomLocalChalice
-        return LocalDevServer(self.http_app(), config, host, port)
+        return LocalDevServer(self.http_app(), config, host, port, handler_cls=handler_cls or ChaliceRequestHandler)
 
     def http_app(self) -> Any:
         """The app as API Gateway's one function serves it: every request runs as `api_handler`."""

@@ -7,6 +7,9 @@ started (local/pollers.py), each one a Lambda instance: so the senders' paces ad
 account's would (`run_once`, in tests, still polls every queue itself, one batch a pass). moto has no
 carrier and writes no delivery-status logs, so for each SMS it recorded the pump plays SNS and CloudWatch Logs:
 a SUCCESS record for that message id, handed to `delivery_logs` as a subscription filter would.
+As moto says a number ending in 99 opted out, the local carrier refuses numbers ending in 98 (a
+FAILURE record, "Phone carrier has blocked this message"): a failed notice to see in the console and
+resend.
 
 Every invocation keeps Lambda's clock (local/lambda_events.LocalContext): its context counts down
 from the function's timeout, and one that returns after its deadline failed, as a Lambda stopped at
@@ -46,6 +49,8 @@ SMS_EVERY_S = 1.0  # how often the pump reads what SNS recorded (moto builds its
 RECEIPT_AFTER_S = 2.0  # a carrier's receipt takes seconds; a notice not yet recorded `sent` would park it
 BACKLOG_EVERY_S = 10  # how often the console says what waits in the lanes, while anything does
 OPTED_OUT = "Phone is currently opted out"  # SNS's providerResponse for a number on its opt-out list
+REFUSED_ENDING = "98"  # the local carrier refuses these numbers (moto's own convention: 99 opted out)
+CARRIER_REFUSES = "Phone carrier has blocked this message"
 
 
 class PastDeadline(RuntimeError):
@@ -195,6 +200,8 @@ class EventPump:
         for m in sms:
             if sns_says_opted_out(m.phone):
                 records.append(delivery_status_record(m.message_id, m.phone, now, ok=False, response=OPTED_OUT))
+            elif m.phone.endswith(REFUSED_ENDING):
+                records.append(delivery_status_record(m.message_id, m.phone, now, ok=False, response=CARRIER_REFUSES))
             else:
                 parts = max(count_segments(m.text).count, 1)
                 records.append(delivery_status_record(m.message_id, m.phone, now, parts=parts))

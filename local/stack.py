@@ -43,13 +43,22 @@ class LocalStack:
         return self.outputs["IngestBucketName"]
 
 
-def create_stack(session: Any, stage: str = "local") -> LocalStack:
+def create_stack(session: Any, stage: str = "local", console_origin: str | None = None) -> LocalStack:
+    """`console_origin`: where the console page is served (the API's address); the template's default
+    (port 8000) when None."""
     cfn = session.client("cloudformation")
+    template = _template()
+    origin = console_origin or template["Parameters"]["ConsoleOrigin"]["Default"]
     body = (ROOT / "infra" / "resources.yaml").read_text()
     with warnings.catch_warnings():  # moto warns of the QueuePolicy it skips; we apply it below
         warnings.simplefilter("ignore", UserWarning)
         cfn.create_stack(
-            StackName=STACK, TemplateBody=body, Parameters=[{"ParameterKey": "Stage", "ParameterValue": stage}]
+            StackName=STACK,
+            TemplateBody=body,
+            Parameters=[
+                {"ParameterKey": "Stage", "ParameterValue": stage},
+                {"ParameterKey": "ConsoleOrigin", "ParameterValue": origin},
+            ],
         )
     for _ in range(100):
         stack = cfn.describe_stacks(StackName=STACK)["Stacks"][0]
@@ -68,7 +77,7 @@ def create_stack(session: Any, stage: str = "local") -> LocalStack:
         + _apply_bucket_versioning(session, outputs)
         + _apply_bucket_lifecycle(session, outputs)
         + _apply_bucket_notification(session, resources, outputs)
-        + _apply_bucket_cors(session, outputs)
+        + _apply_bucket_cors(session, outputs, origin)
     )
     from local.staff import create_staff_pool
 
@@ -198,12 +207,11 @@ def _apply_bucket_notification(session: Any, resources: dict[str, str], outputs:
     return [f"notification of {bucket} ({prefixes}) to the ingest queue"]
 
 
-def _apply_bucket_cors(session: Any, outputs: dict[str, str]) -> list[str]:
+def _apply_bucket_cors(session: Any, outputs: dict[str, str], origin: str) -> list[str]:
     """The console's presigned POST from the browser (the moto server also answers CORS itself)."""
     s3 = session.client("s3")
     bucket = outputs["IngestBucketName"]
     template = _template()
-    origin = template["Parameters"]["ConsoleOrigin"]["Default"]
     rules = template["Resources"]["IngestBucket"]["Properties"]["CorsConfiguration"]["CorsRules"]
     s3.put_bucket_cors(
         Bucket=bucket,

@@ -40,9 +40,14 @@ class Factory:
         self.tables = tables
 
     def employer(
-        self, unit: str = UNIT, *, phone: str | None = REP_PHONE, name: str = "Công ty Dệt may Hoàng Mai"
+        self,
+        unit: str = UNIT,
+        *,
+        phone: str | None = REP_PHONE,
+        name: str = "Công ty Dệt may Hoàng Mai",
+        province: str = "40",
     ) -> None:
-        self.tables.employers(unit_code=unit, name=name, rep_phone=phone, province_code="40").save()
+        self.tables.employers(unit_code=unit, name=name, rep_phone=phone, province_code=province).save()
 
     def person(
         self,
@@ -53,6 +58,7 @@ class Factory:
         name: str = NAME,
         born: str = BORN,
         id_hash: str | None = None,
+        province: str = "40",
     ) -> None:
         self.tables.people(
             ss_code=ss,
@@ -60,7 +66,7 @@ class Factory:
             date_of_birth=born,
             phone=phone,
             unit_code=unit,
-            province_code="40",
+            province_code=province,
             id_hash=id_hash,
         ).save()
 

@@ -66,6 +66,15 @@ def forbidden(message: str = "not allowed for this staff member", subject: str |
     return Forbidden(message, subject)
 
 
+class Unfound(ApiError):
+    """404 for a console lookup (a person, a notice): `subject` names, masked, what was looked for, so
+    that the audit trail records a search that found no one as well as one that did."""
+
+    def __init__(self, message: str, subject: str | None = None) -> None:
+        super().__init__(404, "not_found", message)
+        self.subject = subject
+
+
 def _bearer(authorization: str | None) -> str:
     """The token of `Bearer <token>` (the contract's form), or of a bare token (API Gateway's
     Cognito authorizer takes either)."""

@@ -38,7 +38,8 @@ _REFUSALS = {
     "400": _error("bad input; the message names the field"),
     "401": _error("no staff ID token of the console's pool, or an expired or forged one"),
     "403": _error("the staff member's role or province does not allow it"),
-    "404": _error("no such file"),
+    "404": _error("no such file, person, notice or case"),
+    "409": _error("not in a state that allows it"),
     "413": _error("a body over 64 KiB"),
 }
 
@@ -57,6 +58,19 @@ def _action(summary: str) -> dict[str, Any]:
     op["responses"]["409"] = _error("not in a state that allows it")
     return {"post": op}
 
+
+def _query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema}
+
+
+_RANGE = [_query("from", {"type": "string", "format": "date"}), _query("to", {"type": "string", "format": "date"})]
+_FORMAT = {"type": "string", "enum": ["json", "csv"]}
+_JSON_OR_CSV = {
+    "200": {
+        "description": "JSON, or CSV with format=csv",
+        "content": {"application/json": {"schema": _OBJECT}, "text/csv": {"schema": {"type": "string"}}},
+    }
+}
 
 UPLOAD = {
     "type": "object",
@@ -95,6 +109,74 @@ PATHS: dict[str, Any] = {
     "/v1/agency/files/{kind}/{name}/pause": _action("the file's unsent notices wait"),
     "/v1/agency/files/{kind}/{name}/resume": _action("the file's held notices go on"),
     "/v1/agency/files/{kind}/{name}/stop": _action("the file's unsent notices are cancelled"),
+    "/v1/agency/notices": {
+        "get": _op(
+            "one person's, employer's or phone's notices within retention, phones masked (support; audited)",
+            _ok("the notices, and whether the phone opted out"),
+            params=[
+                {"name": name, "in": "query", "required": False, "schema": {"type": "string", "maxLength": 40}}
+                for name in ("phone", "ss_code", "unit_code")
+            ],
+        )
+    },
+    "/v1/agency/notices/{notice_id}/resend": {
+        "post": {
+            **_op(
+                "a failed notice sent again through the sender's claim (support; audited)",
+                _ok("queued again"),
+                params=[{"name": "notice_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            ),
+        }
+    },
+    "/v1/agency/cases": {
+        "get": _op(
+            "cases people flagged, of the staff member's province (support; audited)",
+            _ok("the cases"),
+            params=[
+                {
+                    "name": "status",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "enum": ["open", "closed"]},
+                }
+            ],
+        )
+    },
+    "/v1/agency/cases/{case_id}/close": {
+        "post": _op(
+            "close a case with an outcome; the person gets one case_closed SMS (support; audited)",
+            _ok("closed"),
+            body={
+                "type": "object",
+                "properties": {"outcome": {"type": "string", "maxLength": 500}},
+                "required": ["outcome"],
+            },
+            params=[{"name": "case_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+        )
+    },
+    "/v1/agency/figures": {
+        "get": _op(
+            "the figures of `make report` for a date range (notices per day and template; the province's files)",
+            _JSON_OR_CSV,
+            params=[
+                *_RANGE,
+                _query("format", _FORMAT),
+                _query("part", {"type": "string", "enum": ["notices", "files"]}),
+            ],
+        )
+    },
+    "/v1/agency/audit": {
+        "get": _op(
+            "the audit trail for a date range, by staff member and kind of action, of the province's staff",
+            _JSON_OR_CSV,
+            params=[
+                *_RANGE,
+                _query("staff", {"type": "string", "maxLength": 128}),
+                _query("action", {"type": "string"}),
+                _query("format", _FORMAT),
+            ],
+        )
+    },
     "/console": {
         "get": {
             "summary": "the agency console (Vietnamese, with English)",

@@ -2,7 +2,8 @@
 
 Every route verifies the caller's ID token, then the role its action needs, then (in the handler)
 the province of the file it touches; anything else is a 401 or 403 in the contract's error shape.
-Every action that changes something, and signing in, is audited, refusals (403) included.
+Every action that changes something, signing in, and every read that names a person (a search, the
+cases) is audited, refusals (403) included, and a search that found no one (404).
 """
 
 from __future__ import annotations
@@ -12,23 +13,27 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from chalice import Blueprint, Response
 
-from chalicelib.agency import control, files
+from chalicelib.agency import cases, control, files, notices
 from chalicelib.agency.audit import record
-from chalicelib.agency.identity import Forbidden, forbidden, verify_id_token
+from chalicelib.agency.figures import figures as read_figures
+from chalicelib.agency.identity import Forbidden, Unfound, forbidden, verify_id_token
 from chalicelib.agency.names import file_name
 from chalicelib.agency.page import console_html
+from chalicelib.agency.trail import audit_trail
 from chalicelib.agency.uploads import presigned_upload
 from chalicelib.api.errors import ApiError, bad_input, unauthorized
-from chalicelib.api.routes import answers
+from chalicelib.domain.csv_out import CsvFile
 from chalicelib.domain.staff import AUDITED, Action, Staff
 from chalicelib.services import Services, services
 
 agency = Blueprint(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
+_JSON = {"Content-Type": "application/json", "Cache-Control": "no-store"}
 
 
 @dataclass
@@ -58,25 +63,44 @@ def _staff(svc: Services) -> Staff:
     )
 
 
+def _answer(status: int, body: Any) -> Response:
+    """JSON in the contract's shapes; a CsvFile as a download."""
+    if isinstance(body, CsvFile):
+        headers = {
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{body.name}"',
+            "Cache-Control": "no-store",
+        }
+        return Response(body=body.text, status_code=status, headers=headers)
+    return Response(body=body, status_code=status, headers=_JSON)
+
+
 def console_route(action: Action) -> Callable[[Handler], Callable[..., Response]]:
     """Token, then role, then the handler; the outcome audited when the action is one that is."""
 
     def wrap(handler: Handler) -> Callable[..., Response]:
         @functools.wraps(handler)
-        @answers
-        def route(*args: Any, **kwargs: Any) -> tuple[int, Any]:
-            svc = services()
-            staff = _staff(svc)
+        def route(*args: Any, **kwargs: Any) -> Response:
             try:
-                if not staff.may(action):
-                    raise forbidden(f"{action.value}: not allowed for the roles {', '.join(sorted(staff.roles))}")
-                done = handler(svc, staff, *args, **kwargs)
-            except Forbidden as exc:
-                record(svc.tables, svc.clock, staff, action, outcome="refused", subject=exc.subject, **_where())
-                raise
-            if action in AUDITED:
-                record(svc.tables, svc.clock, staff, action, subject=done.subject, details=done.details, **_where())
-            return done.status, done.body
+                svc = services()
+                staff = _staff(svc)
+                try:
+                    if not staff.may(action):
+                        raise forbidden(f"{action.value}: not allowed for the roles {', '.join(sorted(staff.roles))}")
+                    done = handler(svc, staff, *args, **kwargs)
+                except Forbidden as exc:
+                    record(svc.tables, svc.clock, staff, action, outcome="refused", subject=exc.subject, **_where())
+                    raise
+                except Unfound as exc:
+                    if action in AUDITED:
+                        missed = {"outcome": "not_found", "subject": exc.subject}
+                        record(svc.tables, svc.clock, staff, action, **missed, **_where())
+                    raise
+                if action in AUDITED:
+                    record(svc.tables, svc.clock, staff, action, subject=done.subject, details=done.details, **_where())
+            except ApiError as exc:
+                return Response(body=exc.body(), status_code=exc.status, headers={**_JSON, **exc.headers})
+            return _answer(done.status, done.body)
 
         return route
 
@@ -179,6 +203,47 @@ def resume(svc: Services, staff: Staff, kind: str, name: str) -> Done:
 @console_route(Action.STOP)
 def stop(svc: Services, staff: Staff, kind: str, name: str) -> Done:
     return _batch(svc, staff, kind, name, Action.STOP)
+
+
+@agency.route("/v1/agency/notices", methods=["GET"])
+@console_route(Action.SEARCH_NOTICES)
+def search_notices(svc: Services, staff: Staff) -> Done:
+    """One person's, employer's or phone's notices for the hotline; the masked subject audited."""
+    body, subject = notices.search(svc, staff, _query())
+    return Done(200, body, subject=subject, details={"notices": len(body["notices"])})
+
+
+@agency.route("/v1/agency/notices/{notice_id}/resend", methods=["POST"])
+@console_route(Action.RESEND)
+def resend_notice(svc: Services, staff: Staff, notice_id: str) -> Done:
+    body, subject, details = notices.resend(svc, staff, unquote(notice_id))
+    return Done(200, body, subject=subject, details=details)
+
+
+@agency.route("/v1/agency/cases", methods=["GET"])
+@console_route(Action.LIST_CASES)
+def list_cases(svc: Services, staff: Staff) -> Done:
+    body = cases.list_cases(svc, staff, _query())
+    return Done(200, body, subject=f"cases {body['status']}", details={"cases": len(body["cases"])})
+
+
+@agency.route("/v1/agency/cases/{case_id}/close", methods=["POST"])
+@console_route(Action.CLOSE_CASE)
+def close_case(svc: Services, staff: Staff, case_id: str) -> Done:
+    body = cases.close(svc, staff, case_id, _body())
+    return Done(200, body, subject=case_id, details={"notice": body["notice"]})
+
+
+@agency.route("/v1/agency/figures", methods=["GET"])
+@console_route(Action.FIGURES)
+def figures(svc: Services, staff: Staff) -> Done:
+    return Done(200, read_figures(svc, staff, _query()))
+
+
+@agency.route("/v1/agency/audit", methods=["GET"])
+@console_route(Action.AUDIT_TRAIL)
+def audit(svc: Services, staff: Staff) -> Done:
+    return Done(200, audit_trail(svc, staff, _query()))
 
 
 @agency.route("/console", methods=["GET"])

@@ -115,6 +115,27 @@ _SCHEMAS: dict[str, Any] = {
             "status": {"type": "string", "enum": ["paid_up", "due", "lapsed"]},
         }
     ),
+    "Claim": _object(
+        {
+            "claim_id": {"type": "string", "example": "KCB-2026-000123"},
+            "facility": {"type": "string"},
+            "visit_on": _DATE,
+            "fund_paid_vnd": _MONEY,
+        }
+    ),
+    "Claims": _object({"claims": {"type": "array", "items": _ref("Claim")}}),
+    "Flag": {
+        "oneOf": [
+            _object({"kind": {"type": "string", "enum": ["unpaid_month"]}, "period": _MONTH}),
+            _object(
+                {
+                    "kind": {"type": "string", "enum": ["unknown_visit"]},
+                    "claim_id": {"type": "string", "maxLength": 64, "example": "KCB-2026-000123"},
+                }
+            ),
+        ]
+    },
+    "FlagOpened": _object({"id": {"type": "string", "example": "case-abcdefghijklmnopabcdefgh"}}),
     "HiCardCheck": _object(
         {
             "card_no": {"type": "string", "example": "HC4010110129425"},
@@ -223,6 +244,28 @@ _PATHS: dict[str, Any] = {
             secured=True,
             **{"404": _error("no plan on file")},
         )
+    },
+    "/v1/me/claims": {
+        "get": _get(
+            "the signed-in person's settled health-care visits, newest first",
+            _json(_ref("Claims"), "the visits"),
+            secured=True,
+        )
+    },
+    "/v1/me/flags": {
+        "post": {
+            "summary": "flag a month shown owed that was withheld from one's pay, or a visit never made: a case"
+            " for the agency; one flag per fact",
+            "security": _BEARER,
+            "requestBody": _body(_ref("Flag")),
+            "responses": {
+                "201": _json(_ref("FlagOpened"), "the case is open"),
+                "400": _BAD,
+                "401": _UNAUTHORIZED,
+                "404": _error("no such visit on the person's record"),
+                "409": _error("this fact was already flagged"),
+            },
+        }
     },
     "/v1/hi-cards/check": {
         "post": {

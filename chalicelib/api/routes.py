@@ -14,6 +14,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from chalice import Blueprint, Response
 
+from chalicelib.api import flags  # with the routes: its logger takes its level when made (tests change the env later)
 from chalicelib.api.errors import ApiError, bad_input
 from chalicelib.domain import identifiers
 from chalicelib.domain.dates import parse_date
@@ -152,6 +153,19 @@ def my_voluntary() -> tuple[int, dict[str, Any]]:
     from chalicelib.api import lookups
 
     return _mine_today(lookups.voluntary)
+
+
+@api.route("/v1/me/claims", methods=["GET"])
+@answers
+def my_claims() -> tuple[int, dict[str, Any]]:
+    return 200, flags.claims(_signed_in(), tables=services().tables)
+
+
+@api.route("/v1/me/flags", methods=["POST"])
+@answers
+def my_flags() -> tuple[int, dict[str, Any]]:
+    ss_code = _signed_in()
+    return 201, flags.flag(services(), ss_code, _body())
 
 
 @api.route("/v1/hi-cards/check", methods=["POST"])

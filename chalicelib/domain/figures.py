@@ -159,3 +159,23 @@ def summary(day: str, days: Sequence[DayRow], batches: Sequence[BatchRow]) -> di
         "totals": {m: sum(r.counts[i] for r in days) for i, m in enumerate(MEASURES)}
         | {"taken": sum(b.taken for b in batches), "rejected": sum(b.rejected for b in batches)},
     }
+
+
+def day_dicts(rows: Sequence[DayRow]) -> list[dict[str, Any]]:
+    """One object per day and kind (template), its measures by name: the console's JSON."""
+    return [{"day": r.day, "template": r.kind, **dict(zip(MEASURES, r.counts, strict=True))} for r in rows]
+
+
+def per_day(rows: Sequence[DayRow], days: Sequence[str]) -> list[dict[str, Any]]:
+    """Every kind summed per day, for each of `days` (a day with nothing is zeros), in their order:
+    what the console's chart draws."""
+    sums: dict[str, list[int]] = {day: [0] * len(MEASURES) for day in days}
+    for r in rows:
+        if r.day in sums:
+            for i, n in enumerate(r.counts):
+                sums[r.day][i] += n
+    return [{"day": day, **dict(zip(MEASURES, sums[day], strict=True))} for day in days]
+
+
+def totals(rows: Sequence[DayRow]) -> dict[str, int]:
+    return {m: sum(r.counts[i] for r in rows) for i, m in enumerate(MEASURES)}

@@ -32,3 +32,12 @@ def notice_ref(notice_id: str) -> str:
     a card number or a phone (`voluntary_due#0110129425#2026-12` → `voluntary_due#5c1f…`)."""
     template = notice_id.split("#", 1)[0]
     return f"{template}#{hashlib.sha256(notice_id.encode()).hexdigest()[:16]}"
+
+
+def mask_code(code: str) -> str:
+    """An ss_code or a unit code to its last three characters (`0110129425` → `*******425`): what the
+    console shows of a person it names and what the audit trail keeps of a search's subject."""
+    text = (code or "").strip()
+    if len(text) <= 3:
+        return "***"
+    return "*" * (len(text) - 3) + text[-3:]

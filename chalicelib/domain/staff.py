@@ -34,6 +34,12 @@ class Action(StrEnum):
     PAUSE = "pause"
     RESUME = "resume"
     STOP = "stop"
+    SEARCH_NOTICES = "search_notices"  # one person's or employer's notices (the hotline)
+    RESEND = "resend"  # a failed notice tried again
+    LIST_CASES = "list_cases"  # what people flagged: facts about named (masked) people
+    CLOSE_CASE = "close_case"
+    FIGURES = "figures"
+    AUDIT_TRAIL = "audit_trail"
 
 
 _ANY = frozenset(Role)
@@ -48,10 +54,17 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.PAUSE: frozenset({Role.UPLOADER}),
     Action.RESUME: frozenset({Role.UPLOADER}),
     Action.STOP: frozenset({Role.UPLOADER}),
+    Action.SEARCH_NOTICES: frozenset({Role.SUPPORT}),
+    Action.RESEND: frozenset({Role.SUPPORT}),
+    Action.LIST_CASES: frozenset({Role.SUPPORT}),
+    Action.CLOSE_CASE: frozenset({Role.SUPPORT}),
+    Action.FIGURES: _ANY,
+    Action.AUDIT_TRAIL: _ANY,
 }
-# Reading is not audited one request at a time (a page polls its files every few seconds); every
-# action that changes something, and signing in, is.
-AUDITED = frozenset(Action) - {Action.LIST_FILES, Action.READ_FILE}
+# Reading files, figures and the trail is not audited one request at a time (a page polls its files
+# every few seconds; none of them names a person); every action that changes something, signing in,
+# and every read that names a person (a search, the cases) is: looking up a person is an action.
+AUDITED = frozenset(Action) - {Action.LIST_FILES, Action.READ_FILE, Action.FIGURES, Action.AUDIT_TRAIL}
 
 
 class NotStaff(ValueError):

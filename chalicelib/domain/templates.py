@@ -54,6 +54,9 @@ TEMPLATES: dict[str, str] = {
         "BHXH VN: Nam {year} ban da tham gia BHXH {si_months} thang, BHTN {ui_months} thang."
         " Tra cuu: BH QT <ma so BHXH> gui 8079."
     ),
+    "case_closed": (
+        "BHXH VN: Phan anh cua ban ve {flagged} da duoc co quan BHXH xu ly xong. Chi tiet xin goi 1900 9068."
+    ),
 }
 
 PAUSE_REASONS = {"KL": "nghi khong luong", "OF": "nghi om hoac khong luong", "TS": "nghi thai san"}
@@ -136,4 +139,15 @@ def _formatted(params: dict[str, str]) -> dict[str, str]:
         out["reason"] = PAUSE_REASONS.get(out["plan"], "tam nghi")
     if "benefit" in out:
         out["benefit_name"] = BENEFIT_NAMES.get(out["benefit"], "tro cap BHXH")
+    if "flag" in out:  # a closed case names what the person flagged (domain/flags.py)
+        out["flagged"] = _flagged(out)
     return out
+
+
+def _flagged(values: dict[str, str]) -> str:
+    """`thang 10/2026 chua duoc dong BHXH` or `lan kham BHYT ngay 05/11/2026`: fixed width for any input."""
+    if values.get("flag") == "unpaid_month" and values.get("month"):
+        return f"thang {values['month']} chua duoc dong BHXH"
+    if values.get("flag") == "unknown_visit" and values.get("visit_on"):
+        return f"lan kham BHYT ngay {values['visit_on']}"
+    return "thong tin tren trang tra cuu"

@@ -39,6 +39,16 @@ def figures_of_day(tables: Tables, s3: Any, bucket: str, day: str) -> tuple[list
     return day_rows(counts), batch_rows(r for r in ingest_reports(s3, bucket, since=since) if _day(r) == day)
 
 
+def days_between(first: date, last: date) -> list[str]:
+    return [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
+
+
+def notices_between(tables: Tables, first: date, last: date) -> list[DayRow]:
+    """The notice figures from `first` to `last` (Hanoi days), read by key: days x templates x
+    measures counters, 100 to a BatchGetItem call; the cost grows with the range, never the history."""
+    return day_rows(read_counts(tables, days_between(first, last), TEMPLATES, MEASURES))
+
+
 def all_figures(tables: Tables, s3: Any, bucket: str) -> tuple[list[DayRow], list[BatchRow]]:
     """Everything held (the local report)."""
     return day_rows(all_counts(tables)), batch_rows(ingest_reports(s3, bucket))

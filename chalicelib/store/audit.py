@@ -99,3 +99,42 @@ def between(model: type[AuditModel], first: date, last: date) -> Iterator[AuditM
     while day <= last:
         yield from model.query(day.isoformat())
         day += timedelta(days=1)
+
+
+def _utc_bound(day: date) -> str:
+    """The first `at_id` of a Hanoi day: its midnight in UTC, to the millisecond."""
+    midnight = datetime(day.year, day.month, day.day, tzinfo=ICT).astimezone(UTC)
+    return f"{midnight.strftime('%Y-%m-%dT%H:%M:%S')}.000Z"
+
+
+def trail(
+    model: type[AuditModel],
+    first: date,
+    last: date,
+    *,
+    staff: str | None = None,
+    action: str | None = None,
+    province_code: str | None = None,
+    limit: int,
+) -> Iterator[AuditModel]:
+    """Entries from `first` to `last` (Hanoi days, inclusive), newest first, at most `limit`: one
+    staff member's (index `by_staff`), one kind's (`by_action`), or every one (a query a day);
+    `province_code` keeps the entries of that province's staff (None: all)."""
+    condition = None
+    if province_code is not None:
+        condition = model.province_code == province_code
+    if staff is not None and action is not None:
+        condition = model.action == action if condition is None else condition & (model.action == action)
+    span = model.at_id.between(_utc_bound(first), _utc_bound(last + timedelta(days=1)))
+    if staff is not None or action is not None:
+        index = model.by_staff if staff is not None else model.by_action
+        key = staff if staff is not None else action
+        yield from index.query(key, span, filter_condition=condition, scan_index_forward=False, limit=limit)
+        return
+    left = limit
+    day = last
+    while day >= first and left > 0:
+        for item in model.query(day.isoformat(), filter_condition=condition, scan_index_forward=False, limit=left):
+            yield item
+            left -= 1
+        day -= timedelta(days=1)

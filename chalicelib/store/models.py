@@ -18,6 +18,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProject
 from pynamodb.models import Model
 
 from chalicelib.store.audit import AuditModel
+from chalicelib.store.cases import CaseModel
 from chalicelib.store.files import FileModel
 
 
@@ -30,8 +31,18 @@ class _PeopleByUnit(GlobalSecondaryIndex):
     ss_code = UnicodeAttribute(range_key=True)
 
 
+class _PeopleByPhone(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_phone"
+        projection = KeysOnlyProjection()
+
+    phone = UnicodeAttribute(hash_key=True)
+    ss_code = UnicodeAttribute(range_key=True)
+
+
 class PersonModel(Model):
-    """An insured person. Key: `ss_code` (10 digits). GSI `by_unit`: `unit_code`, `ss_code`."""
+    """An insured person. Key: `ss_code` (10 digits). GSI `by_unit`: `unit_code`, `ss_code`.
+    Sparse GSI `by_phone`: `phone` (E.164), `ss_code`: who a phone is registered to (the hotline)."""
 
     ss_code = UnicodeAttribute(hash_key=True)
     full_name = UnicodeAttribute()
@@ -41,15 +52,26 @@ class PersonModel(Model):
     unit_code = UnicodeAttribute(null=True)
     province_code = UnicodeAttribute(null=True)
     by_unit = _PeopleByUnit()
+    by_phone = _PeopleByPhone()
+
+
+class _EmployersByPhone(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_rep_phone"
+        projection = KeysOnlyProjection()
+
+    rep_phone = UnicodeAttribute(hash_key=True)
+    unit_code = UnicodeAttribute(range_key=True)
 
 
 class EmployerModel(Model):
-    """An employer. Key: `unit_code`."""
+    """An employer. Key: `unit_code`. Sparse GSI `by_rep_phone`: `rep_phone`, `unit_code`."""
 
     unit_code = UnicodeAttribute(hash_key=True)
     name = UnicodeAttribute()
     rep_phone = UnicodeAttribute(null=True)
     province_code = UnicodeAttribute(null=True)
+    by_rep_phone = _EmployersByPhone()
 
 
 class HistoryModel(Model):
@@ -140,6 +162,15 @@ class _OutboxByBatch(GlobalSecondaryIndex):
     id = UnicodeAttribute(range_key=True)
 
 
+class _OutboxByRecipient(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_recipient"
+        projection = KeysOnlyProjection()
+
+    recipient_ref = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
 class NotificationModel(Model):
     """The outbox, and the record that a fact was told. Key: `id` = `<template>#<keyed hash of the
     dedupe key>` (notify/retention.py: no personal value in a key that stays). GSI `by_status`:
@@ -174,6 +205,7 @@ class NotificationModel(Model):
     stripped_at = UnicodeAttribute(null=True)  # set on what stays after the TTL removed the item
     by_status = _OutboxByStatus()
     by_batch = _OutboxByBatch()
+    by_recipient = _OutboxByRecipient()
 
 
 class GuardModel(Model):
@@ -213,6 +245,7 @@ class Tables:
     guard: type[GuardModel]
     audit: type[AuditModel]
     files: type[FileModel]
+    cases: type[CaseModel]
 
 
 def bind_tables(prefix: str, region: str, credentials: Mapping[str, str] | None = None) -> Tables:
@@ -228,6 +261,7 @@ def bind_tables(prefix: str, region: str, credentials: Mapping[str, str] | None 
         guard=_bind(GuardModel, f"{prefix}-guard", region, credentials),
         audit=_bind(AuditModel, f"{prefix}-audit", region, credentials),
         files=_bind(FileModel, f"{prefix}-files", region, credentials),
+        cases=_bind(CaseModel, f"{prefix}-cases", region, credentials),
     )
 
 

@@ -11,12 +11,14 @@ def staff(groups: list[str], province: str = "40") -> Staff:
     return Staff.from_claims({"cognito:username": "x.na", "cognito:groups": groups, "custom:province_code": province})
 
 
-def test_uploaders_change_things_viewers_and_support_only_read() -> None:
+def test_uploaders_change_files_support_looks_people_up_and_everyone_may_do_what_viewers_do() -> None:
     changes = {Action.UPLOAD, Action.RELEASE, Action.CANCEL, Action.PAUSE, Action.RESUME, Action.STOP}
+    hotline = {Action.SEARCH_NOTICES, Action.RESEND, Action.LIST_CASES, Action.CLOSE_CASE}
     for action in Action:
-        assert staff(["uploader"]).may(action)
-        assert staff(["viewer"]).may(action) == (action not in changes)
+        assert staff(["uploader"]).may(action) == (action not in hotline)
+        assert staff(["viewer"]).may(action) == (action not in changes | hotline)
         assert staff(["support"]).may(action) == (action not in changes)
+    assert staff(["viewer"]).may(Action.FIGURES) and staff(["viewer"]).may(Action.AUDIT_TRAIL)
 
 
 def test_a_province_sees_its_own_files_national_staff_see_all_and_no_one_else_national_files() -> None:
@@ -50,7 +52,7 @@ def test_claims_that_name_no_staff_member_with_a_province_are_refused(claims: di
         Staff.from_claims(claims)
 
 
-def test_every_action_that_changes_something_and_signing_in_is_audited() -> None:
+def test_every_action_that_changes_something_signing_in_and_every_lookup_of_a_person_is_audited() -> None:
     assert {
         Action.SIGN_IN,
         Action.UPLOAD,
@@ -59,4 +61,8 @@ def test_every_action_that_changes_something_and_signing_in_is_audited() -> None
         Action.PAUSE,
         Action.RESUME,
         Action.STOP,
+        Action.SEARCH_NOTICES,  # looking a person up is an action
+        Action.RESEND,
+        Action.LIST_CASES,
+        Action.CLOSE_CASE,
     } == AUDITED

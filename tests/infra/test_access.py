@@ -31,6 +31,7 @@ TABLES = {
         "GuardTable",
         "AuditTable",
         "FilesTable",
+        "CasesTable",
     },
 }
 # Actions that have no resource-level permissions (phone numbers have no ARN; X-Ray has none).
@@ -47,7 +48,18 @@ def _statements(template: dict[str, Any], function: str) -> list[dict[str, Any]]
     return policy["PolicyDocument"]["Statement"]
 
 
-_TABLE_NAMES = ("People", "Employers", "History", "Ledger", "Notifications", "Guard", "Idempotency", "Audit", "Files")
+_TABLE_NAMES = (
+    "People",
+    "Employers",
+    "History",
+    "Ledger",
+    "Notifications",
+    "Guard",
+    "Idempotency",
+    "Audit",
+    "Files",
+    "Cases",
+)
 
 
 def _tables_named(resource: Any) -> set[str]:

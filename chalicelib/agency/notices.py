@@ -1,0 +1,243 @@
+"""The hotline's view of one person: their notices, what became of each and why, whether their phone
+opted out; and a failed notice sent again. Support staff only, and only for people and employers of
+their province (national staff: all).
+
+A search names one subject: a phone, an ss_code or a unit code. Who it names is read first
+(`people`/`employers`), so the province is known before any notice is read; then their notices by
+recipient (store/recipients.py). The audit trail gets the subject masked to its last three characters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.agency.files import conflict
+from chalicelib.agency.identity import Unfound, forbidden
+from chalicelib.api.errors import bad_input
+from chalicelib.domain import identifiers
+from chalicelib.domain.clock import utc_iso
+from chalicelib.domain.errors import InvalidValue
+from chalicelib.domain.notice_words import explain
+from chalicelib.domain.phones import mask_phone, normalize_mobile
+from chalicelib.domain.privacy import mask_code, notice_ref
+from chalicelib.domain.staff import Staff
+from chalicelib.domain.status import FAILED, Status
+from chalicelib.services import Services
+from chalicelib.store.conditions import update_if
+from chalicelib.store.guard import is_opted_out
+from chalicelib.store.models import NotificationModel
+from chalicelib.store.recipients import employer, get_notice, notices_to, person, phone_holders
+
+logger = Logger(child=True)
+
+MAX_PARAM_CHARS = 40  # the longest phone as typed (`+84 (912) 345-678`, with spaces) fits; more is not a subject
+MAX_ID_CHARS = 200
+RESENT = "resent from the console"
+_SUBJECTS = ("phone", "ss_code", "unit_code")
+
+
+@dataclass(frozen=True)
+class Subject:
+    kind: str  # phone | ss_code | unit_code
+    value: str  # E.164, or the code upper-cased
+
+    @property
+    def masked(self) -> str:
+        return mask_phone(self.value) if self.kind == "phone" else mask_code(self.value)
+
+    @property
+    def audited(self) -> str:
+        """What the audit trail keeps: the kind and the masked value (`phone ********678`)."""
+        return f"{self.kind} {self.masked}"
+
+
+_PARSERS: dict[str, Callable[[str], str]] = {
+    "phone": normalize_mobile,
+    "ss_code": identifiers.ss_code,
+    "unit_code": identifiers.unit_code,
+}
+
+
+def read_subject(query: Mapping[str, str]) -> Subject:
+    """Exactly one of `phone`, `ss_code`, `unit_code`, well formed; else a 400 naming it."""
+    given = [name for name in _SUBJECTS if query.get(name)]
+    if len(given) != 1:
+        raise bad_input("phone", "give exactly one of phone, ss_code or unit_code")
+    [name] = given
+    raw = query[name]
+    if len(raw) > MAX_PARAM_CHARS:
+        raise bad_input(name, f"at most {MAX_PARAM_CHARS} characters")
+    try:
+        return Subject(name, _PARSERS[name](raw))
+    except InvalidValue as exc:
+        raise bad_input(name, str(exc)) from None
+
+
+def _recipients(svc: Services, staff: Staff, subject: Subject) -> tuple[set[tuple[str, str]], str | None, dict]:
+    """Whose notices the subject names, within the staff member's province: (recipients, the phone to
+    check for opt-out, who was found). 404 for no one on file; 403 for someone of another province."""
+    tables = svc.tables
+    refused = forbidden("this person or employer is not of your province", subject=subject.audited)
+    if subject.kind == "ss_code":
+        found = person(tables, subject.value)
+        if found is None:
+            raise Unfound("no person on file with this ss_code", subject.audited)
+        if not staff.sees(found.province_code):
+            raise refused
+        wanted = {("person", found.ss_code)} | ({("phone", found.phone)} if found.phone else set())
+        return wanted, found.phone, {"people": [_who(found.ss_code, found.province_code)], "employers": []}
+    if subject.kind == "unit_code":
+        unit = employer(tables, subject.value)
+        if unit is None:
+            raise Unfound("no employer on file with this unit_code", subject.audited)
+        if not staff.sees(unit.province_code):
+            raise refused
+        wanted = {("employer", unit.unit_code)} | ({("phone", unit.rep_phone)} if unit.rep_phone else set())
+        return wanted, unit.rep_phone, {"people": [], "employers": [_who(unit.unit_code, unit.province_code)]}
+    holders = phone_holders(tables, subject.value)
+    people = [p for p in holders.people if staff.sees(p.province_code)]
+    units = [e for e in holders.employers if staff.sees(e.province_code)]
+    if holders.people or holders.employers:
+        if not (people or units):
+            raise refused
+    elif not staff.sees(None):  # a phone registered to no one: only national staff read its notices
+        raise Unfound("no person or employer on file with this phone", subject.audited)
+    wanted = {("person", p.ss_code) for p in people} | {("employer", e.unit_code) for e in units}
+    wanted.add(("phone", subject.value))
+    found = {
+        "people": [_who(p.ss_code, p.province_code) for p in people],
+        "employers": [_who(e.unit_code, e.province_code) for e in units],
+    }
+    return wanted, subject.value, found
+
+
+def _who(code: str, province: str | None) -> dict[str, Any]:
+    return {"masked_code": mask_code(code), "province_code": province}
+
+
+def _opt_out(svc: Services, phone: str | None) -> dict[str, Any]:
+    """Both lists: the service's own (`BH HUY`) and SNS's (None when SNS could not be asked)."""
+    if not phone:
+        return {"phone": None, "service": False, "sns": False}
+    try:
+        sns: bool | None = svc.sms.is_opted_out(phone)
+    except (ClientError, BotoCoreError) as exc:
+        logger.warning("opt-out check failed", error=type(exc).__name__)
+        sns = None
+    return {"phone": mask_phone(phone), "service": is_opted_out(svc.tables, phone), "sns": sns}
+
+
+def _view(item: NotificationModel) -> dict[str, Any]:
+    status = str(item.status)
+    delivered = item.receipt_at if status == Status.DELIVERED else None
+    return {
+        "id": item.id,
+        "template": item.template,
+        "status": status,
+        "reason": explain(status, item.reason).as_dict(),
+        "reason_code": item.reason,
+        "created_at": item.created_at,
+        "sent_at": item.sent_at,
+        "delivered_at": delivered,
+        "carrier": item.carrier,
+        "parts": int(item.parts) if item.parts is not None else None,
+        "phone": mask_phone(item.phone) if item.phone else None,
+        "recipient": {"kind": item.recipient_kind, "masked": _masked_ref(item)},
+        "batch": item.batch,
+        "can_resend": status in FAILED and not item.urgent,
+    }
+
+
+def _masked_ref(item: NotificationModel) -> str:
+    ref = item.recipient_ref or ""
+    return mask_phone(ref) if item.recipient_kind == "phone" else mask_code(ref)
+
+
+def search(svc: Services, staff: Staff, query: Mapping[str, str]) -> tuple[dict[str, Any], str]:
+    """Every notice within retention to the subject, newest first, with the opt-out lists; and the
+    masked subject for the audit trail."""
+    subject = read_subject(query)
+    wanted, phone, found = _recipients(svc, staff, subject)
+    opt_out = _opt_out(svc, phone)
+    notices = [_view(n) for n in notices_to(svc.tables, wanted)]
+    body = {
+        "subject": {"kind": subject.kind, "masked": subject.masked},
+        **found,
+        "notices": notices,
+        "opted_out": bool(opt_out["service"] or opt_out["sns"]),
+        "opt_out": opt_out,
+        "retention_days": svc.settings.personal_data_days,
+    }
+    return body, subject.audited
+
+
+def _visible(svc: Services, staff: Staff, item: NotificationModel) -> bool:
+    """Whether the notice's recipient is of the staff member's province (as a search would find it)."""
+    tables, ref = svc.tables, item.recipient_ref or ""
+    if item.recipient_kind == "person":
+        found = person(tables, ref)
+        return found is not None and staff.sees(found.province_code)
+    if item.recipient_kind == "employer":
+        unit = employer(tables, ref)
+        return unit is not None and staff.sees(unit.province_code)
+    holders = phone_holders(tables, ref)
+    provinces = [p.province_code for p in holders.people] + [e.province_code for e in holders.employers]
+    return any(staff.sees(p) for p in provinces) if provinces else staff.sees(None)
+
+
+def _current_phone(svc: Services, item: NotificationModel) -> str | None:
+    """The phone a resend goes to: the recipient's registered phone now (corrected since, perhaps)."""
+    if item.recipient_kind == "person":
+        found = person(svc.tables, item.recipient_ref or "")
+        return found.phone if found else None
+    if item.recipient_kind == "employer":
+        unit = employer(svc.tables, item.recipient_ref or "")
+        return unit.rep_phone if unit else None
+    return item.recipient_ref
+
+
+def resend(svc: Services, staff: Staff, notice_id: str) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    """A failed notice back to `created`, so the sender claims it (`created` → `sending`) and sends it
+    once more: one conditional update, so two clicks send one SMS. A delivered notice is 409, as is
+    one on its way, one not failed, an OTP or a query reply (ask for a new one)."""
+    if not notice_id or len(notice_id) > MAX_ID_CHARS or not notice_id.isprintable():
+        raise bad_input("id", f"a notice id, at most {MAX_ID_CHARS} characters")
+    item = get_notice(svc.tables, notice_id)
+    if item is None or not item.recipient_ref:
+        raise Unfound("no such notice kept (notices are kept for their retention only)", "notice")
+    ref = notice_ref(item.id)
+    if not _visible(svc, staff, item):
+        raise forbidden("this notice's recipient is not of your province", subject=f"notice {ref}")
+    status = str(item.status)
+    if status == Status.DELIVERED:
+        raise conflict("the notice was delivered: it is not sent twice")
+    if item.urgent:
+        raise conflict("a one-time code or a query reply is not sent again: ask for a new one")
+    if status not in FAILED:
+        raise conflict(f"the notice is {status}: only a failed notice is sent again")
+    phone = _current_phone(svc, item)
+    if not phone:
+        raise conflict("the recipient has no registered phone now")
+    model = svc.tables.notifications
+    now = utc_iso(svc.clock())
+    actions = [
+        model.status.set(Status.CREATED),
+        model.send_after.set(now),
+        model.updated_at.set(now),
+        model.reason.set(RESENT),
+        model.phone.set(phone),
+    ]
+    unchanged = model.status == status
+    if item.updated_at:
+        unchanged &= model.updated_at == item.updated_at
+    if not update_if(item, actions, unchanged):
+        raise conflict("the notice changed meanwhile: search again")
+    logger.info("notice resent", notice=ref, staff=staff.username, was=status)
+    body = {"id": item.id, "status": Status.CREATED.value, "was": status, "phone": mask_phone(phone)}
+    details = {"template": item.template, "was": status}
+    return body, f"notice {ref} to {mask_phone(phone)}", details
