@@ -82,6 +82,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         wait_for(lambda: statuses().get("benefit_paid") == "permanent-failure" or None, "the carrier's refusal")
         _upload(running, CORRECTED)
         wait_for(lambda: len(_sms(running, NA_PHONE, "tro cap thai san")) == 1 or None, "the second benefit's SMS")
+
+        def delivered() -> bool:  # the local carrier's receipt comes a few seconds after the SMS, as a real one
+            answer = _call(running, "GET", f"/v1/agency/notices?ss_code={NA}", support)[1]
+            return any(n["status"] == "delivered" for n in answer.get("notices", []))
+
+        wait_for(lambda: delivered() or None, "the second benefit's receipt")
         yield running
 
 
