@@ -12,6 +12,7 @@ current; the code uses no call newer than the runtime's.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import subprocess
@@ -220,13 +221,18 @@ def package(stage: str, out: Path | None = None) -> Path:
     out = out or BUILD / "package" / stage
     env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "ap-southeast-1")}
     chalice = str(Path(sys.executable).with_name("chalice"))
-    subprocess.run(
-        [chalice, "package", "--stage", stage, "--merge-template", str(merge_template()), str(out)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    without_runtime_sdk(out / "deployment.zip")
+    BUILD.mkdir(parents=True, exist_ok=True)
+    with (BUILD / ".package.lock").open("w") as lock:
+        # one at a time: Chalice caches the zip it builds in .chalice/deployments/, shared by every
+        # process packaging this tree (two test workers at once read each other's half-written zip)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subprocess.run(
+            [chalice, "package", "--stage", stage, "--merge-template", str(merge_template()), str(out)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        without_runtime_sdk(out / "deployment.zip")
     return out / "sam.yaml"
 
 

@@ -89,7 +89,14 @@ def pauses() -> list[float]:
 
 @pytest.fixture
 def svc(stack: LocalStack, clock: MovableClock, pauses: list[float]) -> Iterator[Services]:
-    settings = Settings.from_env({**os.environ, "INBOUND_TOPIC_ARN": stack.outputs["InboundSmsTopicArn"]})
+    settings = Settings.from_env(
+        {
+            **os.environ,
+            "INBOUND_TOPIC_ARN": stack.outputs["InboundSmsTopicArn"],
+            "URGENT_QUEUE_URL": stack.outputs["UrgentQueueUrl"],  # as the package's Globals set them
+            "BULK_QUEUE_URL": stack.outputs["BulkQueueUrl"],
+        }
+    )
     services = Services(settings=settings, clock=clock, sleep=pauses.append)
     use_services(services)
     yield services

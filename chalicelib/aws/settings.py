@@ -27,7 +27,7 @@ class Settings:
     urgent_sms_per_second: float | None = None  # the urgent lane's share of it (default: 5 %)
     urgent_senders: int = 2  # the urgent queue's event source: MaximumConcurrency (infra/wiring.yaml)
     bulk_senders: int = 4  # the bulk queue's event source: MaximumConcurrency
-    urgent_queue_url: str = ""  # the sending lanes' queues (infra/resources.yaml), for the `route` function
+    urgent_queue_url: str = ""  # the lanes' queues: for `route`, and the API's urgent notices
     bulk_queue_url: str = ""
     personal_data_days: int = 7  # how long the outbox keeps a notice's phone, parameters and recipient
     yearly_segments: int = 8  # the yearly statement's parallel scan segments

@@ -1,6 +1,12 @@
 """Every notice enters the outbox here, once: a conditional put on its key, the keyed hash of its
 dedupe key (notify/retention.py). The item stays for good (its personal data expires), so the put
-alone keeps a fact told at most once: no second item is read or written per notice."""
+alone keeps a fact told at most once: no second item is read or written per notice.
+
+An urgent notice (an OTP, a query reply) is also put on the urgent lane's queue by its writer, right
+after the put: the outbox stream's `route` queues it again when it reads the insert, but the stream
+is read in order and, behind a bulk backlog's status changes, that may be minutes. The second
+message is harmless (the sender's claim sends a notice once); the stream stays the backstop when the
+direct send fails."""
 
 from __future__ import annotations
 
@@ -8,9 +14,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
 from aws_lambda_powertools import Logger
+from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import DoesNotExist
 
+from chalicelib.aws.lanes import LaneMessage, LaneNotQueued
 from chalicelib.domain.clock import utc_iso
+from chalicelib.domain.lanes import Lane
 from chalicelib.domain.notices import Notice, Recipient
 from chalicelib.domain.quiet_hours import release_time
 from chalicelib.domain.status import Status
@@ -102,7 +111,17 @@ def enqueue(svc: Services, notice: Notice, *, source: str | None = None, phones:
         logger.debug("notice told before", notice=key)
         return None
     logger.info("notice queued", notice=key, template=notice.template, status=status)
+    if notice.urgent and status == Status.CREATED:
+        _to_urgent_lane(svc, key)
     return status
+
+
+def _to_urgent_lane(svc: Services, key: str) -> None:
+    """Queue an urgent notice now, not when the stream gets to it; on failure the stream still will."""
+    try:
+        svc.lanes.send(Lane.URGENT, [LaneMessage(key)])
+    except (BotoCoreError, ClientError, LaneNotQueued) as exc:
+        logger.warning("urgent notice left to the outbox stream", notice=key, error=type(exc).__name__)
 
 
 def expand(notice: Notice, tables: Tables) -> Iterator[Notice]:

@@ -13,17 +13,13 @@ from typing import Any
 import pytest
 
 from chalicelib.domain.templates import TEMPLATES
-from infra.package import ROOT, dead_letter_queues, load, package
+from infra.package import ROOT, dead_letter_queues
 
 
 @pytest.fixture(scope="module")
-def packaged() -> Path:
-    return package("prod")
-
-
-@pytest.fixture(scope="module")
-def template(packaged) -> dict[str, Any]:
-    return load(packaged)
+def packaged(package_dir: Path) -> Path:
+    """The process's one packaged prod template (tests/infra/conftest.py)."""
+    return package_dir / "sam.yaml"
 
 
 def _alarms(template: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import boto3
+from botocore.exceptions import ClientError
 
 from chalicelib.domain.lanes import Lane
 from chalicelib.domain.notices import Notice, Recipient
@@ -41,8 +42,28 @@ def test_the_outbox_stream_puts_urgent_notices_on_the_urgent_queue_and_the_rest_
     make.payments(3)
     enqueue(svc, _otp(svc))
     _route_only(pump)
-    assert _waiting(stack, "UrgentQueueUrl") == [{"count": 1}]
+    assert _waiting(stack, "UrgentQueueUrl") == [{"count": 2}]  # its writer's message and the stream's
     assert _waiting(stack, "BulkQueueUrl") == [{"count": 3}]
+
+
+def test_an_urgent_notice_is_on_its_queue_as_soon_as_it_is_written_not_when_the_stream_reads_it(svc, stack) -> None:
+    assert enqueue(svc, _otp(svc)) == Status.CREATED
+    assert _waiting(stack, "UrgentQueueUrl") == [{"count": 1}]
+    assert _waiting(stack, "BulkQueueUrl") == [{"count": 0}]
+
+
+def test_an_urgent_notice_whose_direct_queueing_fails_is_still_queued_by_the_stream(
+    pump, svc, stack, monkeypatch
+) -> None:
+    def refused(lane, messages):
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "SendMessageBatch")
+
+    monkeypatch.setattr(svc.lanes, "send", refused)
+    assert enqueue(svc, _otp(svc)) == Status.CREATED  # the notice is written all the same
+    assert _waiting(stack, "UrgentQueueUrl") == [{"count": 0}]
+    monkeypatch.undo()
+    _route_only(pump)
+    assert _waiting(stack, "UrgentQueueUrl") == [{"count": 1}]
 
 
 def test_a_lane_message_names_the_notice_and_its_batch_never_its_text(pump, make, svc, stack, notice) -> None:
