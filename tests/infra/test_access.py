@@ -166,5 +166,5 @@ def test_the_lambda_zip_holds_the_service_and_its_libraries_and_no_development_c
     assert not [n for n in names if n.startswith(("chalicelib/local/", "chalicelib/tests/"))]
 
 
-def test_the_lambda_zip_is_at_most_10_mb(template) -> None:
-    assert (ROOT / "build" / "package" / "prod" / "deployment.zip").stat().st_size <= 10 * 1024 * 1024
+def test_the_lambda_zip_is_at_most_10_mb(package_dir) -> None:
+    assert (package_dir / "deployment.zip").stat().st_size <= 10 * 1024 * 1024
