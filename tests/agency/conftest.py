@@ -7,7 +7,6 @@ import dataclasses
 import json
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -20,6 +19,7 @@ from moto.utilities.utils import load_resource
 from chalicelib.services import Services, use_services
 from local.staff import PASSWORD, create_demo_staff
 from local.staff import StaffPool as LocalPool
+from tests.answers import Answer, answer_of
 from tests.conftest import REGION
 
 
@@ -90,13 +90,6 @@ def forge(pool: LocalPool):
     return make
 
 
-@dataclass
-class Answer:
-    status: int
-    body: Any
-    headers: dict[str, str]
-
-
 class ConsoleApi:
     """The real Chalice app through chalice.test.Client, as a staff member's browser calls it."""
 
@@ -104,11 +97,7 @@ class ConsoleApi:
         self.client = client
 
     def _answer(self, response: Any) -> Answer:
-        try:
-            body = json.loads(response.body) if response.body else None
-        except ValueError:
-            body = response.body
-        return Answer(response.status_code, body, {k.lower(): v for k, v in response.headers.items()})
+        return answer_of(response)
 
     def _headers(self, token: str | None, extra: dict[str, str] | None = None) -> dict[str, str]:
         headers = {"Authorization": f"Bearer {token}"} if token else {}

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from aws_lambda_powertools.utilities import parameters
 from chalice.test import Client
 
 from chalicelib.services import Services
+from tests.answers import Answer, answer_of
 from tests.factories import Factory
 
 ANNA = "0110129425"  # registered phone, history, card, plan
@@ -34,13 +34,6 @@ def jwt_key(svc: Services) -> Iterator[str]:
     _forget_parameters()
 
 
-@dataclass
-class Answer:
-    status: int
-    body: Any
-    headers: dict[str, str]
-
-
 class Api:
     """The real Chalice app through chalice.test.Client: JSON in, an Answer out."""
 
@@ -48,11 +41,7 @@ class Api:
         self.client = client
 
     def _answer(self, response: Any) -> Answer:
-        try:
-            body = json.loads(response.body) if response.body else None
-        except ValueError:
-            body = response.body
-        return Answer(response.status_code, body, {k.lower(): v for k, v in response.headers.items()})
+        return answer_of(response)
 
     def get(self, path: str, token: str | None = None) -> Answer:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
