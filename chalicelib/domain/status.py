@@ -40,3 +40,34 @@ NO_RECEIPT = "no delivery receipt"
 
 UNSENT: frozenset[Status] = frozenset({Status.CREATED, Status.HELD})
 """Waiting to be sent: what pausing a batch holds and stopping it cancels."""
+
+STATUS_NAMES: dict[str, dict[Status, str]] = {
+    "vi": {
+        Status.CREATED: "chờ gửi",
+        Status.HELD: "tạm giữ",
+        Status.SENDING: "đang gửi",
+        Status.SENT: "đã gửi",
+        Status.DELIVERED: "đã nhận",
+        Status.CANCELLED: "đã hủy",
+        Status.PERMANENT_FAILURE: "lỗi vĩnh viễn",
+        Status.TEMPORARY_FAILURE: "lỗi tạm thời",
+        Status.TECHNICAL_FAILURE: "lỗi kỹ thuật",
+        Status.OPTED_OUT: "từ chối nhận",
+        Status.UNREACHABLE: "không liên lạc được",
+    },
+    "en": {
+        Status.CREATED: "waiting",
+        Status.HELD: "held",
+        Status.SENDING: "sending",
+        Status.SENT: "sent",
+        Status.DELIVERED: "delivered",
+        Status.CANCELLED: "cancelled",
+        Status.PERMANENT_FAILURE: "permanent failure",
+        Status.TEMPORARY_FAILURE: "temporary failure",
+        Status.TECHNICAL_FAILURE: "technical failure",
+        Status.OPTED_OUT: "opted out",
+        Status.UNREACHABLE: "unreachable",
+    },
+}
+"""Each status in the console's two languages: the page is given them when it is served
+(agency/page.py), so that the statuses are spelled here alone."""
