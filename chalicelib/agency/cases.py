@@ -4,7 +4,8 @@ or the employer's province; closed with an outcome, after which the person gets 
 Closing is one conditional update (open → closed); the SMS is enqueued under the case's own dedupe
 key, so a retried or repeated close can enqueue it again and it is still sent once. A close that finds
 the case already closed enqueues it again too (mending a close that stopped between the two) and
-answers 409.
+answers 409. A case is found by its readable code too (`?code=BHXH-40-2612-0042`, what the person
+reads out on the phone), within what the staff member's province sees.
 """
 
 from __future__ import annotations
@@ -18,11 +19,19 @@ from chalicelib.agency.files import conflict
 from chalicelib.agency.identity import forbidden
 from chalicelib.api.errors import bad_input, not_found
 from chalicelib.domain.errors import InvalidValue
-from chalicelib.domain.flags import CaseStatus, Flag, FlagKind, closed_notice, is_case_id, read_outcome
+from chalicelib.domain.flags import (
+    CaseStatus,
+    Flag,
+    FlagKind,
+    closed_notice,
+    is_case_id,
+    read_case_code,
+    read_outcome,
+)
 from chalicelib.domain.staff import Staff
 from chalicelib.notify.outbox import enqueue
 from chalicelib.services import Services
-from chalicelib.store.cases import CaseModel, close_case, get_case, province_cases
+from chalicelib.store.cases import CaseModel, case_by_code, close_case, get_case, province_cases
 
 logger = Logger(child=True)
 
@@ -33,6 +42,7 @@ def _view(item: CaseModel) -> dict[str, Any]:
     """A case as staff see it: the fact as the person saw it, the person only by a masked code."""
     return {
         "id": item.id,
+        "case_code": item.case_code,
         "kind": item.kind,
         "subject": item.subject,
         "facts": item.facts.as_dict() if item.facts is not None else {},
@@ -47,12 +57,28 @@ def _view(item: CaseModel) -> dict[str, Any]:
 
 
 def list_cases(svc: Services, staff: Staff, query: Mapping[str, str]) -> dict[str, Any]:
-    """The province's cases in one status (`open` by default), newest first."""
-    raw = query.get("status") or CaseStatus.OPEN.value
-    if raw not in {s.value for s in CaseStatus}:
+    """The province's cases in one status (`open` by default), newest first; with `code`, the one case
+    of that code (in either status unless `status` is given), or none."""
+    raw = query.get("status")
+    if raw and raw not in {s.value for s in CaseStatus}:
         raise bad_input("status", "`open` or `closed`")
+    if query.get("code"):
+        return _by_code(svc, staff, query["code"], raw)
+    raw = raw or CaseStatus.OPEN.value
     items = province_cases(svc.tables.cases, staff.province_code, CaseStatus(raw), limit=MAX_LISTED)
     return {"cases": [_view(c) for c in items if _sees(staff, c)], "status": raw}
+
+
+def _by_code(svc: Services, staff: Staff, raw_code: str, status: str | None) -> dict[str, Any]:
+    """Another province's case is not found, as an unknown code is (an absent and a forbidden thing
+    answer alike)."""
+    try:
+        code = read_case_code(raw_code)
+    except InvalidValue as exc:
+        raise bad_input("code", str(exc)) from None
+    item = case_by_code(svc.tables.cases, code)
+    found = item is not None and _sees(staff, item) and (status is None or item.status == status)
+    return {"cases": [_view(item)] if found and item else [], "status": status, "code": code}
 
 
 def _sees(staff: Staff, item: CaseModel) -> bool:
@@ -63,7 +89,7 @@ def _sees(staff: Staff, item: CaseModel) -> bool:
 def _notify(svc: Services, item: CaseModel) -> str | None:
     flag = Flag(FlagKind(item.kind), item.subject)
     facts = item.facts.as_dict() if item.facts is not None else {}
-    status = enqueue(svc, closed_notice(item.id, item.ss_code, flag, facts))
+    status = enqueue(svc, closed_notice(item.id, item.ss_code, flag, facts, item.case_code))
     return status.value if status is not None else None
 
 

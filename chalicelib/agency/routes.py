@@ -224,7 +224,8 @@ def resend_notice(svc: Services, staff: Staff, notice_id: str) -> Done:
 @console_route(Action.LIST_CASES)
 def list_cases(svc: Services, staff: Staff) -> Done:
     body = cases.list_cases(svc, staff, _query())
-    return Done(200, body, subject=f"cases {body['status']}", details={"cases": len(body["cases"])})
+    subject = f"case {body['code']}" if body.get("code") else f"cases {body['status']}"
+    return Done(200, body, subject=subject, details={"cases": len(body["cases"])})
 
 
 @agency.route("/v1/agency/cases/{case_id}/close", methods=["POST"])

@@ -129,7 +129,9 @@ def contributions() -> tuple[int, dict[str, Any]]:
     from chalicelib.api import lookups
 
     ss_code = _signed_in()
-    return 200, lookups.contributions(ss_code, _query("from"), _query("to"), tables=services().tables)
+    svc = services()
+    answer = lookups.contributions(ss_code, _query("from"), _query("to"), tables=svc.tables)
+    return 200, flags.with_month_flags(svc, ss_code, answer)
 
 
 def _mine_today(lookup: Callable[..., dict[str, Any]]) -> tuple[int, dict[str, Any]]:
@@ -158,7 +160,8 @@ def my_voluntary() -> tuple[int, dict[str, Any]]:
 @api.route("/v1/me/claims", methods=["GET"])
 @answers
 def my_claims() -> tuple[int, dict[str, Any]]:
-    return 200, flags.claims(_signed_in(), tables=services().tables)
+    ss_code = _signed_in()
+    return 200, flags.claims(services(), ss_code)
 
 
 @api.route("/v1/me/flags", methods=["POST"])

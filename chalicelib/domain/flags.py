@@ -16,14 +16,17 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from chalicelib.domain.clock import ICT
 from chalicelib.domain.dates import parse_month
 from chalicelib.domain.errors import InvalidValue
 from chalicelib.domain.notices import Notice, Recipient
 
 _CLAIM_ID = re.compile(r"^[A-Z0-9._/\-]{1,64}$", re.ASCII)  # as ingest takes a claim_id (values.business_id)
+_CASE_CODE = re.compile(r"^BHXH-\d{2}-\d{4}-\d{4,6}$", re.ASCII)
 MAX_OUTCOME_CHARS = 500
 _LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
 
@@ -87,6 +90,30 @@ def is_case_id(value: str) -> bool:
     return bool(re.fullmatch(r"case-[a-p]{24}", value or "", re.ASCII))
 
 
+def case_code(province: str, at: datetime, seq: int) -> str:
+    """The case's readable code, `BHXH-40-2612-0042`: the person's province, the year and month it was
+    opened (Asia/Ho_Chi_Minh) and that province's month's sequence number (4 digits, more past 9999).
+    What the person reads on the page and in the SMS, and says on the phone; the id stays the key."""
+    return f"BHXH-{province}-{at.astimezone(ICT):%y%m}-{seq:04d}"
+
+
+def case_code_month(province: str, at: datetime) -> str:
+    """The sequence a code is numbered in: one per province and month (Asia/Ho_Chi_Minh)."""
+    return f"{province}#{at.astimezone(ICT):%y%m}"
+
+
+def read_case_code(raw: object) -> str:
+    """A code as staff type it (case and surrounding spaces ignored), else InvalidValue."""
+    text = raw.strip().upper() if isinstance(raw, str) else ""
+    if not is_case_code(text):
+        raise InvalidValue("a case code like BHXH-40-2612-0042")
+    return text
+
+
+def is_case_code(value: str) -> bool:
+    return bool(_CASE_CODE.match(value or ""))
+
+
 def read_outcome(raw: object) -> str:
     """What staff write when closing a case: 1–500 characters, no control characters (line breaks
     are kept), trimmed. InvalidValue otherwise."""
@@ -100,10 +127,13 @@ def read_outcome(raw: object) -> str:
     return text
 
 
-def closed_notice(case_id_: str, ss_code: str, flag: Flag, facts: Mapping[str, Any]) -> Notice:
-    """The one SMS a closed case sends the person who flagged it: the fact named, that it was handled."""
+def closed_notice(case_id_: str, ss_code: str, flag: Flag, facts: Mapping[str, Any], code: str | None = None) -> Notice:
+    """The one SMS a closed case sends the person who flagged it: the fact named, that it was handled,
+    and the case's code when it has one (cases opened before codes have none)."""
     if flag.kind is FlagKind.UNPAID_MONTH:
         params = {"flag": flag.kind.value, "month": flag.subject}
     else:
         params = {"flag": flag.kind.value, "visit_on": str(facts.get("visit_on") or "")}
+    if code:
+        params["case_code"] = code
     return Notice("case_closed", f"case_closed#{case_id_}", Recipient("person", ss_code), params=params)

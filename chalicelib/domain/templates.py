@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.domain.dates import sms_date, sms_month
+from chalicelib.domain.flags import is_case_code
 from chalicelib.domain.money import format_vnd
 from chalicelib.domain.text import count_segments, shorten_words_to_fit, strip_diacritics, to_gsm7
 
@@ -55,7 +56,7 @@ TEMPLATES: dict[str, str] = {
         " Tra cuu: BH QT <ma so BHXH> gui 8079."
     ),
     "case_closed": (
-        "BHXH VN: Phan anh cua ban ve {flagged} da duoc co quan BHXH xu ly xong. Chi tiet xin goi 1900 9068."
+        "BHXH VN: Phan anh {code}cua ban ve {flagged} da duoc co quan BHXH xu ly xong. Chi tiet xin goi 1900 9068."
     ),
 }
 
@@ -141,6 +142,8 @@ def _formatted(params: dict[str, str]) -> dict[str, str]:
         out["benefit_name"] = BENEFIT_NAMES.get(out["benefit"], "tro cap BHXH")
     if "flag" in out:  # a closed case names what the person flagged (domain/flags.py)
         out["flagged"] = _flagged(out)
+        code = out.get("case_code") or ""
+        out["code"] = f"ma {code} " if is_case_code(code) else ""  # at most 19 characters: still one segment
     return out
 
 

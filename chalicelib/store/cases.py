@@ -3,12 +3,14 @@
 A case is put once, conditionally on its id (one flag per fact), and later closed once, conditionally
 on being open. Each case is seen by the support staff of the person's province and of the employer's
 (for a month an employer left owed): both provinces' queues index it, `<province>#<status>`, so "the
-open cases of Nghệ An" is one query whichever side of the case Nghệ An is on.
+open cases of Nghệ An" is one query whichever side of the case Nghệ An is on. A case opened since
+issue 22 carries its readable code (`BHXH-40-2612-0042`, store/case_codes.py), indexed sparsely by
+`by_code` for the console's search; older cases have none and work as before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from itertools import islice
 
@@ -49,12 +51,20 @@ class _ByStatus(GlobalSecondaryIndex):
     opened_at = UnicodeAttribute(range_key=True)
 
 
+class _ByCode(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_code"
+        projection = AllProjection()
+
+    case_code = UnicodeAttribute(hash_key=True)
+
+
 class CaseModel(Model):
     """One flagged fact. Key: `id` = `case-<keyed hash of the person and the fact>`. GSI
     `by_person_province`: `person_queue` = `<person's province>#<status>`, `opened_at`; sparse GSI
     `by_employer_province`: `employer_queue` = `<employer's province>#<status>` (set for a month an
     employer of another province left owed), `opened_at`; GSI `by_status`: `status`, `opened_at`
-    (national staff). Times are UTC ISO."""
+    (national staff); sparse GSI `by_code`: `case_code`. Times are UTC ISO."""
 
     id = UnicodeAttribute(hash_key=True)
     kind = UnicodeAttribute()  # unpaid_month | unknown_visit
@@ -70,10 +80,12 @@ class CaseModel(Model):
     opened_at = UnicodeAttribute()
     closed_at = UnicodeAttribute(null=True)
     closed_by = UnicodeAttribute(null=True)  # the staff member's username
-    outcome = UnicodeAttribute(null=True)  # what staff found and did
+    outcome = UnicodeAttribute(null=True)  # what staff found and did; the person reads it on the page
+    case_code = UnicodeAttribute(null=True)  # BHXH-<province>-<yymm>-<seq>; none on cases opened before codes
     by_person_province = _ByPersonProvince()
     by_employer_province = _ByEmployerProvince()
     by_status = _ByStatus()
+    by_code = _ByCode()
 
 
 def utc_now_iso(at: datetime) -> str:
@@ -96,6 +108,7 @@ def open_case(
     person_province: str | None,
     employer_province: str | None,
     at: datetime,
+    case_code: str | None = None,
 ) -> bool:
     """Put the case; False when this fact was already flagged (its case is there, open or closed)."""
     person = person_province or NATIONAL
@@ -113,6 +126,7 @@ def open_case(
         person_queue=_queue(person, CaseStatus.OPEN),
         employer_queue=_queue(employer, CaseStatus.OPEN),
         opened_at=utc_now_iso(at),
+        case_code=case_code,
     )
     return save_if(item, model.id.does_not_exist())
 
@@ -122,6 +136,17 @@ def get_case(model: type[CaseModel], case_id: str) -> CaseModel | None:
         return model.get(case_id, consistent_read=True)
     except DoesNotExist:
         return None
+
+
+def cases_by_id(model: type[CaseModel], case_ids: Iterable[str]) -> dict[str, CaseModel]:
+    """The cases of these ids that exist, by id: batch gets (a person's flags, their ids computed)."""
+    wanted = sorted(set(case_ids))
+    return {item.id: item for item in model.batch_get(wanted)} if wanted else {}
+
+
+def case_by_code(model: type[CaseModel], code: str) -> CaseModel | None:
+    """The case with this readable code, if any (the sparse `by_code` index)."""
+    return next(iter(model.by_code.query(code, limit=1)), None)
 
 
 def close_case(model: type[CaseModel], item: CaseModel, *, by: str, outcome: str, at: datetime) -> bool:

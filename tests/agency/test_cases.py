@@ -20,7 +20,8 @@ OUTCOME = "Đã làm việc với đơn vị; đơn vị đã nộp bổ sung th
 
 @pytest.fixture
 def flagged(console, make, api):
-    """Each person flags their owed October; returns the case ids by person."""
+    """Each person flags their owed October; returns the case ids by person (the codes, in this order:
+    BHXH-40-2611-0001 for the Nghệ An person, BHXH-01-2611-0001 for the Hà Nội one)."""
     make.employer(HN_UNIT, phone="+84912000666", province="01")
     make.person(NA_PERSON, phone=NA_PHONE, unit=HN_UNIT, province="40")
     make.person(HN_PERSON, phone=HN_PHONE, unit=HN_UNIT, province="01")
@@ -85,8 +86,8 @@ def test_closing_a_case_sends_the_person_exactly_one_sms(api, id_token, flagged,
     pump.run_until_idle()
     to_person = [m for m in sent_sms() if m.phone == NA_PHONE]
     assert [m.text for m in to_person] == [
-        "BHXH VN: Phan anh cua ban ve thang 10/2026 chua duoc dong BHXH da duoc co quan BHXH xu ly xong."
-        " Chi tiet xin goi 1900 9068."
+        "BHXH VN: Phan anh ma BHXH-40-2611-0001 cua ban ve thang 10/2026 chua duoc dong BHXH da duoc"
+        " co quan BHXH xu ly xong. Chi tiet xin goi 1900 9068."
     ]
     listed = api.get("/v1/agency/cases?status=closed", token).body["cases"]
     assert [(c["id"], c["outcome"], c["closed_by"]) for c in listed] == [(flagged[NA_PERSON], OUTCOME, "support.na")]
@@ -150,3 +151,32 @@ def test_hostile_closes_are_a_clear_4xx_and_change_nothing(api, id_token, flagge
 
 def test_a_bad_status_filter_is_a_400(api, id_token, flagged) -> None:
     assert api.get("/v1/agency/cases?status=all", id_token("support.na")).status == 400
+
+
+def test_support_finds_a_case_by_its_code_within_what_its_province_sees(api, id_token, flagged, support_hn) -> None:
+    na = id_token("support.na")
+    listed = api.get("/v1/agency/cases", na).body["cases"]
+    assert [c["case_code"] for c in listed] == ["BHXH-40-2611-0001"]
+    found = api.get("/v1/agency/cases?code=%20bhxh-40-2611-0001%20", na)  # as read out on the phone
+    assert found.status == 200 and found.body["code"] == "BHXH-40-2611-0001"
+    assert [c["id"] for c in found.body["cases"]] == [flagged[NA_PERSON]]
+    assert api.get("/v1/agency/cases?code=BHXH-40-2611-0001&status=closed", na).body["cases"] == []
+    assert api.get("/v1/agency/cases?code=BHXH-40-2611-0002", na).body["cases"] == []  # no such code
+    assert api.get("/v1/agency/cases?code=BHXH-01-2611-0001", na).body["cases"] == []  # Hà Nội's: not seen
+    assert [c["id"] for c in api.get("/v1/agency/cases?code=BHXH-40-2611-0001", support_hn).body["cases"]] == [
+        flagged[NA_PERSON]  # the employer's province sees it too
+    ]
+
+
+def test_a_closed_case_is_found_by_its_code_and_the_search_audited(api, id_token, flagged, console) -> None:
+    na = id_token("support.na")
+    assert api.post(f"/v1/agency/cases/{flagged[NA_PERSON]}/close", {"outcome": OUTCOME}, na).status == 200
+    [case] = api.get("/v1/agency/cases?code=BHXH-40-2611-0001", na).body["cases"]
+    assert (case["status"], case["outcome"]) == ("closed", OUTCOME)
+    assert any(e.subject == "case BHXH-40-2611-0001" for e in console.tables.audit.scan())
+
+
+@pytest.mark.parametrize("code", ["BHXH-40-2611", "case-aaaa", "BHXH-4O-2611-0001", "x" * 300, "BHXH-40-2611-0001'"])
+def test_a_malformed_code_is_a_400_naming_the_field(api, id_token, flagged, code) -> None:
+    answer = api.get(f"/v1/agency/cases?code={code}", id_token("support.na"))
+    assert answer.status == 400 and answer.body["error"]["message"].startswith("code:")

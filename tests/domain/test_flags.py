@@ -3,14 +3,25 @@ the person away), outcomes staff can write, and the one SMS a closed case sends,
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chalicelib.domain.errors import InvalidValue
-from chalicelib.domain.flags import BadFlag, Flag, FlagKind, case_id, closed_notice, is_case_id, read_flag, read_outcome
+from chalicelib.domain.flags import (
+    BadFlag,
+    Flag,
+    FlagKind,
+    case_code,
+    case_id,
+    closed_notice,
+    is_case_id,
+    read_case_code,
+    read_flag,
+    read_outcome,
+)
 from chalicelib.domain.privacy import contains_personal
 from chalicelib.domain.templates import render
 from chalicelib.domain.text import count_segments
@@ -79,9 +90,34 @@ def test_a_closed_case_tells_the_person_once_naming_the_month_or_the_visit() -> 
     kind=st.sampled_from(list(FlagKind)),
     day=st.dates(date(1900, 1, 1), date(9999, 12, 31)),
     claim=st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-", min_size=1, max_size=64),
+    code=st.one_of(
+        st.none(),
+        st.builds(
+            case_code,
+            st.from_regex(r"\A[0-9]{2}\Z"),
+            st.datetimes(datetime(2000, 1, 1), datetime(2099, 12, 31), timezones=st.just(UTC)),
+            st.integers(1, 999_999),
+        ),
+    ),
 )
-def test_case_closed_fits_one_gsm7_segment_for_any_input(kind, day, claim) -> None:
+def test_case_closed_fits_one_gsm7_segment_for_any_input(kind, day, claim, code) -> None:
     subject = day.isoformat()[:7] if kind is FlagKind.UNPAID_MONTH else claim
-    notice = closed_notice("case-" + "a" * 24, "0110129425", Flag(kind, subject), {"visit_on": day.isoformat()})
+    notice = closed_notice("case-" + "a" * 24, "0110129425", Flag(kind, subject), {"visit_on": day.isoformat()}, code)
     text = render(notice.template, notice.params)
     assert (count_segments(text).encoding, count_segments(text).count) == ("GSM-7", 1), text
+    assert (code or "Phan anh cua ban") in text
+
+
+def test_a_case_code_names_the_province_the_hanoi_month_and_the_sequence() -> None:
+    late_in_november_utc = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)  # 1 December 01:00 in Hanoi
+    assert case_code("40", late_in_november_utc, 42) == "BHXH-40-2612-0042"
+    assert case_code("01", late_in_november_utc, 12_345) == "BHXH-01-2612-12345"
+    assert read_case_code("  bhxh-40-2612-0042 ") == "BHXH-40-2612-0042"
+
+
+@pytest.mark.parametrize(
+    "raw", ["", "BHXH-40-2612-42", "BHXH-400-2612-0042", "BHXH-40-2612-0042x", None, 42, "ＢＨＸＨ-40-2612-0042"]
+)
+def test_a_case_code_out_of_shape_is_refused(raw) -> None:
+    with pytest.raises(InvalidValue):
+        read_case_code(raw)

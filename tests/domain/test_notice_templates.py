@@ -150,3 +150,16 @@ def test_a_unicode_stage_keeps_the_notes_letters_and_counts_it_as_ucs2() -> None
 def test_free_text_outside_the_gsm7_alphabet_becomes_sendable() -> None:
     text = render("dossier_returned", {"dossier_no": "A1", "note": "Hồ sơ “sai” 😀\nlàm lại"})
     assert is_gsm7(text) and text.endswith("Ly do: Ho so ?sai? ? lam lai")
+
+
+def test_a_closed_case_names_its_code_and_a_case_without_one_or_with_a_bad_one_reads_as_before() -> None:
+    month = {"flag": "unpaid_month", "month": "2026-10"}
+    coded = render("case_closed", {**month, "case_code": "BHXH-40-2612-0042"})
+    assert coded == (
+        "BHXH VN: Phan anh ma BHXH-40-2612-0042 cua ban ve thang 10/2026 chua duoc dong BHXH da duoc"
+        " co quan BHXH xu ly xong. Chi tiet xin goi 1900 9068."
+    )
+    _one_segment(coded)
+    plain = render("case_closed", month)
+    assert plain.startswith("BHXH VN: Phan anh cua ban ve thang 10/2026")
+    assert render("case_closed", {**month, "case_code": "x" * 200}) == plain  # only a code's shape is sent
