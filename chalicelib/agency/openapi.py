@@ -130,7 +130,8 @@ PATHS: dict[str, Any] = {
     },
     "/v1/agency/cases": {
         "get": _op(
-            "cases people flagged, of the staff member's province (support; audited)",
+            "cases people flagged, of the staff member's province (support; audited); each with its"
+            " `case_code`; `code` finds one case by its code (another province's is not found)",
             _ok("the cases"),
             params=[
                 {
@@ -138,7 +139,13 @@ PATHS: dict[str, Any] = {
                     "in": "query",
                     "required": False,
                     "schema": {"type": "string", "enum": ["open", "closed"]},
-                }
+                },
+                {
+                    "name": "code",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "example": "BHXH-40-2612-0042"},
+                },
             ],
         )
     },

@@ -34,6 +34,26 @@ _BAD = _error("bad input; the message names the field")
 _UNAUTHORIZED = _error("no token, or an expired or altered one")
 _TOO_MANY = _json(_ref("Error"), "too many requests", _RETRY_AFTER)
 _BEARER = [{"bearer": []}]
+_CASE_CODE = {
+    "type": "string",
+    "pattern": r"^BHXH-\d{2}-\d{4}-\d{4,6}$",
+    "example": "BHXH-40-2612-0042",
+    "description": "the case's readable code: the person's province, the year and month it was opened"
+    " (Asia/Ho_Chi_Minh), that province's month's sequence",
+}
+_FLAG_STATE = {
+    "type": "object",
+    "nullable": True,
+    "description": "the signed-in person's own flag of this month or visit (null: not flagged); additive to the"
+    " contract's fields",
+    "properties": {
+        "case_code": {**_CASE_CODE, "nullable": True, "description": "null for a case opened before codes"},
+        "status": {"type": "string", "enum": ["open", "closed"]},
+        "outcome": {"type": "string", "nullable": True, "description": "the agency's answer, once closed"},
+        "opened_at": {"type": "string", "format": "date-time"},
+        "closed_at": {"type": "string", "format": "date-time", "nullable": True},
+    },
+}
 
 
 def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
@@ -83,6 +103,7 @@ _SCHEMAS: dict[str, Any] = {
             "hi_vnd": _MONEY,
             "ui_vnd": _MONEY,
             "status": {"type": "string", "enum": ["paid", "owed"]},
+            "flag": _FLAG_STATE,
         }
     ),
     "Contributions": _object(
@@ -121,6 +142,7 @@ _SCHEMAS: dict[str, Any] = {
             "facility": {"type": "string"},
             "visit_on": _DATE,
             "fund_paid_vnd": _MONEY,
+            "flag": _FLAG_STATE,
         }
     ),
     "Claims": _object({"claims": {"type": "array", "items": _ref("Claim")}}),
@@ -135,7 +157,9 @@ _SCHEMAS: dict[str, Any] = {
             ),
         ]
     },
-    "FlagOpened": _object({"id": {"type": "string", "example": "case-abcdefghijklmnopabcdefgh"}}),
+    "FlagOpened": _object(
+        {"id": {"type": "string", "example": "case-abcdefghijklmnopabcdefgh"}, "case_code": _CASE_CODE}
+    ),
     "HiCardCheck": _object(
         {
             "card_no": {"type": "string", "example": "HC4010110129425"},

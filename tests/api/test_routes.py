@@ -42,6 +42,7 @@ def test_contributions_list_every_month_with_owed_ones_marked_and_totals(api, pe
         "hi_vnd": 360_000,
         "ui_vnd": 160_000,
         "status": "paid",
+        "flag": None,  # not flagged (tests/api/test_flags.py: a flagged month's state)
     }
     assert body["totals"] == {"si_months": 10, "ui_months": 10, "owed_months": 2}
 
@@ -67,11 +68,14 @@ def test_a_month_worked_at_two_units_counts_once(api, people, make, sign_in) -> 
     assert len(body["months"]) == 2 and body["totals"]["si_months"] == 1
 
 
-def test_contributions_are_read_by_a_single_query(api, people, sign_in, dynamo_calls) -> None:
+def test_contributions_are_read_by_a_single_query_and_their_flags_by_one_batch_get(
+    api, people, sign_in, dynamo_calls
+) -> None:
     token = sign_in(ANNA)
     dynamo_calls.clear()
     api.get("/v1/me/contributions?from=2025-01&to=2025-12", token)
-    assert dynamo_calls == [("Query", "bhxh-local-history")]
+    assert [op for op, _ in dynamo_calls] == ["Query", "BatchGetItem"]
+    assert dynamo_calls[0] == ("Query", "bhxh-local-history")
 
 
 @pytest.mark.parametrize(

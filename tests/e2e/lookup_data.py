@@ -12,7 +12,8 @@ DOSSIER = "03706/2026/07906"
 OWED = ("2025-11", "2025-12")
 
 
-def seed(stack: Any) -> None:
+def seed(stack: Any, ss: str = ANNA, phone: str = ANNA_PHONE) -> None:
+    """Anna (or another person of her record under `ss` and `phone`): 2025, its last two months owed."""
     import boto3
 
     resource = boto3.resource(
@@ -24,10 +25,10 @@ def seed(stack: Any) -> None:
     )
     resource.Table("bhxh-local-people").put_item(
         Item={
-            "ss_code": ANNA,
+            "ss_code": ss,
             "full_name": "Nguyễn Thị Ánh",
             "date_of_birth": "1990-04-12",
-            "phone": ANNA_PHONE,
+            "phone": phone,
             "unit_code": "TZH490L",
             "province_code": "40",
         }
@@ -37,7 +38,7 @@ def seed(stack: Any) -> None:
         period = f"2025-{m:02d}"
         history.put_item(
             Item={
-                "ss_code": ANNA,
+                "ss_code": ss,
                 "period_unit": f"{period}#TZH490L",
                 "period": period,
                 "unit_code": "TZH490L",
@@ -49,6 +50,8 @@ def seed(stack: Any) -> None:
             }
         )
     ledger = resource.Table("bhxh-local-ledger")
+    if ss != ANNA:
+        return
     ledger.put_item(
         Item={
             "pk": f"hi_card#{CARD}",

@@ -207,11 +207,11 @@ def test_a_person_flags_an_owed_month_support_closes_it_and_the_person_gets_one_
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#months tbody tr[data-period='2026-10'] button.flag")
     page.wait_for_function("document.querySelector('#flag-result').classList.contains('ok')")
-    case_id = re.search(r"case-[a-p]{24}", page.inner_text("#flag-result")).group(0)
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.click("#months tbody tr[data-period='2026-10'] button.flag")  # once more: one flag per fact
-    page.wait_for_function("document.querySelector('#flag-result').classList.contains('error')")
-    assert "đã báo" in page.inner_text("#flag-result")
+    case_id = page.get_attribute("#flag-result", "data-case")
+    code = re.search(r"BHXH-40-\d{4}-\d{4}", page.inner_text("#flag-result")).group(0)
+    flagged = "#months tbody tr[data-period='2026-10'][data-flag-status='open']"
+    page.wait_for_selector(flagged)  # once flagged, the month shows its case, not the button again
+    assert code in page.inner_text(flagged) and page.locator(f"{flagged} button.flag").count() == 0
     page.screenshot(path=str(SCREENSHOTS / "lookup-flag.png"), full_page=True)
 
     console = browser.new_page()
@@ -230,8 +230,8 @@ def test_a_person_flags_an_owed_month_support_closes_it_and_the_person_gets_one_
     assert console.locator(row).count() == 0  # no longer open
     told = wait_for(lambda: _sms(stack, NA_PHONE, "Phan anh"), "the case_closed SMS")
     assert [m["message"] for m in told] == [
-        "BHXH VN: Phan anh cua ban ve thang 10/2026 chua duoc dong BHXH da duoc co quan BHXH xu ly xong."
-        " Chi tiet xin goi 1900 9068."
+        f"BHXH VN: Phan anh ma {code} cua ban ve thang 10/2026 chua duoc dong BHXH da duoc co quan BHXH xu ly"
+        " xong. Chi tiet xin goi 1900 9068."
     ]
     console.select_option("#case-status", "closed")
     console.click("#show-cases")
