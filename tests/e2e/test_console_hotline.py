@@ -236,7 +236,14 @@ def test_a_person_flags_an_owed_month_support_closes_it_and_the_person_gets_one_
     console.select_option("#case-status", "closed")
     console.click("#show-cases")
     console.wait_for_selector(row)
-    assert "support.na" in console.inner_text(row)
+    assert "support.na" in console.inner_text(row) and code in console.inner_text(row)
+    console.fill("#case-code", code.lower())  # the code the person reads out, as typed
+    console.select_option("#case-status", "open")  # a code finds its case in either status
+    console.click("#show-cases")
+    console.wait_for_function(
+        f"[...document.querySelectorAll('#cases tbody tr')].map(r => r.dataset.code).join() === '{code}'"
+    )
+    _axe(console, "a case found by its code")
     console.screenshot(path=str(SCREENSHOTS / "console-cases.png"), full_page=True)
     status, _ = _call(stack, "POST", f"/v1/agency/cases/{case_id}/close", _token(stack, "support.na"), {"outcome": "x"})
     assert status == 409
