@@ -263,3 +263,37 @@ def test_the_months_table_scrolls_by_keyboard_where_it_is_wider_than_the_screen(
         page.wait_for_function("document.querySelector('#months-region').scrollLeft > 0")
         _axe(page, "the months table, scrolled by keyboard")
         context.close()
+
+
+DEMO_PERSON, DEMO_PHONE = "4026821744", "+84328340912"  # Võ Thanh Thảo, README's person to flag
+
+
+@pytest.fixture(scope="module")
+def demo_stack(tmp_path_factory: pytest.TempPathFactory):
+    """The local stack as `make run` starts it, with the demo files of samples/ taken."""
+    from local.demo import sample_files
+    from tests.e2e.conftest import running_stack
+
+    with running_stack(tmp_path_factory.mktemp("demo-state"), BHXH_DEMO="1") as stack:
+        s3 = stack.client("s3")
+        for kind, path in sample_files():
+            report = f"reports/{kind}/{path.stem}.json"
+            wait_for(
+                lambda r=report: s3.list_objects_v2(Bucket="bhxh-local-ingest", Prefix=r).get("KeyCount"), report, 90
+            )
+        yield stack
+
+
+def test_the_readmes_demo_person_sees_the_owed_month_first_with_its_flag_button_on_a_phone(
+    demo_stack, browser_page
+) -> None:
+    page = browser_page
+    _sign_in(page, demo_stack, DEMO_PERSON, DEMO_PHONE)
+    _fits(page)
+    periods = page.eval_on_selector_all("#months tbody tr[data-period]", "rows => rows.map(r => r.dataset.period)")
+    assert periods[0] == "2026-10" and len(periods) == 24  # the owed month, then two years newest first
+    assert periods[1:] == sorted(periods[1:], reverse=True)
+    _on_screen(page, "#months tbody tr[data-period='2026-10'] button.flag")
+    page.wait_for_selector("#claims tbody tr button.flag")
+    _fits(page)  # her visit's long facility name wraps inside its card
+    _axe(page, "the demo person's history")
