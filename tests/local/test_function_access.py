@@ -60,6 +60,8 @@ REMOVED = {
     "jwt-key": ("APIHandler", "ssm:GetParameter", ""),
     "by_recipient": ("APIHandler", "dynamodb:Query", "index/by_recipient"),
     "cases": ("APIHandler", "dynamodb:PutItem", "CasesTable"),
+    "flag-states": ("APIHandler", "dynamodb:BatchGetItem", "CasesTable"),
+    "by_code": ("APIHandler", "dynamodb:Query", "index/by_code"),
 }
 
 
@@ -182,3 +184,58 @@ def test_without_its_by_recipient_query_the_hotline_cannot_read_notices(function
 def test_without_its_cases_statement_a_flag_opens_no_case(function_policies, functions, clock) -> None:
     with pytest.raises(Exception, match=r"AccessDenied|403|not authorized"):
         _a_case_opened(functions, clock)
+
+
+CODED = "case-abcdefghijklmnopabcdefgi"
+
+
+def _a_coded_case(functions, clock) -> str:
+    """A case opened as `POST /v1/me/flags` opens one: its code from the guard's counter."""
+    from chalicelib.store.case_codes import next_case_code
+    from chalicelib.store.cases import open_case
+
+    tables = functions.services("api_handler").tables
+    code = next_case_code(tables, "40", clock())
+    assert open_case(
+        tables.cases,
+        case_id=CODED,
+        kind="unpaid_month",
+        subject="2026-09",
+        ss_code="4012345678",
+        masked_code="*******678",
+        facts={"period": "2026-09"},
+        person_province="40",
+        employer_province=None,
+        at=clock(),
+        case_code=code,
+    )
+    return code
+
+
+def test_the_api_numbers_a_case_reads_a_persons_flags_and_finds_a_code_under_its_packaged_policy(
+    functions, clock
+) -> None:
+    from chalicelib.store.cases import case_by_code, cases_by_id
+
+    code = _a_coded_case(functions, clock)
+    assert code == "BHXH-40-2611-0001"
+    cases = functions.services("api_handler").tables.cases
+    assert list(cases_by_id(cases, [CODED])) == [CODED]
+    found = case_by_code(cases, code)
+    assert found is not None and found.id == CODED
+
+
+@pytest.mark.parametrize("function_policies", ["flag-states"], indirect=True)
+def test_without_its_batch_get_on_cases_the_page_cannot_show_flags(function_policies, functions, clock) -> None:
+    from chalicelib.store.cases import cases_by_id
+
+    with pytest.raises(Exception, match=r"AccessDenied|403|not authorized"):
+        cases_by_id(functions.services("api_handler").tables.cases, [CODED])
+
+
+@pytest.mark.parametrize("function_policies", ["by_code"], indirect=True)
+def test_without_its_by_code_query_the_console_cannot_find_a_code(function_policies, functions, clock) -> None:
+    from chalicelib.store.cases import case_by_code
+
+    with pytest.raises(Exception, match=r"AccessDenied|403|not authorized"):
+        case_by_code(functions.services("api_handler").tables.cases, "BHXH-40-2611-0001")
