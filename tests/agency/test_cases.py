@@ -180,3 +180,31 @@ def test_a_closed_case_is_found_by_its_code_and_the_search_audited(api, id_token
 def test_a_malformed_code_is_a_400_naming_the_field(api, id_token, flagged, code) -> None:
     answer = api.get(f"/v1/agency/cases?code={code}", id_token("support.na"))
     assert answer.status == 400 and answer.body["error"]["message"].startswith("code:")
+
+
+def test_a_case_opened_before_codes_lists_closes_and_tells_as_before(api, id_token, console, make, pump, sent_sms):
+    from chalicelib.store.cases import open_case
+
+    make.person(NA_PERSON, phone=NA_PHONE, unit=HN_UNIT, province="40")
+    old = "case-" + "b" * 24
+    assert open_case(
+        console.tables.cases,
+        case_id=old,
+        kind="unpaid_month",
+        subject="2026-08",
+        ss_code=NA_PERSON,
+        masked_code="*******111",
+        facts={"period": "2026-08", "months": []},
+        person_province="40",
+        employer_province=None,
+        at=console.clock(),
+    )
+    token = id_token("support.na")
+    [listed] = api.get("/v1/agency/cases", token).body["cases"]
+    assert (listed["id"], listed["case_code"]) == (old, None)
+    assert api.post(f"/v1/agency/cases/{old}/close", {"outcome": OUTCOME}, token).status == 200
+    pump.run_until_idle()
+    assert [m.text for m in sent_sms() if m.phone == NA_PHONE] == [
+        "BHXH VN: Phan anh cua ban ve thang 08/2026 chua duoc dong BHXH da duoc co quan BHXH xu ly xong."
+        " Chi tiet xin goi 1900 9068."
+    ]
