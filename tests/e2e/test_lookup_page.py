@@ -284,9 +284,7 @@ def demo_stack(tmp_path_factory: pytest.TempPathFactory):
         yield stack
 
 
-def test_the_readmes_demo_person_sees_the_owed_month_first_with_its_flag_button_on_a_phone(
-    demo_stack, browser_page
-) -> None:
+def test_the_readmes_demo_person_sees_the_owed_month_first_and_flags_it_on_a_phone(demo_stack, browser_page) -> None:
     page = browser_page
     _sign_in(page, demo_stack, DEMO_PERSON, DEMO_PHONE)
     _fits(page)
@@ -297,3 +295,10 @@ def test_the_readmes_demo_person_sees_the_owed_month_first_with_its_flag_button_
     page.wait_for_selector("#claims tbody tr button.flag")
     _fits(page)  # her visit's long facility name wraps inside its card
     _axe(page, "the demo person's history")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#months tbody tr[data-period='2026-10'] button.flag")
+    row = "#months tbody tr[data-period='2026-10'][data-flag-status='open']"
+    page.wait_for_selector(row)
+    code = CASE_CODE.search(page.inner_text(row)).group(0)
+    assert code in page.inner_text("#flag-result")
+    _fits(page)
