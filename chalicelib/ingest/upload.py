@@ -23,7 +23,7 @@ from chalicelib.ingest.kinds import KINDS
 from chalicelib.ingest.objects import read_range, save_plan, version_args
 from chalicelib.ingest.pieces import unfinished
 from chalicelib.ingest.plan import Cutter
-from chalicelib.ingest.reader import BOM, MAX_LINE_BYTES, NotCsv, read_header
+from chalicelib.ingest.reader import SNIFF_BYTES, Form, NotCsv, detect_form, read_header
 from chalicelib.ingest.tasks import Piece, Task
 from chalicelib.services import Services
 from chalicelib.store import files
@@ -32,7 +32,7 @@ from chalicelib.store.files import FileModel, Upload
 logger = Logger(child=True)
 
 MAX_CHUNKS = 1000  # a bigger file gets bigger chunks: the file's counter item stays small
-HEADER_BYTES = MAX_LINE_BYTES + len(BOM) + 2  # a header within the line cap, with its CRLF
+HEADER_BYTES = SNIFF_BYTES  # a header within the line cap, with its CRLF: what the form is found from
 SCAN_BLOCK = 8 << 20
 SEQ_WIDTH = 32
 MAX_NAME = 64  # characters of a header name carried from step to step
@@ -132,7 +132,8 @@ def plan(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
             return _refuse(svc, task, "empty file: no header row", 1)
         head = read_range(s3, bucket, upload, 0, min(size, HEADER_BYTES)).read()
         try:
-            header = read_header(io.BytesIO(head))
+            form = detect_form(head, whole=len(head) >= size)
+            header = read_header(io.BytesIO(head), form)
         except NotCsv as exc:
             return _refuse(svc, task, str(exc), exc.line)
         if header.end >= len(head) and len(head) < size:
@@ -143,9 +144,10 @@ def plan(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
         # names go in every step's message (SQS takes 256 KiB): the kinds' own are short, and an
         # unknown column's name is only ever shown
         names = [name[:MAX_NAME] for name in header.names]
-        cutter = Cutter(header.end, header.lines + 1, chunk_bytes)
+        cutter = Cutter(header.end, header.lines + 1, chunk_bytes, form.delimiter)
     else:
-        names, cutter = state["header"], Cutter(state["pos"], state["line"], chunk_bytes)
+        names, form = state["header"], Form.from_json(state.get("form"))
+        cutter = Cutter(state["pos"], state["line"], chunk_bytes, form.delimiter)
         cutter.cuts = [tuple(c) for c in state["cuts"]]  # type: ignore[misc]
     if size - cutter.cuts[0][0] > chunk_bytes:
         body = s3.get_object(Bucket=bucket, Key=upload.file, Range=f"bytes={cutter.pos}-", **version_args(upload))
@@ -159,16 +161,17 @@ def plan(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
                 cutter.feed(block, eof=at >= size)
                 if at < size and deadline.short():  # carry on from the last boundary elsewhere
                     cuts = [list(c) for c in cutter.cuts]
-                    resume = {"cutting": {"header": names, "pos": cutter.pos, "line": cutter.line, "cuts": cuts}}
+                    at_cut = {"pos": cutter.pos, "line": cutter.line, "cuts": cuts, "form": form.to_json()}
+                    resume = {"cutting": {"header": names, **at_cut}}
                     return [replace(task, resume={"size": size, **resume})]
         finally:
             stream.close()
     chunks = cutter.chunks(size)
-    save_plan(s3, bucket, upload, names, chunks)
+    save_plan(s3, bucket, upload, names, chunks, form)
     if files.planned(svc.tables.files, upload, chunks=len(chunks), size=size) is None:
         return []  # another upload of the file took over
-    logger.info("file cut", file=upload.file, chunks=len(chunks), size=size)
-    return [Task("check", upload, bucket=bucket, piece=Piece.of(c)) for c in chunks]
+    logger.info("file cut", file=upload.file, chunks=len(chunks), size=size, encoding=form.encoding)
+    return [Task("check", upload, bucket=bucket, piece=Piece.of(c), form=form) for c in chunks]
 
 
 def _refuse(svc: Services, task: Task, reason: str, line: int) -> list[Task]:
