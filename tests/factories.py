@@ -7,6 +7,7 @@ tables. The end-to-end tests write into a running stack through the same `Factor
 
 from __future__ import annotations
 
+import io
 import json
 import unicodedata
 import uuid
@@ -174,3 +175,21 @@ def windows_1258(text: str) -> bytes:
             base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
             out += (base + tone).encode("cp1258")
     return bytes(out)
+
+
+def workbook(rows: list[list[object]], *, formats: dict[str, str] | None = None, second: bool = True) -> bytes:
+    """A workbook as Excel saves one: the rows on its first sheet (cells given number formats by
+    coordinate), and another sheet that must be ignored."""
+    from openpyxl import Workbook  # only the workbook tests need it
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    for at, shown in (formats or {}).items():
+        sheet[at].number_format = shown
+    if second:
+        book.create_sheet("Ghi chú").append(["payment_id", "nothing here is taken"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -25,6 +25,7 @@ from chalicelib.ingest.pieces import unfinished
 from chalicelib.ingest.plan import Cutter
 from chalicelib.ingest.reader import SNIFF_BYTES, Form, NotCsv, detect_form, read_header
 from chalicelib.ingest.tasks import Piece, Task
+from chalicelib.ingest.xlsx import REFUSED
 from chalicelib.services import Services
 from chalicelib.store import files
 from chalicelib.store.files import FileModel, Upload
@@ -90,6 +91,8 @@ def admit(svc: Services, bucket: str, key: str, version: str | None, sequencer: 
         uploaded_by=(metadata.get("uploaded-by") or None),
     )
     size = int(head["ContentLength"])
+    # a workbook that could not be read as CSV (ingest/xlsx.py) is refused with its reason
+    resume = {"size": size, **({"refused": metadata[REFUSED]} if metadata.get(REFUSED) else {})}
     model = svc.tables.files
     for _attempt in range(8):  # each turn: another writer moved the item since it was read
         item = files.get_file(model, key)
@@ -97,9 +100,9 @@ def admit(svc: Services, bucket: str, key: str, version: str | None, sequencer: 
         if decided is Admission.START:
             if files.start(model, upload, svc.clock(), replacing=item):
                 logger.info("file taken", file=key, version=upload.version, size=size)
-                return [Task("plan", upload, bucket=bucket, resume={"size": size})]
+                return [Task("plan", upload, bucket=bucket, resume=resume)]
         elif decided is Admission.PLAN_AGAIN:
-            return [Task("plan", upload, bucket=bucket, resume={"size": size})]
+            return [Task("plan", upload, bucket=bucket, resume=resume)]
         elif decided is Admission.CARRY_ON and item is not None:
             logger.info("upload carried on", file=key, version=upload.version)
             return unfinished(svc, bucket, item)
@@ -125,6 +128,8 @@ def plan(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
     kind = KINDS.get(upload.kind)
     if kind is None:
         return _refuse(svc, task, f"unknown kind: {upload.kind!r}", 1)
+    if task.resume.get("refused"):
+        return _refuse(svc, task, str(task.resume["refused"]), 1)
     chunk_bytes = max(svc.settings.ingest_chunk_bytes, math.ceil(size / MAX_CHUNKS))
     state = task.resume.get("cutting")
     if state is None:

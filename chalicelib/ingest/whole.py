@@ -16,6 +16,7 @@ from chalicelib.ingest.kinds import KINDS, Context, Record
 from chalicelib.ingest.pieces import Tally, row_record
 from chalicelib.ingest.reader import UTF8, NotCsv, check_csv, read_rows
 from chalicelib.ingest.report import ERRORS_HEADER, ErrorRows, Report, report_keys, truncated_line
+from chalicelib.ingest.xlsx import REFUSED
 from chalicelib.services import Services
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -53,7 +54,10 @@ def read_object(
     header: list[str] | None = None
     form = UTF8
     try:
-        header, form = check_csv(answer["Body"])
+        if metadata.get(REFUSED):  # a workbook that could not be read as CSV (ingest/xlsx.py)
+            report.reject_file(metadata[REFUSED])
+        else:
+            header, form = check_csv(answer["Body"])
     except NotCsv as exc:
         report.reject_file(str(exc))
     finally:

@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from tests.conftest import REGION
+from tests.factories import workbook
 
 UNITS = (
     "unit_code,name,rep_phone,province_code\n"
@@ -304,3 +305,31 @@ def test_an_event_for_a_staged_file_already_gone_is_done_with_not_retried(consol
     }
     assert handle_ingest_event({"Records": [record]}) == {"batchItemFailures": []}
     assert list(console.tables.files.scan()) == []
+
+
+def test_an_excel_workbook_is_uploaded_as_xlsx_checked_as_its_csv_and_listed_under_that_name(
+    api, id_token, pump, units, console
+) -> None:
+    token = id_token("uploader.na")
+    rows = [line.split(",") for line in PAYMENTS.splitlines()]
+    answer = api.post("/v1/agency/uploads", {"kind": "payments", "name": "t11.xlsx", "format": "xlsx"}, token)
+    assert answer.status == 201
+    assert (answer.body["key"], answer.body["file"]) == ("incoming/payments/t11.xlsx", "incoming/payments/t11.csv")
+    checked = api.post(
+        "/v1/agency/uploads", {"kind": "payments", "name": "t11", "format": "xlsx", "mode": "check"}, token
+    )
+    assert (checked.body["key"], checked.body["file"]) == ("staged/payments/t11.xlsx", "staged/payments/t11.csv")
+    sent = requests.post(
+        checked.body["url"],
+        data=checked.body["fields"],
+        files={"file": ("t11.xlsx", workbook(rows), "application/octet-stream")},
+        timeout=10,
+    )
+    assert int(sent.status_code) == 201
+    pump.run_until_idle()
+    body = api.get("/v1/agency/files/payments/t11", token).body
+    assert (body["file"], body["status"]) == ("staged/payments/t11.csv", "staged")
+    assert (body["report"]["status"], body["report"]["rows"], body["report"]["accepted"]) == ("done", 5, 3)
+    assert body["report"]["uploaded_by"] == "uploader.na"
+    bad = api.post("/v1/agency/uploads", {"kind": "payments", "name": "x", "format": "xls"}, token)
+    assert bad.status == 400 and bad.body["error"]["message"].startswith("format:")
