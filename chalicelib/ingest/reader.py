@@ -126,7 +126,10 @@ def _line_at(data: bytes, at: int) -> int:
 def detect_delimiter(first_line: str) -> str:
     """`;` when it splits the header into more columns than `,` does (Excel's CSV where the
     decimal mark is a comma), else `,`."""
-    counts = {d: len(next(csv.reader([first_line], delimiter=d), [])) for d in DELIMITERS}
+    try:
+        counts = {d: len(next(csv.reader([first_line], delimiter=d), [])) for d in DELIMITERS}
+    except csv.Error:  # a header the caps refuse (over 1 MiB, NUL): the header's own check says why
+        counts = {d: first_line.count(d) for d in DELIMITERS}
     return ";" if counts[";"] > counts[","] else ","
 
 
