@@ -13,6 +13,7 @@ from urllib.parse import unquote_plus
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from botocore.exceptions import ClientError
 
 from chalicelib.agency.preview import check_staged
 from chalicelib.domain.deadline import Deadline
@@ -107,11 +108,14 @@ def _convert(svc: Services, bucket: str, key: str, version: str | None) -> None:
     """An Excel workbook: its first sheet written as the CSV beside it, whose own event takes it
     (or checks it, when staged)."""
     correlate(key)
-    s3 = svc.clients.s3
     try:
-        convert(s3, bucket, key, version)
-    except s3.exceptions.NoSuchKey:
-        logger.info("workbook gone", file=key)
+        convert(svc.clients.s3, bucket, key, version)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NoSuchVersion"):
+            logger.info("workbook gone", file=key)  # deleted, or a staged one released or cancelled meanwhile
+            return
+        logger.exception("workbook not converted", file=key, error=type(exc).__name__)
+        raise
     except Exception as exc:
         logger.exception("workbook not converted", file=key, error=type(exc).__name__)
         raise

@@ -88,3 +88,8 @@ def test_a_workbook_missing_a_required_column_is_refused_as_its_csv_would_be(upl
     assert deliver(upload("payments", "short.xlsx", workbook([["payment_id", "unit_code"], ["PT-1", "TZH490L"]]))) == []
     report = read_report("reports/payments/short.json")
     assert report["status"] == "rejected" and report["reason"] == "missing required column: paid_on, amount_vnd"
+
+
+def test_an_event_for_a_workbook_already_gone_is_done_with_not_retried(stack, deliver, svc) -> None:
+    assert deliver("incoming/payments/gone.xlsx", event=True) == []
+    assert svc.tables.files.count() == 0
