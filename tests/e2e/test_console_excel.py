@@ -88,7 +88,7 @@ def test_excel_files_are_checked_and_a_refused_one_says_why_in_vietnamese_and_en
     assert page.is_hidden("#release") and page.is_visible("#cancel")
     row = page.locator("#files tbody tr[data-file='staged/payments/hong.csv']")
     assert row.get_attribute("data-status") == "rejected"
-    assert "Bị từ chối" in row.inner_text() and "Mở tệp bằng Excel" in row.inner_text()
+    assert "Bị từ chối" in row.inner_text() and "Tệp không phải văn bản CSV" in row.inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "console-refused-phone.png"), full_page=True)
     _axe(page, "a refused file, phone")
