@@ -91,6 +91,7 @@ _TONE_AFTER_LETTER = re.compile(rb"[A-Za-z\xc2\xe2\xca\xea\xd4\xf4\xc3\xe3\xd5\x
 # a text file has none of these C0 controls (tab, LF, CR aside): a binary file, or UTF-16, does
 _BINARY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_ZIP = b"PK\x03\x04"  # an .xlsx is a zip
 NOT_TEXT = "not UTF-8, Windows-1258 or Windows-1252 text"
 
 
@@ -100,6 +101,8 @@ def detect_encoding(head: bytes, *, whole: bool) -> str:
         return "utf-8"
     if head.startswith(_UTF16_BOMS):
         raise NotCsv(f"{NOT_TEXT}: UTF-16 (save it as CSV UTF-8)")
+    if head.startswith(_ZIP):
+        raise NotCsv(f"{NOT_TEXT}: an Excel workbook named .csv (upload it as .xlsx)")
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=whole)
     except UnicodeDecodeError:

@@ -4,7 +4,7 @@ import unicodedata
 import pytest
 
 from chalicelib.ingest.reader import SNIFF_BYTES, UTF8, Form, NotCsv, check_csv, read_rows, rows
-from tests.factories import windows_1258
+from tests.factories import windows_1258, workbook
 
 
 def rows_of(data: bytes):
@@ -67,6 +67,11 @@ def test_bytes_of_no_known_encoding_refuse_the_file_with_the_line() -> None:
 def test_binary_and_utf16_files_are_refused_as_not_text(data: bytes) -> None:
     with pytest.raises(NotCsv, match=r"^not UTF-8, Windows-1258 or Windows-1252 text"):
         rows_of(data)
+
+
+def test_a_workbook_saved_under_a_csv_name_is_refused_saying_so() -> None:
+    with pytest.raises(NotCsv, match=r"an Excel workbook named \.csv \(upload it as \.xlsx\)$"):
+        rows_of(workbook([["payment_id"], ["PT-1"]]))
 
 
 def test_a_file_whose_head_is_utf8_is_refused_where_its_bytes_stop_being_utf8() -> None:
