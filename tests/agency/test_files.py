@@ -356,3 +356,16 @@ def test_an_excel_workbook_is_uploaded_as_xlsx_checked_as_its_csv_and_listed_und
     assert body["report"]["uploaded_by"] == "uploader.na"
     bad = api.post("/v1/agency/uploads", {"kind": "payments", "name": "x", "format": "xls"}, token)
     assert bad.status == 400 and bad.body["error"]["message"].startswith("format:")
+
+
+def test_a_staged_workbook_that_cannot_be_read_is_listed_as_refused_saying_why(api, id_token, pump, units) -> None:
+    token = id_token("uploader.na")
+    answer = api.post(
+        "/v1/agency/uploads", {"kind": "payments", "name": "old", "format": "xlsx", "mode": "check"}, token
+    )
+    assert int(post_file(answer.body, b"\xd0\xcf\x11\xe0 an old .xls").status_code) == 201
+    pump.run_until_idle()
+    [listed] = api.get("/v1/agency/files", token).body["files"]
+    assert (listed["file"], listed["status"]) == ("staged/payments/old.csv", "rejected")
+    assert listed["reason"] == "not an Excel workbook (.xlsx) that can be read: BadZipFile"
+    assert listed["reason_text"]["code"] == "not_workbook" and ".xls" in listed["reason_text"]["what_to_do"]["vi"]
