@@ -7,7 +7,9 @@ tables. The end-to-end tests write into a running stack through the same `Factor
 
 from __future__ import annotations
 
+import io
 import json
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -155,3 +157,39 @@ def carrier(body: str, *, sender: str = PERSON_PHONE, inbound_id: str | None = N
             "previousPublishedMessageId": str(uuid.uuid4()),
         }
     )
+
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # the five tone marks Windows-1258 writes as combining characters
+
+
+def windows_1258(text: str) -> bytes:
+    """Text as Excel saves it in Windows-1258: a letter the code page lacks (ễ, ộ) is its base
+    letter (ê, ô) followed by its combining tone mark."""
+    out = bytearray()
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            out += char.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", char)
+            tone = "".join(c for c in parts if c in _TONES)
+            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
+            out += (base + tone).encode("cp1258")
+    return bytes(out)
+
+
+def workbook(rows: list[list[object]], *, formats: dict[str, str] | None = None, second: bool = True) -> bytes:
+    """A workbook as Excel saves one: the rows on its first sheet (cells given number formats by
+    coordinate), and another sheet that must be ignored."""
+    from openpyxl import Workbook  # only the workbook tests need it
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    for at, shown in (formats or {}).items():
+        sheet[at].number_format = shown
+    if second:
+        book.create_sheet("Ghi chú").append(["payment_id", "nothing here is taken"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -10,6 +10,7 @@ from typing import Any
 from chalicelib.agency.identity import forbidden
 from chalicelib.agency.names import FileName, Stage
 from chalicelib.api.errors import ApiError, bad_input, not_found
+from chalicelib.domain.file_reasons import explain
 from chalicelib.domain.staff import Staff
 from chalicelib.ingest.kinds import KINDS
 from chalicelib.services import Services
@@ -27,10 +28,20 @@ def conflict(message: str) -> ApiError:
     return ApiError(409, "conflict", message)
 
 
+def shown_status(item: FileModel) -> str:
+    """The file's status as the clerk is told it: a staged file its check refused is `rejected`
+    (it can never be released), not waiting to be sent."""
+    return "rejected" if item.status == "staged" and item.check == "rejected" else item.status
+
+
 def _summary(item: FileModel) -> dict[str, Any]:
     data = as_dict(item)
     stage, _, rest = item.file.partition("/")
     data["stage"] = stage
+    data["status"] = shown_status(item)
+    why = explain(item.reason) if data["status"] == "rejected" else None
+    if why is not None:
+        data["reason_text"] = why.as_dict()  # the reason's code, in Vietnamese and English, and what to do
     data["name"] = rest.split("/", 1)[-1].removesuffix(".csv")
     total = max(int(item.chunks_total or 1), 1)
     data["progress"] = {
@@ -56,7 +67,11 @@ def list_files(svc: Services, staff: Staff, query: dict[str, str]) -> dict[str, 
     for item in province_files(svc.tables.files, staff.province_code, limit=500):
         if not staff.sees(item.province_code):
             continue
-        if (kind and item.kind != kind) or (status and item.status != status) or (since and item.started_at < since):
+        if (
+            (kind and item.kind != kind)
+            or (status and shown_status(item) != status)
+            or (since and item.started_at < since)
+        ):
             continue
         out.append(_summary(item))
         if len(out) >= MAX_LISTED:
@@ -88,6 +103,7 @@ def read_file(svc: Services, staff: Staff, file: FileName) -> dict[str, Any]:
         "accepted": int(item.accepted or 0),
         "rejected": int(item.rejected or 0),
         "reason": item.reason,
+        "reason_text": body.get("reason_text"),
         "errors": as_dict(item).get("errors", []),
         "started_at": item.started_at,
         "finished_at": item.finished_at,

@@ -42,14 +42,15 @@ class FileName:
 
 
 def file_name(kind: object, name: object) -> FileName:
-    """The file a request names. `name` may end in `.csv` (as the file on the clerk's disk does)."""
+    """The file a request names. `name` may end in `.csv` or `.xlsx` (as the file on the clerk's disk does)."""
     if not isinstance(kind, str) or kind not in KINDS:
         raise bad_input("kind", f"one of {', '.join(sorted(KINDS))}")
     if not isinstance(name, str) or not name.strip():
         raise bad_input("name", "required: the file's name")
     stem = name.strip()
-    if stem.lower().endswith(".csv"):
-        stem = stem[:-4]
+    for suffix in (".csv", ".xlsx"):
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
     if len(stem) > MAX_NAME_CHARS:
         raise bad_input("name", f"at most {MAX_NAME_CHARS} characters")
     if not _NAME.match(stem) or ".." in stem:

@@ -76,8 +76,9 @@ UPLOAD = {
     "type": "object",
     "properties": {
         "kind": {"type": "string", "enum": _KINDS},
-        "name": {"type": "string", "maxLength": 104, "example": "2026-11"},
+        "name": {"type": "string", "maxLength": 105, "example": "2026-11"},
         "mode": {"type": "string", "enum": ["send", "check"]},
+        "format": {"type": "string", "enum": ["csv", "xlsx"], "description": "xlsx: the first sheet is taken"},
     },
     "required": ["kind", "name"],
 }

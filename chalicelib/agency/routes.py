@@ -138,6 +138,9 @@ def uploads(svc: Services, staff: Staff) -> Done:
     mode = body.get("mode", "send")
     if mode not in ("send", "check"):
         raise bad_input("mode", "`send` or `check`")
+    form = body.get("format", "csv")
+    if form not in ("csv", "xlsx"):
+        raise bad_input("format", "`csv` or `xlsx`")
     file = file_name(body.get("kind"), body.get("name"))
     post = presigned_upload(
         svc.clients.s3_presign,
@@ -146,6 +149,7 @@ def uploads(svc: Services, staff: Staff) -> Done:
         mode,
         staff,
         max_bytes=svc.settings.max_upload_bytes,
+        form=form,
     )
     return Done(201, post, subject=post["key"], details={"mode": mode})
 

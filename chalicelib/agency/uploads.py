@@ -3,7 +3,9 @@
 The policy S3 checks fixes everything the console must be able to trust afterwards: the exact key
 (`incoming/…` to send, `staged/…` to check first), the size limit, and the uploader and province as
 the object's metadata (`x-amz-meta-uploaded-by`, `x-amz-meta-province-code`), which ingest repeats in
-the report. A staff member cannot upload as someone else or for another province.
+the report. A staff member cannot upload as someone else or for another province. An Excel
+workbook (`format` `xlsx`) goes to `<stage>/<kind>/<name>.xlsx`; ingest writes its first sheet as
+`<name>.csv` beside it (ingest/xlsx.py), and that is the file the list shows (`file`).
 """
 
 from __future__ import annotations
@@ -15,16 +17,19 @@ from chalicelib.domain.staff import Staff
 
 EXPIRES_S = 15 * 60
 Mode = Literal["send", "check"]
+Format = Literal["csv", "xlsx"]
+CONTENT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def presigned_upload(
-    s3: Any, bucket: str, file: FileName, mode: Mode, staff: Staff, *, max_bytes: int
+    s3: Any, bucket: str, file: FileName, mode: Mode, staff: Staff, *, max_bytes: int, form: Format = "csv"
 ) -> dict[str, Any]:
-    key = file.key("incoming" if mode == "send" else "staged")
+    listed = file.key("incoming" if mode == "send" else "staged")
+    key = listed.removesuffix(".csv") + ".xlsx" if form == "xlsx" else listed
     fields = {
         "x-amz-meta-uploaded-by": staff.username,
         "x-amz-meta-province-code": staff.province_code,
-        "Content-Type": "text/csv",
+        "Content-Type": CONTENT_TYPES[form],
         "success_action_status": "201",
     }
     conditions: list[Any] = [
@@ -34,4 +39,11 @@ def presigned_upload(
         *({name: value} for name, value in fields.items()),
     ]
     post = s3.generate_presigned_post(bucket, key, Fields=fields, Conditions=conditions, ExpiresIn=EXPIRES_S)
-    return {"url": post["url"], "fields": post["fields"], "key": key, "expires_in": EXPIRES_S, "max_bytes": max_bytes}
+    return {
+        "url": post["url"],
+        "fields": post["fields"],
+        "key": key,
+        "file": listed,  # the file as the list shows it
+        "expires_in": EXPIRES_S,
+        "max_bytes": max_bytes,
+    }

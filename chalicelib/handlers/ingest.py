@@ -1,7 +1,8 @@
 """`ingest`: the ingest queue's messages. S3's notifications of uploaded batch files start a file;
 the ingest's own messages (ingest/tasks.py) carry each file on, a step an invocation. A console
 upload to check first (`staged/…`) is checked whole in the invocation its event arrives in
-(agency/preview.py): nothing of it is taken."""
+(agency/preview.py): nothing of it is taken. An Excel workbook (`….xlsx`, either place) is written
+as the CSV beside it (ingest/xlsx.py), whose own event is then taken or checked."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from urllib.parse import unquote_plus
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from botocore.exceptions import ClientError
 
 from chalicelib.agency.preview import check_staged
 from chalicelib.domain.deadline import Deadline
 from chalicelib.ingest.files import Send, run_all
 from chalicelib.ingest.tasks import Task, is_task
 from chalicelib.ingest.upload import admit
+from chalicelib.ingest.xlsx import convert, is_workbook
 from chalicelib.observability import correlate
 from chalicelib.services import Services, services
 
@@ -59,13 +62,15 @@ def _record(svc: Services, record: SQSRecord, deadline: Deadline, send: Send) ->
         starts = [(task.upload.file, lambda task=task: [task])]
     else:
         objects = s3_objects(body)
-        for bucket, key, _version, _seq in objects:
-            if key.startswith("staged/"):
+        for bucket, key, version, _seq in objects:
+            if is_workbook(key):
+                _convert(svc, bucket, key, version)
+            elif key.startswith("staged/"):
                 _check_staged(svc, bucket, key)
         starts = [
             (key, lambda b=bucket, k=key, v=version, s=seq: admit(svc, b, k, v, s))
             for bucket, key, version, seq in objects
-            if key.startswith("incoming/")
+            if key.startswith("incoming/") and not is_workbook(key)
         ]
     for key, first in starts:
         correlate(key)  # each row's facts then carry `<key>#<line>` (ingest/kinds/spec.py)
@@ -97,6 +102,23 @@ def handle(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         processor=processor,
         context=context,
     )
+
+
+def _convert(svc: Services, bucket: str, key: str, version: str | None) -> None:
+    """An Excel workbook: its first sheet written as the CSV beside it, whose own event takes it
+    (or checks it, when staged)."""
+    correlate(key)
+    try:
+        convert(svc.clients.s3, bucket, key, version)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NoSuchVersion"):
+            logger.info("workbook gone", file=key)  # deleted, or a staged one released or cancelled meanwhile
+            return
+        logger.exception("workbook not converted", file=key, error=type(exc).__name__)
+        raise
+    except Exception as exc:
+        logger.exception("workbook not converted", file=key, error=type(exc).__name__)
+        raise
 
 
 def _check_staged(svc: Services, bucket: str, key: str) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.ingest.plan import Chunk
+from chalicelib.ingest.reader import UTF8, Form
 from chalicelib.store.files import Upload
 
 
@@ -45,11 +47,27 @@ def plan_key(upload: Upload) -> str:
     return f"{scratch(upload)}chunks.json"
 
 
-def save_plan(s3: Any, bucket: str, upload: Upload, header: list[str], chunks: list[Chunk]) -> None:
-    body = {"header": header, "chunks": [c.to_json() for c in chunks]}
+@dataclass(frozen=True)
+class Plan:
+    """A file's cut: its header's names, its chunks, and its form (encoding, delimiter), decided
+    once from the file's head and read by every step, so every chunk is read alike."""
+
+    header: list[str]
+    chunks: list[Chunk]
+    form: Form = UTF8
+
+
+def save_plan(s3: Any, bucket: str, upload: Upload, header: list[str], chunks: list[Chunk], form: Form = UTF8) -> None:
+    body = {"header": header, "chunks": [c.to_json() for c in chunks], "form": form.to_json()}
     s3.put_object(Bucket=bucket, Key=plan_key(upload), Body=json.dumps(body).encode(), ContentType="application/json")
 
 
-def load_plan(s3: Any, bucket: str, upload: Upload) -> tuple[list[str], list[Chunk]]:
+def read_plan(s3: Any, bucket: str, upload: Upload) -> Plan:
     body = json.loads(s3.get_object(Bucket=bucket, Key=plan_key(upload))["Body"].read())
-    return list(body["header"]), [Chunk.from_json(c) for c in body["chunks"]]
+    chunks = [Chunk.from_json(c) for c in body["chunks"]]
+    return Plan(list(body["header"]), chunks, Form.from_json(body.get("form")))
+
+
+def load_plan(s3: Any, bucket: str, upload: Upload) -> tuple[list[str], list[Chunk]]:
+    plan = read_plan(s3, bucket, upload)
+    return plan.header, plan.chunks

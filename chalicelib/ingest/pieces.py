@@ -19,7 +19,7 @@ from chalicelib.aws.s3_upload import StreamedObject
 from chalicelib.domain.deadline import Deadline
 from chalicelib.ingest.changes import phone_changes
 from chalicelib.ingest.kinds import KINDS, Context, Kind, Record, parse_row
-from chalicelib.ingest.objects import errors_key, first_errors_key, load_plan, read_range
+from chalicelib.ingest.objects import errors_key, first_errors_key, read_plan, read_range
 from chalicelib.ingest.plan import Chunk
 from chalicelib.ingest.reader import MAX_FIELD_BYTES, NotCsv, Row, rows
 from chalicelib.ingest.report import MAX_ERROR_ROWS, ErrorRows
@@ -46,7 +46,7 @@ def check(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
     stop, line = piece.end, piece.line
     body = read_range(svc.clients.s3, task.bucket, upload, piece.start, piece.end)
     try:
-        for n, row in enumerate(rows(body, [], first_line=piece.line)):
+        for n, row in enumerate(rows(body, [], first_line=piece.line, form=task.form)):
             if n % EVERY == EVERY - 1 and piece.start + row.end < piece.end and deadline.short():
                 stop, line = piece.start + row.end, row.next_line
                 break
@@ -79,9 +79,9 @@ def _after_checks(svc: Services, bucket: str, item: FileModel) -> list[Task]:
     upload = upload_of(item)
     if item.reason:  # refused whole: nothing is written
         return [Task("finish", upload, bucket=bucket)]
-    header, chunks = load_plan(svc.clients.s3, bucket, upload)
-    first = chunks[:1] if KINDS[upload.kind].ordered else chunks
-    return [Task("write", upload, bucket=bucket, piece=Piece.of(c), header=header) for c in first]
+    plan = read_plan(svc.clients.s3, bucket, upload)
+    first = plan.chunks[:1] if KINDS[upload.kind].ordered else plan.chunks
+    return [Task("write", upload, bucket=bucket, piece=Piece.of(c), header=plan.header, form=plan.form) for c in first]
 
 
 def write(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
@@ -116,7 +116,7 @@ def write(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
     stop, line = piece.end, piece.line
     body = read_range(s3, task.bucket, upload, piece.start, piece.end)
     try:
-        for n, row in enumerate(rows(body, header, first_line=piece.line)):
+        for n, row in enumerate(rows(body, header, first_line=piece.line, form=task.form)):
             record = row_record(kind, row, header, ctx, rejected, tally)
             if record is not None:
                 writer.put(record)
@@ -164,9 +164,12 @@ def _after_chunk(svc: Services, task: Task, item: FileModel) -> list[Task]:
         return [Task("finish", task.upload, bucket=task.bucket)]
     if not KINDS[task.upload.kind].ordered:
         return []
-    header, chunks = load_plan(svc.clients.s3, task.bucket, task.upload)
-    following = [c for c in chunks if c.n == _piece(task).chunk + 1]
-    return [Task("write", task.upload, bucket=task.bucket, piece=Piece.of(c), header=header) for c in following]
+    plan = read_plan(svc.clients.s3, task.bucket, task.upload)
+    following = [c for c in plan.chunks if c.n == _piece(task).chunk + 1]
+    return [
+        Task("write", task.upload, bucket=task.bucket, piece=Piece.of(c), header=plan.header, form=plan.form)
+        for c in following
+    ]
 
 
 def unfinished(svc: Services, bucket: str, item: FileModel) -> list[Task]:
@@ -176,18 +179,19 @@ def unfinished(svc: Services, bucket: str, item: FileModel) -> list[Task]:
     upload = upload_of(item)
     if not item.planned:
         return []
-    header, chunks = load_plan(svc.clients.s3, bucket, upload)
+    plan = read_plan(svc.clients.s3, bucket, upload)
+    header, chunks, form = plan.header, plan.chunks, plan.form
     total = len(chunks)
     if int(item.chunks_checked or 0) < total:
         missing = _missing(chunks, files.pieces(item.checked))
-        return [Task("check", upload, bucket=bucket, piece=p) for p in missing]
+        return [Task("check", upload, bucket=bucket, piece=p, form=form) for p in missing]
     if item.reason:
         return [Task("finish", upload, bucket=bucket)]
     if int(item.chunks_done or 0) < total:
         missing = _missing(chunks, files.pieces(item.written))
         if KINDS[upload.kind].ordered:
             missing = missing[:1]
-        return [Task("write", upload, bucket=bucket, piece=p, header=header) for p in missing]
+        return [Task("write", upload, bucket=bucket, piece=p, header=header, form=form) for p in missing]
     return [Task("finish", upload, bucket=bucket)]
 
 

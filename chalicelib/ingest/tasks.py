@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from chalicelib.ingest.plan import Chunk
+from chalicelib.ingest.reader import UTF8, Form
 from chalicelib.store.files import Upload
 
 Step = Literal["admit", "plan", "check", "write", "finish"]
@@ -43,6 +44,7 @@ class Task:
     bucket: str = ""
     piece: Piece | None = None
     header: list[str] | None = None  # the header's names, for `write`
+    form: Form = UTF8  # the file's encoding and delimiter, for `check` and `write` (from its plan)
     resume: dict[str, Any] = field(default_factory=dict)  # `plan` and `finish` carrying on
 
     def to_json(self) -> str:
@@ -51,6 +53,8 @@ class Task:
             body["piece"] = asdict(self.piece)
         if self.header is not None:
             body["header"] = self.header
+        if self.form != UTF8:
+            body["form"] = self.form.to_json()
         if self.resume:
             body["resume"] = self.resume
         return json.dumps(body, separators=(",", ":"))
@@ -64,6 +68,7 @@ class Task:
             bucket=body.get("bucket", ""),
             piece=Piece(**piece) if piece else None,
             header=body.get("header"),
+            form=Form.from_json(body.get("form")),
             resume=body.get("resume") or {},
         )
 

@@ -23,8 +23,9 @@ from chalicelib.ingest.kinds import KINDS
 from chalicelib.ingest.objects import read_range, save_plan, version_args
 from chalicelib.ingest.pieces import unfinished
 from chalicelib.ingest.plan import Cutter
-from chalicelib.ingest.reader import BOM, MAX_LINE_BYTES, NotCsv, read_header
+from chalicelib.ingest.reader import SNIFF_BYTES, Form, NotCsv, detect_form, read_header
 from chalicelib.ingest.tasks import Piece, Task
+from chalicelib.ingest.xlsx import REFUSED
 from chalicelib.services import Services
 from chalicelib.store import files
 from chalicelib.store.files import FileModel, Upload
@@ -32,7 +33,7 @@ from chalicelib.store.files import FileModel, Upload
 logger = Logger(child=True)
 
 MAX_CHUNKS = 1000  # a bigger file gets bigger chunks: the file's counter item stays small
-HEADER_BYTES = MAX_LINE_BYTES + len(BOM) + 2  # a header within the line cap, with its CRLF
+HEADER_BYTES = SNIFF_BYTES  # a header within the line cap, with its CRLF: what the form is found from
 SCAN_BLOCK = 8 << 20
 SEQ_WIDTH = 32
 MAX_NAME = 64  # characters of a header name carried from step to step
@@ -90,6 +91,8 @@ def admit(svc: Services, bucket: str, key: str, version: str | None, sequencer: 
         uploaded_by=(metadata.get("uploaded-by") or None),
     )
     size = int(head["ContentLength"])
+    # a workbook that could not be read as CSV (ingest/xlsx.py) is refused with its reason
+    resume = {"size": size, **({"refused": metadata[REFUSED]} if metadata.get(REFUSED) else {})}
     model = svc.tables.files
     for _attempt in range(8):  # each turn: another writer moved the item since it was read
         item = files.get_file(model, key)
@@ -97,9 +100,9 @@ def admit(svc: Services, bucket: str, key: str, version: str | None, sequencer: 
         if decided is Admission.START:
             if files.start(model, upload, svc.clock(), replacing=item):
                 logger.info("file taken", file=key, version=upload.version, size=size)
-                return [Task("plan", upload, bucket=bucket, resume={"size": size})]
+                return [Task("plan", upload, bucket=bucket, resume=resume)]
         elif decided is Admission.PLAN_AGAIN:
-            return [Task("plan", upload, bucket=bucket, resume={"size": size})]
+            return [Task("plan", upload, bucket=bucket, resume=resume)]
         elif decided is Admission.CARRY_ON and item is not None:
             logger.info("upload carried on", file=key, version=upload.version)
             return unfinished(svc, bucket, item)
@@ -125,6 +128,8 @@ def plan(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
     kind = KINDS.get(upload.kind)
     if kind is None:
         return _refuse(svc, task, f"unknown kind: {upload.kind!r}", 1)
+    if task.resume.get("refused"):
+        return _refuse(svc, task, str(task.resume["refused"]), 1)
     chunk_bytes = max(svc.settings.ingest_chunk_bytes, math.ceil(size / MAX_CHUNKS))
     state = task.resume.get("cutting")
     if state is None:
@@ -132,7 +137,8 @@ def plan(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
             return _refuse(svc, task, "empty file: no header row", 1)
         head = read_range(s3, bucket, upload, 0, min(size, HEADER_BYTES)).read()
         try:
-            header = read_header(io.BytesIO(head))
+            form = detect_form(head, whole=len(head) >= size)
+            header = read_header(io.BytesIO(head), form)
         except NotCsv as exc:
             return _refuse(svc, task, str(exc), exc.line)
         if header.end >= len(head) and len(head) < size:
@@ -143,9 +149,10 @@ def plan(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
         # names go in every step's message (SQS takes 256 KiB): the kinds' own are short, and an
         # unknown column's name is only ever shown
         names = [name[:MAX_NAME] for name in header.names]
-        cutter = Cutter(header.end, header.lines + 1, chunk_bytes)
+        cutter = Cutter(header.end, header.lines + 1, chunk_bytes, form.delimiter)
     else:
-        names, cutter = state["header"], Cutter(state["pos"], state["line"], chunk_bytes)
+        names, form = state["header"], Form.from_json(state.get("form"))
+        cutter = Cutter(state["pos"], state["line"], chunk_bytes, form.delimiter)
         cutter.cuts = [tuple(c) for c in state["cuts"]]  # type: ignore[misc]
     if size - cutter.cuts[0][0] > chunk_bytes:
         body = s3.get_object(Bucket=bucket, Key=upload.file, Range=f"bytes={cutter.pos}-", **version_args(upload))
@@ -159,16 +166,17 @@ def plan(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
                 cutter.feed(block, eof=at >= size)
                 if at < size and deadline.short():  # carry on from the last boundary elsewhere
                     cuts = [list(c) for c in cutter.cuts]
-                    resume = {"cutting": {"header": names, "pos": cutter.pos, "line": cutter.line, "cuts": cuts}}
+                    at_cut = {"pos": cutter.pos, "line": cutter.line, "cuts": cuts, "form": form.to_json()}
+                    resume = {"cutting": {"header": names, **at_cut}}
                     return [replace(task, resume={"size": size, **resume})]
         finally:
             stream.close()
     chunks = cutter.chunks(size)
-    save_plan(s3, bucket, upload, names, chunks)
+    save_plan(s3, bucket, upload, names, chunks, form)
     if files.planned(svc.tables.files, upload, chunks=len(chunks), size=size) is None:
         return []  # another upload of the file took over
-    logger.info("file cut", file=upload.file, chunks=len(chunks), size=size)
-    return [Task("check", upload, bucket=bucket, piece=Piece.of(c)) for c in chunks]
+    logger.info("file cut", file=upload.file, chunks=len(chunks), size=size, encoding=form.encoding)
+    return [Task("check", upload, bucket=bucket, piece=Piece.of(c), form=form) for c in chunks]
 
 
 def _refuse(svc: Services, task: Task, reason: str, line: int) -> list[Task]:

@@ -14,8 +14,9 @@ from typing import Any, Protocol
 from chalicelib.aws.s3_upload import StreamedObject
 from chalicelib.ingest.kinds import KINDS, Context, Record
 from chalicelib.ingest.pieces import Tally, row_record
-from chalicelib.ingest.reader import NotCsv, check_csv, read_rows
+from chalicelib.ingest.reader import UTF8, NotCsv, check_csv, read_rows
 from chalicelib.ingest.report import ERRORS_HEADER, ErrorRows, Report, report_keys, truncated_line
+from chalicelib.ingest.xlsx import REFUSED
 from chalicelib.services import Services
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -51,8 +52,12 @@ def read_object(
     report.uploaded_by = metadata.get("uploaded-by") or None
     report.province_code = metadata.get("province-code") or None
     header: list[str] | None = None
+    form = UTF8
     try:
-        header = check_csv(answer["Body"])
+        if metadata.get(REFUSED):  # a workbook that could not be read as CSV (ingest/xlsx.py)
+            report.reject_file(metadata[REFUSED])
+        else:
+            header, form = check_csv(answer["Body"])
     except NotCsv as exc:
         report.reject_file(str(exc))
     finally:
@@ -79,7 +84,7 @@ def read_object(
         # IfMatch: the object checked is the object read; a replaced object fails and is retried
         body = s3.get_object(Bucket=bucket, Key=key, IfMatch=answer["ETag"])["Body"]
         try:
-            _, rows = read_rows(body)
+            _, rows = read_rows(body, form)
             into = sink()
             for row in rows:
                 record = row_record(kind, row, header, ctx, rejected, tally)

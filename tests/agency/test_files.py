@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from tests.conftest import REGION
+from tests.factories import workbook
 
 UNITS = (
     "unit_code,name,rep_phone,province_code\n"
@@ -35,17 +36,17 @@ def units(pump, upload) -> None:
     pump.run_until_idle()
 
 
-def post_file(upload_answer: dict, text: str) -> requests.Response:
+def post_file(upload_answer: dict, text: str | bytes) -> requests.Response:
     """What the page does with the answer: a multipart POST straight to S3 (moto, in process)."""
     return requests.post(
         upload_answer["url"],
         data=upload_answer["fields"],
-        files={"file": ("f.csv", text.encode("utf-8"), "text/csv")},
+        files={"file": ("f.csv", text.encode("utf-8") if isinstance(text, str) else text, "text/csv")},
         timeout=10,
     )
 
 
-def stage(api, token: str, name: str, text: str, mode: str = "check") -> dict:
+def stage(api, token: str, name: str, text: str | bytes, mode: str = "check") -> dict:
     answer = api.post("/v1/agency/uploads", {"kind": "payments", "name": name, "mode": mode}, token=token)
     assert answer.status == 201, answer.body
     assert int(post_file(answer.body, text).status_code) == 201  # in-process moto answers "201"
@@ -223,6 +224,29 @@ def test_a_file_refused_whole_cannot_be_released(api, id_token, pump, units) -> 
     assert api.post("/v1/agency/files/payments/bad/release", token=token).status == 409
 
 
+def test_a_staged_file_its_check_refused_is_listed_as_refused_with_the_reason_in_both_languages(
+    api, id_token, pump, units
+) -> None:
+    token = id_token("uploader.na")
+    stage(api, token, "latin", b"payment_id,unit_code,paid_on,amount_vnd\nPT-1,TZH490L,2026-11-05,\x81\x8d\n")
+    stage(api, token, "good", PAYMENTS)
+    pump.run_until_idle()
+    listed = {f["name"]: f for f in api.get("/v1/agency/files", token).body["files"]}
+    refused = listed["latin"]
+    assert (refused["status"], refused["stage"], refused["check"]) == ("rejected", "staged", "rejected")
+    assert refused["reason"] == "not UTF-8, Windows-1258 or Windows-1252 text (line 2)"
+    said = refused["reason_text"]
+    assert said["code"] == "not_text" and "Windows-1258" in said["vi"] and "binary" in said["en"]
+    assert said["what_to_do"]["vi"].startswith("Mở tệp bằng Excel") and "save it as" in said["what_to_do"]["en"]
+    assert (listed["good"]["status"], "reason_text" in listed["good"]) == ("staged", False)
+    assert [f["name"] for f in api.get("/v1/agency/files?status=rejected", token).body["files"]] == ["latin"]
+    assert [f["name"] for f in api.get("/v1/agency/files?status=staged", token).body["files"]] == ["good"]
+    body = api.get("/v1/agency/files/payments/latin", token).body
+    assert body["status"] == "rejected" and body["report"]["reason_text"]["code"] == "not_text"
+    assert api.post("/v1/agency/files/payments/latin/release", token=token).status == 409
+    assert api.post("/v1/agency/files/payments/latin/cancel", token=token).status == 200  # cleared from the list
+
+
 def test_another_province_cannot_see_or_touch_the_file(api, id_token, pump, units, console) -> None:
     stage(api, id_token("uploader.na"), "2026-11", PAYMENTS)
     pump.run_until_idle()
@@ -304,3 +328,44 @@ def test_an_event_for_a_staged_file_already_gone_is_done_with_not_retried(consol
     }
     assert handle_ingest_event({"Records": [record]}) == {"batchItemFailures": []}
     assert list(console.tables.files.scan()) == []
+
+
+def test_an_excel_workbook_is_uploaded_as_xlsx_checked_as_its_csv_and_listed_under_that_name(
+    api, id_token, pump, units, console
+) -> None:
+    token = id_token("uploader.na")
+    rows = [line.split(",") for line in PAYMENTS.splitlines()]
+    answer = api.post("/v1/agency/uploads", {"kind": "payments", "name": "t11.xlsx", "format": "xlsx"}, token)
+    assert answer.status == 201
+    assert (answer.body["key"], answer.body["file"]) == ("incoming/payments/t11.xlsx", "incoming/payments/t11.csv")
+    checked = api.post(
+        "/v1/agency/uploads", {"kind": "payments", "name": "t11", "format": "xlsx", "mode": "check"}, token
+    )
+    assert (checked.body["key"], checked.body["file"]) == ("staged/payments/t11.xlsx", "staged/payments/t11.csv")
+    sent = requests.post(
+        checked.body["url"],
+        data=checked.body["fields"],
+        files={"file": ("t11.xlsx", workbook(rows), "application/octet-stream")},
+        timeout=10,
+    )
+    assert int(sent.status_code) == 201
+    pump.run_until_idle()
+    body = api.get("/v1/agency/files/payments/t11", token).body
+    assert (body["file"], body["status"]) == ("staged/payments/t11.csv", "staged")
+    assert (body["report"]["status"], body["report"]["rows"], body["report"]["accepted"]) == ("done", 5, 3)
+    assert body["report"]["uploaded_by"] == "uploader.na"
+    bad = api.post("/v1/agency/uploads", {"kind": "payments", "name": "x", "format": "xls"}, token)
+    assert bad.status == 400 and bad.body["error"]["message"].startswith("format:")
+
+
+def test_a_staged_workbook_that_cannot_be_read_is_listed_as_refused_saying_why(api, id_token, pump, units) -> None:
+    token = id_token("uploader.na")
+    answer = api.post(
+        "/v1/agency/uploads", {"kind": "payments", "name": "old", "format": "xlsx", "mode": "check"}, token
+    )
+    assert int(post_file(answer.body, b"\xd0\xcf\x11\xe0 an old .xls").status_code) == 201
+    pump.run_until_idle()
+    [listed] = api.get("/v1/agency/files", token).body["files"]
+    assert (listed["file"], listed["status"]) == ("staged/payments/old.csv", "rejected")
+    assert listed["reason"] == "not an Excel workbook (.xlsx) that can be read: BadZipFile"
+    assert listed["reason_text"]["code"] == "not_workbook" and ".xls" in listed["reason_text"]["what_to_do"]["vi"]

@@ -14,6 +14,7 @@ from chalicelib.ingest.pieces import upload_of
 from chalicelib.store import files
 from local.lambda_events import LocalContext
 from tests.conftest import REGION
+from tests.factories import windows_1258
 
 HEADER = "card_no,ss_code,valid_from,valid_to,household,facility\n"
 
@@ -82,6 +83,24 @@ def test_a_file_of_many_chunks_gets_the_report_it_gets_in_one_piece(
     assert item.status == "done" and item.chunks_total == item.chunks_done == item.chunks_checked > 15
     assert files.get_file(svc.tables.files, "incoming/hi_cards/whole.csv").chunks_total == 1
     assert svc.tables.ledger.count() == 514  # the same cards: written once, then found unchanged
+
+
+def test_every_chunk_of_a_windows_1258_semicolon_file_is_read_in_the_form_its_head_decided(
+    small_chunks, upload, deliver, read_report, stack, svc
+) -> None:
+    text = cards(300)
+    assert deliver(upload("hi_cards", "utf8.csv", text)) == []
+    excel = windows_1258(text.replace(",", ";").replace("\n", "\r\n"))
+    assert deliver(upload("hi_cards", "excel.csv", excel)) == []
+    utf8, got = read_report("reports/hi_cards/utf8.json"), read_report("reports/hi_cards/excel.json")
+    assert (
+        (got["status"], got["rows"], got["accepted"]) == ("done", utf8["rows"], utf8["accepted"]) == ("done", 300, 257)
+    )
+    assert got["errors"] == utf8["errors"]
+    item = files.get_file(svc.tables.files, "incoming/hi_cards/excel.csv")
+    assert item.chunks_total >= 8  # cut at its own record boundaries, read in its own form
+    card = svc.tables.ledger.get("hi_card#GD4404000000299").facts_dict()
+    assert card["facility"] == "Trạm y tế xã 299"
 
 
 def test_no_invocation_writes_more_than_one_chunk_and_each_row_is_counted_once(

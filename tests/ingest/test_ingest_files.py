@@ -6,6 +6,9 @@ import unicodedata
 
 import pytest
 
+from chalicelib.ingest.reader import SNIFF_BYTES
+from tests.factories import windows_1258
+
 HEADER = "ss_code,full_name,date_of_birth,id_number,phone,unit_code,province_code"
 PERSON = "0110129425,Nguyễn Thị Hương,1990-03-12,040190001234,0983456789,TZH490L,40"
 STORED = {
@@ -31,6 +34,12 @@ VARIANTS = {
     ).encode(),
     "empty_lines": f"{HEADER}\n\n{PERSON}\n\n,,,,,,\n".encode(),
     "extra_columns": f"{HEADER},ghi_chu,email\n{PERSON},nhân viên mới,huong@example.vn\n".encode(),
+    "windows_1258": windows_1258(f"{HEADER}\r\n{PERSON}\r\n"),
+    "semicolons": f"{HEADER}\r\n{PERSON}\r\n".replace(",", ";").encode(),
+    "windows_1258_semicolons_quoted": windows_1258(
+        f"{HEADER.replace(',', ';')}\r\n"
+        '0110129425;"Nguyễn Thị Hương";12/03/1990;040190001234;"0983 456 789";TZH490L;40\r\n'
+    ),
     "header_in_any_case_and_order": (
         " Phone ,SS_CODE,Full_Name,Date_of_Birth,ID_Number,Unit_Code,Province_Code\r\n"
         "0983456789,0110129425,Nguyễn Thị Hương,1990-03-12,040190001234,TZH490L,40\r\n"
@@ -74,12 +83,42 @@ def _many_payments(n: int) -> str:
     )
 
 
-def test_bytes_that_are_not_utf8_late_in_a_file_refuse_it_whole_and_change_nothing(ingest, svc) -> None:
-    data = _many_payments(300).encode() + "PT-99999,TZH490L,2026-11-05,1,Hà Nam\n".encode("cp1258")
+def test_bytes_that_are_not_utf8_after_a_utf8_head_refuse_the_file_whole_and_change_nothing(ingest, svc) -> None:
+    rows = SNIFF_BYTES // len("PT-00001,TZH490L,2026-11-05,1000\n") + 100  # past the head the form is found from
+    data = _many_payments(rows).encode() + "PT-99999,TZH490L,2026-11-05,1,Hà Nam\n".encode("cp1258")
     report = ingest("payments", "latin.csv", data)
-    assert report["status"] == "rejected" and report["reason"] == "not UTF-8 text (line 302)"
+    assert report["status"] == "rejected" and report["reason"] == f"not UTF-8 text (line {rows + 2})"
     assert (report["rows"], report["accepted"]) == (0, 0)
     assert svc.tables.ledger.count() == 0
+
+
+def test_an_excel_file_with_semicolons_windows_1258_and_grouped_amounts_is_taken(ingest, svc) -> None:
+    data = windows_1258(
+        "payment_id;unit_code;paid_on;amount_vnd;ghi_chú\r\n"
+        "PT-1;TZH490L;05/11/2026;1.500.000;Đã nộp đủ\r\n"
+        'PT-2;TZH490L;06/11/2026;"2,750,000";Nộp bổ sung\r\n'
+        "PT-3;TZH490L;07/11/2026;12,5;sai\r\n"
+    )
+    report = ingest("payments", "excel.csv", data)
+    assert (report["status"], report["rows"], report["accepted"], report["rejected"]) == ("done", 3, 2, 1)
+    assert report["errors"] == [{"line": 4, "column": "amount_vnd", "reason": "not a whole number: '12,5'"}]
+    assert svc.tables.ledger.get("payment#PT-1").facts_dict()["amount_vnd"] == 1500000
+    assert svc.tables.ledger.get("payment#PT-2").facts_dict()["amount_vnd"] == 2750000
+
+
+def test_a_windows_1252_file_is_taken_with_its_accents(ingest, svc) -> None:
+    data = "unit_code,name,rep_phone\r\nTZH490L,Société Générale,0912345678\r\n".encode("cp1252")
+    report = ingest("employers", "western.csv", data)
+    assert report["status"] == "done" and report["accepted"] == 1
+    assert svc.tables.employers.get("TZH490L").name == "Société Générale"
+
+
+def test_a_file_in_no_known_encoding_is_refused_whole_with_its_line(ingest, svc) -> None:
+    data = b"unit_code,name\r\nTZH490L,C\xf4ng ty\r\nYN0123A,\x81\x8d\r\n"  # 0x81, 0x8D: no character
+    report = ingest("employers", "mojibake.csv", data)
+    assert report["status"] == "rejected"
+    assert report["reason"] == "not UTF-8, Windows-1258 or Windows-1252 text (line 3)"
+    assert svc.tables.employers.count() == 0
 
 
 def test_a_file_that_stops_being_csv_is_refused_whole_and_changes_nothing(ingest, svc) -> None:
@@ -91,7 +130,8 @@ def test_a_file_that_stops_being_csv_is_refused_whole_and_changes_nothing(ingest
 
 def test_a_binary_file_is_refused_with_a_report(ingest, svc) -> None:
     report = ingest("payments", "photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
-    assert report["status"] == "rejected" and report["reason"] == "not UTF-8 text (line 1)"
+    assert report["status"] == "rejected"
+    assert report["reason"] == "not UTF-8, Windows-1258 or Windows-1252 text (line 2)"
 
 
 def test_a_missing_required_column_refuses_the_file_naming_every_missing_one(ingest, svc) -> None:

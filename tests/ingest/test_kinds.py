@@ -153,6 +153,12 @@ def test_a_payment_becomes_a_ledger_fact_with_iso_values() -> None:
     }
 
 
+@pytest.mark.parametrize("amount", ["12.500.000", "12,500,000", " 12500000 "])
+def test_money_grouped_by_thousands_as_excel_writes_it_is_the_same_amount(amount: str) -> None:
+    record = record_of("payments", {**GOOD["payments"], "amount_vnd": amount})
+    assert record.item["facts"]["amount_vnd"] == 12500000
+
+
 def test_a_fact_carries_its_file_and_row_but_a_difference_in_them_alone_is_no_change() -> None:
     traced = record_of("payments", GOOD["payments"]).traced("incoming/payments/a.csv#7")
     assert traced.item["source"] == "incoming/payments/a.csv#7"
@@ -257,7 +263,7 @@ BAD = [
     ("people", {"phone": "+66812345678"}, "phone", "not a Vietnamese mobile number"),
     ("history", {"period": "13/2026"}, "period", "impossible month: '13/2026'"),
     ("history", {"salary_vnd": "-5"}, "salary_vnd", "not a whole number: '-5'"),
-    ("history", {"si_vnd": "2.550.000"}, "si_vnd", "not a whole number: '2.550.000'"),
+    ("history", {"si_vnd": "2.550,000"}, "si_vnd", "not a whole number: '2.550,000'"),
     ("history", {"status": "late"}, "status", "unknown status: 'late' (one of owed, paid)"),
     (
         "payments",
@@ -299,7 +305,8 @@ BAD = [
     ("arrears", {"owed_vnd": "4500000000000000000000"}, "owed_vnd", "amount too large"),
     ("arrears", {"interest_vnd": "12.5"}, "interest_vnd", "not a whole number: '12.5'"),
     ("benefits", {"benefit": "bonus"}, "benefit", "unknown benefit: 'bonus' (one of accident, maternity"),
-    ("benefits", {"amount_vnd": "5.432.000"}, "amount_vnd", "not a whole number: '5.432.000'"),
+    ("benefits", {"amount_vnd": "5.432.00"}, "amount_vnd", "not a whole number: '5.432.00'"),
+    ("benefits", {"amount_vnd": "1.5"}, "amount_vnd", "not a whole number: '1.5'"),
     ("benefits", {"paid_on": "31/11/2026"}, "paid_on", "impossible date: '31/11/2026'"),
     ("benefits", {"benefit_id": "CT 1"}, "benefit_id", "benefit_id must be up to 64 letters"),
     ("hi_claims", {"card_no": "DN440011012942"}, "card_no", "card_no must be 2 letters, a level 1-5"),

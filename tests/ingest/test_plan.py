@@ -1,5 +1,5 @@
 """A file cut into chunks reads, chunk by chunk, exactly as it reads whole: the same rows, the same
-line numbers, whatever the quoting, line breaks and block sizes."""
+line numbers, whatever the quoting, line breaks, block sizes, delimiter and encoding."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chalicelib.ingest.plan import Cutter, last_boundary
-from chalicelib.ingest.reader import read_header, read_rows, rows
+from chalicelib.ingest.reader import detect_form, read_header, read_rows, rows
 
 _CELL = st.one_of(
-    st.text(st.sampled_from('ab,"\n\r é'), max_size=6).map(lambda s: '"' + s.replace('"', '""') + '"'),
+    st.text(st.sampled_from('ab,;"\n\r é'), max_size=6).map(lambda s: '"' + s.replace('"', '""') + '"'),
     st.text(st.sampled_from("abc é1"), max_size=6),
     st.text(st.sampled_from('ab"c'), min_size=1, max_size=4).filter(lambda s: not s.startswith('"')),  # stray quotes
 )
@@ -21,17 +21,20 @@ _END = st.sampled_from(["\n", "\r\n", "\r"])
 
 @st.composite
 def csv_files(draw) -> bytes:
-    header = "a,b,c" + draw(_END)
+    sep = draw(st.sampled_from([",", ";"]))
+    header = sep.join("abc") + draw(_END)
     count = draw(st.integers(0, 40))
-    lines = [",".join(draw(st.lists(_CELL, min_size=1, max_size=3))) + draw(_END) for _ in range(count)]
-    tail = draw(st.sampled_from(["", "x,y"]))
-    bom = draw(st.sampled_from(["", "\ufeff"]))
-    return (bom + header + "".join(lines) + tail).encode("utf-8")
+    lines = [sep.join(draw(st.lists(_CELL, min_size=1, max_size=3))) + draw(_END) for _ in range(count)]
+    tail = draw(st.sampled_from(["", f"x{sep}y"]))
+    encoding = draw(st.sampled_from(["utf-8", "cp1258", "cp1252"]))
+    bom = draw(st.sampled_from(["", "\ufeff"])) if encoding == "utf-8" else ""
+    return (bom + header + "".join(lines) + tail).encode(encoding)
 
 
 def _cut(data: bytes, chunk_bytes: int, block: int):
-    header = read_header(io.BytesIO(data))
-    cutter = Cutter(header.end, header.lines + 1, chunk_bytes)
+    form = detect_form(data, whole=True)
+    header = read_header(io.BytesIO(data), form)
+    cutter = Cutter(header.end, header.lines + 1, chunk_bytes, form.delimiter)
     for at in range(header.end, len(data), block):
         cutter.feed(data[at : at + block], eof=at + block >= len(data))
     if header.end >= len(data):
@@ -45,10 +48,11 @@ def test_chunks_read_as_the_whole_file_reads(data: bytes, chunk_bytes: int, bloc
     names, whole = read_rows(io.BytesIO(data))
     expected = [(r.line, r.raw) for r in whole]
     header, chunks = _cut(data, chunk_bytes, block)
+    form = detect_form(data, whole=True)
     got = []
     for chunk in chunks:
         part = io.BytesIO(data[chunk.start : chunk.end])
-        got += [(r.line, r.raw) for r in rows(part, names, first_line=chunk.line)]
+        got += [(r.line, r.raw) for r in rows(part, names, first_line=chunk.line, form=form)]
     assert got == expected
     assert chunks[0].start == header.end and chunks[-1].end == len(data)
 

@@ -16,6 +16,8 @@ FIRST_YEAR, LAST_YEAR = 1900, 2199  # outside this no row of the agency's is mea
 
 _BUSINESS_ID = re.compile(r"^[A-Z0-9._/\-]{1,64}$", re.ASCII)
 _COUNT = re.compile(r"^\d{1,4}$", re.ASCII)
+# thousands grouped by one separator throughout, as Excel writes amounts: 1.500.000 or 1,500,000
+_GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$", re.ASCII)
 _FLAGS = {"y": True, "yes": True, "1": True, "true": True, "n": False, "no": False, "0": False, "false": False}
 
 
@@ -56,7 +58,11 @@ def month(raw: str) -> str:
 
 
 def money(raw: str) -> int:
-    amount = parse_vnd(raw)
+    """Whole VND: digits, or digits grouped by thousands with `.` or `,` (one of them throughout).
+    `12,5` and `1.5` are not groups of three: refused, not guessed at."""
+    value = raw.strip()
+    grouped = _GROUPED.match(value)
+    amount = parse_vnd(value.replace(grouped.group(1), "") if grouped else raw)
     if amount > MAX_VND:
         raise InvalidValue(f"amount too large (over {MAX_VND:,} VND)")
     return amount
