@@ -49,4 +49,5 @@ clean:
 CHROMIUM := /usr/bin/chromium
 test: $(CHROMIUM)
 $(CHROMIUM):
+	@echo "make test: installing Debian's chromium for the browser tests (apt-get; skipped where it cannot install)"
 	-apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium

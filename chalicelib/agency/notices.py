@@ -5,6 +5,12 @@ their province (national staff: all).
 A search names one subject: a phone, an ss_code or a unit code. Who it names is read first
 (`people`/`employers`), so the province is known before any notice is read; then their notices by
 recipient (store/recipients.py). The audit trail gets the subject masked to its last three characters.
+
+Old phones (CONTRACT: "old phones too"): a phone no one has now may be a person's old phone, the one
+told `phone_changed`. A search by it finds the people it used to belong to (`by_old_phone`): their
+notices sent to that phone (before the change, and the `phone_changed` itself), not those sent since
+to their new phone. A search by ss_code also shows the `phone_changed` notices sent to their old
+phones. The answer is paged (`page=`, 100 a page, newest first) with the total said.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.agency.files import conflict
 from chalicelib.agency.identity import Unfound, forbidden
+from chalicelib.agency.paging import read_page, said, window
 from chalicelib.api.errors import bad_input
 from chalicelib.domain import identifiers
 from chalicelib.domain.clock import utc_iso
@@ -31,7 +38,17 @@ from chalicelib.services import Services
 from chalicelib.store.conditions import update_if
 from chalicelib.store.guard import is_opted_out
 from chalicelib.store.models import NotificationModel
-from chalicelib.store.recipients import employer, get_notice, notices_to, person, phone_holders
+from chalicelib.store.recipients import (
+    WHOSE,
+    employer,
+    former_holders,
+    get_notice,
+    notice_ids_to,
+    notices_by_id,
+    old_phones,
+    person,
+    phone_holders,
+)
 
 logger = Logger(child=True)
 
@@ -39,6 +56,9 @@ MAX_PARAM_CHARS = 40  # the longest phone as typed (`+84 (912) 345-678`, with sp
 MAX_ID_CHARS = 200
 RESENT = "resent from the console"
 _SUBJECTS = ("phone", "ss_code", "unit_code")
+PHONE_CHANGED = "phone_changed"
+Keep = Callable[[NotificationModel], bool] | None  # which of a recipient's notices are the subject's; None: all
+Wanted = dict[tuple[str, str], Keep]
 
 
 @dataclass(frozen=True)
@@ -78,9 +98,10 @@ def read_subject(query: Mapping[str, str]) -> Subject:
         raise bad_input(name, str(exc)) from None
 
 
-def _recipients(svc: Services, staff: Staff, subject: Subject) -> tuple[set[tuple[str, str]], str | None, dict]:
-    """Whose notices the subject names, within the staff member's province: (recipients, the phone to
-    check for opt-out, who was found). 404 for no one on file; 403 for someone of another province."""
+def _recipients(svc: Services, staff: Staff, subject: Subject) -> tuple[Wanted, str | None, dict]:
+    """Whose notices the subject names, within the staff member's province: (recipients, each with
+    which of its notices are the subject's; the phone to check for opt-out; who was found). 404 for
+    no one on file; 403 for someone of another province."""
     tables = svc.tables
     refused = forbidden("this person or employer is not of your province", subject=subject.audited)
     if subject.kind == "ss_code":
@@ -89,7 +110,11 @@ def _recipients(svc: Services, staff: Staff, subject: Subject) -> tuple[set[tupl
             raise Unfound("no person on file with this ss_code", subject.audited)
         if not staff.sees(found.province_code):
             raise refused
-        wanted = {("person", found.ss_code)} | ({("phone", found.phone)} if found.phone else set())
+        wanted: Wanted = {("person", found.ss_code): None}
+        if found.phone:
+            wanted[("phone", found.phone)] = None
+        for old in old_phones(tables, found.ss_code):  # the `phone_changed` told to each old phone
+            wanted.setdefault(("phone", old), _template_is(PHONE_CHANGED))
         return wanted, found.phone, {"people": [_who(found.ss_code, found.province_code)], "employers": []}
     if subject.kind == "unit_code":
         unit = employer(tables, subject.value)
@@ -97,23 +122,49 @@ def _recipients(svc: Services, staff: Staff, subject: Subject) -> tuple[set[tupl
             raise Unfound("no employer on file with this unit_code", subject.audited)
         if not staff.sees(unit.province_code):
             raise refused
-        wanted = {("employer", unit.unit_code)} | ({("phone", unit.rep_phone)} if unit.rep_phone else set())
+        wanted = {("employer", unit.unit_code): None}
+        if unit.rep_phone:
+            wanted[("phone", unit.rep_phone)] = None
         return wanted, unit.rep_phone, {"people": [], "employers": [_who(unit.unit_code, unit.province_code)]}
     holders = phone_holders(tables, subject.value)
+    former_all = [p for p in former_holders(tables, subject.value) if p.phone != subject.value]
     people = [p for p in holders.people if staff.sees(p.province_code)]
     units = [e for e in holders.employers if staff.sees(e.province_code)]
-    if holders.people or holders.employers:
-        if not (people or units):
+    former = [p for p in former_all if staff.sees(p.province_code)]
+    if holders.people or holders.employers or former_all:
+        if not (people or units or former):
             raise refused
     elif not staff.sees(None):  # a phone registered to no one: only national staff read its notices
         raise Unfound("no person or employer on file with this phone", subject.audited)
-    wanted = {("person", p.ss_code) for p in people} | {("employer", e.unit_code) for e in units}
-    wanted.add(("phone", subject.value))
+    wanted = {("person", p.ss_code): _sent_to(subject.value) for p in former}
+    wanted.update({("person", p.ss_code): None for p in people})
+    wanted.update({("employer", e.unit_code): None for e in units})
+    wanted[("phone", subject.value)] = None
     found = {
         "people": [_who(p.ss_code, p.province_code) for p in people],
         "employers": [_who(e.unit_code, e.province_code) for e in units],
+        "former_people": [_who(p.ss_code, p.province_code) for p in former],
     }
     return wanted, subject.value, found
+
+
+def _sent_to(phone: str) -> Keep:
+    """A former holder's notices that went to this phone (before it moved), not to their new one."""
+    return lambda n: n.phone == phone
+
+
+def _template_is(template: str) -> Keep:
+    return lambda n: n.template == template
+
+
+def _theirs(wanted: Wanted, item: NotificationModel) -> bool:
+    """Whether a notice found by ref is the subject's: its kind too (a unit code may look like an
+    ss_code or a phone), and what its recipient's rule keeps."""
+    key = (item.recipient_kind or "", item.recipient_ref or "")
+    if key not in wanted:
+        return False
+    keep = wanted[key]
+    return keep is None or keep(item)
 
 
 def _who(code: str, province: str | None) -> dict[str, Any]:
@@ -159,16 +210,24 @@ def _masked_ref(item: NotificationModel) -> str:
 
 
 def search(svc: Services, staff: Staff, query: Mapping[str, str]) -> tuple[dict[str, Any], str]:
-    """Every notice within retention to the subject, newest first, with the opt-out lists; and the
-    masked subject for the audit trail."""
+    """Every notice within retention to the subject, newest first, a page of 100 with the total
+    said, with the opt-out lists; and the masked subject for the audit trail."""
     subject = read_subject(query)
+    page = read_page(query)
     wanted, phone, found = _recipients(svc, staff, subject)
     opt_out = _opt_out(svc, phone)
-    notices = [_view(n) for n in notices_to(svc.tables, wanted)]
+    ids, truncated = notice_ids_to(svc.tables, {ref for _, ref in wanted})
+    theirs = [n for n in notices_by_id(svc.tables, ids, WHOSE) if _theirs(wanted, n)]
+    theirs.sort(key=lambda n: (n.created_at or "", n.id), reverse=True)
+    shown = [n.id for n in theirs[window(page)]]
+    whole = {n.id: n for n in notices_by_id(svc.tables, shown)}
     body = {
         "subject": {"kind": subject.kind, "masked": subject.masked},
+        "former_people": [],
         **found,
-        "notices": notices,
+        "notices": [_view(whole[i]) for i in shown if i in whole],
+        **said(len(theirs), page),
+        "truncated": truncated,
         "opted_out": bool(opt_out["service"] or opt_out["sns"]),
         "opt_out": opt_out,
         "retention_days": svc.settings.personal_data_days,

@@ -105,6 +105,24 @@ PATHS: dict[str, Any] = {
     "/v1/agency/files/{kind}/{name}/errors": {
         "get": _op("a short-lived link to the errors CSV", _ok("the link"), params=_FILE_PARAMS)
     },
+    "/v1/agency/files/{kind}/{name}/notices": {
+        "get": _op(
+            "the upload's notices with status and reason, phones masked, 100 a page with the total (audited)",
+            _ok("a page of notices, or a CSV part of 10,000 with format=csv"),
+            params=[
+                *_FILE_PARAMS,
+                {"name": "status", "in": "query", "required": False, "schema": {"type": "string"}},
+                {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 40}},
+                {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+                {
+                    "name": "format",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "enum": ["json", "csv"]},
+                },
+            ],
+        )
+    },
     "/v1/agency/files/{kind}/{name}/release": _action("take a staged file, as if uploaded to incoming/"),
     "/v1/agency/files/{kind}/{name}/cancel": _action("cancel a staged file: nothing is taken"),
     "/v1/agency/files/{kind}/{name}/pause": _action("the file's unsent notices wait"),
@@ -117,7 +135,8 @@ PATHS: dict[str, Any] = {
             params=[
                 {"name": name, "in": "query", "required": False, "schema": {"type": "string", "maxLength": 40}}
                 for name in ("phone", "ss_code", "unit_code")
-            ],
+            ]
+            + [{"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}}],
         )
     },
     "/v1/agency/notices/{notice_id}/resend": {

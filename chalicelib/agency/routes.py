@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 from chalice import Blueprint, Response
 
-from chalicelib.agency import cases, control, files, notices
+from chalicelib.agency import cases, control, files, notices, recipients
 from chalicelib.agency.audit import record
 from chalicelib.agency.figures import figures as read_figures
 from chalicelib.agency.identity import Forbidden, Unfound, forbidden, verify_id_token
@@ -170,6 +170,14 @@ def read_file(svc: Services, staff: Staff, kind: str, name: str) -> Done:
 @console_route(Action.READ_FILE)
 def errors_csv(svc: Services, staff: Staff, kind: str, name: str) -> Done:
     return Done(200, files.errors_link(svc, staff, file_name(kind, name)))
+
+
+@agency.route("/v1/agency/files/{kind}/{name}/notices", methods=["GET"])
+@console_route(Action.LIST_RECIPIENTS)
+def file_notices(svc: Services, staff: Staff, kind: str, name: str) -> Done:
+    """A file's recipient list (or a CSV part of it); each read audited, as a read of personal data."""
+    body, key, details = recipients.recipients(svc, staff, file_name(kind, name), _query())
+    return Done(200, body, subject=key, details=details)
 
 
 @agency.route("/v1/agency/files/{kind}/{name}/release", methods=["POST"])

@@ -28,6 +28,7 @@ class Action(StrEnum):
     SIGN_IN = "sign_in"
     LIST_FILES = "list_files"
     READ_FILE = "read_file"
+    LIST_RECIPIENTS = "list_recipients"  # a file's notices: masked phones, but people all the same
     UPLOAD = "upload"
     RELEASE = "release"
     CANCEL = "cancel"
@@ -48,6 +49,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.SIGN_IN: _ANY,
     Action.LIST_FILES: _ANY,
     Action.READ_FILE: _ANY,
+    Action.LIST_RECIPIENTS: _ANY,
     Action.UPLOAD: frozenset({Role.UPLOADER}),
     Action.RELEASE: frozenset({Role.UPLOADER}),
     Action.CANCEL: frozenset({Role.UPLOADER}),

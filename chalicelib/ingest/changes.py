@@ -42,7 +42,7 @@ def phone_change(ss_code: str, old: str, new: str | None, ctx: Context, origin: 
         "new_phone": mask_phone(new) if new else "",
         "changed_on": ctx.now.astimezone(ICT).date().isoformat(),
     }
-    item = {"pk": pk, "kind": "phone_change", "facts": facts, "ss_code": ss_code}
+    item = {"pk": pk, "kind": "phone_change", "facts": facts, "ss_code": ss_code, "old_phone": old}
     record = Record("ledger", pk, item)
     return record.traced(origin) if origin else record
 

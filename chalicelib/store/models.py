@@ -106,10 +106,21 @@ class _LedgerByPerson(GlobalSecondaryIndex):
     pk = UnicodeAttribute(range_key=True)
 
 
+class _LedgerByOldPhone(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_old_phone"
+        projection = KeysOnlyProjection()
+
+    old_phone = UnicodeAttribute(hash_key=True)
+    pk = UnicodeAttribute(range_key=True)
+
+
 class LedgerModel(Model):
     """A notifiable fact. Key: `pk` = `<kind>#<business id>` (e.g. `payment#PT-0001`).
     Sparse GSI `due`: `due_on` (`YYYY-MM-DD`), `pk`, set only on records with a reminder.
-    Sparse GSI `by_person`: `ss_code`, `pk`, set on records about one person (card, plan, …)."""
+    Sparse GSI `by_person`: `ss_code`, `pk`, set on records about one person (card, plan, …).
+    Sparse GSI `by_old_phone`: `old_phone`, `pk`, set on `phone_change#<ss_code>#…` facts only: who
+    a phone used to belong to (the hotline finds a person by a phone they no longer have)."""
 
     pk = UnicodeAttribute(hash_key=True)
     kind = UnicodeAttribute()
@@ -117,8 +128,10 @@ class LedgerModel(Model):
     due_on = UnicodeAttribute(null=True)
     ss_code = UnicodeAttribute(null=True)  # copied from facts, for the by_person index
     source = UnicodeAttribute(null=True)  # `<file>#<line>` first told from: the correlation id
+    old_phone = UnicodeAttribute(null=True)  # a phone_change's old phone (E.164), for by_old_phone
     due = _LedgerDue()
     by_person = _LedgerByPerson()
+    by_old_phone = _LedgerByOldPhone()
 
     def facts_dict(self) -> dict[str, Any]:
         """The row's validated values, flat, as plain Python."""

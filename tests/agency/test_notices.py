@@ -259,3 +259,83 @@ def test_part_twos_routes_refuse_forged_tokens(api, forge, people, method, path)
     for token in (forge(key="other", **{"cognito:groups": ["support"]}), forge(exp=expired, iat=expired - 3600)):
         answer = api.get(path, token) if method == "GET" else api.post(path, {"outcome": "x"}, token)
         assert answer.status == 401 and answer.body["error"]["code"] == "unauthorized", (path, token[:20])
+
+
+OLD_PERSON, OLD_PHONE, NEW_PHONE = "4087654321", "+84912000444", "+84912000555"
+PEOPLE_HEADER = "ss_code,full_name,date_of_birth,phone,province_code\n"
+
+
+@pytest.fixture
+def moved(console, upload, pump) -> None:
+    """A Nghệ An person told once on their old phone, then a people file moves their phone (the old
+    one is told `phone_changed`), then told once on the new one."""
+    upload("people", "before.csv", f"{PEOPLE_HEADER}{OLD_PERSON},Trần Văn Cũ,1980-02-02,0912000444,40\n")
+    pump.run_until_idle()
+    enqueue(
+        console,
+        _notice(
+            "voluntary_due", f"voluntary_due#{OLD_PERSON}#2026-11", Recipient("person", OLD_PERSON), paid_to="2026-11"
+        ),
+    )
+    pump.run_until_idle()
+    upload("people", "after.csv", f"{PEOPLE_HEADER}{OLD_PERSON},Trần Văn Cũ,1980-02-02,0912000555,40\n")
+    pump.run_until_idle()
+    enqueue(
+        console,
+        _notice(
+            "voluntary_due", f"voluntary_due#{OLD_PERSON}#2026-12", Recipient("person", OLD_PERSON), paid_to="2026-12"
+        ),
+    )
+    pump.run_until_idle()
+
+
+def test_a_search_by_an_old_phone_finds_the_phone_changed_notice_and_what_went_there_before(
+    api, id_token, moved
+) -> None:
+    answer = api.get(f"/v1/agency/notices?phone={OLD_PHONE}", id_token("support.na"))
+    assert answer.status == 200, answer.body
+    found = [(n["template"], n["phone"]) for n in answer.body["notices"]]
+    assert sorted(found) == [("phone_changed", "********444"), ("voluntary_due", "********444")]
+    assert answer.body["people"] == [] and answer.body["former_people"] == [
+        {"masked_code": "*******321", "province_code": "40"}
+    ]
+    assert answer.body["total"] == 2
+
+
+def test_a_search_by_the_persons_code_shows_the_phone_changed_told_to_the_old_phone(api, id_token, moved) -> None:
+    answer = api.get(f"/v1/agency/notices?ss_code={OLD_PERSON}", id_token("support.na"))
+    assert sorted((n["template"], n["phone"]) for n in answer.body["notices"]) == [
+        ("phone_changed", "********444"),
+        ("voluntary_due", "********444"),
+        ("voluntary_due", "********555"),
+    ]
+
+
+def test_an_old_phone_of_another_provinces_person_is_refused(api, id_token, moved, console) -> None:
+    import boto3
+
+    from local.staff import DemoStaff, create_demo_staff
+    from local.staff import StaffPool as LocalPool
+
+    pool = LocalPool(console.settings.staff_pool_id, console.settings.staff_client_id)
+    create_demo_staff(boto3.session.Session(), pool, (DemoStaff("support.hn", "support", "01", "Hà Nội"),))
+    answer = api.get(f"/v1/agency/notices?phone={OLD_PHONE}", id_token("support.hn"))
+    assert answer.status in (403, 404) and "notices" not in answer.body
+
+
+def test_a_search_past_a_hundred_notices_is_paged_with_the_total_said(api, id_token, told, console, clock) -> None:
+    for n in range(120):
+        clock.advance(seconds=1)
+        benefit = {"benefit": "pension", "amount_vnd": "5000000", "paid_on": "2026-11-20"}
+        enqueue(console, _notice("benefit_paid", f"benefit_paid#P-{n:03d}", Recipient("person", NA_PERSON), **benefit))
+    token = id_token("support.na")
+    first = api.get(f"/v1/agency/notices?ss_code={NA_PERSON}", token).body
+    total = 120 + 2  # and the two told before
+    assert (first["total"], first["page"], first["pages"], first["from"], first["to"]) == (total, 1, 2, 1, 100)
+    second = api.get(f"/v1/agency/notices?ss_code={NA_PERSON}&page=2", token).body
+    assert (second["page"], second["from"], second["to"], len(second["notices"])) == (2, 101, total, total - 100)
+    ids = [n["id"] for n in first["notices"] + second["notices"]]
+    assert len(set(ids)) == total
+    stamps = [n["created_at"] for n in first["notices"] + second["notices"]]
+    assert stamps == sorted(stamps, reverse=True)  # newest first, across pages
+    assert api.get(f"/v1/agency/notices?ss_code={NA_PERSON}&page=0", token).status == 400

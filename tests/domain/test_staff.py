@@ -62,6 +62,7 @@ def test_every_action_that_changes_something_signing_in_and_every_lookup_of_a_pe
         Action.RESUME,
         Action.STOP,
         Action.SEARCH_NOTICES,  # looking a person up is an action
+        Action.LIST_RECIPIENTS,  # a file's recipients: people, if masked
         Action.RESEND,
         Action.LIST_CASES,
         Action.CLOSE_CASE,

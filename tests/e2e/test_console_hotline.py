@@ -119,6 +119,9 @@ def test_support_finds_a_person_resends_the_refused_sms_once_and_cannot_find_han
     assert by_status["permanent-failure"][2] == "********198"
     assert by_status["delivered"] == ("benefit_paid", "Điện thoại đã nhận được tin.", "********111")
     assert "*******001" in page.inner_text("#found") and NA not in page.content()
+    # one page: the total said ("1–2 trên 2 tin nhắn"), previous and next disabled
+    assert page.inner_text("#notices-caption").startswith(f"1–{len(rows)} trên {len(rows)} tin nhắn")
+    assert page.is_disabled("#notices-prev") and page.is_disabled("#notices-next")
     _axe(page, "a person's notices")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "console-hotline.png"), full_page=True)

@@ -195,13 +195,21 @@ def test_an_uploader_checks_a_file_sees_the_bad_rows_and_preview_releases_it_and
     page.screenshot(path=str(SCREENSHOTS / "console-preview.png"), full_page=True)
     _axe(page, "a staged file's preview")
 
-    # 2. release: the file is taken, finishes, and its three SMS go
+    # 2. release, once the confirmation restates the preview's totals: the file is taken, finishes, its three SMS go
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.click("#release")
     page.wait_for_function("document.querySelector('#detail-status').textContent === 'Xong'")
+    assert asked and all(words in asked[0] for words in ("3 tin nhắn", "3 phần SMS", "0.12 USD")), asked
     sent = wait_for(
         lambda: len(_sms_to(stack, {"+84912000001", "+84912000003", "+84912000005"})) == 3 or None, "the three SMS"
     )
     assert sent
+    # the file's recipients: each notice with its status, the phone masked, the total said
+    wait_for(lambda: (page.click("#rcp-search"), page.get_attribute("#rcp", "data-total") == "3")[1] or None, "3 rows")
+    phones = page.eval_on_selector_all("#rcp tbody tr", "rows => rows.map(r => r.cells[7].textContent)")
+    assert sorted(phones) == ["********001", "********003", "********005"]
+    assert "1–3 trên 3" in page.inner_text("#rcp-caption")
     page.wait_for_function("document.querySelectorAll('#batch-counts tbody tr').length > 0")
     wait_for(
         lambda: (sum(_counts(page).values()) == 3 and set(_counts(page)) <= {"sent", "delivered"}) or None, "3 sent"
