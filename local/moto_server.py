@@ -52,6 +52,7 @@ def remember_only_sns() -> None:
 
 def main(argv: list[str]) -> None:
     os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"  # read by moto.settings at import: enforce at once
+    os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"  # staff TOTP codes checked, not waved through
     remember_only_sns()
     from moto import server
 

@@ -6,6 +6,7 @@ the API from the very properties `infra/resources.yaml` declares, and the stack 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,8 +48,19 @@ def _sub_stage(value: Any, stage: str) -> str:
     return str(text).replace("${Stage}", stage)
 
 
-def create_staff_pool(session: Any, stage: str) -> StaffPool:
-    """The pool, its groups and the `console` client as `infra/resources.yaml` declares them."""
+def local_mfa() -> str:
+    """The local pool's MFA: `OPTIONAL` (the demo users sign in with their password alone; one who
+    set up an authenticator is asked for its code), or `ON` as in a real account with
+    `BHXH_STAFF_MFA=ON make run` (each user sets up TOTP at their first sign-in)."""
+    value = os.environ.get("BHXH_STAFF_MFA", "OPTIONAL").upper()
+    if value not in ("ON", "OPTIONAL"):
+        raise ValueError(f"BHXH_STAFF_MFA: ON or OPTIONAL, not {value!r}")
+    return value
+
+
+def create_staff_pool(session: Any, stage: str, mfa: str | None = None) -> StaffPool:
+    """The pool, its groups and the `console` client as `infra/resources.yaml` declares them; MFA
+    (TOTP, `EnabledMfas`) as there too, but `mfa` (default `local_mfa()`) instead of its `ON`."""
     cognito = session.client("cognito-idp")
     resources = _resources()
     spec = resources["StaffUserPool"]["Properties"]
@@ -67,6 +79,11 @@ def create_staff_pool(session: Any, stage: str) -> StaffPool:
         AdminCreateUserConfig=spec["AdminCreateUserConfig"],
         UsernameConfiguration=spec["UsernameConfiguration"],
     )["UserPool"]
+    cognito.set_user_pool_mfa_config(
+        UserPoolId=pool["Id"],
+        SoftwareTokenMfaConfiguration={"Enabled": "SOFTWARE_TOKEN_MFA" in spec["EnabledMfas"]},
+        MfaConfiguration=mfa or local_mfa(),
+    )
     for resource in resources.values():
         if resource["Type"] == "AWS::Cognito::UserPoolGroup":
             group = resource["Properties"]

@@ -2,8 +2,9 @@
 
 Every route verifies the caller's ID token, then the role its action needs, then (in the handler)
 the province of the file it touches; anything else is a 401 or 403 in the contract's error shape.
-Every action that changes something, signing in, and every read that names a person (a search, the
-cases) is audited, refusals (403) included, and a search that found no one (404).
+Every action that changes something, signing in and out, and every read that names a person (a
+search, the cases) is audited, refusals (403) included, and a search that found no one (404). A
+sign-in is audited by the first request of it, whichever route (identity.py, audit.py).
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from urllib.parse import unquote
 from chalice import Blueprint, Response
 
 from chalicelib.agency import cases, control, files, notices
-from chalicelib.agency.audit import record
+from chalicelib.agency.audit import record, record_sign_in
 from chalicelib.agency.figures import figures as read_figures
-from chalicelib.agency.identity import Forbidden, Unfound, forbidden, verify_id_token
+from chalicelib.agency.identity import ACCESS_HEADER, Forbidden, Unfound, forbidden, verify_session
 from chalicelib.agency.names import file_name
 from chalicelib.agency.page import console_html
 from chalicelib.agency.trail import audit_trail
@@ -56,11 +57,19 @@ def _where() -> dict[str, str | None]:
 
 
 def _staff(svc: Services) -> Staff:
+    """The caller, from the sign-in's two tokens; the sign-in audited on the first request seen of it."""
     if svc.staff_pool is None or svc.staff_keys is None:
         raise unauthorized("the console is not set up on this stage")
-    return verify_id_token(
-        (agency.current_request.headers or {}).get("authorization"), pool=svc.staff_pool, keys=svc.staff_keys
+    headers = agency.current_request.headers or {}
+    signed_in = verify_session(
+        headers.get("authorization"),
+        headers.get(ACCESS_HEADER),
+        pool=svc.staff_pool,
+        keys=svc.staff_keys,
+        sessions=svc.staff_sessions,
     )
+    record_sign_in(svc.tables, svc.clock, signed_in, **_where())
+    return signed_in.staff
 
 
 def _answer(status: int, body: Any) -> Response:
@@ -127,8 +136,17 @@ def _query() -> dict[str, str]:
 @agency.route("/v1/agency/session", methods=["POST"])
 @console_route(Action.SIGN_IN)
 def session(svc: Services, staff: Staff) -> Done:
-    """The page calls this once signed in to Cognito: the sign-in is audited, the profile answered."""
+    """The page calls this once signed in to Cognito: the profile. The sign-in is audited by every
+    route on its first request (`record_sign_in`), whether or not the page calls this."""
     return Done(200, {"username": staff.username, "roles": sorted(staff.roles), "province_code": staff.province_code})
+
+
+@agency.route("/v1/agency/session/end", methods=["POST"])
+@console_route(Action.SIGN_OUT)
+def end_session(svc: Services, staff: Staff) -> Done:
+    """The page's sign-out, audited; the page then ends the session at Cognito (GlobalSignOut),
+    which is what refuses its tokens from then on."""
+    return Done(200, {"signed_out": staff.username})
 
 
 @agency.route("/v1/agency/uploads", methods=["POST"])
