@@ -107,7 +107,11 @@ PATHS: dict[str, Any] = {
         "get": _op("one file: status, progress, report, preview of a staged file", _ok("the file"), params=_FILE_PARAMS)
     },
     "/v1/agency/files/{kind}/{name}/errors": {
-        "get": _op("a short-lived link to the errors CSV", _ok("the link"), params=_FILE_PARAMS)
+        "get": _op(
+            "a short-lived link to the errors CSV; for a viewer, the rows masked as a CSV download",
+            _JSON_OR_CSV,
+            params=_FILE_PARAMS,
+        )
     },
     "/v1/agency/files/{kind}/{name}/release": _action("take a staged file, as if uploaded to incoming/"),
     "/v1/agency/files/{kind}/{name}/cancel": _action("cancel a staged file: nothing is taken"),

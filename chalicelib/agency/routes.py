@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 from chalice import Blueprint, Response
 
-from chalicelib.agency import cases, control, files, notices
+from chalicelib.agency import cases, control, files, notices, rejected
 from chalicelib.agency.audit import record, record_sign_in
 from chalicelib.agency.figures import figures as read_figures
 from chalicelib.agency.identity import ACCESS_HEADER, Forbidden, Unfound, forbidden, verify_session
@@ -177,13 +177,16 @@ def list_files(svc: Services, staff: Staff) -> Done:
 @agency.route("/v1/agency/files/{kind}/{name}", methods=["GET"])
 @console_route(Action.READ_FILE)
 def read_file(svc: Services, staff: Staff, kind: str, name: str) -> Done:
-    return Done(200, files.read_file(svc, staff, file_name(kind, name)))
+    """The file page; the read of its rejected rows audited, masked for a viewer (rejected.py)."""
+    return Done(200, rejected.page_read(svc, staff, files.read_file(svc, staff, file_name(kind, name)), _where()))
 
 
 @agency.route("/v1/agency/files/{kind}/{name}/errors", methods=["GET"])
-@console_route(Action.READ_FILE)
+@console_route(Action.READ_REJECTED)
 def errors_csv(svc: Services, staff: Staff, kind: str, name: str) -> Done:
-    return Done(200, files.errors_link(svc, staff, file_name(kind, name)))
+    """A link to the errors CSV, or for a viewer the masked rows as a CSV download; audited."""
+    body, key, details = rejected.errors_csv(svc, staff, file_name(kind, name))
+    return Done(200, body, subject=key, details=details)
 
 
 @agency.route("/v1/agency/files/{kind}/{name}/release", methods=["POST"])

@@ -29,6 +29,7 @@ class Action(StrEnum):
     SIGN_OUT = "sign_out"
     LIST_FILES = "list_files"
     READ_FILE = "read_file"
+    READ_REJECTED = "read_rejected"  # a file's rejected rows: its page (once an hour) or its errors CSV
     UPLOAD = "upload"
     RELEASE = "release"
     CANCEL = "cancel"
@@ -50,6 +51,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.SIGN_OUT: _ANY,
     Action.LIST_FILES: _ANY,
     Action.READ_FILE: _ANY,
+    Action.READ_REJECTED: _ANY,
     Action.UPLOAD: frozenset({Role.UPLOADER}),
     Action.RELEASE: frozenset({Role.UPLOADER}),
     Action.CANCEL: frozenset({Role.UPLOADER}),
