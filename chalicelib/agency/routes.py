@@ -25,8 +25,10 @@ from chalicelib.agency.identity import ACCESS_HEADER, Forbidden, Unfound, forbid
 from chalicelib.agency.names import file_name
 from chalicelib.agency.page import console_html
 from chalicelib.agency.trail import audit_trail
-from chalicelib.agency.uploads import presigned_upload
+from chalicelib.agency.uploads import presigned_upload, upload_origin
 from chalicelib.api.errors import ApiError, bad_input, unauthorized
+from chalicelib.api.page_headers import origin, page_headers
+from chalicelib.aws.settings import Settings
 from chalicelib.domain.csv_out import CsvFile
 from chalicelib.domain.staff import AUDITED, Action, Staff
 from chalicelib.services import Services, services
@@ -267,13 +269,22 @@ def audit(svc: Services, staff: Staff) -> Done:
     return Done(200, audit_trail(svc, staff, _query()))
 
 
+def _sign_in_url(settings: Settings) -> str:
+    """Where the page signs in: the stage's setting, else Cognito's own endpoint in the region."""
+    return settings.staff_sign_in_url or f"https://cognito-idp.{settings.region}.amazonaws.com/"
+
+
 @agency.route("/console", methods=["GET"])
 def console_page() -> Response:
-    return Response(
-        body=console_html(),
-        status_code=200,
-        headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache"},
-    )
+    """The page, with its security headers: it may connect to the API, Cognito and the upload bucket."""
+    svc = services()
+    settings = svc.settings
+    connect = [
+        origin(_sign_in_url(settings)),
+        upload_origin(svc.clients.s3_presign, settings.name("ingest")),
+    ]
+    html = console_html()
+    return Response(body=html, status_code=200, headers=page_headers(html, [c for c in connect if c]))
 
 
 @agency.route("/console/config.json", methods=["GET"])
@@ -286,7 +297,7 @@ def console_config() -> Response:
         "region": settings.region,
         "user_pool_id": pool.pool_id if pool else None,
         "client_id": pool.client_id if pool else None,
-        "sign_in_url": settings.staff_sign_in_url or f"https://cognito-idp.{settings.region}.amazonaws.com/",
+        "sign_in_url": _sign_in_url(settings),
         "sms_price_usd": settings.sms_price_usd,
     }
     return Response(
