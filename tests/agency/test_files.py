@@ -176,7 +176,11 @@ def test_releasing_takes_the_file_and_its_sms_go_once(api, id_token, pump, units
     )
     assert (report["uploaded_by"], report["province_code"]) == ("uploader.na", "40")
     actions = {(e.action, e.subject) for e in console.tables.audit.scan() if e.action != "sign_in"}
-    assert actions == {("upload", "staged/payments/2026-11.csv"), ("release", "staged/payments/2026-11.csv")}
+    assert actions == {
+        ("upload", "staged/payments/2026-11.csv"),
+        ("release", "staged/payments/2026-11.csv"),
+        ("read_rejected", "incoming/payments/2026-11.csv"),  # the file page, showing its two rejected rows
+    }
 
 
 def test_staging_the_same_facts_again_warns_and_counts_them_as_already_sent(api, id_token, pump, units) -> None:
@@ -240,6 +244,7 @@ def test_another_province_cannot_see_or_touch_the_file(api, id_token, pump, unit
     refused = [e for e in console.tables.audit.scan() if e.outcome == "refused"]
     assert {(e.staff, e.action, e.subject) for e in refused} == {
         ("uploader.hn", "read_file", "staged/payments/2026-11.csv"),
+        ("uploader.hn", "read_rejected", "staged/payments/2026-11.csv"),  # the errors CSV
         ("uploader.hn", "release", "staged/payments/2026-11.csv"),
         ("uploader.hn", "cancel", "staged/payments/2026-11.csv"),
     }
