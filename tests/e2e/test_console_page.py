@@ -204,12 +204,12 @@ def test_an_uploader_checks_a_file_sees_the_bad_rows_and_preview_releases_it_and
 
     # 2. release: the file is taken, finishes, and its three SMS go
     page.click("#release")
-    page.wait_for_function("document.querySelector('#detail-status').textContent === 'Xong'")
+    page.wait_for_function("() => document.querySelector('#detail-status').textContent === 'Xong'")
     sent = wait_for(
         lambda: len(_sms_to(stack, {"+84912000001", "+84912000003", "+84912000005"})) == 3 or None, "the three SMS"
     )
     assert sent
-    page.wait_for_function("document.querySelectorAll('#batch-counts tbody tr').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('#batch-counts tbody tr').length > 0")
     wait_for(
         lambda: (sum(_counts(page).values()) == 3 and set(_counts(page)) <= {"sent", "delivered"}) or None, "3 sent"
     )
@@ -221,7 +221,7 @@ def test_an_uploader_checks_a_file_sees_the_bad_rows_and_preview_releases_it_and
     page.set_input_files("#upload-file", str(big))
     page.check("#mode-send")
     page.click("#upload-submit")
-    page.wait_for_function("document.querySelector('#detail-title').textContent === 'payments/lon'")
+    page.wait_for_function("() => document.querySelector('#detail-title').textContent === 'payments/lon'")
     page.wait_for_selector("#pause:not([hidden])")
     wait_for(
         lambda: sum(v for k, v in _counts(page).items() if k in ("sent", "delivered")) >= 3 or None,
@@ -229,7 +229,7 @@ def test_an_uploader_checks_a_file_sees_the_bad_rows_and_preview_releases_it_and
         60,
     )
     page.click("#pause")
-    page.wait_for_function("document.querySelector('#action-msg').dataset.action === 'pause'")
+    page.wait_for_function("() => document.querySelector('#action-msg').dataset.action === 'pause'")
     paused_text = page.inner_text("#action-msg")
     page.wait_for_selector("#resume:not([hidden])")
     # the SMS being sent when paused, and notices decide was still queuing: the sender holds each it reaches
@@ -244,7 +244,7 @@ def test_an_uploader_checks_a_file_sees_the_bad_rows_and_preview_releases_it_and
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#stop")
-    page.wait_for_function("document.querySelector('#action-msg').dataset.action === 'stop'")
+    page.wait_for_function("() => document.querySelector('#action-msg').dataset.action === 'stop'")
     assert f"đã hủy {BIG - told}" in page.inner_text("#action-msg")  # the counts after, as the route answered
     stopped = wait_for(lambda: (_counts(page).get("cancelled") == BIG - told and _counts(page)) or None, "the table")
     assert stopped.get("sent", 0) + stopped.get("delivered", 0) == told and "held" not in stopped
@@ -257,7 +257,7 @@ def test_an_uploader_checks_a_file_sees_the_bad_rows_and_preview_releases_it_and
     page.set_viewport_size({"width": 390, "height": 844})
     page.click("#lang-switch")
     assert page.locator("html").get_attribute("lang") == "en"
-    page.wait_for_function("document.querySelector('#detail-status').textContent === 'Done'")
+    page.wait_for_function("() => document.querySelector('#detail-status').textContent === 'Done'")
     page.screenshot(path=str(SCREENSHOTS / "console-phone-en.png"), full_page=True)
     _axe(page, "phone, English")
 
@@ -369,7 +369,7 @@ def test_with_mfa_required_a_new_staff_member_sets_up_totp_then_signs_in_with_it
         _axe(page, "authenticator set-up")
         page.fill("#mfa-code", Authenticator(secret).at(time.time() + 600))  # not the code of now
         page.click("#sign-in")
-        page.wait_for_function("document.querySelector('#signin-msg').textContent.length > 0")
+        page.wait_for_function("() => document.querySelector('#signin-msg').textContent.length > 0")
         page.fill("#mfa-code", Authenticator(secret).now())
         page.click("#sign-in")
         page.wait_for_selector("#files-section:not([hidden])")

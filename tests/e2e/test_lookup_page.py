@@ -114,7 +114,7 @@ def test_the_page_checks_a_card_and_a_dossier_without_signing_in(local_stack, br
 
     page.fill("#card-name", "Nguyễn Văn Khác")
     page.click("#check-card")
-    page.wait_for_function("document.querySelector('#card-result').classList.contains('error')")
+    page.wait_for_function("() => document.querySelector('#card-result').classList.contains('error')")
     assert "Không tìm thấy thẻ" in page.inner_text("#card-result")
 
     page.fill("#dossier-no", DOSSIER)
