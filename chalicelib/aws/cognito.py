@@ -86,7 +86,7 @@ class StaffSessions:
     def __init__(self, cognito: Any, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._cognito = cognito
         self._monotonic = monotonic
-        self._checked: dict[str, float] = {}  # sha256 of the access token -> when Cognito last said yes
+        self._checked: dict[str, tuple[float, bool]] = {}  # sha256 of the token -> (when, Cognito's answer)
         self._lock = threading.Lock()
 
     def alive(self, access_token: str) -> bool:
@@ -94,16 +94,21 @@ class StaffSessions:
         now = self._monotonic()
         with self._lock:
             checked = self._checked.get(key)
-            if checked is not None and now - checked < SESSION_CHECK_TTL_S:
-                return True
+            if checked is not None and now - checked[0] < SESSION_CHECK_TTL_S:
+                return checked[1]
         try:
             self._cognito.get_user(AccessToken=access_token)
-        except (ClientError, BotoCoreError):
-            with self._lock:
-                self._checked.pop(key, None)
-            return False  # revoked, disabled, expired, or Cognito cannot say: refused (fail closed)
+            answer = True
+        except ClientError as exc:
+            # revoked, disabled or expired: kept (a dead token asking again costs Cognito nothing);
+            # Cognito throttled or failing: refused this time only (fail closed)
+            if exc.response.get("Error", {}).get("Code") != "NotAuthorizedException":
+                return False
+            answer = False
+        except BotoCoreError:
+            return False
         with self._lock:
-            self._checked[key] = now
+            self._checked[key] = (now, answer)
             while len(self._checked) > MAX_REMEMBERED:
                 self._checked.pop(next(iter(self._checked)))
-        return True
+        return answer

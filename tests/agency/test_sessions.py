@@ -53,6 +53,28 @@ def test_disabling_a_user_ends_their_session_within_the_check_interval(api, id_t
     assert api.get("/v1/agency/files", token=token).status == 401
 
 
+def test_a_refused_session_is_remembered_and_a_failing_cognito_refuses_only_that_once() -> None:
+    from botocore.exceptions import ClientError
+
+    calls: list[str] = []
+    answers = iter(["NotAuthorizedException", "TooManyRequestsException", None])
+
+    class Cognito:
+        def get_user(self, AccessToken: str) -> dict:
+            calls.append(AccessToken)
+            code = next(answers)
+            if code:
+                raise ClientError({"Error": {"Code": code, "Message": "no"}}, "GetUser")
+            return {}
+
+    sessions = StaffSessions(Cognito(), monotonic=lambda: 0.0)
+    assert not sessions.alive("revoked") and not sessions.alive("revoked")
+    assert calls == ["revoked"]  # the refusal kept: asked once
+    assert not sessions.alive("busy")  # throttled: refused now, not remembered
+    assert sessions.alive("busy") and sessions.alive("busy")
+    assert calls == ["revoked", "busy", "busy"]
+
+
 def test_an_id_token_alone_is_not_enough(api, id_token, access_tokens) -> None:
     token = id_token("uploader.na")
     access = access_tokens.pop(token)
