@@ -133,3 +133,25 @@ def test_the_local_pool_asks_the_demo_users_no_second_factor_unless_told(pool, c
     assert cognito.get_user_pool_mfa_config(UserPoolId=pool.pool_id)["SoftwareTokenMfaConfiguration"] == {
         "Enabled": True
     }
+
+
+def test_with_mfa_required_locally_the_demo_staff_choose_a_password_then_set_up_totp(stack, cognito) -> None:
+    from local.staff import DEMO_STAFF, create_demo_staff, create_staff_pool, staff_lines
+
+    session = boto3.session.Session()
+    required = create_staff_pool(session, "local", mfa="ON")
+    create_demo_staff(session, required, DEMO_STAFF[:1])
+    first = cognito.initiate_auth(
+        ClientId=required.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "uploader.na", "PASSWORD": PASSWORD},
+    )
+    assert first["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+    setup = cognito.respond_to_auth_challenge(
+        ClientId=required.client_id,
+        ChallengeName="NEW_PASSWORD_REQUIRED",
+        Session=first["Session"],
+        ChallengeResponses={"USERNAME": "uploader.na", "NEW_PASSWORD": "Moi-matkhau-2026!"},
+    )
+    assert setup["ChallengeName"] == "MFA_SETUP"
+    assert staff_lines()[-1].startswith("[console] second factor (TOTP): optional")
