@@ -36,7 +36,7 @@ from chalicelib.domain.lanes import Lane
 from chalicelib.store.models import Tables, bind_tables
 
 if TYPE_CHECKING:  # imported where used: only the API checks staff tokens (PyJWT), only ticks use idempotency
-    from chalicelib.aws.cognito import Fetch, StaffKeys, StaffPool
+    from chalicelib.aws.cognito import Fetch, StaffKeys, StaffPool, StaffSessions
     from chalicelib.aws.idempotency import Idempotency
 
 
@@ -78,6 +78,13 @@ class Services:
 
         pool = self.staff_pool
         return StaffKeys(pool.jwks_url, self.jwks_fetch or https_get) if pool else None
+
+    @cached_property
+    def staff_sessions(self) -> StaffSessions:
+        """Whether a staff sign-in still stands (not signed out, not disabled): asked of Cognito."""
+        from chalicelib.aws.cognito import StaffSessions
+
+        return StaffSessions(self.clients.cognito)
 
     @cached_property
     def sms(self) -> SmsProvider:

@@ -1,5 +1,5 @@
-"""`python -m local.moto_server -H 127.0.0.1 -p 5000`: the local stack's AWS, moto's server with two
-changes of its own.
+"""`python -m local.moto_server -H 127.0.0.1 -p 5000`: the local stack's AWS, moto's server with a
+few changes of its own.
 
 IAM is enforced from its first request. Every request must carry keys moto issued: the operator's
 `testing` (every permission: the stack's set-up, an agency uploading by hand, `make clock`, `make
@@ -50,9 +50,27 @@ def remember_only_sns() -> None:
     common_models.BaseModel.__new__ = __new__  # type: ignore[method-assign, assignment]
 
 
+def sign_out_in_any_region() -> None:
+    """moto 5.2.5 looks up `GlobalSignOut`'s access token in the request's region only, and a
+    browser's unsigned call to this server names none (moto takes us-east-1): look it up in every
+    region, as moto's own `InitiateAuth`, `GetUser` and the MFA calls already do. In AWS the
+    endpoint is regional, so the console's sign-out needs nothing of the kind."""
+    from moto.cognitoidp.responses import CognitoIdpResponse
+    from moto.core.responses import EmptyResult
+
+    def global_sign_out(self: Any) -> EmptyResult:
+        token = self._get_param("AccessToken")
+        self._get_region_agnostic_backend()._find_backend_by_access_token(token).global_sign_out(token)
+        return EmptyResult()
+
+    CognitoIdpResponse.global_sign_out = global_sign_out  # type: ignore[method-assign, assignment]
+
+
 def main(argv: list[str]) -> None:
     os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"  # read by moto.settings at import: enforce at once
+    os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"  # staff TOTP codes checked, not waved through
     remember_only_sns()
+    sign_out_in_any_region()
     from moto import server
 
     from local import botocore_models, moto_iam

@@ -6,6 +6,7 @@ the API from the very properties `infra/resources.yaml` declares, and the stack 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,8 +48,19 @@ def _sub_stage(value: Any, stage: str) -> str:
     return str(text).replace("${Stage}", stage)
 
 
-def create_staff_pool(session: Any, stage: str) -> StaffPool:
-    """The pool, its groups and the `console` client as `infra/resources.yaml` declares them."""
+def local_mfa() -> str:
+    """The local pool's MFA: `OPTIONAL` (the demo users sign in with their password alone; one who
+    set up an authenticator is asked for its code), or `ON` as in a real account with
+    `BHXH_STAFF_MFA=ON make run` (each user sets up TOTP at their first sign-in)."""
+    value = os.environ.get("BHXH_STAFF_MFA", "OPTIONAL").upper()
+    if value not in ("ON", "OPTIONAL"):
+        raise ValueError(f"BHXH_STAFF_MFA: ON or OPTIONAL, not {value!r}")
+    return value
+
+
+def create_staff_pool(session: Any, stage: str, mfa: str | None = None) -> StaffPool:
+    """The pool, its groups and the `console` client as `infra/resources.yaml` declares them; MFA
+    (TOTP, `EnabledMfas`) as there too, but `mfa` (default `local_mfa()`) instead of its `ON`."""
     cognito = session.client("cognito-idp")
     resources = _resources()
     spec = resources["StaffUserPool"]["Properties"]
@@ -67,6 +79,11 @@ def create_staff_pool(session: Any, stage: str) -> StaffPool:
         AdminCreateUserConfig=spec["AdminCreateUserConfig"],
         UsernameConfiguration=spec["UsernameConfiguration"],
     )["UserPool"]
+    cognito.set_user_pool_mfa_config(
+        UserPoolId=pool["Id"],
+        SoftwareTokenMfaConfiguration={"Enabled": "SOFTWARE_TOKEN_MFA" in spec["EnabledMfas"]},
+        MfaConfiguration=mfa or local_mfa(),
+    )
     for resource in resources.values():
         if resource["Type"] == "AWS::Cognito::UserPoolGroup":
             group = resource["Properties"]
@@ -87,26 +104,37 @@ def create_staff_pool(session: Any, stage: str) -> StaffPool:
 
 
 def create_demo_staff(session: Any, pool: StaffPool, staff: tuple[DemoStaff, ...] = DEMO_STAFF) -> None:
+    """The demo staff with the password `PASSWORD`. Where the pool requires MFA it is their temporary
+    one, as an administrator makes staff in a real account: at the first sign-in each chooses a new
+    password and sets up TOTP (moto asks MFA_SETUP only after a new password)."""
     cognito = session.client("cognito-idp")
+    required = cognito.get_user_pool_mfa_config(UserPoolId=pool.pool_id)["MfaConfiguration"] == "ON"
     for member in staff:
         cognito.admin_create_user(
             UserPoolId=pool.pool_id,
             Username=member.username,
             UserAttributes=[{"Name": "custom:province_code", "Value": member.province_code}],
             MessageAction="SUPPRESS",
+            **({"TemporaryPassword": PASSWORD} if required else {}),
         )
-        cognito.admin_set_user_password(
-            UserPoolId=pool.pool_id, Username=member.username, Password=PASSWORD, Permanent=True
-        )
+        if not required:
+            cognito.admin_set_user_password(
+                UserPoolId=pool.pool_id, Username=member.username, Password=PASSWORD, Permanent=True
+            )
         cognito.admin_add_user_to_group(UserPoolId=pool.pool_id, Username=member.username, GroupName=member.group)
 
 
 def staff_lines(staff: tuple[DemoStaff, ...] = DEMO_STAFF) -> list[str]:
     """What `make run` prints at start: who can sign in to the console, and with what."""
+    mfa = (
+        "required: at the first sign-in each chooses a new password and sets up an authenticator app"
+        if local_mfa() == "ON"
+        else "optional (BHXH_STAFF_MFA=ON make run requires it, as in a real account)"
+    )
     return [
         f"[console] {m.username:<12} {m.group:<9} province {m.province_code} ({m.note}), password {PASSWORD}"
         for m in staff
-    ]
+    ] + [f"[console] second factor (TOTP): {mfa}"]
 
 
 def moto_jwks_fetch(endpoint: str, region: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
-_STAFF = [{"staffIdToken": []}]
+_STAFF = [{"staffIdToken": [], "staffAccessToken": []}]  # both: the ID token and its sign-in's access token
 _KINDS = [
     "employers",
     "people",
@@ -36,7 +36,7 @@ def _ok(description: str, status: str = "200") -> dict[str, Any]:
 
 _REFUSALS = {
     "400": _error("bad input; the message names the field"),
-    "401": _error("no staff ID token of the console's pool, or an expired or forged one"),
+    "401": _error("no staff ID and access token of one sign-in, expired, forged, signed out or disabled"),
     "403": _error("the staff member's role or province does not allow it"),
     "404": _error("no such file, person, notice or case"),
     "409": _error("not in a state that allows it"),
@@ -84,7 +84,12 @@ UPLOAD = {
 }
 
 PATHS: dict[str, Any] = {
-    "/v1/agency/session": {"post": _op("audit the staff member's sign-in; their roles and province", _ok("signed in"))},
+    "/v1/agency/session": {
+        "post": _op("the staff member's roles and province (the sign-in is audited)", _ok("signed in"))
+    },
+    "/v1/agency/session/end": {
+        "post": _op("audit the staff member's sign-out (the page then signs out at Cognito)", _ok("signed out"))
+    },
     "/v1/agency/uploads": {
         "post": _op("a presigned POST for the file (send: incoming/, check: staged/)", _ok("made", "201"), body=UPLOAD)
     },
@@ -103,7 +108,11 @@ PATHS: dict[str, Any] = {
         "get": _op("one file: status, progress, report, preview of a staged file", _ok("the file"), params=_FILE_PARAMS)
     },
     "/v1/agency/files/{kind}/{name}/errors": {
-        "get": _op("a short-lived link to the errors CSV", _ok("the link"), params=_FILE_PARAMS)
+        "get": _op(
+            "a short-lived link to the errors CSV; for a viewer, the rows masked as a CSV download",
+            _JSON_OR_CSV,
+            params=_FILE_PARAMS,
+        )
     },
     "/v1/agency/files/{kind}/{name}/notices": {
         "get": _op(
@@ -218,4 +227,12 @@ PATHS: dict[str, Any] = {
     },
 }
 
-SECURITY_SCHEMES = {"staffIdToken": {"type": "http", "scheme": "bearer", "bearerFormat": "Cognito ID token"}}
+SECURITY_SCHEMES = {
+    "staffIdToken": {"type": "http", "scheme": "bearer", "bearerFormat": "Cognito ID token"},
+    "staffAccessToken": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Access-Token",
+        "description": "the same sign-in's Cognito access token: Cognito is asked whether the session still stands",
+    },
+}

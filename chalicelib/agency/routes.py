@@ -2,8 +2,9 @@
 
 Every route verifies the caller's ID token, then the role its action needs, then (in the handler)
 the province of the file it touches; anything else is a 401 or 403 in the contract's error shape.
-Every action that changes something, signing in, and every read that names a person (a search, the
-cases) is audited, refusals (403) included, and a search that found no one (404).
+Every action that changes something, signing in and out, and every read that names a person (a
+search, the cases) is audited, refusals (403) included, and a search that found no one (404). A
+sign-in is audited by the first request of it, whichever route (identity.py, audit.py).
 """
 
 from __future__ import annotations
@@ -17,15 +18,17 @@ from urllib.parse import unquote
 
 from chalice import Blueprint, Response
 
-from chalicelib.agency import cases, control, files, notices, recipients
-from chalicelib.agency.audit import record
+from chalicelib.agency import cases, control, files, notices, recipients, rejected
+from chalicelib.agency.audit import record, record_sign_in
 from chalicelib.agency.figures import figures as read_figures
-from chalicelib.agency.identity import Forbidden, Unfound, forbidden, verify_id_token
+from chalicelib.agency.identity import ACCESS_HEADER, Forbidden, Unfound, forbidden, verify_session
 from chalicelib.agency.names import file_name
 from chalicelib.agency.page import console_html
 from chalicelib.agency.trail import audit_trail
-from chalicelib.agency.uploads import presigned_upload
+from chalicelib.agency.uploads import presigned_upload, upload_origin
 from chalicelib.api.errors import ApiError, bad_input, unauthorized
+from chalicelib.api.page_headers import origin, page_headers
+from chalicelib.aws.settings import Settings
 from chalicelib.domain.csv_out import CsvFile
 from chalicelib.domain.staff import AUDITED, Action, Staff
 from chalicelib.services import Services, services
@@ -56,11 +59,19 @@ def _where() -> dict[str, str | None]:
 
 
 def _staff(svc: Services) -> Staff:
+    """The caller, from the sign-in's two tokens; the sign-in audited on the first request seen of it."""
     if svc.staff_pool is None or svc.staff_keys is None:
         raise unauthorized("the console is not set up on this stage")
-    return verify_id_token(
-        (agency.current_request.headers or {}).get("authorization"), pool=svc.staff_pool, keys=svc.staff_keys
+    headers = agency.current_request.headers or {}
+    signed_in = verify_session(
+        headers.get("authorization"),
+        headers.get(ACCESS_HEADER),
+        pool=svc.staff_pool,
+        keys=svc.staff_keys,
+        sessions=svc.staff_sessions,
     )
+    record_sign_in(svc.tables, svc.clock, signed_in, **_where())
+    return signed_in.staff
 
 
 def _answer(status: int, body: Any) -> Response:
@@ -127,8 +138,17 @@ def _query() -> dict[str, str]:
 @agency.route("/v1/agency/session", methods=["POST"])
 @console_route(Action.SIGN_IN)
 def session(svc: Services, staff: Staff) -> Done:
-    """The page calls this once signed in to Cognito: the sign-in is audited, the profile answered."""
+    """The page calls this once signed in to Cognito: the profile. The sign-in is audited by every
+    route on its first request (`record_sign_in`), whether or not the page calls this."""
     return Done(200, {"username": staff.username, "roles": sorted(staff.roles), "province_code": staff.province_code})
+
+
+@agency.route("/v1/agency/session/end", methods=["POST"])
+@console_route(Action.SIGN_OUT)
+def end_session(svc: Services, staff: Staff) -> Done:
+    """The page's sign-out, audited; the page then ends the session at Cognito (GlobalSignOut),
+    which is what refuses its tokens from then on."""
+    return Done(200, {"signed_out": staff.username})
 
 
 @agency.route("/v1/agency/uploads", methods=["POST"])
@@ -163,13 +183,16 @@ def list_files(svc: Services, staff: Staff) -> Done:
 @agency.route("/v1/agency/files/{kind}/{name}", methods=["GET"])
 @console_route(Action.READ_FILE)
 def read_file(svc: Services, staff: Staff, kind: str, name: str) -> Done:
-    return Done(200, files.read_file(svc, staff, file_name(kind, name)))
+    """The file page; the read of its rejected rows audited, masked for a viewer (rejected.py)."""
+    return Done(200, rejected.page_read(svc, staff, files.read_file(svc, staff, file_name(kind, name)), _where()))
 
 
 @agency.route("/v1/agency/files/{kind}/{name}/errors", methods=["GET"])
-@console_route(Action.READ_FILE)
+@console_route(Action.READ_REJECTED)
 def errors_csv(svc: Services, staff: Staff, kind: str, name: str) -> Done:
-    return Done(200, files.errors_link(svc, staff, file_name(kind, name)))
+    """A link to the errors CSV, or for a viewer the masked rows as a CSV download; audited."""
+    body, key, details = rejected.errors_csv(svc, staff, file_name(kind, name))
+    return Done(200, body, subject=key, details=details)
 
 
 @agency.route("/v1/agency/files/{kind}/{name}/notices", methods=["GET"])
@@ -259,13 +282,22 @@ def audit(svc: Services, staff: Staff) -> Done:
     return Done(200, audit_trail(svc, staff, _query()))
 
 
+def _sign_in_url(settings: Settings) -> str:
+    """Where the page signs in: the stage's setting, else Cognito's own endpoint in the region."""
+    return settings.staff_sign_in_url or f"https://cognito-idp.{settings.region}.amazonaws.com/"
+
+
 @agency.route("/console", methods=["GET"])
 def console_page() -> Response:
-    return Response(
-        body=console_html(),
-        status_code=200,
-        headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache"},
-    )
+    """The page, with its security headers: it may connect to the API, Cognito and the upload bucket."""
+    svc = services()
+    settings = svc.settings
+    connect = [
+        origin(_sign_in_url(settings)),
+        upload_origin(svc.clients.s3_presign, settings.name("ingest")),
+    ]
+    html = console_html()
+    return Response(body=html, status_code=200, headers=page_headers(html, [c for c in connect if c]))
 
 
 @agency.route("/console/config.json", methods=["GET"])
@@ -278,7 +310,7 @@ def console_config() -> Response:
         "region": settings.region,
         "user_pool_id": pool.pool_id if pool else None,
         "client_id": pool.client_id if pool else None,
-        "sign_in_url": settings.staff_sign_in_url or f"https://cognito-idp.{settings.region}.amazonaws.com/",
+        "sign_in_url": _sign_in_url(settings),
         "sms_price_usd": settings.sms_price_usd,
     }
     return Response(

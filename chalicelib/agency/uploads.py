@@ -47,3 +47,15 @@ def presigned_upload(
         "expires_in": EXPIRES_S,
         "max_bytes": max_bytes,
     }
+
+
+def upload_origin(s3: Any, bucket: str) -> str | None:
+    """Where the browser posts uploads (the console page's CSP `connect-src`): the origin of the URL
+    S3's presigned POST names for this bucket (virtual-hosted or path style, as boto3 chooses)."""
+    from chalicelib.api.page_headers import origin
+
+    try:
+        url = s3.generate_presigned_post(bucket, "incoming/payments/x.csv", ExpiresIn=60)["url"]
+    except Exception:  # no credentials to sign with: the endpoint's origin, as the page cannot upload anyway
+        url = s3.meta.endpoint_url
+    return origin(url)

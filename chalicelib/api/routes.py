@@ -209,9 +209,7 @@ def openapi() -> Response:
 @api.route("/", methods=["GET"])
 def page() -> Response:
     from chalicelib.api.page import page_html
+    from chalicelib.api.page_headers import page_headers
 
-    return Response(
-        body=page_html(),
-        status_code=200,
-        headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache"},
-    )
+    html = page_html()
+    return Response(body=html, status_code=200, headers=page_headers(html))  # the API itself, nothing else

@@ -53,6 +53,11 @@ class Clients:
         return self._make("s3", Config(signature_version="s3v4", retries={"max_attempts": 8, "mode": "adaptive"}))
 
     @cached_property
+    def cognito(self) -> Any:
+        """The staff pool's API: the console's session checks (GetUser, authorised by the token)."""
+        return self._make("cognito-idp")
+
+    @cached_property
     def sns(self) -> Any:
         return self._make("sns")
 

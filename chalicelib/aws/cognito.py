@@ -1,7 +1,9 @@
-"""The staff user pool as the API sees it: its names, and its public keys (JWKS) to check ID tokens."""
+"""The staff user pool as the API sees it: its names, its public keys (JWKS) to check tokens, and
+whether a session still stands (GetUser)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jwt
+from botocore.exceptions import BotoCoreError, ClientError
 
 REFETCH_AFTER_S = 60  # an unknown `kid` re-reads the key set at most this often (key rotation)
 
@@ -67,3 +70,45 @@ class StaffKeys:
         except (OSError, ValueError, jwt.PyJWTError):
             return self._keys
         return {k.key_id: k.key for k in keys if k.key_id and k.public_key_use in (None, "sig")}
+
+
+SESSION_CHECK_TTL_S = 60  # a revoked or disabled session is refused at most this long after (CONTRACT: 5 min)
+MAX_REMEMBERED = 4096  # sessions checked and kept per process; the oldest are forgotten first
+
+
+class StaffSessions:
+    """Whether a staff member's sign-in still stands, asked of Cognito itself: `GetUser` with the
+    session's access token fails once the user signed out (`GlobalSignOut`), was signed out by an
+    administrator (`AdminUserGlobalSignOut`) or disabled (`AdminDisableUser` revokes the tokens).
+    A token's answer is kept `SESSION_CHECK_TTL_S` per process, so a page polling every few seconds
+    costs one call a minute. `GetUser` is authorised by the token itself: no IAM permission."""
+
+    def __init__(self, cognito: Any, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._cognito = cognito
+        self._monotonic = monotonic
+        self._checked: dict[str, tuple[float, bool]] = {}  # sha256 of the token -> (when, Cognito's answer)
+        self._lock = threading.Lock()
+
+    def alive(self, access_token: str) -> bool:
+        key = hashlib.sha256(access_token.encode()).hexdigest()
+        now = self._monotonic()
+        with self._lock:
+            checked = self._checked.get(key)
+            if checked is not None and now - checked[0] < SESSION_CHECK_TTL_S:
+                return checked[1]
+        try:
+            self._cognito.get_user(AccessToken=access_token)
+            answer = True
+        except ClientError as exc:
+            # revoked, disabled or expired: kept (a dead token asking again costs Cognito nothing);
+            # Cognito throttled or failing: refused this time only (fail closed)
+            if exc.response.get("Error", {}).get("Code") != "NotAuthorizedException":
+                return False
+            answer = False
+        except BotoCoreError:
+            return False
+        with self._lock:
+            self._checked[key] = (now, answer)
+            while len(self._checked) > MAX_REMEMBERED:
+                self._checked.pop(next(iter(self._checked)))
+        return answer

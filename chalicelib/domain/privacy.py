@@ -41,3 +41,35 @@ def mask_code(code: str) -> str:
     if len(text) <= 3:
         return "***"
     return "*" * (len(text) - 3) + text[-3:]
+
+
+_QUOTED = re.compile(r"'([^']*)'")
+_DIGIT = re.compile(r"\d")
+
+
+def mask_cell(text: str) -> str:
+    """A cell of a rejected row as a `viewer` sees it (CONTRACT, "Sign-in"): the column is not known
+    (the row is as it came), so by its look. Words (a name, an address, a note) to their initials
+    (`Nguyễn Văn An` → `N. V. A.`); a value of six digits or more (a phone, an ss_code, an ID or
+    card number, a date) with all but its last three digits starred (`0912345678` → `*******678`);
+    short codes, flags and amounts under six digits as they are."""
+    value = text.strip()
+    if any(ch.isalpha() for ch in value) and (" " in value or not value.isascii()):
+        return " ".join(word[0] + "." for word in value.split())
+    digits = _DIGIT.findall(value)
+    if len(digits) >= 6:
+        keep = len(digits) - 3
+        out = []
+        for ch in value:
+            if ch.isdigit() and keep > 0:
+                out.append("*")
+                keep -= 1
+            else:
+                out.append(ch)
+        value = "".join(out)
+    return mask_personal(value)
+
+
+def mask_reason(reason: str) -> str:
+    """A rejected row's reason with each value it quotes masked as `mask_cell` masks cells."""
+    return mask_personal(_QUOTED.sub(lambda m: "'" + mask_cell(m.group(1)) + "'", reason))

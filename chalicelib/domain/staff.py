@@ -25,10 +25,12 @@ class Role(StrEnum):
 class Action(StrEnum):
     """What a console route does; each is allowed to some roles and each is audited (`audit` table)."""
 
-    SIGN_IN = "sign_in"
+    SIGN_IN = "sign_in"  # recorded once per sign-in by its first request, whichever route
+    SIGN_OUT = "sign_out"
     LIST_FILES = "list_files"
     READ_FILE = "read_file"
     LIST_RECIPIENTS = "list_recipients"  # a file's notices: masked phones, but people all the same
+    READ_REJECTED = "read_rejected"  # a file's rejected rows: its page (once an hour) or its errors CSV
     UPLOAD = "upload"
     RELEASE = "release"
     CANCEL = "cancel"
@@ -47,9 +49,11 @@ _ANY = frozenset(Role)
 _ROLE_NAMES = frozenset(role.value for role in Role)
 ALLOWED: dict[Action, frozenset[Role]] = {
     Action.SIGN_IN: _ANY,
+    Action.SIGN_OUT: _ANY,
     Action.LIST_FILES: _ANY,
     Action.READ_FILE: _ANY,
     Action.LIST_RECIPIENTS: _ANY,
+    Action.READ_REJECTED: _ANY,
     Action.UPLOAD: frozenset({Role.UPLOADER}),
     Action.RELEASE: frozenset({Role.UPLOADER}),
     Action.CANCEL: frozenset({Role.UPLOADER}),
@@ -66,7 +70,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
 # Reading files, figures and the trail is not audited one request at a time (a page polls its files
 # every few seconds; none of them names a person); every action that changes something, signing in,
 # and every read that names a person (a search, the cases) is: looking up a person is an action.
-AUDITED = frozenset(Action) - {Action.LIST_FILES, Action.READ_FILE, Action.FIGURES, Action.AUDIT_TRAIL}
+# The sign-in is not audited by its route: every route records it on a sign-in's first request.
+AUDITED = frozenset(Action) - {Action.SIGN_IN, Action.LIST_FILES, Action.READ_FILE, Action.FIGURES, Action.AUDIT_TRAIL}
 
 
 class NotStaff(ValueError):

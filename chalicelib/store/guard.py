@@ -1,10 +1,12 @@
-"""The guard table's uses: rate-limit counters and the service's own opt-out list (`BH HUY`)."""
+"""The guard table's uses: rate-limit counters, first-time markers and the service's own opt-out
+list (`BH HUY`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from chalicelib.domain.clock import Clock
+from chalicelib.store.conditions import write_if
 from chalicelib.store.models import Tables, exists
 
 
@@ -43,3 +45,18 @@ def opted_out_among(tables: Tables, phones: Iterable[str]) -> set[str]:
         return set()
     attrs = [tables.guard._hash_keyname]
     return {item.pk.removeprefix("optout#") for item in tables.guard.batch_get(keys, attributes_to_get=attrs)}
+
+
+def first_time(tables: Tables, marker: str, *, keep_s: int, clock: Clock) -> bool:
+    """True for the first call naming `marker` (one atomic ADD, so two Lambdas at once agree on
+    which was first), False after; the marker lapses after `keep_s`. `forget` undoes it."""
+    model = tables.guard
+    item = model(f"once#{marker}")
+    item.update(actions=[model.hits.add(1), model.expires_at.set(int(clock().timestamp()) + keep_s)])
+    return int(item.hits or 0) == 1
+
+
+def forget(tables: Tables, marker: str) -> None:
+    """The marker's first time not had after all (what it guarded failed): the next call is first."""
+    model = tables.guard
+    write_if(model(f"once#{marker}"), [model.hits.add(-1)])

@@ -227,7 +227,8 @@ class GuardModel(Model):
     `count#<YYYY-MM-DD>#<template>#<measure>` (store/counters.py), `batch#<file key>` (a batch
     file's state: store/batches.py), `sms#<SNS message id>` (the notice an SMS was) and
     `receipt#<SNS message id>` (a receipt that came before its notice was recorded `sent`), both
-    store/receipts.py; `casecode#<province>#<yymm>` (case codes' sequence, store/case_codes.py).
+    store/receipts.py; `casecode#<province>#<yymm>` (case codes' sequence, store/case_codes.py);
+    `once#<what>` (store/guard.py: a staff sign-in recorded).
     `expires_at` (epoch seconds) lets DynamoDB's TTL remove what has lapsed."""
 
     pk = UnicodeAttribute(hash_key=True)

@@ -46,8 +46,15 @@ def console(svc: Services, pool: LocalPool) -> Iterator[Services]:
 
 
 @pytest.fixture
-def id_token(pool: LocalPool):
-    """A staff member's ID token, signed in as the page does locally (USER_PASSWORD_AUTH)."""
+def access_tokens() -> dict[str, str]:
+    """Each ID token's access token (the same sign-in's): the console API sends both, as the page does."""
+    return {}
+
+
+@pytest.fixture
+def id_token(pool: LocalPool, access_tokens: dict[str, str]):
+    """A staff member's ID token, signed in as the page does locally (USER_PASSWORD_AUTH); its
+    access token is kept in `access_tokens` for `api` to send beside it."""
     cognito = boto3.client("cognito-idp", region_name=REGION)
 
     def sign_in(username: str, password: str = PASSWORD) -> str:
@@ -56,23 +63,29 @@ def id_token(pool: LocalPool):
             AuthFlow="USER_PASSWORD_AUTH",
             AuthParameters={"USERNAME": username, "PASSWORD": password},
         )
-        return answer["AuthenticationResult"]["IdToken"]
+        tokens = answer["AuthenticationResult"]
+        access_tokens[tokens["IdToken"]] = tokens["AccessToken"]
+        return tokens["IdToken"]
 
     return sign_in
 
 
 @pytest.fixture
-def forge(pool: LocalPool):
+def forge(pool: LocalPool, id_token, access_tokens: dict[str, str]):
     """A token with the given claims over a valid uploader.na's, signed with moto's own key (so only
-    the claims are wrong) or, with `key="other"`, with a key that is not the pool's."""
+    the claims are wrong) or, with `key="other"`, with a key that is not the pool's; sent with the
+    real sign-in's access token, so that only the ID token is forged."""
     private = jwt.PyJWK(load_resource("cognitoidp/resources/jwks-private.json")).key
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    real = id_token("uploader.na")
+    signed_in = jwt.decode(real, options={"verify_signature": False})
 
     def make(key: str = "moto", kid: str = "dummy", alg: str = "RS256", **changes: Any) -> str:
         now = int(time.time())
         claims = {
             "iss": f"https://cognito-idp.{REGION}.amazonaws.com/{pool.pool_id}",
-            "sub": "00000000-0000-0000-0000-000000000000",
+            "sub": signed_in["sub"],
+            "origin_jti": signed_in["origin_jti"],
             "aud": pool.client_id,
             "token_use": "id",
             "iat": now,
@@ -85,7 +98,9 @@ def forge(pool: LocalPool):
         claims.update(changes)
         claims = {k: v for k, v in claims.items() if v is not None}
         signing = private if key == "moto" else other
-        return jwt.encode(claims, signing, algorithm=alg, headers={"kid": kid})
+        forged = jwt.encode(claims, signing, algorithm=alg, headers={"kid": kid})
+        access_tokens[forged] = access_tokens[real]
+        return forged
 
     return make
 
@@ -93,14 +108,17 @@ def forge(pool: LocalPool):
 class ConsoleApi:
     """The real Chalice app through chalice.test.Client, as a staff member's browser calls it."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Client, access_tokens: dict[str, str]) -> None:
         self.client = client
+        self.access_tokens = access_tokens
 
     def _answer(self, response: Any) -> Answer:
         return answer_of(response)
 
     def _headers(self, token: str | None, extra: dict[str, str] | None = None) -> dict[str, str]:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if token in self.access_tokens:
+            headers["X-Access-Token"] = self.access_tokens[token]
         return {**headers, "User-Agent": "pytest-browser", **(extra or {})}
 
     def get(self, path: str, token: str | None = None, headers: dict[str, str] | None = None) -> Answer:
@@ -113,7 +131,7 @@ class ConsoleApi:
 
 
 @pytest.fixture
-def api(console: Services, functions) -> Iterator[ConsoleApi]:
+def api(console: Services, functions, access_tokens: dict[str, str]) -> Iterator[ConsoleApi]:
     """The console's API as the `api_handler` function serves it, under its own packaged policy."""
     with Client(functions.http_app()) as client:
-        yield ConsoleApi(client)
+        yield ConsoleApi(client, access_tokens)

@@ -54,7 +54,7 @@ def _check_first(page, tmp_path, name: str, data: bytes) -> None:
     page.check("#mode-check")
     page.click("#upload-submit")
     stem = name.rsplit(".", 1)[0]
-    page.wait_for_function(f"document.querySelector('#detail-title').textContent === 'payments/{stem}'")
+    page.wait_for_function(f"() => document.querySelector('#detail-title').textContent === 'payments/{stem}'")
 
 
 def test_excel_files_are_checked_and_a_refused_one_says_why_in_vietnamese_and_english(stack, browser, tmp_path) -> None:
@@ -82,7 +82,7 @@ def test_excel_files_are_checked_and_a_refused_one_says_why_in_vietnamese_and_en
     assert page.locator("#files tbody tr[data-file='staged/payments/bang.csv']").count() == 1
 
     _check_first(page, tmp_path, "hong.csv", NOT_TEXT)
-    page.wait_for_function("document.querySelector('#detail-status').textContent === 'Bị từ chối'")
+    page.wait_for_function("() => document.querySelector('#detail-status').textContent === 'Bị từ chối'")
     reason = page.inner_text("#detail-reason")
     assert "Tệp không phải văn bản CSV" in reason and "Mở tệp bằng Excel" in reason and "(line 2)" in reason
     assert page.is_hidden("#release") and page.is_visible("#cancel")
@@ -94,7 +94,7 @@ def test_excel_files_are_checked_and_a_refused_one_says_why_in_vietnamese_and_en
     _axe(page, "a refused file, phone")
 
     page.click("#lang-switch")
-    page.wait_for_function("document.querySelector('#detail-status').textContent === 'Rejected'")
+    page.wait_for_function("() => document.querySelector('#detail-status').textContent === 'Rejected'")
     assert "not CSV text" in page.inner_text("#detail-reason") and "save it as" in page.inner_text("#detail-reason")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=str(SCREENSHOTS / "console-refused-desktop-en.png"), full_page=True)

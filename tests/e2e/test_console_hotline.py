@@ -128,14 +128,14 @@ def test_support_finds_a_person_resends_the_refused_sms_once_and_cannot_find_han
 
     before = len(_sms(stack, NA_PHONE))
     page.click("#notices tbody tr[data-status='permanent-failure'] button.resend")
-    page.wait_for_function("document.querySelector('#hotline-msg').dataset.resent")
+    page.wait_for_function("() => document.querySelector('#hotline-msg').dataset.resent")
     assert "********111" in page.inner_text("#hotline-msg")
     wait_for(lambda: len(_sms(stack, NA_PHONE)) == before + 1 or None, "the resent SMS")
     resent = _sms(stack, NA_PHONE)[-1]["message"]
     assert "tro cap om dau" in resent and "1.500.000" in resent
     answered = page.get_attribute("#hotline-result", "data-search")
     page.click("#search")  # the same search again: the notice went, and nothing else did
-    page.wait_for_function(f"document.querySelector('#hotline-result').dataset.search !== '{answered}'")
+    page.wait_for_function(f"() => document.querySelector('#hotline-result').dataset.search !== '{answered}'")
     statuses = _rows(page, "#notices tbody tr", "rows => rows.map(r => r.dataset.status)")
     assert "permanent-failure" not in statuses, statuses
     assert len(_sms(stack, NA_PHONE)) == before + 1
@@ -143,13 +143,13 @@ def test_support_finds_a_person_resends_the_refused_sms_once_and_cannot_find_han
 
     page.fill("#search-term", "0912000222")  # Hà Nội's
     page.click("#search")
-    page.wait_for_function("document.querySelector('#hotline-msg').classList.contains('error')")
+    page.wait_for_function("() => document.querySelector('#hotline-msg').classList.contains('error')")
     assert "Không có quyền" in page.inner_text("#hotline-msg") and page.is_hidden("#hotline-result")
     page.select_option("#search-by", "ss_code")
     page.fill("#search-term", HN)
     page.eval_on_selector("#hotline-msg", "el => { el.textContent = ''; }")
     page.click("#search")
-    page.wait_for_function("document.querySelector('#hotline-msg').textContent.includes('Không có quyền')")
+    page.wait_for_function("() => document.querySelector('#hotline-msg').textContent.includes('Không có quyền')")
 
 
 def test_a_viewer_sees_the_chart_downloads_the_csv_and_the_searches_in_the_trail(stack, browser, tmp_path) -> None:
@@ -186,7 +186,7 @@ def test_a_viewer_sees_the_chart_downloads_the_csv_and_the_searches_in_the_trail
     page.select_option("#audit-action", "search_notices")
     page.click("#show-audit")
     page.wait_for_function(
-        "[...document.querySelectorAll('#audit tbody tr')].every(r => r.dataset.action === 'search_notices')"
+        "() => [...document.querySelectorAll('#audit tbody tr')].every(r => r.dataset.action === 'search_notices')"
     )
     subjects = _rows(page, "#audit tbody tr", "rows => rows.map(r => [r.cells[3].textContent, r.cells[4].textContent])")
     assert ["ok", "phone ********111"] in subjects and ["refused", "ss_code *******002"] in subjects
@@ -209,7 +209,7 @@ def test_a_person_flags_an_owed_month_support_closes_it_and_the_person_gets_one_
     _axe(page, "the lookup page with a flag to raise")
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#months tbody tr[data-period='2026-10'] button.flag")
-    page.wait_for_function("document.querySelector('#flag-result').classList.contains('ok')")
+    page.wait_for_function("() => document.querySelector('#flag-result').classList.contains('ok')")
     case_id = page.get_attribute("#flag-result", "data-case")
     code = re.search(r"BHXH-40-\d{4}-\d{4}", page.inner_text("#flag-result")).group(0)
     flagged = "#months tbody tr[data-period='2026-10'][data-flag-status='open']"
@@ -229,7 +229,7 @@ def test_a_person_flags_an_owed_month_support_closes_it_and_the_person_gets_one_
     console.fill("#outcome", "Đã làm việc với Công ty Vinh: đơn vị nộp bổ sung tháng 10/2026.")
     _axe(console, "closing a case")
     console.click("#close-case")
-    console.wait_for_function(f"document.querySelector('#cases-msg').dataset.closed === '{case_id}'")
+    console.wait_for_function(f"() => document.querySelector('#cases-msg').dataset.closed === '{case_id}'")
     assert console.locator(row).count() == 0  # no longer open
     told = wait_for(lambda: _sms(stack, NA_PHONE, "Phan anh"), "the case_closed SMS")
     assert [m["message"] for m in told] == [
@@ -244,7 +244,7 @@ def test_a_person_flags_an_owed_month_support_closes_it_and_the_person_gets_one_
     console.select_option("#case-status", "open")  # a code finds its case in either status
     console.click("#show-cases")
     console.wait_for_function(
-        f"[...document.querySelectorAll('#cases tbody tr')].map(r => r.dataset.code).join() === '{code}'"
+        f"() => [...document.querySelectorAll('#cases tbody tr')].map(r => r.dataset.code).join() === '{code}'"
     )
     _axe(console, "a case found by its code")
     console.screenshot(path=str(SCREENSHOTS / "console-cases.png"), full_page=True)

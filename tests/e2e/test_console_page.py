@@ -82,10 +82,15 @@ def browser(chromium: Path, tmp_path: Path):
             context.close()
 
 
+ACCESS: dict[str, str] = {}  # each ID token `_token` got: its sign-in's access token
+
+
 def _call(stack: RunningStack, method: str, path: str, token: str | None = None, body: dict | None = None):
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
+        if token in ACCESS:
+            headers["X-Access-Token"] = ACCESS[token]
     data = json.dumps(body).encode() if body is not None else (b"{}" if method == "POST" else None)
     request = urllib.request.Request(f"{stack.api}{path}", data=data, headers=headers, method=method)
     try:
@@ -118,7 +123,9 @@ def _token(stack: RunningStack, username: str) -> str:
         AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": username, "PASSWORD": PASSWORD},
     )
-    return answer["AuthenticationResult"]["IdToken"]
+    tokens = answer["AuthenticationResult"]
+    ACCESS[tokens["IdToken"]] = tokens["AccessToken"]  # sent beside it, as the page does
+    return tokens["IdToken"]
 
 
 def _axe(page, where: str) -> None:
@@ -199,7 +206,7 @@ def test_an_uploader_checks_a_file_sees_the_bad_rows_and_preview_releases_it_and
     asked: list[str] = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.click("#release")
-    page.wait_for_function("document.querySelector('#detail-status').textContent === 'Xong'")
+    page.wait_for_function("() => document.querySelector('#detail-status').textContent === 'Xong'")
     assert asked and all(words in asked[0] for words in ("3 tin nhắn", "3 phần SMS", "0.12 USD")), asked
     sent = wait_for(
         lambda: len(_sms_to(stack, {"+84912000001", "+84912000003", "+84912000005"})) == 3 or None, "the three SMS"
@@ -210,7 +217,7 @@ def test_an_uploader_checks_a_file_sees_the_bad_rows_and_preview_releases_it_and
     phones = page.eval_on_selector_all("#rcp tbody tr", "rows => rows.map(r => r.cells[7].textContent)")
     assert sorted(phones) == ["********001", "********003", "********005"]
     assert "1–3 trên 3" in page.inner_text("#rcp-caption")
-    page.wait_for_function("document.querySelectorAll('#batch-counts tbody tr').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('#batch-counts tbody tr').length > 0")
     wait_for(
         lambda: (sum(_counts(page).values()) == 3 and set(_counts(page)) <= {"sent", "delivered"}) or None, "3 sent"
     )
@@ -222,7 +229,7 @@ def test_an_uploader_checks_a_file_sees_the_bad_rows_and_preview_releases_it_and
     page.set_input_files("#upload-file", str(big))
     page.check("#mode-send")
     page.click("#upload-submit")
-    page.wait_for_function("document.querySelector('#detail-title').textContent === 'payments/lon'")
+    page.wait_for_function("() => document.querySelector('#detail-title').textContent === 'payments/lon'")
     page.wait_for_selector("#pause:not([hidden])")
     wait_for(
         lambda: sum(v for k, v in _counts(page).items() if k in ("sent", "delivered")) >= 3 or None,
@@ -230,7 +237,7 @@ def test_an_uploader_checks_a_file_sees_the_bad_rows_and_preview_releases_it_and
         60,
     )
     page.click("#pause")
-    page.wait_for_function("document.querySelector('#action-msg').dataset.action === 'pause'")
+    page.wait_for_function("() => document.querySelector('#action-msg').dataset.action === 'pause'")
     paused_text = page.inner_text("#action-msg")
     page.wait_for_selector("#resume:not([hidden])")
     # the SMS being sent when paused, and notices decide was still queuing: the sender holds each it reaches
@@ -245,7 +252,7 @@ def test_an_uploader_checks_a_file_sees_the_bad_rows_and_preview_releases_it_and
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#stop")
-    page.wait_for_function("document.querySelector('#action-msg').dataset.action === 'stop'")
+    page.wait_for_function("() => document.querySelector('#action-msg').dataset.action === 'stop'")
     assert f"đã hủy {BIG - told}" in page.inner_text("#action-msg")  # the counts after, as the route answered
     stopped = wait_for(lambda: (_counts(page).get("cancelled") == BIG - told and _counts(page)) or None, "the table")
     assert stopped.get("sent", 0) + stopped.get("delivered", 0) == told and "held" not in stopped
@@ -258,7 +265,7 @@ def test_an_uploader_checks_a_file_sees_the_bad_rows_and_preview_releases_it_and
     page.set_viewport_size({"width": 390, "height": 844})
     page.click("#lang-switch")
     assert page.locator("html").get_attribute("lang") == "en"
-    page.wait_for_function("document.querySelector('#detail-status').textContent === 'Done'")
+    page.wait_for_function("() => document.querySelector('#detail-status').textContent === 'Done'")
     page.screenshot(path=str(SCREENSHOTS / "console-phone-en.png"), full_page=True)
     _axe(page, "phone, English")
 
@@ -332,3 +339,64 @@ def test_a_new_staff_member_sets_a_password_at_first_sign_in_and_a_viewer_sees_n
     page.click("#sign-in")
     page.wait_for_selector("#files-section:not([hidden])")
     assert page.is_hidden("#upload") and "viewer" in page.inner_text("#who")
+
+
+def test_with_mfa_required_a_new_staff_member_sets_up_totp_then_signs_in_with_its_code(stack, browser) -> None:
+    """The pool as in a real account (MFA ON): the page shows the key to add to an authenticator app,
+    takes its code, and from then on asks the code after the password; signing out ends the session
+    at Cognito. moto checks the codes (local/moto_server.py)."""
+    from tests.agency.test_sign_in_mfa import Authenticator
+
+    config = json.load(urllib.request.urlopen(f"{stack.api}/console/config.json", timeout=5))
+    idp = stack.client("cognito-idp")
+    pool_id = config["user_pool_id"]
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id, SoftwareTokenMfaConfiguration={"Enabled": True}, MfaConfiguration="ON"
+    )
+    try:
+        idp.admin_create_user(
+            UserPoolId=pool_id,
+            Username="mfa.na",
+            TemporaryPassword="Tam-thoi-2026!x",
+            UserAttributes=[{"Name": "custom:province_code", "Value": "40"}],
+            MessageAction="SUPPRESS",
+        )
+        idp.admin_add_user_to_group(UserPoolId=pool_id, Username="mfa.na", GroupName="uploader")
+        page = browser.pages[0] if browser.pages else browser.new_page()
+        page.goto(f"{stack.api}/console/")
+        page.fill("#username", "mfa.na")
+        page.fill("#password", "Tam-thoi-2026!x")
+        page.click("#sign-in")
+        page.wait_for_selector("#new-password-box:not([hidden])")
+        page.fill("#new-password", PASSWORD)
+        page.click("#sign-in")
+        page.wait_for_selector("#mfa-setup-box:not([hidden])")
+        secret = page.inner_text("#mfa-secret")
+        assert page.inner_text("#mfa-uri") == f"otpauth://totp/BHXH:mfa.na?secret={secret}&issuer=BHXH"
+        page.screenshot(path=str(SCREENSHOTS / "console-mfa-setup.png"), full_page=True)
+        _axe(page, "authenticator set-up")
+        page.fill("#mfa-code", Authenticator(secret).at(time.time() + 600))  # not the code of now
+        page.click("#sign-in")
+        page.wait_for_function("() => document.querySelector('#signin-msg').textContent.length > 0")
+        page.fill("#mfa-code", Authenticator(secret).now())
+        page.click("#sign-in")
+        page.wait_for_selector("#files-section:not([hidden])")
+        access = page.evaluate("sessionStorage.getItem('console-access')")
+        page.click("#sign-out")
+        page.wait_for_selector("#signin:not([hidden])")
+        with pytest.raises(idp.exceptions.NotAuthorizedException):
+            idp.get_user(AccessToken=access)  # what the API asks: the session ended at Cognito
+
+        page.fill("#username", "mfa.na")
+        page.fill("#password", PASSWORD)
+        page.click("#sign-in")
+        page.wait_for_selector("#mfa-code-box:not([hidden])")
+        assert page.is_hidden("#mfa-setup-box")
+        page.fill("#mfa-code", Authenticator(secret).now())
+        page.click("#sign-in")
+        page.wait_for_selector("#files-section:not([hidden])")
+        assert "mfa.na" in page.inner_text("#who")
+    finally:
+        idp.set_user_pool_mfa_config(
+            UserPoolId=pool_id, SoftwareTokenMfaConfiguration={"Enabled": True}, MfaConfiguration="OPTIONAL"
+        )

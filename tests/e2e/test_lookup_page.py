@@ -160,7 +160,7 @@ def test_the_page_checks_a_card_and_a_dossier_without_signing_in(local_stack, br
 
     page.fill("#card-name", "Nguyễn Văn Khác")
     page.click("#check-card")
-    page.wait_for_function("document.querySelector('#card-result').classList.contains('error')")
+    page.wait_for_function("() => document.querySelector('#card-result').classList.contains('error')")
     assert "Không tìm thấy thẻ" in page.inner_text("#card-result")
 
     page.fill("#dossier-no", DOSSIER)
@@ -260,7 +260,7 @@ def test_the_months_table_scrolls_by_keyboard_where_it_is_wider_than_the_screen(
         assert page.evaluate("document.activeElement.id") == "months-region"
         page.keyboard.press("ArrowRight")
         page.keyboard.press("End")
-        page.wait_for_function("document.querySelector('#months-region').scrollLeft > 0")
+        page.wait_for_function("() => document.querySelector('#months-region').scrollLeft > 0")
         _axe(page, "the months table, scrolled by keyboard")
         context.close()
 

@@ -44,6 +44,12 @@ def test_staff_cannot_sign_up_nor_change_their_province(template) -> None:
     assert env["STAFF_POOL_ID"] == {"Ref": "StaffUserPool"} and env["STAFF_CLIENT_ID"] == {"Ref": "StaffConsoleClient"}
 
 
+def test_every_staff_member_signs_in_with_a_totp_second_factor_in_a_real_account(template) -> None:
+    pool = template["Resources"]["StaffUserPool"]["Properties"]
+    assert pool["MfaConfiguration"] == "ON"
+    assert pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]  # an authenticator app; no SMS factor
+
+
 def test_no_function_may_rewrite_or_delete_the_audit_trail(template) -> None:
     for name, resource in template["Resources"].items():
         if resource["Type"] != "AWS::IAM::Role":

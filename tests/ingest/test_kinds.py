@@ -282,6 +282,8 @@ BAD = [
     ("dossiers", {"submitter_phone": "0243826123"}, "submitter_phone", "not a Vietnamese mobile number"),
     ("dossiers", {"status": "lost"}, "status", "unknown status: 'lost'"),
     ("dossiers", {"received_on": "2026/11/20"}, "received_on", "not a date"),
+    ("dossiers", {"note": "Xac minh tai bit.ly/bhxh-hoso"}, "note", "url_in_note: a link to 'bit.ly'"),
+    ("dossiers", {"note": "Nop: https://baohiemxahoi.gov.vn@evil.com"}, "note", "url_in_note: a link to 'evil.com'"),
     ("hi_cards", {"card_no": "GD440011012942"}, "card_no", "card_no must be 2 letters, a level 1-5"),
     ("hi_cards", {"card_no": "GD6400110129425"}, "card_no", "card_no must be 2 letters, a level 1-5"),
     ("hi_cards", {"card_no": "GD4400110129426"}, "card_no", "card_no does not embed the row's ss_code"),
@@ -321,6 +323,11 @@ def test_a_bad_value_rejects_its_row_with_the_column_and_a_clear_reason(kind, ch
     [(got_column, got_reason)] = errors_of(kind, **changes)
     assert got_column == column
     assert got_reason.startswith(reason)
+
+
+def test_a_note_may_name_the_agencys_own_site() -> None:
+    note = "Tra cuu tai https://dichvucong.baohiemxahoi.gov.vn/tracuu"
+    assert record_of("dossiers", {**GOOD["dossiers"], "note": note}).item["facts"]["note"] == note
 
 
 def test_every_reason_of_a_row_is_given_one_per_column() -> None:

@@ -8,6 +8,7 @@ from chalicelib.domain import identifiers
 from chalicelib.domain.due_dates import arrears_due, hi_card_due, voluntary_due
 from chalicelib.domain.errors import InvalidValue
 from chalicelib.domain.id_hash import hash_id_number, normalize_id_number
+from chalicelib.domain.links import AGENCY_DOMAINS, foreign_links
 from chalicelib.domain.phones import normalize_mobile
 from chalicelib.ingest.kinds import values as v
 from chalicelib.ingest.kinds.spec import (
@@ -37,6 +38,16 @@ def _req(parse: Parser) -> Column:
 
 def _opt(parse: Parser) -> Column:
     return Column(parse)
+
+
+def _sms_note(raw: str) -> str:
+    """Free text the service sends by SMS as it is (a dossier's note): text, with no link but to
+    the agency's own domain (CONTRACT, "Free text"; domain/links.py)."""
+    note = v.text(raw)
+    links = foreign_links(note)
+    if links:
+        raise InvalidValue(f"url_in_note: a link to {links[0][:80]!r}; only {', '.join(AGENCY_DOMAINS)} may be named")
+    return note
 
 
 # checks across columns ------------------------------------------------------------------------
@@ -184,7 +195,7 @@ KINDS: dict[str, Kind] = {
             "completed_on": _opt(v.iso_date),
             "ss_code": _opt(identifiers.ss_code),
             "unit_code": _opt(identifiers.unit_code),
-            "note": _opt(v.text),
+            "note": _opt(_sms_note),
         },
         ledger("dossier", "dossier_no"),
         facts=True,
