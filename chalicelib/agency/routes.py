@@ -24,7 +24,7 @@ from chalicelib.agency.identity import Forbidden, Unfound, forbidden, verify_id_
 from chalicelib.agency.names import file_name
 from chalicelib.agency.page import console_html
 from chalicelib.agency.trail import audit_trail
-from chalicelib.agency.uploads import presigned_upload
+from chalicelib.agency.uploads import presigned_upload, refuse_taken_name
 from chalicelib.api.errors import ApiError, bad_input, unauthorized
 from chalicelib.domain.csv_out import CsvFile
 from chalicelib.domain.staff import AUDITED, Action, Staff
@@ -139,6 +139,7 @@ def uploads(svc: Services, staff: Staff) -> Done:
     if mode not in ("send", "check"):
         raise bad_input("mode", "`send` or `check`")
     file = file_name(body.get("kind"), body.get("name"))
+    refuse_taken_name(svc, staff, file.key("incoming"), **_where())
     post = presigned_upload(
         svc.clients.s3_presign,
         svc.settings.name("ingest"),

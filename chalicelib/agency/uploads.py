@@ -11,7 +11,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from chalicelib.agency.names import FileName
+from chalicelib.api.errors import ApiError
 from chalicelib.domain.staff import Staff
+from chalicelib.ingest.ownership import audit_refusal, owner_elsewhere
+from chalicelib.services import Services
 
 EXPIRES_S = 15 * 60
 Mode = Literal["send", "check"]
@@ -35,3 +38,24 @@ def presigned_upload(
     ]
     post = s3.generate_presigned_post(bucket, key, Fields=fields, Conditions=conditions, ExpiresIn=EXPIRES_S)
     return {"url": post["url"], "fields": post["fields"], "key": key, "expires_in": EXPIRES_S, "max_bytes": max_bytes}
+
+
+def refuse_taken_name(
+    svc: Services, staff: Staff, key: str, *, source_ip: str | None = None, user_agent: str | None = None
+) -> None:
+    """409 when the file's name belongs to another province (whoever first uploaded it), audited in
+    the staff member's province's trail and in the owner's (ingest/ownership.py)."""
+    owner = owner_elsewhere(svc.tables, key, staff.province_code)
+    if owner is None:
+        return
+    audit_refusal(
+        svc.tables,
+        svc.clock(),
+        key,
+        staff=staff.username,
+        province_code=staff.province_code,
+        owner=owner,
+        source_ip=source_ip,
+        user_agent=user_agent,
+    )
+    raise ApiError(409, "conflict", "this file name is already used by another province: choose another name")
