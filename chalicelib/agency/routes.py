@@ -20,7 +20,7 @@ from chalice import Blueprint, Response
 from chalicelib.agency import cases, control, files, notices
 from chalicelib.agency.audit import record
 from chalicelib.agency.figures import figures as read_figures
-from chalicelib.agency.identity import Forbidden, Unfound, forbidden, verify_id_token
+from chalicelib.agency.identity import Forbidden, Hidden, Unfound, forbidden, verify_id_token
 from chalicelib.agency.names import file_name
 from chalicelib.agency.page import console_html
 from chalicelib.agency.trail import audit_trail
@@ -88,7 +88,7 @@ def console_route(action: Action) -> Callable[[Handler], Callable[..., Response]
                     if not staff.may(action):
                         raise forbidden(f"{action.value}: not allowed for the roles {', '.join(sorted(staff.roles))}")
                     done = handler(svc, staff, *args, **kwargs)
-                except Forbidden as exc:
+                except (Forbidden, Hidden) as exc:  # another province's thing is refused, and audited so
                     record(svc.tables, svc.clock, staff, action, outcome="refused", subject=exc.subject, **_where())
                     raise
                 except Unfound as exc:

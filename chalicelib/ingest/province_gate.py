@@ -133,11 +133,8 @@ class ProvinceGate(Gate):
             self._dossiers[item.pk.removeprefix("dossier#")] = (facts.get("ss_code"), facts.get("unit_code"))
 
 
-def gate(
-    kind: Kind, province: str | None, tables: Tables, into: Into, rejected: ErrorRows, tally: Tallied
-) -> Gate:
+def gate(kind: Kind, province: str | None, tables: Tables, into: Into, rejected: ErrorRows, tally: Tallied) -> Gate:
     """The gate a file's rows go through: the province check for a provincial file, else none."""
     if province is not None and is_provincial(province):
         return ProvinceGate(kind, province, tables, into, rejected, tally)
     return Gate(into)
-

@@ -11,7 +11,15 @@ from infra.package import ROOT
 
 # Which tables each function may touch at all (its item actions, index queries and stream reads).
 TABLES = {
-    "Ingest": {"PeopleTable", "EmployersTable", "HistoryTable", "LedgerTable", "NotificationsTable", "FilesTable"},
+    "Ingest": {
+        "PeopleTable",
+        "EmployersTable",
+        "HistoryTable",
+        "LedgerTable",
+        "NotificationsTable",
+        "FilesTable",
+        "AuditTable",
+    },
     "Decide": {"LedgerTable", "PeopleTable", "EmployersTable", "NotificationsTable"},
     "Route": {"NotificationsTable", "GuardTable"},
     "Send": {"NotificationsTable", "GuardTable"},
