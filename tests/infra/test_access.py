@@ -21,7 +21,7 @@ TABLES = {
         "AuditTable",
     },
     "Decide": {"LedgerTable", "PeopleTable", "EmployersTable", "NotificationsTable"},
-    "Route": {"NotificationsTable", "GuardTable"},
+    "Route": {"NotificationsTable", "GuardTable", "PeopleTable", "EmployersTable", "FilesTable"},
     "Send": {"NotificationsTable", "GuardTable"},
     "ReleaseHeld": {"NotificationsTable", "GuardTable"},
     "Remind": {"LedgerTable", "PeopleTable", "EmployersTable", "NotificationsTable", "GuardTable", "IdempotencyTable"},
