@@ -53,6 +53,11 @@ def test_another_provinces_upload_under_a_taken_name_is_a_409_audited_in_both_pr
         ("uploader.hn", "40", "refused", "name_owned"),
     }
     assert console.tables.files.get("incoming/payments/thang-11.csv").province_code == "40"
+    # Nghệ An's own trail shows who tried to take its file's name
+    trail = api.get("/v1/agency/audit?action=upload", id_token("viewer.na")).body["entries"]
+    assert {(e["staff"], e["outcome"], e["details"].get("by_province")) for e in trail} >= {
+        ("uploader.hn", "refused", "01")
+    }
     # the owner still sees and controls its file; the other province is told it is not there
     assert api.get("/v1/agency/files/payments/thang-11", id_token("viewer.na")).status == 200
     for action in ("pause", "stop", "resume"):
@@ -162,3 +167,13 @@ def test_the_check_warns_when_the_notices_would_wait_for_the_morning(api, id_tok
     pump.run_until_idle()
     preview = api.get("/v1/agency/files/payments/dem", id_token("uploader.na")).body["preview"]
     assert preview["warnings"] == ["night"] and preview["notices"] == 1
+
+
+def test_the_page_names_every_warning_of_the_check_in_vietnamese_and_english() -> None:
+    from pathlib import Path
+
+    from chalicelib.domain.province import REASONS
+
+    page = (Path(__file__).parents[2] / "chalicelib/agency/static/console.html").read_text(encoding="utf-8")
+    for warning in (*REASONS, "night", "same_file", "same_name", "same_facts"):
+        assert page.count(f"w_{warning}:") == 2, warning
