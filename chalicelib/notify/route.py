@@ -10,8 +10,8 @@ time, and turned into what follows from it. Nothing is sent here.
   gets the receipt that came before it, if one was parked (store/receipts.py): one write and one
   read for the batch.
 - The agency's counters and the `Notices` metrics move by the batch's sums, one write per day,
-  template and measure, not one per change (store/counters.py); so do each province's, the
-  batch's recipients' provinces read together (notify/provinces.py).
+  template and measure, not one per change (store/counters.py); each province's share moves in the
+  same write, the batch's recipients' provinces read together (notify/provinces.py).
 
 A failure fails the whole batch, which the stream delivers again: routing a notice twice is harmless
 (the sender's claim), and the counters are an overview (at-least-once).
@@ -36,7 +36,7 @@ from chalicelib.notify.receipts import apply_to
 from chalicelib.notify.retention import what_stays
 from chalicelib.observability import count_metric
 from chalicelib.services import Services
-from chalicelib.store.counters import add_counts, add_province_counts
+from chalicelib.store.counters import add_counts
 from chalicelib.store.outbox import put_kept
 from chalicelib.store.receipts import parked_receipts, record_sent
 
@@ -118,9 +118,7 @@ def route_changes(svc: Services, changes: Sequence[Change]) -> dict[str, int]:
         for receipt in parked_receipts(svc.tables, routed.sent):
             applied += apply_to(svc.tables, routed.sent[receipt.message_id], receipt, clock=svc.clock) != "ignored"
     if routed.counts:
-        add_counts(svc.tables, routed.counts)
-    if routed.province_counts:
-        add_province_counts(svc.tables, routed.province_counts)
+        add_counts(svc.tables, routed.counts, routed.province_counts)
     for (template, status), n in routed.statuses.items():
         count_metric("Notices", n, template=template, status=status)
         if status == Status.UNREACHABLE:

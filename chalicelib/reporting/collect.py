@@ -9,13 +9,7 @@ from typing import Any
 
 from chalicelib.domain.figures import MEASURES, BatchRow, DayRow, batch_rows, day_rows
 from chalicelib.domain.templates import TEMPLATES
-from chalicelib.store.counters import (
-    all_counts,
-    provinces_seen,
-    read_counts,
-    read_province_counts,
-    read_province_totals,
-)
+from chalicelib.store.counters import all_counts, province_counts, province_totals, read_counts, read_shares
 from chalicelib.store.models import Tables
 
 REPORTS = "reports/"
@@ -56,13 +50,14 @@ def notices_between(tables: Tables, first: date, last: date) -> list[DayRow]:
 
 
 def province_notices_between(tables: Tables, province: str, first: date, last: date) -> list[DayRow]:
-    """One province's notice figures from `first` to `last`, read by key as `notices_between`."""
-    return day_rows(read_province_counts(tables, province, days_between(first, last), TEMPLATES, MEASURES))
+    """One province's notice figures from `first` to `last`: its shares of the same counters."""
+    shares = read_shares(tables, days_between(first, last), TEMPLATES, MEASURES)
+    return day_rows(province_counts(shares, province))
 
 
 def by_province(tables: Tables, first: date, last: date) -> list[dict[str, Any]]:
     """Each province's totals over `first`..`last` (`00`: notices of no province), for national staff."""
-    totals = read_province_totals(tables, provinces_seen(tables), days_between(first, last), MEASURES)
+    totals = province_totals(read_shares(tables, days_between(first, last), TEMPLATES, MEASURES), MEASURES)
     return [{"province_code": p, **counts} for p, counts in sorted(totals.items())]
 
 
