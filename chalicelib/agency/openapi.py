@@ -37,8 +37,8 @@ def _ok(description: str, status: str = "200") -> dict[str, Any]:
 _REFUSALS = {
     "400": _error("bad input; the message names the field"),
     "401": _error("no staff ID token of the console's pool, or an expired or forged one"),
-    "403": _error("the staff member's role or province does not allow it"),
-    "404": _error("no such file, person, notice or case"),
+    "403": _error("the staff member's role does not allow it"),
+    "404": _error("no such file, person, notice or case (another province's answers the same)"),
     "409": _error("not in a state that allows it"),
     "413": _error("a body over 64 KiB"),
 }
@@ -85,7 +85,11 @@ UPLOAD = {
 PATHS: dict[str, Any] = {
     "/v1/agency/session": {"post": _op("audit the staff member's sign-in; their roles and province", _ok("signed in"))},
     "/v1/agency/uploads": {
-        "post": _op("a presigned POST for the file (send: incoming/, check: staged/)", _ok("made", "201"), body=UPLOAD)
+        "post": _op(
+            "a presigned POST for the file (send: incoming/, check: staged/); 409 when another province owns the name",
+            _ok("made", "201"),
+            body=UPLOAD,
+        )
     },
     "/v1/agency/files": {
         "get": _op(
@@ -156,7 +160,8 @@ PATHS: dict[str, Any] = {
     },
     "/v1/agency/figures": {
         "get": _op(
-            "the figures of `make report` for a date range (notices per day and template; the province's files)",
+            "the figures of `make report` for a date range, the province's own (notices per day and template;"
+            " its files); national staff: every province's, and by_province",
             _JSON_OR_CSV,
             params=[
                 *_RANGE,
