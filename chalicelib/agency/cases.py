@@ -16,7 +16,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from chalicelib.agency.files import conflict
-from chalicelib.agency.identity import forbidden
+from chalicelib.agency.identity import hidden
 from chalicelib.api.errors import bad_input, not_found
 from chalicelib.domain.errors import InvalidValue
 from chalicelib.domain.flags import (
@@ -103,10 +103,11 @@ def close(svc: Services, staff: Staff, case_id: str, body: Mapping[str, Any]) ->
         raise bad_input("outcome", str(exc)) from None
     model = svc.tables.cases
     item = get_case(model, case_id)
+    absent = not_found("no such case")
     if item is None:
-        raise not_found("no such case")
-    if not _sees(staff, item):
-        raise forbidden("this case is of another province", subject=case_id)
+        raise absent
+    if not _sees(staff, item):  # answered as for no case
+        raise hidden(absent, subject=case_id)
     if not close_case(model, item, by=staff.username, outcome=outcome, at=svc.clock()):
         again = get_case(model, case_id)
         if again is not None and again.status == CaseStatus.CLOSED:

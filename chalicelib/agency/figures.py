@@ -1,8 +1,10 @@
 """The agency's figures in the console: what `make report` prints (domain/figures.py, reporting/), for a
 date range, as JSON for the page's chart and tables, or as CSV.
 
-Notices per day and template come from the counters (national: they are not kept per province); the
-files are the staff member's province's (the `files` table), with their rows taken and rejected.
+Notices per day and template come from the counters: a province's own for provincial staff (the
+province of whom each notice tells, store/counters.py), every province's for national staff, with a
+breakdown by province; the files are the staff member's province's (the `files` table), with their
+rows taken and rejected. No province sees another's counts or spend.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from chalicelib.agency.period import Period, read_period
 from chalicelib.api.errors import bad_input
 from chalicelib.domain.csv_out import CsvFile, csv_text
 from chalicelib.domain.figures import MEASURES, day_dicts, ict_day, per_day, totals
-from chalicelib.domain.staff import Staff
-from chalicelib.reporting.collect import days_between, notices_between
+from chalicelib.domain.staff import NATIONAL, Staff
+from chalicelib.reporting.collect import by_province, days_between, notices_between, province_notices_between
 from chalicelib.services import Services
 from chalicelib.store.files import province_files
 
@@ -62,7 +64,11 @@ def figures(svc: Services, staff: Staff, query: Mapping[str, str]) -> dict[str, 
         raise bad_input("format", "`json` or `csv`")
     if part not in ("notices", "files"):
         raise bad_input("part", "`notices` or `files`")
-    rows = notices_between(svc.tables, period.first, period.last)
+    national = staff.province_code == NATIONAL
+    if national:
+        rows = notices_between(svc.tables, period.first, period.last)
+    else:
+        rows = province_notices_between(svc.tables, staff.province_code, period.first, period.last)
     files = _files(svc, staff, period)
     span = f"{period.first.isoformat()}_{period.last.isoformat()}"
     if fmt == "csv" and part == "notices":
@@ -86,5 +92,6 @@ def figures(svc: Services, staff: Staff, query: Mapping[str, str]) -> dict[str, 
             "taken": sum(f["taken"] for f in files),
             "rejected": sum(f["rejected"] for f in files),
         },
-        "scope": {"notices": "national", "files": staff.province_code},
+        "scope": {"notices": staff.province_code, "files": staff.province_code},
+        **({"by_province": by_province(svc.tables, period.first, period.last)} if national else {}),
     }

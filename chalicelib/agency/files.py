@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from chalicelib.agency.identity import forbidden
+from chalicelib.agency.identity import Hidden, hidden
 from chalicelib.agency.names import FileName, Stage
 from chalicelib.api.errors import ApiError, bad_input, not_found
 from chalicelib.domain.file_reasons import explain
@@ -87,10 +87,11 @@ def find_file(
     found = {stage: get_file(svc.tables.files, file.key(stage)) for stage in stages}
     staged, taken = found.get("staged"), found.get("incoming")
     item = staged if staged is not None and staged.status == "staged" else (taken or staged)
+    absent = not_found(f"no file {file.kind}/{file.name}")
     if item is None:
-        raise not_found(f"no file {file.kind}/{file.name}")
-    if not staff.sees(item.province_code):
-        raise forbidden("this file belongs to another province", subject=item.file)
+        raise absent
+    if not staff.sees(item.province_code):  # answered as for no file: no answer tells it exists
+        raise hidden(absent, subject=item.file)
     return item
 
 
@@ -141,8 +142,10 @@ def errors_link(svc: Services, staff: Staff, file: FileName) -> dict[str, Any]:
 def _staged(svc: Services, staff: Staff, file: FileName) -> FileModel:
     try:
         item = find_file(svc, staff, file, stages=("staged",))
+    except Hidden:
+        raise
     except ApiError as exc:
-        if exc.status == 404 and _exists(svc, file.key("incoming")):
+        if exc.status == 404 and _released(svc, staff, file):
             raise conflict("the file was already released") from None
         raise
     if item.status != "staged":
@@ -195,15 +198,20 @@ def cancel(svc: Services, staff: Staff, file: FileName) -> tuple[dict[str, Any],
 _ABSENT = ("404", "403", "NoSuchKey", "NotFound", "AccessDenied")
 
 
-def _exists(svc: Services, key: str) -> bool:
+def _released(svc: Services, staff: Staff, file: FileName) -> bool:
+    """The file was taken under this name, by the staff member's province (another province's is
+    answered as absent): its item, else (released a moment ago, not yet read) the object's metadata."""
+    taken = get_file(svc.tables.files, file.key("incoming"))
+    if taken is not None:
+        return staff.sees(taken.province_code)
     s3 = svc.clients.s3
     try:
-        s3.head_object(Bucket=svc.settings.name("ingest"), Key=key)
+        head = s3.head_object(Bucket=svc.settings.name("ingest"), Key=file.key("incoming"))
     except s3.exceptions.ClientError as exc:
         if exc.response.get("Error", {}).get("Code") in _ABSENT:
             return False
         raise
-    return True
+    return staff.sees((head.get("Metadata") or {}).get("province-code"))
 
 
 def _read_json(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:

@@ -123,6 +123,16 @@ class Unfound(ApiError):
         self.subject = subject
 
 
+class Hidden(Unfound):
+    """404 for what exists but is another province's (a file, a notice, a case, a person): answered
+    exactly as the absent thing is, so no answer tells what exists elsewhere; audited as refused."""
+
+
+def hidden(absent: ApiError, subject: str | None = None) -> Hidden:
+    """The answer `absent` gives for the thing not being there, for a thing the staff may not see."""
+    return Hidden(absent.message, subject)
+
+
 def _bearer(authorization: str | None) -> str:
     """The token of `Bearer <token>` (the contract's form), or of a bare token (API Gateway's
     Cognito authorizer takes either)."""

@@ -23,7 +23,7 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.agency.files import conflict
-from chalicelib.agency.identity import Unfound, forbidden
+from chalicelib.agency.identity import Unfound, hidden
 from chalicelib.agency.paging import read_page, said, window
 from chalicelib.api.errors import bad_input
 from chalicelib.domain import identifiers
@@ -101,15 +101,16 @@ def read_subject(query: Mapping[str, str]) -> Subject:
 def _recipients(svc: Services, staff: Staff, subject: Subject) -> tuple[Wanted, str | None, dict]:
     """Whose notices the subject names, within the staff member's province: (recipients, each with
     which of its notices are the subject's; the phone to check for opt-out; who was found). 404 for
-    no one on file; 403 for someone of another province."""
+    no one on file, and the same 404 for someone of another province (audited as refused): no answer
+    tells who is on file elsewhere."""
     tables = svc.tables
-    refused = forbidden("this person or employer is not of your province", subject=subject.audited)
     if subject.kind == "ss_code":
         found = person(tables, subject.value)
+        absent = Unfound("no person on file with this ss_code", subject.audited)
         if found is None:
-            raise Unfound("no person on file with this ss_code", subject.audited)
+            raise absent
         if not staff.sees(found.province_code):
-            raise refused
+            raise hidden(absent, subject.audited)
         wanted: Wanted = {("person", found.ss_code): None}
         if found.phone:
             wanted[("phone", found.phone)] = None
@@ -118,10 +119,11 @@ def _recipients(svc: Services, staff: Staff, subject: Subject) -> tuple[Wanted, 
         return wanted, found.phone, {"people": [_who(found.ss_code, found.province_code)], "employers": []}
     if subject.kind == "unit_code":
         unit = employer(tables, subject.value)
+        absent = Unfound("no employer on file with this unit_code", subject.audited)
         if unit is None:
-            raise Unfound("no employer on file with this unit_code", subject.audited)
+            raise absent
         if not staff.sees(unit.province_code):
-            raise refused
+            raise hidden(absent, subject.audited)
         wanted = {("employer", unit.unit_code): None}
         if unit.rep_phone:
             wanted[("phone", unit.rep_phone)] = None
@@ -131,11 +133,12 @@ def _recipients(svc: Services, staff: Staff, subject: Subject) -> tuple[Wanted, 
     people = [p for p in holders.people if staff.sees(p.province_code)]
     units = [e for e in holders.employers if staff.sees(e.province_code)]
     former = [p for p in former_all if staff.sees(p.province_code)]
+    absent = Unfound("no person or employer on file with this phone", subject.audited)
     if holders.people or holders.employers or former_all:
         if not (people or units or former):
-            raise refused
+            raise hidden(absent, subject.audited)
     elif not staff.sees(None):  # a phone registered to no one: only national staff read its notices
-        raise Unfound("no person or employer on file with this phone", subject.audited)
+        raise absent
     wanted = {("person", p.ss_code): _sent_to(subject.value) for p in former}
     wanted.update({("person", p.ss_code): None for p in people})
     wanted.update({("employer", e.unit_code): None for e in units})
@@ -267,11 +270,12 @@ def resend(svc: Services, staff: Staff, notice_id: str) -> tuple[dict[str, Any],
     if not notice_id or len(notice_id) > MAX_ID_CHARS or not notice_id.isprintable():
         raise bad_input("id", f"a notice id, at most {MAX_ID_CHARS} characters")
     item = get_notice(svc.tables, notice_id)
+    absent = Unfound("no such notice kept (notices are kept for their retention only)", "notice")
     if item is None or not item.recipient_ref:
-        raise Unfound("no such notice kept (notices are kept for their retention only)", "notice")
+        raise absent
     ref = notice_ref(item.id)
-    if not _visible(svc, staff, item):
-        raise forbidden("this notice's recipient is not of your province", subject=f"notice {ref}")
+    if not _visible(svc, staff, item):  # answered as for no notice
+        raise hidden(absent, subject=f"notice {ref}")
     status = str(item.status)
     if status == Status.DELIVERED:
         raise conflict("the notice was delivered: it is not sent twice")

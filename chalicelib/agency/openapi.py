@@ -37,8 +37,8 @@ def _ok(description: str, status: str = "200") -> dict[str, Any]:
 _REFUSALS = {
     "400": _error("bad input; the message names the field"),
     "401": _error("no staff ID and access token of one sign-in, expired, forged, signed out or disabled"),
-    "403": _error("the staff member's role or province does not allow it"),
-    "404": _error("no such file, person, notice or case"),
+    "403": _error("the staff member's role does not allow it"),
+    "404": _error("no such file, person, notice or case (another province's answers the same)"),
     "409": _error("not in a state that allows it"),
     "413": _error("a body over 64 KiB"),
 }
@@ -91,7 +91,11 @@ PATHS: dict[str, Any] = {
         "post": _op("audit the staff member's sign-out (the page then signs out at Cognito)", _ok("signed out"))
     },
     "/v1/agency/uploads": {
-        "post": _op("a presigned POST for the file (send: incoming/, check: staged/)", _ok("made", "201"), body=UPLOAD)
+        "post": _op(
+            "a presigned POST for the file (send: incoming/, check: staged/); 409 when another province owns the name",
+            _ok("made", "201"),
+            body=UPLOAD,
+        )
     },
     "/v1/agency/files": {
         "get": _op(
@@ -192,7 +196,8 @@ PATHS: dict[str, Any] = {
     },
     "/v1/agency/figures": {
         "get": _op(
-            "the figures of `make report` for a date range (notices per day and template; the province's files)",
+            "the figures of `make report` for a date range, the province's own (notices per day and template;"
+            " its files); national staff: every province's, and by_province",
             _JSON_OR_CSV,
             params=[
                 *_RANGE,

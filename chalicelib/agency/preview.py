@@ -12,17 +12,22 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
 from chalicelib.domain.notices import Notice, Recipient
 from chalicelib.domain.phones import mask_phone
+from chalicelib.domain.province import REASONS
+from chalicelib.domain.quiet_hours import release_time
 from chalicelib.domain.rules import decide
 from chalicelib.domain.templates import render
 from chalicelib.domain.text import count_segments
 from chalicelib.ingest.kinds import Record
+from chalicelib.ingest.ownership import audit_refusal, owner_elsewhere
 from chalicelib.ingest.report import Report
 from chalicelib.ingest.whole import read_object, write_report
 from chalicelib.notify.outbox import expand, resolve_phone
@@ -137,10 +142,22 @@ class PreviewSink:
             )
 
 
-def check_staged(svc: Services, bucket: str, key: str) -> Report:
+def check_staged(svc: Services, bucket: str, key: str) -> Report | None:
     """Validate and preview a staged file in full; its item in `files` stays `staged` (with the
-    preview) until an uploader releases or cancels it."""
+    preview) until an uploader releases or cancels it. None: the name is another province's, the
+    upload is refused (audited) and nothing of it is kept."""
     settings, tables, s3 = svc.settings, svc.tables, svc.clients.s3
+    try:
+        metadata = s3.head_object(Bucket=bucket, Key=key).get("Metadata") or {}
+    except s3.exceptions.ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            raise s3.exceptions.NoSuchKey(exc.response, "HeadObject") from None  # gone: nothing to check
+        raise
+    province, uploader = metadata.get("province-code") or None, metadata.get("uploaded-by") or None
+    owner = owner_elsewhere(tables, key, province)
+    if owner is not None:  # the name is another province's: its item and report stay the owner's
+        audit_refusal(tables, svc.clock(), key, staff=uploader, province_code=province, owner=owner)
+        return None
     preview = Preview()
     report = read_object(
         svc,
@@ -155,9 +172,25 @@ def check_staged(svc: Services, bucket: str, key: str) -> Report:
         summary = preview.summary(settings.sms_price_usd, same_file_warnings(s3, bucket, key))
         if summary["already_sent"] or summary["already_recorded"]:
             summary["warnings"].append("same_facts")
+        refused, warnings = province_warnings(report.refused, summary["notices"], release_time(svc.clock()))
+        summary["refused"] = refused
+        summary["warnings"].extend(warnings)
     staged_checked(tables.files, report, preview=summary)
     logger.info("staged file checked", file=key, status=report.status, rows=report.rows, rejected=report.rejected)
     return report
+
+
+def province_warnings(
+    refused: Mapping[str, int], notices: int, held_until: datetime | None
+) -> tuple[dict[str, int], list[str]]:
+    """The rows the province check refused, by reason (`other_province`, `unknown_unit`,
+    `unknown_person`: each a warning when any), and `night` when the notices, were the file released
+    now, would wait until 07:00 (`held_until`)."""
+    counts = {reason: int(refused.get(reason, 0)) for reason in REASONS}
+    warnings = [reason for reason in REASONS if counts[reason]]
+    if notices and held_until is not None:
+        warnings.append("night")
+    return counts, warnings
 
 
 def same_file_warnings(s3: Any, bucket: str, staged_key: str) -> list[str]:

@@ -21,11 +21,11 @@ from chalice import Blueprint, Response
 from chalicelib.agency import cases, control, files, notices, recipients, rejected
 from chalicelib.agency.audit import record, record_sign_in
 from chalicelib.agency.figures import figures as read_figures
-from chalicelib.agency.identity import ACCESS_HEADER, Forbidden, Unfound, forbidden, verify_session
+from chalicelib.agency.identity import ACCESS_HEADER, Forbidden, Hidden, Unfound, forbidden, verify_session
 from chalicelib.agency.names import file_name
 from chalicelib.agency.page import console_html
 from chalicelib.agency.trail import audit_trail
-from chalicelib.agency.uploads import presigned_upload, upload_origin
+from chalicelib.agency.uploads import presigned_upload, refuse_taken_name, upload_origin
 from chalicelib.api.errors import ApiError, bad_input, unauthorized
 from chalicelib.api.page_headers import origin, page_headers
 from chalicelib.aws.settings import Settings
@@ -99,7 +99,7 @@ def console_route(action: Action) -> Callable[[Handler], Callable[..., Response]
                     if not staff.may(action):
                         raise forbidden(f"{action.value}: not allowed for the roles {', '.join(sorted(staff.roles))}")
                     done = handler(svc, staff, *args, **kwargs)
-                except Forbidden as exc:
+                except (Forbidden, Hidden) as exc:  # another province's thing is refused, and audited so
                     record(svc.tables, svc.clock, staff, action, outcome="refused", subject=exc.subject, **_where())
                     raise
                 except Unfound as exc:
@@ -162,6 +162,7 @@ def uploads(svc: Services, staff: Staff) -> Done:
     if form not in ("csv", "xlsx"):
         raise bad_input("format", "`csv` or `xlsx`")
     file = file_name(body.get("kind"), body.get("name"))
+    refuse_taken_name(svc, staff, file.key("incoming"), **_where())
     post = presigned_upload(
         svc.clients.s3_presign,
         svc.settings.name("ingest"),

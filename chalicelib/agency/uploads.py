@@ -13,7 +13,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from chalicelib.agency.names import FileName
+from chalicelib.api.errors import ApiError
 from chalicelib.domain.staff import Staff
+from chalicelib.ingest.ownership import audit_refusal, owner_elsewhere
+from chalicelib.services import Services
 
 EXPIRES_S = 15 * 60
 Mode = Literal["send", "check"]
@@ -59,3 +62,24 @@ def upload_origin(s3: Any, bucket: str) -> str | None:
     except Exception:  # no credentials to sign with: the endpoint's origin, as the page cannot upload anyway
         url = s3.meta.endpoint_url
     return origin(url)
+
+
+def refuse_taken_name(
+    svc: Services, staff: Staff, key: str, *, source_ip: str | None = None, user_agent: str | None = None
+) -> None:
+    """409 when the file's name belongs to another province (whoever first uploaded it), audited in
+    the staff member's province's trail and in the owner's (ingest/ownership.py)."""
+    owner = owner_elsewhere(svc.tables, key, staff.province_code)
+    if owner is None:
+        return
+    audit_refusal(
+        svc.tables,
+        svc.clock(),
+        key,
+        staff=staff.username,
+        province_code=staff.province_code,
+        owner=owner,
+        source_ip=source_ip,
+        user_agent=user_agent,
+    )
+    raise ApiError(409, "conflict", "this file name is already used by another province: choose another name")

@@ -21,6 +21,7 @@ from chalicelib.ingest.changes import phone_changes
 from chalicelib.ingest.kinds import KINDS, Context, Kind, Record, parse_row
 from chalicelib.ingest.objects import errors_key, first_errors_key, read_plan, read_range
 from chalicelib.ingest.plan import Chunk
+from chalicelib.ingest.province_gate import gate
 from chalicelib.ingest.reader import MAX_FIELD_BYTES, NotCsv, Row, rows
 from chalicelib.ingest.report import MAX_ERROR_ROWS, ErrorRows
 from chalicelib.ingest.tasks import Piece, Task
@@ -113,16 +114,18 @@ def write(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
     out = StreamedObject(s3, task.bucket, errors_key(upload, piece.start), content_type="text/csv; charset=utf-8")
     rejected = ErrorRows(out.write, limit=max(0, MAX_ERROR_ROWS - listed_before))
     tally = Tally()
+    into = gate(kind, upload.province_code, svc.tables, writer, rejected, tally)
     stop, line = piece.end, piece.line
     body = read_range(s3, task.bucket, upload, piece.start, piece.end)
     try:
         for n, row in enumerate(rows(body, header, first_line=piece.line, form=task.form)):
             record = row_record(kind, row, header, ctx, rejected, tally)
             if record is not None:
-                writer.put(record)
+                into.put(record, row)
             if n % EVERY == EVERY - 1 and piece.start + row.end < piece.end and deadline.short():
                 stop, line = piece.start + row.end, row.next_line
                 break
+        into.close()
         writer.close()
         rejected.flush()
         size = out.close() if rejected.listed else 0

@@ -37,6 +37,7 @@ class Report:
     province_code: str | None = None
     errors_truncated: bool = False
     errors: list[dict[str, Any]] = field(default_factory=list)
+    refused: dict[str, int] = field(default_factory=dict)  # rows refused by the province check, by reason
 
     def reject_file(self, reason: str) -> None:
         self.status = "rejected"

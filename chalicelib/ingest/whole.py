@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from chalicelib.aws.s3_upload import StreamedObject
 from chalicelib.ingest.kinds import KINDS, Context, Record
 from chalicelib.ingest.pieces import Tally, row_record
+from chalicelib.ingest.province_gate import gate
 from chalicelib.ingest.reader import UTF8, NotCsv, check_csv, read_rows
 from chalicelib.ingest.report import ERRORS_HEADER, ErrorRows, Report, report_keys, truncated_line
 from chalicelib.ingest.xlsx import REFUSED
@@ -86,11 +87,14 @@ def read_object(
         try:
             _, rows = read_rows(body, form)
             into = sink()
+            gated = gate(kind, report.province_code, svc.tables, into, rejected, tally)
             for row in rows:
                 record = row_record(kind, row, header, ctx, rejected, tally)
                 if record is not None:
-                    into.put(record)
+                    gated.put(record, row)
+            gated.close()
             into.close()
+            report.refused = dict(gated.refused)
             rejected.flush()
             if rejected.rows > rejected.listed:
                 out.write(truncated_line(rejected.listed, rejected.rows))

@@ -10,7 +10,8 @@ time, and turned into what follows from it. Nothing is sent here.
   gets the receipt that came before it, if one was parked (store/receipts.py): one write and one
   read for the batch.
 - The agency's counters and the `Notices` metrics move by the batch's sums, one write per day,
-  template and measure, not one per change (store/counters.py).
+  template and measure, not one per change (store/counters.py); each province's share moves in the
+  same write, the batch's recipients' provinces read together (notify/provinces.py).
 
 A failure fails the whole batch, which the stream delivers again: routing a notice twice is harmless
 (the sender's claim), and the counters are an overview (at-least-once).
@@ -30,6 +31,7 @@ from chalicelib.domain.clock import utc_iso
 from chalicelib.domain.figures import change_counts, ict_day
 from chalicelib.domain.lanes import Lane, lane_of, should_route
 from chalicelib.domain.status import Status
+from chalicelib.notify.provinces import notice_provinces
 from chalicelib.notify.receipts import apply_to
 from chalicelib.notify.retention import what_stays
 from chalicelib.observability import count_metric
@@ -58,6 +60,7 @@ class Routed:
     kept: list[dict[str, Any]] = field(default_factory=list)
     sent: dict[str, str] = field(default_factory=dict)  # provider id → notice id
     counts: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    province_counts: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)
     statuses: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def summary(self) -> dict[str, int]:
@@ -70,8 +73,9 @@ class Routed:
         }
 
 
-def plan(changes: Sequence[Change], now_iso: str) -> Routed:
-    """What a batch of changes asks for (pure: no AWS)."""
+def plan(changes: Sequence[Change], now_iso: str, provinces: Mapping[str, str] | None = None) -> Routed:
+    """What a batch of changes asks for (pure: no AWS). `provinces`: each notice's province, for the
+    province's own counters (notify/provinces.py)."""
     routed = Routed()
     for change in changes:
         old, new = change.old, change.new
@@ -89,8 +93,11 @@ def plan(changes: Sequence[Change], now_iso: str) -> Routed:
         moved = change_counts(old, new)
         if moved:
             day = ict_day(str(new.get("updated_at") or new.get("created_at")))
+            province = (provinces or {}).get(str(new.get("id")))
             for measure, amount in moved.items():
                 routed.counts[(day, str(new.get("template")), measure)] += amount
+                if province:
+                    routed.province_counts[(province, day, str(new.get("template")), measure)] += amount
         if not new.get("stripped_at") and (old is None or old.get("status") != new.get("status")):
             routed.statuses[(str(new.get("template")), str(new.get("status")))] += 1
     return routed
@@ -98,7 +105,9 @@ def plan(changes: Sequence[Change], now_iso: str) -> Routed:
 
 def route_changes(svc: Services, changes: Sequence[Change]) -> dict[str, int]:
     """Carry out a batch's plan, in the order the module docstring gives; returns what it did."""
-    routed = plan(changes, utc_iso(svc.clock()))
+    counted = [c.new for c in changes if c.new is not None and change_counts(c.old, c.new)]
+    provinces = notice_provinces(svc.tables, counted) if counted else {}
+    routed = plan(changes, utc_iso(svc.clock()), provinces)
     if routed.kept:
         put_kept(svc.tables, routed.kept)
     for lane in (Lane.URGENT, Lane.BULK):
@@ -109,7 +118,7 @@ def route_changes(svc: Services, changes: Sequence[Change]) -> dict[str, int]:
         for receipt in parked_receipts(svc.tables, routed.sent):
             applied += apply_to(svc.tables, routed.sent[receipt.message_id], receipt, clock=svc.clock) != "ignored"
     if routed.counts:
-        add_counts(svc.tables, routed.counts)
+        add_counts(svc.tables, routed.counts, routed.province_counts)
     for (template, status), n in routed.statuses.items():
         count_metric("Notices", n, template=template, status=status)
         if status == Status.UNREACHABLE:

@@ -9,7 +9,7 @@ from typing import Any
 
 from chalicelib.domain.figures import MEASURES, BatchRow, DayRow, batch_rows, day_rows
 from chalicelib.domain.templates import TEMPLATES
-from chalicelib.store.counters import all_counts, read_counts
+from chalicelib.store.counters import all_counts, province_counts, province_totals, read_counts, read_shares
 from chalicelib.store.models import Tables
 
 REPORTS = "reports/"
@@ -47,6 +47,18 @@ def notices_between(tables: Tables, first: date, last: date) -> list[DayRow]:
     """The notice figures from `first` to `last` (Hanoi days), read by key: days x templates x
     measures counters, 100 to a BatchGetItem call; the cost grows with the range, never the history."""
     return day_rows(read_counts(tables, days_between(first, last), TEMPLATES, MEASURES))
+
+
+def province_notices_between(tables: Tables, province: str, first: date, last: date) -> list[DayRow]:
+    """One province's notice figures from `first` to `last`: its shares of the same counters."""
+    shares = read_shares(tables, days_between(first, last), TEMPLATES, MEASURES)
+    return day_rows(province_counts(shares, province))
+
+
+def by_province(tables: Tables, first: date, last: date) -> list[dict[str, Any]]:
+    """Each province's totals over `first`..`last` (`00`: notices of no province), for national staff."""
+    totals = province_totals(read_shares(tables, days_between(first, last), TEMPLATES, MEASURES), MEASURES)
+    return [{"province_code": p, **counts} for p, counts in sorted(totals.items())]
 
 
 def all_figures(tables: Tables, s3: Any, bucket: str) -> tuple[list[DayRow], list[BatchRow]]:

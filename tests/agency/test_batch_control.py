@@ -135,7 +135,8 @@ def test_a_lane_message_of_a_paused_batch_holds_its_notice_unclaimed(console, cl
 def test_batch_control_is_for_uploaders_of_the_province_and_taken_files_only(api, id_token, pump, upload) -> None:
     upload("payments", "national.csv", "payment_id,unit_code,paid_on,amount_vnd\nPT-1,NA0001X,2026-11-05,1000\n")
     pump.run_until_idle()
-    # a file from the agency's own systems is national: a provincial uploader cannot touch it
-    assert api.post("/v1/agency/files/payments/national/pause", token=id_token("uploader.na")).status == 403
+    # a file from the agency's own systems is national: a provincial uploader cannot touch it, and is
+    # told so as for a file that is not there (no answer tells what exists elsewhere)
+    assert api.post("/v1/agency/files/payments/national/pause", token=id_token("uploader.na")).status == 404
     assert api.post("/v1/agency/files/payments/national/pause", token=id_token("viewer.na")).status == 403
     assert api.post("/v1/agency/files/payments/nothing/stop", token=id_token("uploader.na")).status == 404

@@ -109,9 +109,13 @@ def test_a_case_closed_at_night_is_told_at_seven(api, id_token, flagged, pump, s
     assert [m for m in sent_sms() if m.phone == NA_PHONE] == []
 
 
-def test_another_provinces_case_is_refused_and_the_refusal_audited(api, id_token, flagged, console) -> None:
-    answer = api.post(f"/v1/agency/cases/{flagged[HN_PERSON]}/close", {"outcome": OUTCOME}, id_token("support.na"))
-    assert answer.status == 403
+def test_another_provinces_case_answers_as_a_missing_one_and_the_refusal_is_audited(
+    api, id_token, flagged, console
+) -> None:
+    token = id_token("support.na")
+    answer = api.post(f"/v1/agency/cases/{flagged[HN_PERSON]}/close", {"outcome": OUTCOME}, token)
+    missing = api.post(f"/v1/agency/cases/case-{'a' * 24}/close", {"outcome": OUTCOME}, token)
+    assert (answer.status, answer.body) == (404, missing.body) == (404, {"error": missing.body["error"]})
     assert any(e.outcome == "refused" and e.subject == flagged[HN_PERSON] for e in console.tables.audit.scan())
     assert console.tables.cases.get(flagged[HN_PERSON]).status == "open"
 

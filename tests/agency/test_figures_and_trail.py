@@ -22,7 +22,8 @@ def a_day(known_day, api, id_token, pump, units) -> None:
     """The known day's notices, and two payment files taken through the console: Nghệ An's and Hà Nội's."""
     known_day()
     stage(api, id_token("uploader.na"), "na-thang-11", PAYMENTS, mode="send")
-    stage(api, id_token("uploader.hn"), "hn-thang-11", PAYMENTS.replace("PT-", "HN-"), mode="send")
+    hanoi = PAYMENTS.replace("PT-", "HN-").replace("TZH490L", "HN0003C").replace("NA0002B", "HN0003C")
+    stage(api, id_token("uploader.hn"), "hn-thang-11", hanoi, mode="send")
     pump.run_until_idle()
 
 
@@ -32,14 +33,19 @@ def units(pump, upload) -> None:
     pump.run_until_idle()
 
 
-def test_viewers_see_the_figures_per_day_and_template_and_their_provinces_files(api, id_token, a_day) -> None:
+def test_viewers_see_their_provinces_figures_per_day_and_template_and_their_provinces_files(
+    api, id_token, a_day
+) -> None:
     answer = api.get("/v1/agency/figures?from=2026-11-25&to=2026-11-25", id_token("viewer.na"))
     assert answer.status == 200, answer.body
     body = answer.body
     assert body["measures"] == list(MEASURES) and (body["from"], body["to"]) == ("2026-11-25", "2026-11-25")
     [payments] = [n for n in body["notices"] if n["template"] == "payment_received"]
     assert payments["day"] == "2026-11-25"
-    assert (payments["created"], payments["sent"], payments["unreachable"]) == (7, 6, 1)
+    # Nghệ An's own: the known day's one to TZH490L and its file's two new payments; not Hà Nội's
+    # three, nor the one to a unit of no province
+    assert (payments["created"], payments["sent"], payments["unreachable"]) == (3, 3, 0)
+    assert body["scope"] == {"notices": "40", "files": "40"} and "by_province" not in body
     assert [d["day"] for d in body["per_day"]] == ["2026-11-25"]
     assert body["per_day"][0]["created"] == sum(n["created"] for n in body["notices"])
     assert body["totals"]["created"] == body["per_day"][0]["created"]
@@ -53,6 +59,23 @@ def test_viewers_see_the_figures_per_day_and_template_and_their_provinces_files(
     assert body["files_totals"] == {"files": 1, "rows": 5, "taken": 3, "rejected": 2}
 
 
+def test_national_staff_see_every_provinces_figures_and_each_province_apart(api, id_token, a_day, console) -> None:
+    import boto3
+
+    from local.staff import DemoStaff, create_demo_staff
+    from local.staff import StaffPool as LocalPool
+
+    pool = LocalPool(console.settings.staff_pool_id, console.settings.staff_client_id)
+    create_demo_staff(boto3.session.Session(), pool, (DemoStaff("viewer.tw", "viewer", "00", "national"),))
+    body = api.get("/v1/agency/figures?from=2026-11-25&to=2026-11-25", id_token("viewer.tw")).body
+    [payments] = [n for n in body["notices"] if n["template"] == "payment_received"]
+    assert (payments["created"], payments["sent"], payments["unreachable"]) == (7, 6, 1)
+    provinces = {p["province_code"]: (p["created"], p["sent"], p["unreachable"]) for p in body["by_province"]}
+    assert provinces == {"00": (1, 0, 1), "01": (3, 3, 0), "40": (3, 3, 0)}
+    hanoi = api.get("/v1/agency/figures?from=2026-11-25&to=2026-11-25", id_token("uploader.hn")).body
+    assert hanoi["totals"]["created"] == 3 and [f["province_code"] for f in hanoi["files"]] == ["01"]
+
+
 def test_the_figures_download_as_csv_for_a_spreadsheet(api, id_token, a_day) -> None:
     answer = api.get("/v1/agency/figures?from=2026-11-25&to=2026-11-25&format=csv", id_token("viewer.na"))
     assert answer.status == 200
@@ -62,7 +85,7 @@ def test_the_figures_download_as_csv_for_a_spreadsheet(api, id_token, a_day) -> 
     assert text.startswith("\ufeff") and "\r\n" in text  # what Excel reads as UTF-8
     rows = _csv(answer)
     assert rows[0] == ["day", "template", *MEASURES]
-    assert rows[[r[1] for r in rows].index("payment_received")][:4] == ["2026-11-25", "payment_received", "7", "6"]
+    assert rows[[r[1] for r in rows].index("payment_received")][:4] == ["2026-11-25", "payment_received", "3", "3"]
     files = api.get("/v1/agency/figures?from=2026-11-25&to=2026-11-25&format=csv&part=files", id_token("viewer.na"))
     lines = _csv(files)
     assert lines[0][:3] == ["file", "kind", "status"] and lines[1][0] == "incoming/payments/na-thang-11.csv"

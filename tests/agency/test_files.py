@@ -252,19 +252,23 @@ def test_a_staged_file_its_check_refused_is_listed_as_refused_with_the_reason_in
     assert api.post("/v1/agency/files/payments/latin/cancel", token=token).status == 200  # cleared from the list
 
 
-def test_another_province_cannot_see_or_touch_the_file(api, id_token, pump, units, console) -> None:
+def test_another_province_cannot_see_or_touch_the_file_and_is_answered_as_for_no_file(
+    api, id_token, pump, units, console
+) -> None:
     stage(api, id_token("uploader.na"), "2026-11", PAYMENTS)
     pump.run_until_idle()
     hanoi = id_token("uploader.hn")
     assert api.get("/v1/agency/files", hanoi).body["files"] == []
     for method, path in [
-        ("get", "/v1/agency/files/payments/2026-11"),
-        ("get", "/v1/agency/files/payments/2026-11/errors"),
-        ("post", "/v1/agency/files/payments/2026-11/release"),
-        ("post", "/v1/agency/files/payments/2026-11/cancel"),
+        ("get", "/v1/agency/files/payments/{}"),
+        ("get", "/v1/agency/files/payments/{}/errors"),
+        ("post", "/v1/agency/files/payments/{}/release"),
+        ("post", "/v1/agency/files/payments/{}/cancel"),
     ]:
-        answer = api.get(path, hanoi) if method == "get" else api.post(path, token=hanoi)
-        assert answer.status == 403, path
+        call = api.get if method == "get" else (lambda p, t: api.post(p, token=t))
+        answer, missing = call(path.format("2026-11"), hanoi), call(path.format("2026-12"), hanoi)
+        assert answer.status == missing.status == 404, path
+        assert answer.body["error"]["message"] == missing.body["error"]["message"].replace("2026-12", "2026-11")
     refused = [e for e in console.tables.audit.scan() if e.outcome == "refused"]
     assert {(e.staff, e.action, e.subject) for e in refused} == {
         ("uploader.hn", "read_file", "staged/payments/2026-11.csv"),

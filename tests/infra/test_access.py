@@ -11,9 +11,17 @@ from infra.package import ROOT
 
 # Which tables each function may touch at all (its item actions, index queries and stream reads).
 TABLES = {
-    "Ingest": {"PeopleTable", "EmployersTable", "HistoryTable", "LedgerTable", "NotificationsTable", "FilesTable"},
+    "Ingest": {
+        "PeopleTable",
+        "EmployersTable",
+        "HistoryTable",
+        "LedgerTable",
+        "NotificationsTable",
+        "FilesTable",
+        "AuditTable",
+    },
     "Decide": {"LedgerTable", "PeopleTable", "EmployersTable", "NotificationsTable"},
-    "Route": {"NotificationsTable", "GuardTable"},
+    "Route": {"NotificationsTable", "GuardTable", "PeopleTable", "EmployersTable", "FilesTable"},
     "Send": {"NotificationsTable", "GuardTable"},
     "ReleaseHeld": {"NotificationsTable", "GuardTable"},
     "Remind": {"LedgerTable", "PeopleTable", "EmployersTable", "NotificationsTable", "GuardTable", "IdempotencyTable"},
