@@ -136,24 +136,28 @@ def _staged(svc: Services, staff: Staff, file: FileName) -> FileModel:
 
 def release(svc: Services, staff: Staff, file: FileName) -> tuple[dict[str, Any], str]:
     """The checked file is taken, as if uploaded to `incoming/` (its metadata kept), and its staged
-    item removed: released once, whoever clicks twice."""
+    item removed: released once, whoever clicks twice. What is taken is exactly the S3 version the
+    preview was computed on; a newer upload under the name must be checked (and shown) first."""
     item = _staged(svc, staff, file)
     if item.check is None:
         raise conflict("the file is still being checked")
     if item.check != "done":
         raise conflict("the file was refused whole: correct it and upload it again")
-    model = svc.tables.files
-    if not delete_if(item, (model.status == "staged") & (model.check == "done")):
-        raise conflict("the file was released or cancelled meanwhile")
     s3, bucket = svc.clients.s3, svc.settings.name("ingest")
     staged, taken = file.key("staged"), file.key("incoming")
+    if not item.version or _current_version(svc, staged) != item.version:
+        raise conflict("a newer upload of this file has not been checked yet: release it once its preview is shown")
+    model = svc.tables.files
+    if not delete_if(item, (model.status == "staged") & (model.check == "done") & (model.version == item.version)):
+        raise conflict("the file was released or cancelled meanwhile")
+    source = {"Bucket": bucket, "Key": staged, "VersionId": item.version}
     try:
-        s3.copy_object(Bucket=bucket, Key=taken, CopySource={"Bucket": bucket, "Key": staged}, MetadataDirective="COPY")
+        s3.copy_object(Bucket=bucket, Key=taken, CopySource=source, MetadataDirective="COPY")
     except Exception:
         item.save()  # not taken: it waits again, to be released or cancelled
         raise
     s3.delete_object(Bucket=bucket, Key=staged)
-    return {"file": taken, "status": "running", "released_from": staged}, staged
+    return {"file": taken, "status": "running", "released_from": staged, "version": item.version}, staged
 
 
 def cancel(svc: Services, staff: Staff, file: FileName) -> tuple[dict[str, Any], str]:
@@ -188,6 +192,17 @@ def _exists(svc: Services, key: str) -> bool:
             return False
         raise
     return True
+
+
+def _current_version(svc: Services, key: str) -> str | None:
+    """The staged object's current version id, None when it is gone."""
+    s3 = svc.clients.s3
+    try:
+        return s3.head_object(Bucket=svc.settings.name("ingest"), Key=key).get("VersionId")
+    except s3.exceptions.ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in _ABSENT:
+            return None
+        raise
 
 
 def _read_json(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:

@@ -17,7 +17,7 @@ from chalicelib.agency.preview import check_staged
 from chalicelib.domain.deadline import Deadline
 from chalicelib.ingest.files import Send, run_all
 from chalicelib.ingest.tasks import Task, is_task
-from chalicelib.ingest.upload import admit
+from chalicelib.ingest.upload import admit, padded
 from chalicelib.observability import correlate
 from chalicelib.services import Services, services
 
@@ -59,9 +59,9 @@ def _record(svc: Services, record: SQSRecord, deadline: Deadline, send: Send) ->
         starts = [(task.upload.file, lambda task=task: [task])]
     else:
         objects = s3_objects(body)
-        for bucket, key, _version, _seq in objects:
+        for bucket, key, version, seq in objects:
             if key.startswith("staged/"):
-                _check_staged(svc, bucket, key)
+                _check_staged(svc, bucket, key, version, padded(seq))
         starts = [
             (key, lambda b=bucket, k=key, v=version, s=seq: admit(svc, b, k, v, s))
             for bucket, key, version, seq in objects
@@ -99,12 +99,12 @@ def handle(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     )
 
 
-def _check_staged(svc: Services, bucket: str, key: str) -> None:
+def _check_staged(svc: Services, bucket: str, key: str, version: str | None, seq: str | None) -> None:
     """A console upload to check before sending: read as ingest reads, previewed, nothing taken."""
     correlate(key)
     s3 = svc.clients.s3
     try:
-        check_staged(svc, bucket, key)
+        check_staged(svc, bucket, key, version=version, seq=seq)
     except s3.exceptions.NoSuchKey:
         # released or cancelled before its check ran, or an event delivered again: nothing to check
         logger.info("staged file gone", file=key)
