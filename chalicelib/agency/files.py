@@ -13,7 +13,7 @@ from chalicelib.api.errors import ApiError, bad_input, not_found
 from chalicelib.domain.staff import Staff
 from chalicelib.ingest.kinds import KINDS
 from chalicelib.services import Services
-from chalicelib.store.batches import batch_counts, batch_state
+from chalicelib.store.batches import batch_counts, batch_key, batch_state
 from chalicelib.store.conditions import delete_if
 from chalicelib.store.files import FileModel, as_dict, get_file, mark_cancelled, province_files
 
@@ -96,9 +96,11 @@ def read_file(svc: Services, staff: Staff, file: FileName) -> dict[str, Any]:
     }
     body["preview"] = item.preview.as_dict() if item.preview is not None else None
     if item.status in ("running", "done") and item.file.startswith("incoming/"):
+        batch = batch_key(item.file, item.version)  # the newest upload's notices: an earlier one's are its own batch
         body["batch"] = {
-            "state": batch_state(svc.tables, item.file).value,
-            "counts": batch_counts(svc.tables, item.file),
+            "key": batch,
+            "state": batch_state(svc.tables, batch).value,
+            "counts": batch_counts(svc.tables, batch),
         }
     return body
 
