@@ -15,9 +15,10 @@ from chalicelib.ingest.kinds import KINDS
 from chalicelib.services import Services
 from chalicelib.store.batches import batch_counts, batch_key, batch_state
 from chalicelib.store.conditions import delete_if
-from chalicelib.store.files import FileModel, as_dict, get_file, mark_cancelled, province_files
+from chalicelib.store.files import FileModel, as_dict, get_file, mark_approved, mark_cancelled, province_files
 
 STATUSES = ("staged", "running", "done", "rejected", "cancelled")
+TWO_PEOPLE_ABOVE = 5000  # SMS a file may send on one person's release (CONTRACT, "Two people for a big file")
 LINK_EXPIRES_S = 300
 MAX_LISTED = 100
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
@@ -95,6 +96,13 @@ def read_file(svc: Services, staff: Staff, file: FileName) -> dict[str, Any]:
         "province_code": item.province_code,
     }
     body["preview"] = item.preview.as_dict() if item.preview is not None else None
+    if item.status == "staged":
+        body["approval"] = {
+            "needed": needs_approval(item),
+            "above_sms": TWO_PEOPLE_ABOVE,
+            "approved_by": item.approved_by,
+            "approved_at": item.approved_at,
+        }
     if item.status in ("running", "done") and item.file.startswith("incoming/"):
         batch = batch_key(item.file, item.version)  # the newest upload's notices: an earlier one's are its own batch
         body["batch"] = {
@@ -145,6 +153,11 @@ def release(svc: Services, staff: Staff, file: FileName) -> tuple[dict[str, Any]
         raise conflict("the file is still being checked")
     if item.check != "done":
         raise conflict("the file was refused whole: correct it and upload it again")
+    if needs_approval(item) and not item.approved_by:
+        raise conflict(
+            f"this file would send more than {TWO_PEOPLE_ABOVE:,} SMS: a second uploader or support member "
+            "of the province must approve it before it is released"
+        )
     s3, bucket = svc.clients.s3, svc.settings.name("ingest")
     staged, taken = file.key("staged"), file.key("incoming")
     if not item.version or _current_version(svc, staged) != item.version:
@@ -160,6 +173,31 @@ def release(svc: Services, staff: Staff, file: FileName) -> tuple[dict[str, Any]
         raise
     s3.delete_object(Bucket=bucket, Key=staged)
     return {"file": taken, "status": "running", "released_from": staged, "version": item.version}, staged
+
+
+def needs_approval(item: FileModel) -> bool:
+    """A staged file whose preview would send more than TWO_PEOPLE_ABOVE SMS."""
+    preview = item.preview.as_dict() if item.preview is not None else {}
+    return int(preview.get("notices") or 0) > TWO_PEOPLE_ABOVE
+
+
+def approve(svc: Services, staff: Staff, file: FileName) -> tuple[dict[str, Any], str]:
+    """The second person's approval of a big staged file's release: an uploader or support member of
+    the file's own province, not its uploader; for the version checked (a new upload needs its own)."""
+    item = _staged(svc, staff, file)
+    if item.check != "done":
+        raise conflict("the file is not checked and accepted: there is nothing to approve")
+    if not needs_approval(item):
+        raise conflict(f"the file sends at most {TWO_PEOPLE_ABOVE:,} SMS: it needs no second approval")
+    if staff.province_code != item.province_code:
+        raise forbidden("only staff of the file's own province approve it", subject=item.file)
+    if staff.username == item.uploaded_by:
+        raise forbidden("a file is approved by a second person, not its uploader", subject=item.file)
+    if item.approved_by:
+        raise conflict(f"the file was already approved by {item.approved_by}")
+    if not mark_approved(svc.tables.files, item, by=staff.username, at=svc.clock()):
+        raise conflict("the file was approved, released, cancelled or uploaded again meanwhile")
+    return {"file": item.file, "approved_by": staff.username, "version": item.version}, item.file
 
 
 def cancel(svc: Services, staff: Staff, file: FileName) -> tuple[dict[str, Any], str]:

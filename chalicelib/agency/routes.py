@@ -175,6 +175,13 @@ def release(svc: Services, staff: Staff, kind: str, name: str) -> Done:
     return Done(200, body, subject=key)
 
 
+@agency.route("/v1/agency/files/{kind}/{name}/approve", methods=["POST"])
+@console_route(Action.APPROVE)
+def approve(svc: Services, staff: Staff, kind: str, name: str) -> Done:
+    body, key = files.approve(svc, staff, file_name(kind, name))
+    return Done(200, body, subject=key, details={"version": body["version"]})
+
+
 @agency.route("/v1/agency/files/{kind}/{name}/cancel", methods=["POST"])
 @console_route(Action.CANCEL)
 def cancel(svc: Services, staff: Staff, kind: str, name: str) -> Done:

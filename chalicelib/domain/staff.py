@@ -30,6 +30,7 @@ class Action(StrEnum):
     READ_FILE = "read_file"
     UPLOAD = "upload"
     RELEASE = "release"
+    APPROVE = "approve"  # the second person's approval of a big file
     CANCEL = "cancel"
     PAUSE = "pause"
     RESUME = "resume"
@@ -50,6 +51,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.READ_FILE: _ANY,
     Action.UPLOAD: frozenset({Role.UPLOADER}),
     Action.RELEASE: frozenset({Role.UPLOADER}),
+    Action.APPROVE: frozenset({Role.UPLOADER, Role.SUPPORT}),
     Action.CANCEL: frozenset({Role.UPLOADER}),
     Action.PAUSE: frozenset({Role.UPLOADER}),
     Action.RESUME: frozenset({Role.UPLOADER}),

@@ -84,6 +84,8 @@ class FileModel(Model):
     last_at = UnicodeAttribute(null=True)  # when the last piece ended: the report's finished_at
     check = UnicodeAttribute(null=True)  # a staged file's check: absent while checking, then done | rejected
     preview = MapAttribute(null=True)  # a staged file's check: notices, by_template, parts, cost_usd, samples, warnings
+    approved_by = UnicodeAttribute(null=True)  # a big staged file: the second person who approved its release
+    approved_at = UnicodeAttribute(null=True)
     by_province = _ByProvince()
 
 
@@ -387,6 +389,14 @@ def staged_checked(model: type[FileModel], report: Report, *, preview: dict[str,
     if report.version:
         condition &= model.version == report.version
     return update_if(model(report.file), actions, condition)
+
+
+def mark_approved(model: type[FileModel], item: FileModel, *, by: str, at: datetime) -> bool:
+    """A big staged file approved by a second person, for the version checked: False when it was
+    approved, released, cancelled or uploaded again meanwhile."""
+    actions = [model.approved_by.set(by), model.approved_at.set(utc(at))]
+    condition = (model.status == STAGED) & (model.version == item.version) & model.approved_by.does_not_exist()
+    return update_if(model(item.file), actions, condition)
 
 
 def mark_cancelled(model: type[FileModel], key: str, at: datetime) -> bool:
