@@ -196,9 +196,12 @@ def test_an_uploader_checks_a_file_sees_the_bad_rows_and_preview_releases_it_and
     _axe(page, "a staged file's preview")
 
     # 2. release, by a double click: one request (the button is busy), the file taken once, its three SMS go
+    confirmations: list[str] = []
+    page.once("dialog", lambda dialog: (confirmations.append(dialog.message), dialog.accept()))
     page.dblclick("#release")
     page.wait_for_function("document.querySelector('#detail-status').textContent === 'Xong'")
     assert page.get_attribute("#action-msg", "class") == "msg ok", page.inner_text("#action-msg")
+    assert confirmations == ["Gửi tệp này: 3 tin nhắn, 3 phần, khoảng 0.12 USD. Tiếp tục?"]  # the preview's totals
     sent = wait_for(
         lambda: len(_sms_to(stack, {"+84912000001", "+84912000003", "+84912000005"})) == 3 or None, "the three SMS"
     )
