@@ -7,18 +7,19 @@ import json
 import re
 from typing import Any
 
-from chalicelib.agency.identity import Hidden, hidden
+from chalicelib.agency.identity import Hidden, forbidden, hidden
 from chalicelib.agency.names import FileName, Stage
 from chalicelib.api.errors import ApiError, bad_input, not_found
 from chalicelib.domain.file_reasons import explain
 from chalicelib.domain.staff import Staff
 from chalicelib.ingest.kinds import KINDS
 from chalicelib.services import Services
-from chalicelib.store.batches import batch_counts, batch_state
+from chalicelib.store.batches import batch_counts, batch_key, batch_state
 from chalicelib.store.conditions import delete_if
-from chalicelib.store.files import FileModel, as_dict, get_file, mark_cancelled, province_files
+from chalicelib.store.files import FileModel, as_dict, get_file, mark_approved, mark_cancelled, province_files
 
 STATUSES = ("staged", "running", "done", "rejected", "cancelled")
+TWO_PEOPLE_ABOVE = 5000  # SMS a file may send on one person's release (CONTRACT, "Two people for a big file")
 LINK_EXPIRES_S = 300
 MAX_LISTED = 100
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
@@ -112,10 +113,19 @@ def read_file(svc: Services, staff: Staff, file: FileName) -> dict[str, Any]:
         "province_code": item.province_code,
     }
     body["preview"] = item.preview.as_dict() if item.preview is not None else None
+    if item.status == "staged":
+        body["approval"] = {
+            "needed": needs_approval(item),
+            "above_sms": TWO_PEOPLE_ABOVE,
+            "approved_by": item.approved_by,
+            "approved_at": item.approved_at,
+        }
     if item.status in ("running", "done") and item.file.startswith("incoming/"):
+        batch = batch_key(item.file, item.version)  # the newest upload's notices: an earlier one's are its own batch
         body["batch"] = {
-            "state": batch_state(svc.tables, item.file).value,
-            "counts": batch_counts(svc.tables, item.file),
+            "key": batch,
+            "state": batch_state(svc.tables, batch).value,
+            "counts": batch_counts(svc.tables, batch),
         }
     return body
 
@@ -155,24 +165,58 @@ def _staged(svc: Services, staff: Staff, file: FileName) -> FileModel:
 
 def release(svc: Services, staff: Staff, file: FileName) -> tuple[dict[str, Any], str]:
     """The checked file is taken, as if uploaded to `incoming/` (its metadata kept), and its staged
-    item removed: released once, whoever clicks twice."""
+    item removed: released once, whoever clicks twice. What is taken is exactly the S3 version the
+    preview was computed on; a newer upload under the name must be checked (and shown) first."""
     item = _staged(svc, staff, file)
     if item.check is None:
         raise conflict("the file is still being checked")
     if item.check != "done":
         raise conflict("the file was refused whole: correct it and upload it again")
-    model = svc.tables.files
-    if not delete_if(item, (model.status == "staged") & (model.check == "done")):
-        raise conflict("the file was released or cancelled meanwhile")
+    if needs_approval(item) and not item.approved_by:
+        raise conflict(
+            f"this file would send more than {TWO_PEOPLE_ABOVE:,} SMS: a second uploader or support member "
+            "of the province must approve it before it is released"
+        )
     s3, bucket = svc.clients.s3, svc.settings.name("ingest")
     staged, taken = file.key("staged"), file.key("incoming")
+    if not item.version or _current_version(svc, staged) != item.version:
+        raise conflict("a newer upload of this file has not been checked yet: release it once its preview is shown")
+    model = svc.tables.files
+    if not delete_if(item, (model.status == "staged") & (model.check == "done") & (model.version == item.version)):
+        raise conflict("the file was released or cancelled meanwhile")
+    source = {"Bucket": bucket, "Key": staged, "VersionId": item.version}
     try:
-        s3.copy_object(Bucket=bucket, Key=taken, CopySource={"Bucket": bucket, "Key": staged}, MetadataDirective="COPY")
+        s3.copy_object(Bucket=bucket, Key=taken, CopySource=source, MetadataDirective="COPY")
     except Exception:
         item.save()  # not taken: it waits again, to be released or cancelled
         raise
     s3.delete_object(Bucket=bucket, Key=staged)
-    return {"file": taken, "status": "running", "released_from": staged}, staged
+    return {"file": taken, "status": "running", "released_from": staged, "version": item.version}, staged
+
+
+def needs_approval(item: FileModel) -> bool:
+    """A staged file whose preview would send more than TWO_PEOPLE_ABOVE SMS."""
+    preview = item.preview.as_dict() if item.preview is not None else {}
+    return int(preview.get("notices") or 0) > TWO_PEOPLE_ABOVE
+
+
+def approve(svc: Services, staff: Staff, file: FileName) -> tuple[dict[str, Any], str]:
+    """The second person's approval of a big staged file's release: an uploader or support member of
+    the file's own province, not its uploader; for the version checked (a new upload needs its own)."""
+    item = _staged(svc, staff, file)
+    if item.check != "done":
+        raise conflict("the file is not checked and accepted: there is nothing to approve")
+    if not needs_approval(item):
+        raise conflict(f"the file sends at most {TWO_PEOPLE_ABOVE:,} SMS: it needs no second approval")
+    if staff.province_code != item.province_code:
+        raise forbidden("only staff of the file's own province approve it", subject=item.file)
+    if staff.username == item.uploaded_by:
+        raise forbidden("a file is approved by a second person, not its uploader", subject=item.file)
+    if item.approved_by:
+        raise conflict(f"the file was already approved by {item.approved_by}")
+    if not mark_approved(svc.tables.files, item, by=staff.username, at=svc.clock()):
+        raise conflict("the file was approved, released, cancelled or uploaded again meanwhile")
+    return {"file": item.file, "approved_by": staff.username, "version": item.version}, item.file
 
 
 def cancel(svc: Services, staff: Staff, file: FileName) -> tuple[dict[str, Any], str]:
@@ -212,6 +256,17 @@ def _released(svc: Services, staff: Staff, file: FileName) -> bool:
             return False
         raise
     return staff.sees((head.get("Metadata") or {}).get("province-code"))
+
+
+def _current_version(svc: Services, key: str) -> str | None:
+    """The staged object's current version id, None when it is gone."""
+    s3 = svc.clients.s3
+    try:
+        return s3.head_object(Bucket=svc.settings.name("ingest"), Key=key).get("VersionId")
+    except s3.exceptions.ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in _ABSENT:
+            return None
+        raise
 
 
 def _read_json(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:

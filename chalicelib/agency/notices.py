@@ -21,11 +21,13 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.agency.files import conflict
 from chalicelib.agency.identity import Unfound, hidden
 from chalicelib.agency.paging import read_page, said, window
-from chalicelib.api.errors import bad_input
+from chalicelib.api.errors import ApiError, bad_input
+from chalicelib.api.limits import Limit, enforce
 from chalicelib.domain import identifiers
 from chalicelib.domain.clock import utc_iso
 from chalicelib.domain.errors import InvalidValue
@@ -33,7 +35,8 @@ from chalicelib.domain.notice_words import explain
 from chalicelib.domain.phones import mask_phone, normalize_mobile
 from chalicelib.domain.privacy import mask_code, notice_ref
 from chalicelib.domain.staff import Staff
-from chalicelib.domain.status import FAILED, Status
+from chalicelib.domain.status import MAYBE_SENT, NO_RECEIPT, RESENDABLE, Status
+from chalicelib.notify.sender import MAX_ATTEMPTS
 from chalicelib.services import Services
 from chalicelib.store.conditions import update_if
 from chalicelib.store.guard import is_opted_out
@@ -55,6 +58,8 @@ logger = Logger(child=True)
 MAX_PARAM_CHARS = 40  # the longest phone as typed (`+84 (912) 345-678`, with spaces) fits; more is not a subject
 MAX_ID_CHARS = 200
 RESENT = "resent from the console"
+RESENDS_PER_HOUR = Limit(allowed=30, window_s=3600)  # a support member's resends (CONTRACT)
+RESEND_AGAIN_AFTER_S = 24 * 3600  # a notice is sent again from the console once a day at most
 _SUBJECTS = ("phone", "ss_code", "unit_code")
 PHONE_CHANGED = "phone_changed"
 Keep = Callable[[NotificationModel], bool] | None  # which of a recipient's notices are the subject's; None: all
@@ -203,7 +208,7 @@ def _view(item: NotificationModel) -> dict[str, Any]:
         "phone": mask_phone(item.phone) if item.phone else None,
         "recipient": {"kind": item.recipient_kind, "masked": _masked_ref(item)},
         "batch": item.batch,
-        "can_resend": status in FAILED and not item.urgent,
+        "can_resend": refusal(item) is None,
     }
 
 
@@ -263,10 +268,46 @@ def _current_phone(svc: Services, item: NotificationModel) -> str | None:
     return item.recipient_ref
 
 
+def refusal(item: NotificationModel) -> str | None:
+    """Why the notice may not be sent again, or None: only one failed for good, whose SMS surely did
+    not go, within the attempts every notice has (the sender's MAX_ATTEMPTS)."""
+    status, reason = str(item.status), item.reason or ""
+    if status == Status.DELIVERED:
+        return "the notice was delivered: it is not sent twice"
+    if item.urgent:
+        return "a one-time code or a query reply is not sent again: ask for a new one"
+    if status == Status.TEMPORARY_FAILURE and reason == NO_RECEIPT:
+        return "sent, with no delivery receipt after 72 hours: it may have arrived, it is not sent again"
+    if status == Status.TEMPORARY_FAILURE:
+        return "the notice is still being retried by the service: wait for its outcome"
+    if status not in RESENDABLE:
+        return f"the notice is {status}: only a notice that failed for good is sent again"
+    if MAYBE_SENT in reason:
+        return "SNS may have sent it (its answer was lost): it is not sent again"
+    if int(item.attempts or 0) >= MAX_ATTEMPTS:
+        return f"the notice was tried {int(item.attempts or 0)} times, the most any notice is: it is not sent again"
+    return None
+
+
+def _resent_key(notice_id: str) -> str:
+    return f"resent#{notice_id}"
+
+
+def _resent_within_a_day(svc: Services, notice_id: str) -> int | None:
+    """Seconds until the notice may be sent again from the console, or None: once a day at most."""
+    try:
+        marker = svc.tables.guard.get(_resent_key(notice_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+    left = int(marker.expires_at or 0) - int(svc.clock().timestamp())
+    return left if left > 0 else None  # TTL removes it late: its time is what counts
+
+
 def resend(svc: Services, staff: Staff, notice_id: str) -> tuple[dict[str, Any], str, dict[str, Any]]:
-    """A failed notice back to `created`, so the sender claims it (`created` → `sending`) and sends it
-    once more: one conditional update, so two clicks send one SMS. A delivered notice is 409, as is
-    one on its way, one not failed, an OTP or a query reply (ask for a new one)."""
+    """A notice failed for good back to `created`, so the sender claims it (`created` → `sending`) and
+    sends it once more: one conditional update, so two clicks send one SMS. Bounded (CONTRACT): once
+    a notice a day, RESENDS_PER_HOUR a support member an hour (429 with Retry-After), within the
+    notice's attempts; anything that is not failed for good is a 409 saying why."""
     if not notice_id or len(notice_id) > MAX_ID_CHARS or not notice_id.isprintable():
         raise bad_input("id", f"a notice id, at most {MAX_ID_CHARS} characters")
     item = get_notice(svc.tables, notice_id)
@@ -277,17 +318,24 @@ def resend(svc: Services, staff: Staff, notice_id: str) -> tuple[dict[str, Any],
     if not _visible(svc, staff, item):  # answered as for no notice
         raise hidden(absent, subject=f"notice {ref}")
     status = str(item.status)
-    if status == Status.DELIVERED:
-        raise conflict("the notice was delivered: it is not sent twice")
-    if item.urgent:
-        raise conflict("a one-time code or a query reply is not sent again: ask for a new one")
-    if status not in FAILED:
-        raise conflict(f"the notice is {status}: only a failed notice is sent again")
+    why = refusal(item)
+    if why is not None:
+        raise conflict(why)
     phone = _current_phone(svc, item)
     if not phone:
         raise conflict("the recipient has no registered phone now")
+    wait = _resent_within_a_day(svc, item.id)
+    if wait is not None:
+        raise ApiError(
+            429,
+            "too_many_requests",
+            f"this notice was sent again in the last 24 hours: try again in {wait} s",
+            {"Retry-After": str(wait)},
+        )
+    enforce(svc.tables, f"resend#{staff.username}", RESENDS_PER_HOUR, svc.clock)
     model = svc.tables.notifications
-    now = utc_iso(svc.clock())
+    moment = svc.clock()
+    now = utc_iso(moment)
     actions = [
         model.status.set(Status.CREATED),
         model.send_after.set(now),
@@ -300,7 +348,9 @@ def resend(svc: Services, staff: Staff, notice_id: str) -> tuple[dict[str, Any],
         unchanged &= model.updated_at == item.updated_at
     if not update_if(item, actions, unchanged):
         raise conflict("the notice changed meanwhile: search again")
+    until = int(moment.timestamp()) + RESEND_AGAIN_AFTER_S
+    svc.tables.guard(_resent_key(item.id), expires_at=until, data={"by": staff.username, "at": now}).save()
     logger.info("notice resent", notice=ref, staff=staff.username, was=status)
     body = {"id": item.id, "status": Status.CREATED.value, "was": status, "phone": mask_phone(phone)}
-    details = {"template": item.template, "was": status}
+    details = {"template": item.template, "was": status, "attempts": int(item.attempts or 0)}
     return body, f"notice {ref} to {mask_phone(phone)}", details

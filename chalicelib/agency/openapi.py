@@ -137,6 +137,9 @@ PATHS: dict[str, Any] = {
         )
     },
     "/v1/agency/files/{kind}/{name}/release": _action("take a staged file, as if uploaded to incoming/"),
+    "/v1/agency/files/{kind}/{name}/approve": _action(
+        "a second person (uploader or support of the province, not the uploader) approves a file of over 5,000 SMS"
+    ),
     "/v1/agency/files/{kind}/{name}/cancel": _action("cancel a staged file: nothing is taken"),
     "/v1/agency/files/{kind}/{name}/pause": _action("the file's unsent notices wait"),
     "/v1/agency/files/{kind}/{name}/resume": _action("the file's held notices go on"),

@@ -39,6 +39,8 @@ from chalicelib.store.models import Tables, exists, ledger_image
 logger = Logger(child=True)
 
 SAMPLES = 5
+# S3 answers 403, not 404, for a missing key to a role without s3:ListBucket
+_ABSENT = ("404", "403", "NoSuchKey", "NotFound", "AccessDenied")
 BATCH = 100  # ledger keys read at once (BatchGetItem's limit)
 
 
@@ -142,30 +144,50 @@ class PreviewSink:
             )
 
 
-def check_staged(svc: Services, bucket: str, key: str) -> Report | None:
+class Superseded(Exception):
+    """A later upload under the staged file's name has started its own check: this one stops."""
+
+
+def check_staged(
+    svc: Services, bucket: str, key: str, *, version: str | None = None, seq: str | None = None
+) -> Report | None:
     """Validate and preview a staged file in full; its item in `files` stays `staged` (with the
-    preview) until an uploader releases or cancels it. None: the name is another province's, the
-    upload is refused (audited) and nothing of it is kept."""
+    preview and the S3 version it was computed on) until an uploader releases or cancels it. None
+    when a later upload under the name (`seq`: the event's padded sequencer) is checked instead, or
+    when the name is another province's (the upload is refused, audited, and nothing of it kept)."""
     settings, tables, s3 = svc.settings, svc.tables, svc.clients.s3
-    try:
-        metadata = s3.head_object(Bucket=bucket, Key=key).get("Metadata") or {}
-    except s3.exceptions.ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
-            raise s3.exceptions.NoSuchKey(exc.response, "HeadObject") from None  # gone: nothing to check
-        raise
+    head = current_object(s3, bucket, key)
+    latest = head.get("VersionId") if head is not None else None
+    if head is None or (version and latest != version):
+        # released, cancelled or uploaded again since the event: a newer upload has its own event
+        logger.info("staged upload no longer the file's latest", file=key, version=version)
+        return None
+    metadata = head.get("Metadata") or {}
     province, uploader = metadata.get("province-code") or None, metadata.get("uploaded-by") or None
     owner = owner_elsewhere(tables, key, province)
     if owner is not None:  # the name is another province's: its item and report stay the owner's
         audit_refusal(tables, svc.clock(), key, staff=uploader, province_code=province, owner=owner)
         return None
     preview = Preview()
-    report = read_object(
-        svc,
-        bucket,
-        key,
-        sink=lambda: PreviewSink(tables, dedupe_key=svc.dedupe_key(), unicode=settings.unicode_sms, preview=preview),
-        started=lambda r: staged_started(tables.files, r),
-    )
+
+    def started(report: Report) -> None:
+        if not staged_started(tables.files, report, seq=seq):
+            raise Superseded(report.file)
+
+    try:
+        report = read_object(
+            svc,
+            bucket,
+            key,
+            sink=lambda: PreviewSink(
+                tables, dedupe_key=svc.dedupe_key(), unicode=settings.unicode_sms, preview=preview
+            ),
+            started=started,
+            version=latest,
+        )
+    except Superseded:
+        logger.info("staged upload superseded by a later one", file=key, version=version)
+        return None
     write_report(s3, bucket, report)
     summary = None
     if report.status == "done":
@@ -175,7 +197,8 @@ def check_staged(svc: Services, bucket: str, key: str) -> Report | None:
         refused, warnings = province_warnings(report.refused, summary["notices"], release_time(svc.clock()))
         summary["refused"] = refused
         summary["warnings"].extend(warnings)
-    staged_checked(tables.files, report, preview=summary)
+    if not staged_checked(tables.files, report, preview=summary):
+        logger.info("staged upload's check not kept", file=key, version=report.version)
     logger.info("staged file checked", file=key, status=report.status, rows=report.rows, rejected=report.rejected)
     return report
 
@@ -193,6 +216,16 @@ def province_warnings(
     return counts, warnings
 
 
+def current_object(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:
+    """The object's HEAD (its `VersionId` the current version), None when it is gone."""
+    try:
+        return s3.head_object(Bucket=bucket, Key=key)
+    except s3.exceptions.ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in _ABSENT:
+            return None
+        raise
+
+
 def same_file_warnings(s3: Any, bucket: str, staged_key: str) -> list[str]:
     """`same_file`: a file with the same content was already taken under this name; `same_name`: a
     different file was. (Facts already told under any name are counted as `already_sent`.)"""
@@ -200,8 +233,7 @@ def same_file_warnings(s3: Any, bucket: str, staged_key: str) -> list[str]:
     try:
         before = s3.head_object(Bucket=bucket, Key=taken)
     except s3.exceptions.ClientError as exc:
-        # S3 answers 403, not 404, for a missing key to a role without s3:ListBucket (ours has none)
-        if exc.response.get("Error", {}).get("Code") in ("404", "403", "NoSuchKey", "NotFound", "AccessDenied"):
+        if exc.response.get("Error", {}).get("Code") in _ABSENT:
             return []
         raise
     now = s3.head_object(Bucket=bucket, Key=staged_key)

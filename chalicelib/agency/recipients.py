@@ -36,6 +36,7 @@ from chalicelib.domain.staff import Staff
 from chalicelib.domain.status import STATUS_NAMES, Status
 from chalicelib.services import Services
 from chalicelib.store.batch_notices import batch_items, batch_page
+from chalicelib.store.batches import batch_key
 from chalicelib.store.models import NotificationModel, Tables
 from chalicelib.store.recipients import WHOSE, former_holders, notice_ids_to, notices_by_id, phone_holders
 
@@ -191,7 +192,8 @@ def recipients(
     item = find_file(svc, staff, file)
     status, shape, page, term = _status(query), _format(query), read_page(query), read_q(query.get("q"))
     per_page = CSV_PER_PAGE if shape == "csv" else PER_PAGE
-    batch = item.file if item.file.startswith("incoming/") else None  # a staged file has sent nothing
+    # the newest upload's notices (an earlier upload of the name is its own batch); a staged file has sent nothing
+    batch = batch_key(item.file, item.version) if item.file.startswith("incoming/") else None
     ids: list[str] = []
     total, counts = 0, {}
     if batch and term:

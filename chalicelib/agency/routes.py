@@ -211,6 +211,13 @@ def release(svc: Services, staff: Staff, kind: str, name: str) -> Done:
     return Done(200, body, subject=key)
 
 
+@agency.route("/v1/agency/files/{kind}/{name}/approve", methods=["POST"])
+@console_route(Action.APPROVE)
+def approve(svc: Services, staff: Staff, kind: str, name: str) -> Done:
+    body, key = files.approve(svc, staff, file_name(kind, name))
+    return Done(200, body, subject=key, details={"version": body["version"]})
+
+
 @agency.route("/v1/agency/files/{kind}/{name}/cancel", methods=["POST"])
 @console_route(Action.CANCEL)
 def cancel(svc: Services, staff: Staff, kind: str, name: str) -> Done:
@@ -252,7 +259,13 @@ def search_notices(svc: Services, staff: Staff) -> Done:
 @agency.route("/v1/agency/notices/{notice_id}/resend", methods=["POST"])
 @console_route(Action.RESEND)
 def resend_notice(svc: Services, staff: Staff, notice_id: str) -> Done:
-    body, subject, details = notices.resend(svc, staff, unquote(notice_id))
+    try:
+        body, subject, details = notices.resend(svc, staff, unquote(notice_id))
+    except ApiError as exc:
+        if exc.status == 429:  # a resend over its bounds is audited too: a runaway account shows
+            limited = {"outcome": "refused", "subject": "notice", "details": {"reason": "too_many_requests"}}
+            record(svc.tables, svc.clock, staff, Action.RESEND, **limited, **_where())
+        raise
     return Done(200, body, subject=subject, details=details)
 
 

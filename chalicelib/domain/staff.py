@@ -33,6 +33,7 @@ class Action(StrEnum):
     READ_REJECTED = "read_rejected"  # a file's rejected rows: its page (once an hour) or its errors CSV
     UPLOAD = "upload"
     RELEASE = "release"
+    APPROVE = "approve"  # the second person's approval of a big file
     CANCEL = "cancel"
     PAUSE = "pause"
     RESUME = "resume"
@@ -56,6 +57,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.READ_REJECTED: _ANY,
     Action.UPLOAD: frozenset({Role.UPLOADER}),
     Action.RELEASE: frozenset({Role.UPLOADER}),
+    Action.APPROVE: frozenset({Role.UPLOADER, Role.SUPPORT}),
     Action.CANCEL: frozenset({Role.UPLOADER}),
     Action.PAUSE: frozenset({Role.UPLOADER}),
     Action.RESUME: frozenset({Role.UPLOADER}),

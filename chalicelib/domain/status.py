@@ -38,6 +38,14 @@ NO_RECEIPT = "no delivery receipt"
 """The reason of a `temporary-failure` that is not retried: sent, and no receipt came within 72 hours
 (CONTRACT). Sending again could tell twice; a receipt that still comes is applied."""
 
+MAYBE_SENT = "SNS may have sent it"
+"""In the reason of a `technical-failure` whose Publish may have gone out (its answer was lost, or
+the sender stopped between claim and outcome): never sent again, by the jobs or by a resend."""
+
+RESENDABLE: frozenset[Status] = FAILED & FINAL
+"""What the hotline may send again: failed for good. A `temporary-failure` is either still retried
+by the 15-minute job or was ended by the 72-hour rule ("no delivery receipt": it may have arrived)."""
+
 UNSENT: frozenset[Status] = frozenset({Status.CREATED, Status.HELD})
 """Waiting to be sent: what pausing a batch holds and stopping it cancels."""
 

@@ -19,7 +19,7 @@ from chalicelib.agency.preview import check_staged
 from chalicelib.domain.deadline import Deadline
 from chalicelib.ingest.files import Send, run_all
 from chalicelib.ingest.tasks import Task, is_task
-from chalicelib.ingest.upload import admit
+from chalicelib.ingest.upload import admit, padded
 from chalicelib.ingest.xlsx import convert, is_workbook
 from chalicelib.observability import correlate
 from chalicelib.services import Services, services
@@ -62,11 +62,11 @@ def _record(svc: Services, record: SQSRecord, deadline: Deadline, send: Send) ->
         starts = [(task.upload.file, lambda task=task: [task])]
     else:
         objects = s3_objects(body)
-        for bucket, key, version, _seq in objects:
+        for bucket, key, version, seq in objects:
             if is_workbook(key):
                 _convert(svc, bucket, key, version)
             elif key.startswith("staged/"):
-                _check_staged(svc, bucket, key)
+                _check_staged(svc, bucket, key, version, padded(seq))
         starts = [
             (key, lambda b=bucket, k=key, v=version, s=seq: admit(svc, b, k, v, s))
             for bucket, key, version, seq in objects
@@ -121,12 +121,12 @@ def _convert(svc: Services, bucket: str, key: str, version: str | None) -> None:
         raise
 
 
-def _check_staged(svc: Services, bucket: str, key: str) -> None:
+def _check_staged(svc: Services, bucket: str, key: str, version: str | None, seq: str | None) -> None:
     """A console upload to check before sending: read as ingest reads, previewed, nothing taken."""
     correlate(key)
     s3 = svc.clients.s3
     try:
-        check_staged(svc, bucket, key)
+        check_staged(svc, bucket, key, version=version, seq=seq)
     except s3.exceptions.NoSuchKey:
         # released or cancelled before its check ran, or an event delivered again: nothing to check
         logger.info("staged file gone", file=key)

@@ -27,6 +27,7 @@ from chalicelib.ingest.report import MAX_ERROR_ROWS, ErrorRows
 from chalicelib.ingest.tasks import Piece, Task
 from chalicelib.services import Services
 from chalicelib.store import files
+from chalicelib.store.batches import batch_key
 from chalicelib.store.files import Counts, FileModel, Upload
 from chalicelib.store.writer import RecordWriter
 
@@ -232,7 +233,7 @@ def row_record(
         rejected.add(row.line, [(e.column, e.reason) for e in errors], row.raw)
         return None
     tally.accepted += 1
-    return record.traced(f"{ctx.file}#{row.line}") if ctx.file else record
+    return record.traced(f"{batch_key(ctx.file, ctx.version)}#{row.line}") if ctx.file else record
 
 
 def _oversized(cells: list[str]) -> int | None:

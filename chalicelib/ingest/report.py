@@ -35,6 +35,7 @@ class Report:
     reason: str | None = None
     uploaded_by: str | None = None  # a console upload's metadata, repeated (absent for the agency's systems)
     province_code: str | None = None
+    version: str | None = None  # the S3 object version read (a staged file's release copies exactly it)
     errors_truncated: bool = False
     errors: list[dict[str, Any]] = field(default_factory=list)
     refused: dict[str, int] = field(default_factory=dict)  # rows refused by the province check, by reason

@@ -32,14 +32,21 @@ class Sink(Protocol):
 
 
 def read_object(
-    svc: Services, bucket: str, key: str, *, sink: Callable[[], Sink], started: Callable[[Report], None] | None = None
+    svc: Services,
+    bucket: str,
+    key: str,
+    *,
+    sink: Callable[[], Sink],
+    started: Callable[[Report], None] | None = None,
+    version: str | None = None,
 ) -> Report:
     """The two passes over one object and its report, the errors CSV written beside it (or a stale
     one removed when no row is rejected). `started` is told once the first pass has read the
-    object's metadata (or refused the kind); a file refused whole hands the sink nothing."""
+    object's metadata (or refused the kind); a file refused whole hands the sink nothing. `version`:
+    the object version to read (the event's); both passes read the one version, named in the report."""
     s3, clock = svc.clients.s3, svc.clock
     kind_name, _, errors_key = report_keys(key)
-    report = Report(file=key, kind=kind_name, started_at=clock().isoformat(timespec="seconds"))
+    report = Report(file=key, kind=kind_name, started_at=clock().isoformat(timespec="seconds"), version=version)
     kind = KINDS.get(kind_name)
     if kind is None:
         report.reject_file(f"unknown kind: {kind_name!r}")
@@ -48,7 +55,10 @@ def read_object(
         _no_errors(s3, bucket, errors_key)
         report.finished_at = clock().isoformat(timespec="seconds")
         return report
-    answer = s3.get_object(Bucket=bucket, Key=key)
+    pinned = {"VersionId": version} if version else {}
+    answer = s3.get_object(Bucket=bucket, Key=key, **pinned)
+    report.version = answer.get("VersionId") or version
+    pinned = {"VersionId": report.version} if report.version else {}
     metadata = answer.get("Metadata") or {}
     report.uploaded_by = metadata.get("uploaded-by") or None
     report.province_code = metadata.get("province-code") or None
@@ -83,7 +93,7 @@ def read_object(
         rejected = ErrorRows(out.write)
         tally = Tally()
         # IfMatch: the object checked is the object read; a replaced object fails and is retried
-        body = s3.get_object(Bucket=bucket, Key=key, IfMatch=answer["ETag"])["Body"]
+        body = s3.get_object(Bucket=bucket, Key=key, IfMatch=answer["ETag"], **pinned)["Body"]
         try:
             _, rows = read_rows(body, form)
             into = sink()

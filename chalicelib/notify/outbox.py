@@ -34,7 +34,8 @@ Phones = Mapping[Recipient, str | None]
 
 
 def batch_of(source: str | None) -> str | None:
-    """The batch file a fact's correlation id names (`incoming/<kind>/<name>.csv#<line>`), if any."""
+    """The batch (one upload of a file: store/batches.batch_key) a fact's correlation id names
+    (`incoming/<kind>/<name>.csv?versionId=<version>#<line>`), if any."""
     if not source or not source.startswith("incoming/"):
         return None
     return source.rsplit("#", 1)[0]

@@ -12,7 +12,7 @@ from aws_lambda_powertools import Logger
 
 from chalicelib.domain.clock import Clock, utc_iso
 from chalicelib.domain.quiet_hours import release_time
-from chalicelib.domain.status import NO_RECEIPT, Status
+from chalicelib.domain.status import MAYBE_SENT, NO_RECEIPT, Status
 from chalicelib.notify.receipts import apply_to
 from chalicelib.store.batches import BatchState, BatchStates, cancel
 from chalicelib.store.conditions import write_if
@@ -22,7 +22,7 @@ from chalicelib.store.receipts import parked_receipts
 logger = Logger(child=True)
 
 STUCK_AFTER = timedelta(minutes=15)  # a send takes seconds; every function times out in 60 s
-STUCK_REASON = "the sender stopped between claim and outcome: SNS may have sent it, not retried"
+STUCK_REASON = f"the sender stopped between claim and outcome: {MAYBE_SENT}, not retried"
 NO_RECEIPT_AFTER = timedelta(hours=72)  # receipts can take that long (carriers), then none comes
 NEVER = "9999-12-31T23:59:59Z"  # the `send_after` of a notice no job may send again
 

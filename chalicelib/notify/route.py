@@ -11,7 +11,9 @@ time, and turned into what follows from it. Nothing is sent here.
   read for the batch.
 - The agency's counters and the `Notices` metrics move by the batch's sums, one write per day,
   template and measure, not one per change (store/counters.py); each province's share moves in the
-  same write, the batch's recipients' provinces read together (notify/provinces.py).
+  same write, the batch's recipients' provinces read together (notify/provinces.py). So does each
+  batch file's count of unsent notices (store/batches.py: whether a pause or stop has anything left
+  to act on).
 
 A failure fails the whole batch, which the stream delivers again: routing a notice twice is harmless
 (the sender's claim), and the counters are an overview (at-least-once).
@@ -30,12 +32,13 @@ from chalicelib.aws.lanes import LaneMessage
 from chalicelib.domain.clock import utc_iso
 from chalicelib.domain.figures import change_counts, ict_day
 from chalicelib.domain.lanes import Lane, lane_of, should_route
-from chalicelib.domain.status import Status
+from chalicelib.domain.status import UNSENT, Status
 from chalicelib.notify.provinces import notice_provinces
 from chalicelib.notify.receipts import apply_to
 from chalicelib.notify.retention import what_stays
 from chalicelib.observability import count_metric
 from chalicelib.services import Services
+from chalicelib.store.batches import add_unsent
 from chalicelib.store.counters import add_counts
 from chalicelib.store.outbox import put_kept
 from chalicelib.store.receipts import parked_receipts, record_sent
@@ -62,6 +65,7 @@ class Routed:
     counts: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     province_counts: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)
     statuses: Counter[tuple[str, str]] = field(default_factory=Counter)
+    unsent: Counter[str] = field(default_factory=Counter)  # batch → change in its unsent notices
 
     def summary(self) -> dict[str, int]:
         return {
@@ -100,7 +104,13 @@ def plan(changes: Sequence[Change], now_iso: str, provinces: Mapping[str, str] |
                     routed.province_counts[(province, day, str(new.get("template")), measure)] += amount
         if not new.get("stripped_at") and (old is None or old.get("status") != new.get("status")):
             routed.statuses[(str(new.get("template")), str(new.get("status")))] += 1
+        if new.get("batch") and not new.get("stripped_at"):
+            routed.unsent[str(new["batch"])] += _unsent(new) - _unsent(old)
     return routed
+
+
+def _unsent(image: Image | None) -> int:
+    return int(image is not None and image.get("status") in UNSENT)
 
 
 def route_changes(svc: Services, changes: Sequence[Change]) -> dict[str, int]:
@@ -119,6 +129,7 @@ def route_changes(svc: Services, changes: Sequence[Change]) -> dict[str, int]:
             applied += apply_to(svc.tables, routed.sent[receipt.message_id], receipt, clock=svc.clock) != "ignored"
     if routed.counts:
         add_counts(svc.tables, routed.counts, routed.province_counts)
+    add_unsent(svc.tables, routed.unsent)
     for (template, status), n in routed.statuses.items():
         count_metric("Notices", n, template=template, status=status)
         if status == Status.UNREACHABLE:

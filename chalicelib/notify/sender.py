@@ -23,7 +23,7 @@ from chalicelib.domain.lanes import Lane
 from chalicelib.domain.otp import otp_code
 from chalicelib.domain.phones import mask_phone
 from chalicelib.domain.quiet_hours import release_time
-from chalicelib.domain.status import Status
+from chalicelib.domain.status import MAYBE_SENT, Status
 from chalicelib.domain.templates import render
 from chalicelib.domain.text import count_segments
 from chalicelib.notify.retry import error_code, failure_status, outcome_unknown, publish_retryable, with_retries
@@ -119,7 +119,7 @@ def _send(
         provider_id = with_retries(publish, retry_on=publish_retryable, sleep=svc.sleep)
     except Exception as exc:
         if outcome_unknown(exc):  # never sent again, by this call or the 15-minute job
-            reason = f"{error_code(exc)}: SNS may have sent it, not retried"
+            reason = f"{error_code(exc)}: {MAYBE_SENT}, not retried"
             return _finish(item, clock, status=Status.TECHNICAL_FAILURE, reason=reason)
         return _failed(item, clock, exc)
     logger.info("notice sent", notice=item.id, provider_id=provider_id, phone=mask_phone(phone), parts=parts)

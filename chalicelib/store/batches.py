@@ -1,33 +1,35 @@
 """Batch control (team.md, "Batch control"; CONTRACT, "Batches can be stopped"): the unsent notices
-of one batch file can wait, go on, or be cancelled; nothing already sent is affected.
+of one upload of a batch file can wait, go on, or be cancelled; nothing already sent is affected.
 
-A batch is the S3 key of the file its facts came from (`incoming/<kind>/<name>.csv`), which every
-outbox item of it carries as `batch` (GSI `by_batch`). Its state is one guard item,
-`batch#<file key>`, and it is what holds: the sender reads it before its claim (a notice of a paused
-batch goes `held`, one of a stopped batch `cancelled`), and the 15-minute job leaves a paused batch's
-held notices where they are and cancels a stopped batch's. So pausing a file of any size is one
-write. Each call also moves at once up to `MOVE_AT_ONCE` of the file's notices (in the console's
-request: bounded), so the counts it returns show the change; the sender and the 15-minute job move
-the rest as they reach them (resumed notices within 15 minutes).
+A batch is one upload: the S3 key of the file its facts came from and the object version read
+(`incoming/<kind>/<name>.csv?versionId=<version>`, `batch_key`), which every outbox item of it
+carries as `batch` (GSI `by_batch`): a corrected re-upload under the same name is a new batch, which
+a stop of the first does not touch. Its state is one guard item, `batch#<batch>`, and changing it is
+the whole of a console action (one read and one conditional write: the same cost at any batch
+size). The lanes honour it when they claim: the sender reads it before its claim (a paused batch's
+notice goes `held` "batch paused", a stopped batch's `cancelled`), and the 15-minute job leaves a
+paused batch's held notices where they are, releases them once the batch is resumed (within 15
+minutes), and cancels a stopped batch's. The outbox stream keeps each batch's count of unsent
+notices (`tally#<batch>`, `hits`: approximate, at-least-once), which says whether anything is left.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.domain.clock import Clock, utc_iso
 from chalicelib.domain.status import UNSENT, Status
-from chalicelib.store.conditions import write_if
-from chalicelib.store.models import NotificationModel, Tables
+from chalicelib.store.conditions import save_if, write_if
+from chalicelib.store.models import Tables
 
 BatchCounts = dict[str, int]  # the batch's notices by status (`created`, `sent`, `cancelled`, …)
-MOVE_AT_ONCE = 2000  # notices a console request moves itself; the rest follow (module docstring)
 PAUSED = "batch paused"
 STOPPED = "batch stopped"
+VERSION_MARK = "?versionId="
 
 
 class BatchState(StrEnum):
@@ -36,17 +38,55 @@ class BatchState(StrEnum):
     STOPPED = "stopped"
 
 
-def _state_key(file_key: str) -> str:
-    return f"batch#{file_key}"
+class BatchMove(StrEnum):
+    PAUSE = "pause"
+    RESUME = "resume"
+    STOP = "stop"
 
 
-def batch_state(tables: Tables, file_key: str) -> BatchState:
-    """The batch's state (`active` when never paused or stopped): one consistent read by key."""
+_MOVES: dict[BatchMove, tuple[frozenset[BatchState], BatchState]] = {
+    BatchMove.PAUSE: (frozenset({BatchState.ACTIVE}), BatchState.PAUSED),
+    BatchMove.RESUME: (frozenset({BatchState.PAUSED}), BatchState.ACTIVE),
+    BatchMove.STOP: (frozenset({BatchState.ACTIVE, BatchState.PAUSED}), BatchState.STOPPED),
+}
+
+
+class Unchanged(Exception):
+    """The move changes nothing (pause a paused batch, resume a running or stopped one, stop a
+    stopped one), or another click moved the batch meanwhile: the console answers 409."""
+
+    def __init__(self, move: BatchMove, state: BatchState) -> None:
+        super().__init__(f"{move.value}: the batch is {state.value}")
+        self.move, self.state = move, state
+
+
+def batch_key(file_key: str, version: str | None) -> str:
+    """One upload's batch: the file's key and the S3 version read (the file's key alone when the
+    upload named no version)."""
+    return f"{file_key}{VERSION_MARK}{version}" if version else file_key
+
+
+def _state_key(batch: str) -> str:
+    return f"batch#{batch}"
+
+
+def _tally_key(batch: str) -> str:
+    return f"tally#{batch}"
+
+
+def _read(tables: Tables, batch: str) -> tuple[BatchState, int | None]:
+    """The state and its revision (None: never moved, so `active`): one consistent read by key."""
     try:
-        item = tables.guard.get(_state_key(file_key), consistent_read=True)
+        item = tables.guard.get(_state_key(batch), consistent_read=True)
     except DoesNotExist:
-        return BatchState.ACTIVE
-    return BatchState((item.data.as_dict() if item.data else {}).get("state", BatchState.ACTIVE))
+        return BatchState.ACTIVE, None
+    data = item.data.as_dict() if item.data else {}
+    return BatchState(data.get("state", BatchState.ACTIVE)), int(item.hits or 0)
+
+
+def batch_state(tables: Tables, batch: str) -> BatchState:
+    """The batch's state (`active` when never paused or stopped)."""
+    return _read(tables, batch)[0]
 
 
 class BatchStates:
@@ -56,44 +96,51 @@ class BatchStates:
         self._tables = tables
         self._seen: dict[str, BatchState] = {}
 
-    def __call__(self, file_key: str | None) -> BatchState:
-        if not file_key:
+    def __call__(self, batch: str | None) -> BatchState:
+        if not batch:
             return BatchState.ACTIVE
-        if file_key not in self._seen:
-            self._seen[file_key] = batch_state(self._tables, file_key)
-        return self._seen[file_key]
+        if batch not in self._seen:
+            self._seen[batch] = batch_state(self._tables, batch)
+        return self._seen[batch]
 
 
-def batch_counts(tables: Tables, file_key: str) -> BatchCounts:
-    """The batch's notices by status (a query of the outbox's `by_batch` index: keys and status)."""
-    return dict(Counter(str(item.status) for item in tables.notifications.by_batch.query(file_key)))
+def move_batch(tables: Tables, batch: str, move: BatchMove, *, clock: Clock, by: str | None = None) -> BatchState:
+    """Pause, resume or stop the batch: its state item written once, conditional on the state read
+    (two clicks move it once). Returns the state it was in; `Unchanged` when the move changes nothing."""
+    state, revision = _read(tables, batch)
+    allowed, target = _MOVES[move]
+    if state not in allowed:
+        raise Unchanged(move, state)
+    model = tables.guard
+    data = {"state": target.value, "at": utc_iso(clock()), **({"by": by} if by else {})}
+    item = model(_state_key(batch), hits=(revision or 0) + 1, data=data)
+    unmoved = model.pk.does_not_exist() if revision is None else model.hits == revision
+    if not save_if(item, unmoved):
+        raise Unchanged(move, batch_state(tables, batch))
+    return state
 
 
-def pause_batch(tables: Tables, file_key: str, *, clock: Clock) -> BatchCounts:
-    """Its unsent notices wait (`held`, reason "batch paused") until resumed. A stopped batch stays
-    stopped; pausing a paused one changes nothing."""
-    if batch_state(tables, file_key) is not BatchState.STOPPED:
-        _set_state(tables, file_key, BatchState.PAUSED, clock)
-        now = utc_iso(clock())
-        _move_some(tables, file_key, (Status.CREATED,), lambda n: hold(tables, n, now))
-    return batch_counts(tables, file_key)
+def batch_counts(tables: Tables, batch: str) -> BatchCounts:
+    """The batch's notices by status (a query of the outbox's `by_batch` index: keys and status; a
+    read for a file's page, not for an action: it grows with the batch)."""
+    return dict(Counter(str(item.status) for item in tables.notifications.by_batch.query(batch)))
 
 
-def resume_batch(tables: Tables, file_key: str, *, clock: Clock) -> BatchCounts:
-    """Its paused notices go on (`created` again; quiet hours still hold them at night)."""
-    if batch_state(tables, file_key) is BatchState.PAUSED:
-        _set_state(tables, file_key, BatchState.ACTIVE, clock)
-        now = utc_iso(clock())
-        _move_some(tables, file_key, (Status.HELD,), lambda n: release(tables, n, now, only_paused=True))
-    return batch_counts(tables, file_key)
+def unsent(tables: Tables, batch: str) -> int:
+    """The batch's notices still `created` or `held`, as the outbox stream counted them (one read by
+    key; approximate: a stream batch delivered twice counts twice, and it lags the stream)."""
+    try:
+        return max(int(tables.guard.get(_tally_key(batch)).hits or 0), 0)
+    except DoesNotExist:
+        return 0
 
 
-def stop_batch(tables: Tables, file_key: str, *, clock: Clock) -> BatchCounts:
-    """Its unsent notices become `cancelled`, for good; what was sent stays as it is."""
-    _set_state(tables, file_key, BatchState.STOPPED, clock)
-    now = utc_iso(clock())
-    _move_some(tables, file_key, tuple(UNSENT), lambda n: cancel(tables, n, now))
-    return batch_counts(tables, file_key)
+def add_unsent(tables: Tables, changes: Mapping[str, int]) -> None:
+    """The outbox stream's changes to each batch's unsent count: one update a batch."""
+    model = tables.guard
+    for batch, delta in changes.items():
+        if delta:
+            model(_tally_key(batch)).update(actions=[model.hits.add(delta)])
 
 
 def hold(tables: Tables, notice_id: str, now: str, *, expected: Status = Status.CREATED) -> bool:
@@ -103,34 +150,8 @@ def hold(tables: Tables, notice_id: str, now: str, *, expected: Status = Status.
     return write_if(model(notice_id), [*actions, model.updated_at.set(now)], model.status == expected)
 
 
-def release(tables: Tables, notice_id: str, now: str, *, only_paused: bool = False) -> bool:
-    """A held notice goes back to `created` (its earlier reason cleared); `only_paused`: only one
-    that waits because its batch was paused, not for quiet hours."""
-    model = tables.notifications
-    condition = model.status == Status.HELD
-    if only_paused:
-        condition &= model.reason == PAUSED
-    actions = [model.status.set(Status.CREATED), model.reason.remove(), model.updated_at.set(now)]
-    return write_if(model(notice_id), actions, condition)
-
-
 def cancel(tables: Tables, notice_id: str, now: str, *, expected: Iterable[Status] = UNSENT) -> bool:
     """A stopped batch's notice ends `cancelled` (reason "batch stopped"), only if still unsent."""
     model = tables.notifications
     actions = [model.status.set(Status.CANCELLED), model.reason.set(STOPPED), model.updated_at.set(now)]
     return write_if(model(notice_id), actions, model.status.is_in(*expected))
-
-
-def _set_state(tables: Tables, file_key: str, state: BatchState, clock: Clock) -> None:
-    tables.guard(_state_key(file_key), data={"state": state.value, "at": utc_iso(clock())}).save()
-
-
-def _move_some(tables: Tables, file_key: str, statuses: tuple[Status, ...], move: Callable[[str], bool]) -> int:
-    moved = 0
-    item: NotificationModel
-    for item in tables.notifications.by_batch.query(file_key):
-        if item.status in statuses:
-            moved += move(item.id)
-            if moved >= MOVE_AT_ONCE:
-                break
-    return moved

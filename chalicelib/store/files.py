@@ -84,6 +84,8 @@ class FileModel(Model):
     last_at = UnicodeAttribute(null=True)  # when the last piece ended: the report's finished_at
     check = UnicodeAttribute(null=True)  # a staged file's check: absent while checking, then done | rejected
     preview = MapAttribute(null=True)  # a staged file's check: notices, by_template, parts, cost_usd, samples, warnings
+    approved_by = UnicodeAttribute(null=True)  # a big staged file: the second person who approved its release
+    approved_at = UnicodeAttribute(null=True)
     by_province = _ByProvince()
 
 
@@ -342,10 +344,12 @@ def next_waiting(model: type[FileModel], key: str, seq: str) -> bool:
 # --- the console's staged files ---------------------------------------------------------------------
 
 
-def staged_started(model: type[FileModel], report: Report) -> None:
-    """A staged file's item as its check starts: a new upload under the same name starts afresh.
-    The check reads the file whole in one invocation (agency/preview.py): one chunk."""
-    model(
+def staged_started(model: type[FileModel], report: Report, *, seq: str | None = None) -> bool:
+    """A staged file's item as its check starts: a new upload under the same name starts afresh,
+    with the S3 version it reads (its release copies exactly that version). The check reads the file
+    whole in one invocation (agency/preview.py): one chunk. False when a later upload (`seq`, the
+    event's padded sequencer) of a file still staged started already: this older one is not checked."""
+    item = model(
         report.file,
         kind=report.kind or "unknown",
         status=STAGED,
@@ -354,12 +358,20 @@ def staged_started(model: type[FileModel], report: Report) -> None:
         started_at=utc(datetime.fromisoformat(report.started_at)),
         chunks_total=1,
         chunks_done=0,
-    ).save()
+        version=report.version,
+        seq=seq,
+    )
+    if seq is None:
+        item.save()
+        return True
+    newer = model.file.does_not_exist() | (model.status != STAGED) | model.seq.does_not_exist()
+    return save_if(item, newer | (model.seq <= seq))
 
 
 def staged_checked(model: type[FileModel], report: Report, *, preview: dict[str, Any] | None) -> bool:
     """A staged file's check done: its counts, first errors, preview, and `check` (the report's
-    status). It stays `staged`; False when it was cancelled while it was being checked."""
+    status). It stays `staged`; False when it was cancelled while it was being checked, or a newer
+    upload under its name started its own check (the item is about that one now)."""
     actions: list[Any] = [
         model.chunks_done.set(1),
         model.rows.set(report.rows),
@@ -373,7 +385,18 @@ def staged_checked(model: type[FileModel], report: Report, *, preview: dict[str,
     ]
     if report.reason:
         actions.append(model.reason.set(report.reason))
-    return update_if(model(report.file), actions, model.status == STAGED)
+    condition = model.status == STAGED
+    if report.version:
+        condition &= model.version == report.version
+    return update_if(model(report.file), actions, condition)
+
+
+def mark_approved(model: type[FileModel], item: FileModel, *, by: str, at: datetime) -> bool:
+    """A big staged file approved by a second person, for the version checked: False when it was
+    approved, released, cancelled or uploaded again meanwhile."""
+    actions = [model.approved_by.set(by), model.approved_at.set(utc(at))]
+    condition = (model.status == STAGED) & (model.version == item.version) & model.approved_by.does_not_exist()
+    return update_if(model(item.file), actions, condition)
 
 
 def mark_cancelled(model: type[FileModel], key: str, at: datetime) -> bool:

@@ -1,5 +1,7 @@
-"""Pause, resume and stop a batch file's unsent notices from the console, midway through its sending,
-with the counts before and after; nothing already sent is touched, nothing is sent twice.
+"""Pause, resume and stop a batch file's unsent notices from the console, midway through its sending:
+the action writes the batch's state and answers; the lanes honour it as they claim; nothing already
+sent is touched, nothing is sent twice; a move that changes nothing is a 409; a corrected re-upload
+is a new batch.
 
 The sender claims a lane message batch together (the bulk queue's BatchSize, 10: infra/wiring.yaml)
 before it publishes them, so a click during the second SMS finds that batch's other notices
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.store.batches import BatchState, batch_counts, batch_state, pause_batch
+from chalicelib.store.batches import BatchMove, BatchState, batch_counts, batch_key, batch_state, move_batch
 from tests.agency.test_files import post_file
 
 ROWS = 25
@@ -56,25 +58,30 @@ def sending(pump, upload, api, id_token, console, monkeypatch, functions):
     return run
 
 
+def _batch(console) -> str:
+    return batch_key(FILE, console.tables.files.get(FILE).version)
+
+
 def test_pausing_midway_holds_the_rest_and_resuming_sends_them_once(sending, api, pump, console, clock) -> None:
     paused = sending("pause")
     assert paused.status == 200, paused.body
     assert paused.body["state"] == "paused"
-    # clicked while the second SMS was being published: its batch is `sending`, and goes
-    assert paused.body["before"] == CLICKED | {"created": REST}
-    assert paused.body["after"] == CLICKED | {"held": REST}
+    assert (paused.body["before"]["state"], paused.body["after"]["state"]) == ("active", "paused")
     pump.run_until_idle()
+    # clicked while the second SMS was being published: its lane batch was claimed, and goes
     assert len(sending.published) == BATCH
-    counts = batch_counts(console.tables, FILE)
+    batch = _batch(console)
+    counts = batch_counts(console.tables, batch)
     assert counts == {"sent": BATCH, "held": REST}
 
-    clock.advance(minutes=3)  # a person clicks resume a while later (the send's idempotency key has seconds)
+    clock.advance(minutes=3)
     resumed = api.post("/v1/agency/files/payments/big/resume", token=sending.token)
     assert resumed.status == 200 and resumed.body["state"] == "active"
-    assert resumed.body["before"] == counts
+    assert resumed.body["before"] == {"state": "paused", "unsent": REST}
+    clock.advance(minutes=15)  # the 15-minute job releases the held notices of a resumed batch
     pump.run_until_idle()
     assert sorted(sending.published) == sorted(f"+849120{n:05d}" for n in range(1, ROWS + 1))
-    assert batch_counts(console.tables, FILE) == {"sent": ROWS}
+    assert batch_counts(console.tables, batch) == {"sent": ROWS}
     audit = {(e.action, e.subject) for e in console.tables.audit.scan()}
     assert {("pause", FILE), ("resume", FILE)} <= audit
 
@@ -82,19 +89,61 @@ def test_pausing_midway_holds_the_rest_and_resuming_sends_them_once(sending, api
 def test_stopping_midway_cancels_every_unsent_notice_for_good(sending, api, pump, console, clock) -> None:
     stopped = sending("stop")
     assert stopped.status == 200 and stopped.body["state"] == "stopped"
-    assert stopped.body["after"] == CLICKED | {"cancelled": REST}
     pump.run_until_idle()
     sent = len(sending.published)
     assert sent == BATCH  # the batch being published when the click came had already been claimed
-    assert batch_counts(console.tables, FILE) == {"sent": BATCH, "cancelled": REST}
+    assert batch_counts(console.tables, _batch(console)) == {"sent": BATCH, "cancelled": REST}
     [entry] = [e for e in console.tables.audit.scan() if e.action == "stop"]
     details = entry.details.as_dict()
-    assert details == {"before": CLICKED | {"created": REST}, "after": stopped.body["after"]}
+    assert (details["before"]["state"], details["after"]["state"]) == ("active", "stopped")
 
-    assert api.post("/v1/agency/files/payments/big/resume", token=sending.token).body["state"] == "stopped"
+    again = api.post("/v1/agency/files/payments/big/resume", token=sending.token)
+    assert again.status == 409 and again.body["error"]["code"] == "conflict"
+    assert "stopped" in again.body["error"]["message"]
     clock.advance(hours=1)  # the 15-minute job runs: nothing cancelled comes back
     pump.run_until_idle()
     assert len(sending.published) == sent
+
+
+def test_an_action_that_changes_nothing_is_a_409_in_the_contracts_shape(sending, api, pump) -> None:
+    assert sending("pause").status == 200
+    token = sending.token
+    twice = api.post("/v1/agency/files/payments/big/pause", token=token)
+    assert twice.status == 409 and set(twice.body["error"]) == {"code", "message"}
+    assert api.post("/v1/agency/files/payments/big/resume", token=token).status == 200
+    assert api.post("/v1/agency/files/payments/big/resume", token=token).status == 409
+    assert api.post("/v1/agency/files/payments/big/stop", token=token).status == 200
+    assert api.post("/v1/agency/files/payments/big/stop", token=token).status == 409
+
+
+def test_a_batch_with_nothing_left_to_send_cannot_be_paused_or_stopped(api, id_token, pump, upload) -> None:
+    upload("employers", "units.csv", UNITS)
+    pump.run_until_idle()
+    token = id_token("uploader.na")
+    answer = api.post("/v1/agency/uploads", {"kind": "payments", "name": "big", "mode": "send"}, token)
+    assert int(post_file(answer.body, PAYMENTS).status_code) == 201
+    pump.run_until_idle()  # every SMS sent
+    for action in ("pause", "stop"):
+        refused = api.post(f"/v1/agency/files/payments/big/{action}", token=token)
+        assert refused.status == 409 and "nothing" in refused.body["error"]["message"]
+
+
+def test_a_corrected_reupload_after_a_stop_is_a_new_batch_and_is_sent(sending, api, pump, console) -> None:
+    assert sending("stop").status == 200
+    pump.run_until_idle()
+    stopped = _batch(console)
+    corrected = "payment_id,unit_code,paid_on,amount_vnd\n" + "".join(
+        f"PT-9{n:03d},NA{n:04d}X,2026-11-06,{n}000000\n" for n in range(1, 4)
+    )
+    answer = api.post("/v1/agency/uploads", {"kind": "payments", "name": "big", "mode": "send"}, sending.token)
+    assert int(post_file(answer.body, corrected).status_code) == 201
+    pump.run_until_idle()
+    batch = _batch(console)
+    assert batch != stopped and batch_state(console.tables, batch) is BatchState.ACTIVE
+    assert batch_counts(console.tables, batch) == {"sent": 3}
+    assert batch_counts(console.tables, stopped) == {"sent": BATCH, "cancelled": REST}
+    page = api.get("/v1/agency/files/payments/big", sending.token).body["batch"]
+    assert (page["key"], page["state"], page["counts"]) == (batch, "active", {"sent": 3})
 
 
 def test_a_lane_message_of_a_paused_batch_holds_its_notice_unclaimed(console, clock, monkeypatch) -> None:
@@ -116,7 +165,7 @@ def test_a_lane_message_of_a_paused_batch_holds_its_notice_unclaimed(console, cl
         batch=FILE,
     )
     item.save()
-    pause_batch(console.tables, FILE, clock=clock)
+    move_batch(console.tables, FILE, BatchMove.PAUSE, clock=clock)
     assert batch_state(console.tables, FILE) is BatchState.PAUSED
     console.tables.notifications("payment_received#PT-9").update(  # as a release by the 15-minute job
         actions=[console.tables.notifications.status.set("created")]

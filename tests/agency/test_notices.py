@@ -215,7 +215,7 @@ def test_a_failed_notice_is_resent_once_through_the_senders_claim(api, id_token,
     assert console.tables.notifications.get(notice["id"]).status == Status.SENT
     [entry] = [e for e in console.tables.audit.scan() if e.action == "resend"]
     assert entry.subject.endswith("to ********111") and NA_PERSON not in entry.subject
-    assert entry.details.as_dict() == {"template": "voluntary_due", "was": "permanent-failure"}
+    assert entry.details.as_dict() == {"template": "voluntary_due", "was": "permanent-failure", "attempts": 1}
 
 
 def test_a_delivered_notice_is_never_sent_twice(api, id_token, told, pump, sent_sms) -> None:

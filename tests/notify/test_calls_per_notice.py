@@ -54,8 +54,9 @@ def test_a_notice_costs_four_single_item_writes_one_publish_and_shares_of_batch_
     assert "sns.CheckIfPhoneNumberIsOptedOut" not in per_notice  # SNS refuses opted-out numbers itself
     # decide: one conditional put (the phones read a batch at a time); send: the claim (an update)
     # and the outcome (the item written whole: a put); the receipt: its one conditional update. The
-    # rest are batch calls shared by up to 100 notices (counters are updates shared by a batch).
-    assert per_notice["dynamodb.PutItem"] == 2.0 and per_notice["dynamodb.UpdateItem"] <= 2.2
+    # rest are batch calls shared by up to 100 notices (counters are updates shared by a batch, and so
+    # is each batch file's count of unsent notices: one update per file a stream batch moved).
+    assert per_notice["dynamodb.PutItem"] == 2.0 and per_notice["dynamodb.UpdateItem"] <= 2.35, per_notice
     assert dynamodb <= 4.8, per_notice  # was 13 on the send-and-deliver path alone (docs/cost.md)
     assert per_notice["sqs.SendMessageBatch"] <= 0.1
     assert not [call for call in per_notice if "Query" in call or "Scan" in call], per_notice

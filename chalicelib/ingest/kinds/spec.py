@@ -31,7 +31,7 @@ class RowError:
 class Context:
     """What a record may depend on besides its row: the clock at ingest (arrears' sending day),
     the stage's key for hashing ID numbers (None where the stage has none), the file it is read
-    from (the first half of a fact's `source`) and its S3 version, and the columns its header
+    from and its S3 version (together the first half of a fact's `source`, its batch), and the columns its header
     names (None: every column of the kind; a column it does not name keeps the stored value)."""
 
     now: datetime
