@@ -80,7 +80,7 @@ def _act(envelope: Envelope, svc: Services) -> Response:
     return _answer(200, outcome)
 
 
-_CODES = {400: "bad_input", 403: "forbidden"}
+_CODES = {400: "bad_input", 403: "forbidden", 503: "unavailable"}
 
 
 def _answer(status: int, what: str) -> Response:
