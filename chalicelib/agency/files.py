@@ -180,14 +180,10 @@ _ABSENT = ("404", "403", "NoSuchKey", "NotFound", "AccessDenied")
 
 
 def _exists(svc: Services, key: str) -> bool:
-    s3 = svc.clients.s3
-    try:
-        s3.head_object(Bucket=svc.settings.name("ingest"), Key=key)
-    except s3.exceptions.ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in _ABSENT:
-            return False
-        raise
-    return True
+    """An object is under `key`, found by listing its name: the API may not read raw uploads (a
+    HEAD is a read), and the ingest may not have made the file's item yet."""
+    listed = svc.clients.s3.list_objects_v2(Bucket=svc.settings.name("ingest"), Prefix=key, MaxKeys=1)
+    return any(entry.get("Key") == key for entry in listed.get("Contents", []))
 
 
 def _read_json(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:
