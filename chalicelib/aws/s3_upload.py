@@ -45,11 +45,13 @@ class StreamedObject:
         part_bytes: int = PART_BYTES,
         state: UploadState | None = None,
         buffered: bytes = b"",
+        tags: str | None = None,
     ) -> None:
         if part_bytes < MIN_PART:
             raise ValueError("a part is 5 MiB at least")
         self._s3, self._bucket, self._key = s3, bucket, key
         self._type = content_type
+        self._tags = {"Tagging": tags} if tags else {}  # URL-encoded `key=value&…`, as S3 takes them
         self._part_bytes = part_bytes
         self._state = state or UploadState()
         self._buffer = bytearray(buffered)
@@ -87,7 +89,9 @@ class StreamedObject:
     def close(self) -> int:
         """Completes the object; returns its size. Nothing written: an empty object."""
         if self._state.upload_id is None:
-            self._s3.put_object(Bucket=self._bucket, Key=self._key, Body=bytes(self._buffer), ContentType=self._type)
+            self._s3.put_object(
+                Bucket=self._bucket, Key=self._key, Body=bytes(self._buffer), ContentType=self._type, **self._tags
+            )
             self._state.size += len(self._buffer)
             self._buffer.clear()
             return self._state.size
@@ -116,7 +120,9 @@ class StreamedObject:
 
     def _begin(self) -> str:
         if self._state.upload_id is None:
-            answer = self._s3.create_multipart_upload(Bucket=self._bucket, Key=self._key, ContentType=self._type)
+            answer = self._s3.create_multipart_upload(
+                Bucket=self._bucket, Key=self._key, ContentType=self._type, **self._tags
+            )
             self._state.upload_id = answer["UploadId"]
         return self._state.upload_id
 
