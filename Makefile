@@ -22,10 +22,20 @@ test: $(STAMP)
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest -q -n 2 tests
 
-lint: $(STAMP)
+# checkov (make lint only, never make test) in a virtualenv of its own: its pins conflict with the service's
+LINT_VENV := .venv-checkov
+LINT_STAMP := $(LINT_VENV)/.installed
+
+$(LINT_STAMP): requirements-lint.txt
+	$(PYTHON) -m venv $(LINT_VENV)
+	$(LINT_VENV)/bin/python -m pip install --quiet --upgrade 'pip<26.3'
+	$(LINT_VENV)/bin/python -m pip install --quiet -r requirements-lint.txt
+	touch $(LINT_STAMP)
+
+lint: $(STAMP) $(LINT_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m infra.package --stage $(STAGE) --lint
+	$(PY) -m infra.package --stage $(STAGE) --lint --checkov $(LINT_VENV)/bin/checkov
 
 package: $(STAMP)
 	$(PY) -m infra.package --stage $(STAGE)
@@ -42,7 +52,7 @@ report: $(STAMP)
 	$(PY) -m local.report
 
 clean:
-	rm -rf $(VENV) build
+	rm -rf $(VENV) $(LINT_VENV) build
 
 # The page's end-to-end test drives Debian's chromium (Playwright never downloads a browser). As root
 # (CI) it is installed here; elsewhere a failed install only makes that test skip (CI=true fails it).

@@ -113,8 +113,9 @@ class Services:
         return secure_key(self.settings.jwt_key_parameter, self.parameters)
 
     def otp_key(self) -> bytes:
-        """Derives OTP codes (domain/otp.py): the API to check one, the sender to render it."""
-        return self.jwt_key()
+        """Derives OTP codes (domain/otp.py): the API to check one, the sender to render it. A key
+        of its own: the sender, which must render codes, may not read the tokens' signing key."""
+        return secure_key(self.settings.otp_key_parameter, self.parameters)
 
     def dedupe_key(self) -> bytes:
         return secure_key(self.settings.dedupe_key_parameter, self.parameters)

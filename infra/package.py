@@ -204,12 +204,64 @@ def generated_alarms(template: dict[str, Any]) -> dict[str, Any]:
     return {"Resources": alarms}
 
 
+def checkov_skips() -> dict[str, Any]:
+    """The checkov skips of infra/checkov.yaml as the template's `Metadata: checkov: skip:`, where
+    checkov reads them: each function's (those of every function, then its own) and those of the
+    resources `make package` makes (the roles); resources.yaml's resources carry theirs."""
+    skips = load(ROOT / "infra" / "checkov.yaml")
+    every = skips.pop("EveryFunction", [])
+    functions = list(load(ROOT / "infra" / "access.yaml"))
+    named = {name: [dict(s) for s in every + skips.get(name, [])] for name in functions}
+    named.update({name: [dict(s) for s in listed] for name, listed in skips.items() if name not in functions})
+    return {"Resources": {name: {"Metadata": {"checkov": {"skip": listed}}} for name, listed in named.items()}}
+
+
+def unexplained_skips(template: dict[str, Any]) -> list[str]:
+    """`resource: check` for each checkov skip in the template that gives no reason."""
+    out = []
+    for name, resource in template.get("Resources", {}).items():
+        for skip in ((resource.get("Metadata") or {}).get("checkov") or {}).get("skip", []):
+            if not str(skip.get("comment") or "").strip():
+                out.append(f"{name}: {skip.get('id')}")
+    return out
+
+
+def run_checkov(checkov: str, template: Path) -> int:
+    """checkov on the packaged template: 0 when nothing fails and every skip says why."""
+    answer = subprocess.run(
+        [checkov, "-f", str(template), "--framework", "cloudformation", "--quiet", "--compact", "-o", "json"],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    try:
+        report = json.loads(answer.stdout)
+    except ValueError:
+        print(answer.stdout, answer.stderr, file=sys.stderr)
+        return answer.returncode or 1
+    report = report[0] if isinstance(report, list) else report
+    summary = report.get("summary", {})
+    failed = (report.get("results") or {}).get("failed_checks", [])
+    for check in failed:
+        print(f"checkov FAILED {check['check_id']} {check['resource']}: {check['check_name']}")
+    unexplained = unexplained_skips(load(template))
+    for skip in unexplained:
+        print(f"checkov skip without a reason: {skip}")
+    print(
+        f"checkov: {summary.get('passed', 0)} passed, {summary.get('failed', 0)} failed, "
+        f"{summary.get('skipped', 0)} skipped (each with its reason)"
+    )
+    return 1 if failed or unexplained or summary.get("parsing_errors") else 0
+
+
 def merge_template() -> Path:
     merged = deep_merge(load(ROOT / "infra" / "resources.yaml"), load(ROOT / "infra" / "wiring.yaml"))
     merged = deep_merge(merged, load(ROOT / "infra" / "alarms.yaml"))
     merged = deep_merge(merged, generated_alarms(merged))
     merged = deep_merge(merged, role_policies())
     merged = deep_merge(merged, staff_authorizer())
+    merged = deep_merge(merged, checkov_skips())
     BUILD.mkdir(exist_ok=True)
     target = BUILD / "merge.yaml"
     target.write_text(yaml.safe_dump(merged, sort_keys=False, allow_unicode=True))
@@ -254,13 +306,15 @@ def without_runtime_sdk(path: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stage", default="prod")
-    parser.add_argument("--lint", action="store_true", help="check the packaged template with cfn-lint")
+    parser.add_argument("--lint", action="store_true", help="check the packaged template with cfn-lint and checkov")
+    parser.add_argument("--checkov", default=str(ROOT / ".venv-checkov" / "bin" / "checkov"), help="checkov to run")
     args = parser.parse_args()
     template = package(args.stage)
     print(f"packaged: {template.relative_to(ROOT)}")
     if args.lint:
         cfn_lint = str(Path(sys.executable).with_name("cfn-lint"))
-        return subprocess.run([cfn_lint, str(template)], check=False, cwd=ROOT).returncode
+        linted = subprocess.run([cfn_lint, str(template)], check=False, cwd=ROOT).returncode
+        return linted or run_checkov(args.checkov, template)
     return 0
 
 

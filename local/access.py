@@ -143,6 +143,7 @@ _ATTRIBUTES: dict[tuple[str, str], Callable[[StackReferences, str], str]] = {
     ("AWS::SNS::Topic", "TopicName"): lambda s, arn: arn.rsplit(":", 1)[-1],
     ("AWS::S3::Bucket", "Arn"): lambda s, name: f"arn:aws:s3:::{name}",
     ("AWS::Logs::LogGroup", "Arn"): lambda s, name: f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{name}:*",
+    ("AWS::KMS::Key", "Arn"): lambda r, key_id: f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id}",
     ("AWS::IAM::Role", "Arn"): lambda r, name: r.client("iam").get_role(RoleName=name)["Role"]["Arn"],
     ("AWS::Cognito::UserPool", "Arn"): lambda r, pool: r.client("cognito-idp").describe_user_pool(UserPoolId=pool)[
         "UserPool"

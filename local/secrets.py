@@ -10,9 +10,10 @@ from chalicelib.aws.settings import Settings
 
 
 def create_keys(session: Any, settings: Settings) -> list[str]:
-    """A random JWT signing key, dedupe key and ID hash key; returns the parameters' names."""
+    """A random JWT signing key, OTP key, dedupe key and ID hash key; returns the parameters' names."""
     ssm = session.client("ssm")
-    names = [settings.jwt_key_parameter, settings.dedupe_key_parameter, settings.id_hash_key_parameter]
+    names = [settings.jwt_key_parameter, settings.otp_key_parameter, settings.dedupe_key_parameter]
+    names.append(settings.id_hash_key_parameter)
     for name in names:
         ssm.put_parameter(Name=name, Value=secrets.token_urlsafe(48), Type="SecureString", Overwrite=True)
     return names

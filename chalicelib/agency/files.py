@@ -244,18 +244,15 @@ _ABSENT = ("404", "403", "NoSuchKey", "NotFound", "AccessDenied")
 
 def _released(svc: Services, staff: Staff, file: FileName) -> bool:
     """The file was taken under this name, by the staff member's province (another province's is
-    answered as absent): its item, else (released a moment ago, not yet read) the object's metadata."""
+    answered as absent): its item, else (released a moment ago, not yet read) an object listed under
+    its name, whose province is its staged item's (the API may not read raw uploads: a HEAD is a read)."""
     taken = get_file(svc.tables.files, file.key("incoming"))
     if taken is not None:
         return staff.sees(taken.province_code)
-    s3 = svc.clients.s3
-    try:
-        head = s3.head_object(Bucket=svc.settings.name("ingest"), Key=file.key("incoming"))
-    except s3.exceptions.ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in _ABSENT:
-            return False
-        raise
-    return staff.sees((head.get("Metadata") or {}).get("province-code"))
+    if not _exists(svc, file.key("incoming")):
+        return False
+    staged = get_file(svc.tables.files, file.key("staged"))
+    return staff.sees(staged.province_code if staged is not None else None)
 
 
 def _current_version(svc: Services, key: str) -> str | None:
@@ -267,6 +264,13 @@ def _current_version(svc: Services, key: str) -> str | None:
         if exc.response.get("Error", {}).get("Code") in _ABSENT:
             return None
         raise
+
+
+def _exists(svc: Services, key: str) -> bool:
+    """An object is under `key`, found by listing its name: the API may not read raw uploads (a
+    HEAD is a read), and the ingest may not have made the file's item yet."""
+    listed = svc.clients.s3.list_objects_v2(Bucket=svc.settings.name("ingest"), Prefix=key, MaxKeys=1)
+    return any(entry.get("Key") == key for entry in listed.get("Contents", []))
 
 
 def _read_json(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:

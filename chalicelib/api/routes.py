@@ -15,11 +15,11 @@ from aws_lambda_powertools import Logger
 from chalice import Blueprint, Response
 
 from chalicelib.api import flags  # with the routes: its logger takes its level when made (tests change the env later)
+from chalicelib.api.bodies import json_body
 from chalicelib.api.errors import ApiError, bad_input
 from chalicelib.domain import identifiers
 from chalicelib.domain.dates import parse_date
 from chalicelib.domain.errors import InvalidValue
-from chalicelib.domain.json_input import parse_json_object
 from chalicelib.services import services
 
 logger = Logger(child=True)
@@ -44,10 +44,8 @@ def answers(handler: Callable[..., Any]) -> Callable[..., Response]:
 
 
 def _body() -> dict[str, Any]:
-    try:
-        return parse_json_object(api.current_request.raw_body)
-    except InvalidValue as exc:
-        raise bad_input("body", f"must be a JSON object ({exc})") from None
+    request = api.current_request
+    return json_body(request.raw_body, (request.headers or {}).get("content-type"))
 
 
 def _text(body: dict[str, Any], name: str, max_len: int = 200) -> str:

@@ -46,12 +46,15 @@ class StreamedObject:
         state: UploadState | None = None,
         buffered: bytes = b"",
         metadata: dict[str, str] | None = None,
+        tags: str | None = None,
     ) -> None:
         if part_bytes < MIN_PART:
             raise ValueError("a part is 5 MiB at least")
         self._s3, self._bucket, self._key = s3, bucket, key
         self._type = content_type
-        self._extra = {"Metadata": metadata} if metadata else {}  # the object's user metadata
+        self._extra: dict[str, Any] = {"Metadata": metadata} if metadata else {}  # the object's user metadata
+        if tags:
+            self._extra["Tagging"] = tags  # URL-encoded `key=value&…`, as S3 takes them
         self._part_bytes = part_bytes
         self._state = state or UploadState()
         self._buffer = bytearray(buffered)

@@ -33,6 +33,7 @@ class Settings:
     yearly_segments: int = 8  # the yearly statement's parallel scan segments
     ingest_chunk_bytes: int = 32 << 20  # a batch file is cut into chunks of about this many bytes
     jwt_key_parameter: str = ""  # SSM SecureString: the lookup tokens' signing key
+    otp_key_parameter: str = ""  # SSM SecureString: derives OTP codes (the API and the sender; not the JWT key)
     dedupe_key_parameter: str = ""  # SSM SecureString: keys the told markers' hash
     id_hash_key_parameter: str = ""  # SSM SecureString: keys the hash of ID numbers
     inbound_topic_arn: str = ""  # the carrier's inbound-SMS topic: the only one POST /sms/inbound accepts
@@ -63,6 +64,7 @@ class Settings:
             yearly_segments=int(env.get("YEARLY_SEGMENTS", "8")),
             ingest_chunk_bytes=int(env.get("INGEST_CHUNK_BYTES", str(32 << 20))),
             jwt_key_parameter=env.get("JWT_KEY_PARAMETER") or f"/bhxh/{stage}/jwt-key",
+            otp_key_parameter=env.get("OTP_KEY_PARAMETER") or f"/bhxh/{stage}/otp-key",
             dedupe_key_parameter=env.get("DEDUPE_KEY_PARAMETER") or f"/bhxh/{stage}/dedupe-key",
             id_hash_key_parameter=env.get("ID_HASH_KEY_PARAMETER") or f"/bhxh/{stage}/id-hash-key",
             inbound_topic_arn=env.get("INBOUND_TOPIC_ARN", ""),

@@ -45,8 +45,9 @@ MAX_SKEW = timedelta(minutes=5)
 
 class Refused(Exception):
     """The message is not believed. `str()` says why, naming no personal data; `status` is the
-    HTTP answer (403). A certificate that could not be fetched is a 403 too, not a 503: a forger
-    chooses the URL, and a 5xx would only invite retries of a message that was never SNS's."""
+    HTTP answer (403). A certificate that could not be fetched is a 403 too: a forger chooses the
+    URL. The one 503 is a fetch not tried because forged posts spent the minute's fetches: the
+    message may be SNS's own, and SNS retries a 5xx."""
 
     def __init__(self, reason: str, status: int = 403) -> None:
         super().__init__(reason)
@@ -193,9 +194,12 @@ class TrustedCertificates:
     then verifies up to a root.
 
     Anyone can POST an envelope naming a certificate, so a fetch is the one thing a forger can make
-    this endpoint do: a URL that failed (unreachable, not PEM, untrusted) is refused without a fetch
-    for `FAILURE_TTL` after, and at most `FETCHES_PER_MINUTE` URLs not already cached are fetched a
-    minute; beyond that, 403 at once. Real SNS needs one fetch per certificate it rotates in."""
+    this endpoint do: at most `FETCHES_PER_MINUTE` URLs not already cached are fetched a minute, and
+    a URL whose real fetch failed (unreachable, not PEM, untrusted) is refused without a fetch for
+    `FAILURE_TTL` after. Only a real fetch's failure is remembered: when forged posts have spent the
+    minute's fetches, a new URL is answered 503 and *not* marked failed, so SNS (which retries only
+    5xx) brings a genuine message back once the minute has passed, and its certificate is fetched
+    then. Real SNS needs one fetch per certificate it rotates in."""
 
     FAILURE_TTL = timedelta(seconds=60)
     FETCHES_PER_MINUTE = 10
@@ -225,6 +229,7 @@ class TrustedCertificates:
         until = self._failed.get(url)
         if until is not None and until > now:
             raise Refused("certificate refused a moment ago")
+        self._spend_fetch(now)  # refused before any fetch: nothing learnt about the URL, nothing cached
         try:
             key = self._fetch_key(url, now)
         except Refused:
@@ -239,12 +244,15 @@ class TrustedCertificates:
             self._keys.popitem(last=False)
         return key[0]
 
-    def _fetch_key(self, url: str, now: datetime) -> tuple[rsa.RSAPublicKey, datetime]:
+    def _spend_fetch(self, now: datetime) -> None:
+        """One of the minute's fetches, or Refused with 503 (SNS retries a genuine message later)."""
         while self._fetches and now - self._fetches[0] >= timedelta(minutes=1):
             self._fetches.popleft()
         if len(self._fetches) >= self.FETCHES_PER_MINUTE:
-            raise Refused("too many certificate fetches this minute")
+            raise Refused("too many certificate fetches this minute", status=503)
         self._fetches.append(now)
+
+    def _fetch_key(self, url: str, now: datetime) -> tuple[rsa.RSAPublicKey, datetime]:
         try:
             chain = x509.load_pem_x509_certificates(self._fetch(url))
         except ValueError:

@@ -11,6 +11,8 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from chalice import Response
 
+from chalicelib.api.bodies import json_body
+from chalicelib.api.errors import ApiError
 from chalicelib.aws.sns_signature import (
     CertificateSource,
     Envelope,
@@ -19,12 +21,11 @@ from chalicelib.aws.sns_signature import (
     default_roots,
     verify,
 )
-from chalicelib.domain.errors import InvalidValue
-from chalicelib.domain.json_input import parse_json_object
 from chalicelib.inbound.queries import handle_inbound_sms
 from chalicelib.services import Services, services
 
 logger = Logger(child=True)
+_MEDIA = ("text/plain", "application/json")  # SNS posts text/plain
 
 
 class _Certificates:
@@ -51,9 +52,9 @@ def handle_sns_post(
     svc = svc or services()
     topic_arn = svc.settings.inbound_topic_arn
     try:
-        body = parse_json_object(raw_body)
-    except InvalidValue as exc:
-        return _answer(400, f"body: {exc}")
+        body = json_body(raw_body, media_types=_MEDIA)
+    except ApiError as exc:
+        return Response(body=exc.body(), status_code=exc.status, headers={"Content-Type": "application/json"})
     if not topic_arn:
         logger.error("INBOUND_TOPIC_ARN is not set: every message refused")
         return _answer(403, "refused")
@@ -80,7 +81,7 @@ def _act(envelope: Envelope, svc: Services) -> Response:
     return _answer(200, outcome)
 
 
-_CODES = {400: "bad_input", 403: "forbidden"}
+_CODES = {400: "bad_input", 403: "forbidden", 503: "unavailable"}
 
 
 def _answer(status: int, what: str) -> Response:

@@ -25,6 +25,7 @@ from chalicelib.domain.deadline import Deadline
 from chalicelib.ingest.objects import errors_key, first_errors_key, scratch
 from chalicelib.ingest.reader import Lines
 from chalicelib.ingest.report import (
+    ERRORS_CSV_TAGS,
     ERRORS_HEADER,
     MAX_ERROR_ROWS,
     MAX_LISTED_ERRORS,
@@ -107,10 +108,12 @@ def _errors_csv(
         if carried.get("carry"):
             buffered = s3.get_object(Bucket=bucket, Key=carried["carry"])["Body"].read()
         state = UploadState.from_json(carried["upload"])
-        out = StreamedObject(s3, bucket, key, content_type=CSV_TYPE, state=state, buffered=buffered)
+        out = StreamedObject(
+            s3, bucket, key, content_type=CSV_TYPE, state=state, buffered=buffered, tags=ERRORS_CSV_TAGS
+        )
         first, listed = int(carried["next"]), int(carried["listed"])
     else:
-        out = StreamedObject(s3, bucket, key, content_type=CSV_TYPE)
+        out = StreamedObject(s3, bucket, key, content_type=CSV_TYPE, tags=ERRORS_CSV_TAGS)
         out.write(ERRORS_HEADER)
         first, listed = 0, 0
     try:

@@ -108,6 +108,7 @@ def write(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
         file=upload.file,
         version=upload.version,
         columns=frozenset(header),
+        taken_at=item.started_at,  # type: ignore[union-attr]
     )
     changes = phone_changes(ctx) if kind.name == "people" else None
     writer = RecordWriter(svc.clients.dynamodb, svc.tables, sleep=svc.sleep, changes=changes)

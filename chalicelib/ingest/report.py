@@ -18,6 +18,9 @@ from typing import Any
 MAX_LISTED_ERRORS = 100  # in the report's `errors`
 MAX_ERROR_ROWS = 100_000  # rejected rows in the errors CSV (CONTRACT: "may stop after")
 ERRORS_HEADER = b"line,column,reason\r\n"
+# An errors CSV's S3 tag: the bucket's lifecycle rule `errors-csvs` expires what carries it after 90
+# days (CONTRACT, Retention); a prefix cannot tell `reports/<kind>/<name>.errors.csv` from a report
+ERRORS_CSV_TAGS = "retention=errors-csv"
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _FLUSH_CHARS = 256 * 1024
 

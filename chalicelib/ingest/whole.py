@@ -16,7 +16,14 @@ from chalicelib.ingest.kinds import KINDS, Context, Record
 from chalicelib.ingest.pieces import Tally, row_record
 from chalicelib.ingest.province_gate import gate
 from chalicelib.ingest.reader import UTF8, NotCsv, check_csv, read_rows
-from chalicelib.ingest.report import ERRORS_HEADER, ErrorRows, Report, report_keys, truncated_line
+from chalicelib.ingest.report import (
+    ERRORS_CSV_TAGS,
+    ERRORS_HEADER,
+    ErrorRows,
+    Report,
+    report_keys,
+    truncated_line,
+)
 from chalicelib.ingest.xlsx import REFUSED
 from chalicelib.services import Services
 
@@ -88,7 +95,7 @@ def read_object(
             version=f"etag:{answer['ETag']}",
             columns=frozenset(header),
         )
-        out = StreamedObject(s3, bucket, errors_key, content_type=CSV_TYPE)
+        out = StreamedObject(s3, bucket, errors_key, content_type=CSV_TYPE, tags=ERRORS_CSV_TAGS)
         out.write(ERRORS_HEADER)
         rejected = ErrorRows(out.write)
         tally = Tally()

@@ -1,7 +1,8 @@
 """The console's audit trail: one item per staff action, appended, never changed or deleted.
 
 Append-only by construction: items are only ever put, conditionally on a new key, and the API's role
-may put but not update or delete (infra/access.yaml). No personal data beyond the staff member and
+may put but not update or delete (infra/access.yaml; an explicit Deny). Each item carries
+`expires_at`, five years on: the table's TTL is the trail's retention. No personal data beyond the staff member and
 a masked subject (a file's key; in part 2, a person's masked phone or code).
 """
 
@@ -12,11 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from pynamodb.attributes import MapAttribute, UnicodeAttribute
+from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.domain.clock import ICT
+
+KEEP_YEARS = 5
 
 
 class _ByStaff(GlobalSecondaryIndex):
@@ -53,6 +56,7 @@ class AuditModel(Model):
     source_ip = UnicodeAttribute(null=True)
     user_agent = UnicodeAttribute(null=True)
     details = MapAttribute(null=True)  # counts before/after, upload mode, …: nothing personal
+    expires_at = NumberAttribute(null=True)  # epoch seconds, KEEP_YEARS on: the table's TTL removes it then
     by_staff = _ByStaff()
     by_action = _ByAction()
 
@@ -88,9 +92,18 @@ def append(model: type[AuditModel], entry: Entry, *, now: datetime) -> AuditMode
         source_ip=(entry.source_ip or "")[:64] or None,
         user_agent=(entry.user_agent or "")[:200] or None,
         details=dict(entry.details) or None,
+        expires_at=int(kept_until(now).timestamp()),
     )
     item.save(condition=model.day.does_not_exist())  # never over an existing entry
     return item
+
+
+def kept_until(moment: datetime) -> datetime:
+    """KEEP_YEARS after `moment` (CONTRACT, Retention: the audit trail 5 years); 29 February → 28th."""
+    try:
+        return moment.replace(year=moment.year + KEEP_YEARS)
+    except ValueError:
+        return moment.replace(year=moment.year + KEEP_YEARS, day=28)
 
 
 def between(model: type[AuditModel], first: date, last: date) -> Iterator[AuditModel]:

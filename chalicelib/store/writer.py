@@ -34,7 +34,9 @@ class Record:
     (two rows with the same key in one file: the later wins), `item` its attributes, plain Python.
     `volatile` names attributes whose difference alone is not a change (recomputed from the clock).
     `keep` names stored attributes the record leaves as they are (`phone`, or `facts.period` inside
-    a ledger item's facts): its file does not carry them."""
+    a ledger item's facts): its file does not carry them. `ordered_by` names an attribute whose
+    text orders the record's versions (a dossier's `as_of`): a stored item whose value is greater
+    is newer and is never overwritten; such a record is put with that condition."""
 
     table: str
     key: str
@@ -42,6 +44,7 @@ class Record:
     volatile: frozenset[str] = frozenset()
     keep: frozenset[str] = frozenset()
     origin: str | None = None  # `<file>#<line>`: the row it came from
+    ordered_by: str | None = None
 
     def traced(self, source: str) -> Record:
         """The record of the row `source` (`<file>#<line>`); a ledger record also stores it as
@@ -49,9 +52,9 @@ class Record:
         another file is unchanged, and keeps the source it was first told from."""
         # built directly, not by dataclasses.replace: this runs for every row of every file
         if self.table != "ledger":
-            return Record(self.table, self.key, self.item, self.volatile, self.keep, source)
+            return Record(self.table, self.key, self.item, self.volatile, self.keep, source, self.ordered_by)
         item = {**self.item, "source": source}
-        return Record(self.table, self.key, item, self.volatile | _SOURCE, self.keep, source)
+        return Record(self.table, self.key, item, self.volatile | _SOURCE, self.keep, source, self.ordered_by)
 
 
 class Unprocessed(RuntimeError):
@@ -68,6 +71,7 @@ class _Table:
 class WriteStats:
     written: int = 0  # items put
     unchanged: int = 0  # items skipped: already stored as they are
+    stale: int = 0  # items skipped: a newer version is stored (Record.ordered_by)
     requests: int = 0  # BatchWriteItem and BatchGetItem calls, retries included
 
 
@@ -122,25 +126,48 @@ class RecordWriter:
 
     def _store(self, table: str, items: list[tuple[Record, Wire]], changes: Changes | None) -> None:
         shape = self._shape(table)
-        if self._skip_unchanged or changes or any(r.keep for r, _ in items):
+        if self._skip_unchanged or changes or any(r.keep or r.ordered_by for r, _ in items):
             stored = self._read(shape, [_key(shape, item) for _, item in items])
             fresh = []
             for record, item in items:
                 before = stored.get(_key_id(shape, item))
                 merged = _merged(item, before, record.keep)
+                if _older(record, before, merged):
+                    self.stats.stale += 1
+                    continue
                 if self._skip_unchanged and _same(before, merged, record.volatile):
+                    self.stats.unchanged += 1
                     continue
                 fresh.append((record, merged, before))
-            self.stats.unchanged += len(items) - len(fresh)
             if changes:
                 first = [(r, serialize(r.item)) for rec, merged, before in fresh for r in changes(rec, before, merged)]
                 for other in {r.table for r, _ in first}:  # facts about a change land before the change
                     self._store(other, [(r, i) for r, i in first if r.table == other], None)
             items = [(record, merged) for record, merged, _ in fresh]
+        for record, item in [(r, i) for r, i in items if r.ordered_by]:
+            self._put_if_newer(shape, item, str(record.ordered_by))
+        items = [(r, i) for r, i in items if not r.ordered_by]
         for start in range(0, len(items), WRITE_BATCH):
             chunk = [item for _, item in items[start : start + WRITE_BATCH]]
             self._write(shape, chunk)
             self.stats.written += len(chunk)
+
+    def _put_if_newer(self, shape: _Table, item: Wire, order: str) -> None:
+        """One conditional put: BatchWriteItem takes no condition, and another file may have stored
+        a newer version since the read (two uploads of different names run at once)."""
+        self.stats.requests += 1
+        try:
+            self._client.put_item(
+                TableName=shape.name,
+                Item=item,
+                ConditionExpression="attribute_not_exists(#order) OR #order <= :order",
+                ExpressionAttributeNames={"#order": order},
+                ExpressionAttributeValues={":order": item[order]},
+            )
+        except self._client.exceptions.ConditionalCheckFailedException:
+            self.stats.stale += 1
+            return
+        self.stats.written += 1
 
     def _shape(self, table: str) -> _Table:
         if table not in self._shapes:
@@ -222,6 +249,17 @@ def _merged(item: Wire, stored: Wire | None, keep: frozenset[str]) -> Wire:
         if inner in kept:
             out[top] = {"M": {**(out.get(top) or {}).get("M", {}), inner: kept[inner]}}
     return out
+
+
+def _older(record: Record, stored: Wire | None, new: Wire) -> bool:
+    """The stored item is a newer version than `new` (by `record.ordered_by`)."""
+    if record.ordered_by is None or stored is None or record.ordered_by not in stored:
+        return False
+    return _text_of(stored[record.ordered_by]) > _text_of(new.get(record.ordered_by))
+
+
+def _text_of(value: Wire | None) -> str:
+    return str(value.get("S", "")) if isinstance(value, dict) else ""
 
 
 def _same(stored: dict[str, Any] | None, new: dict[str, Any], volatile: frozenset[str]) -> bool:

@@ -46,6 +46,17 @@ def test_an_entry_is_never_overwritten(console, monkeypatch) -> None:
     assert (kept.staff, kept.action) == ("uploader.na", "release")
 
 
+def test_an_entry_is_kept_five_years_by_the_table_s_ttl(console) -> None:
+    import boto3
+
+    now = datetime(2028, 2, 29, 10, 0, tzinfo=ICT)
+    entry = append(console.tables.audit, Entry("uploader.na", "40", "upload"), now=now)
+    assert entry.expires_at == int(datetime(2033, 2, 28, 10, 0, tzinfo=ICT).timestamp())
+    dynamodb = boto3.client("dynamodb", region_name="ap-southeast-1")
+    ttl = dynamodb.describe_time_to_live(TableName=console.settings.name("audit"))["TimeToLiveDescription"]
+    assert (ttl["TimeToLiveStatus"], ttl["AttributeName"]) == ("ENABLED", "expires_at")
+
+
 def test_sort_keys_order_by_time_to_the_millisecond_and_never_collide() -> None:
     moment = datetime(2026, 11, 25, 10, 0, 0, 123456, tzinfo=ICT)
     keys = {at_id(moment) for _ in range(1000)}

@@ -229,12 +229,57 @@ def test_forged_posts_naming_ever_new_certificates_cannot_make_it_fetch_without_
         url = f"https://sns.{REGION}.amazonaws.com/SimpleNotificationService-{i:032x}.pem"
         with pytest.raises(Refused) as refused:
             certificates.public_key(url)
-        assert refused.value.status == 403
+        assert refused.value.status == (403 if i < TrustedCertificates.FETCHES_PER_MINUTE else 503)
     assert len(fetched) == TrustedCertificates.FETCHES_PER_MINUTE
     clock.now += timedelta(seconds=61)
     with pytest.raises(Refused):
         certificates.public_key(f"https://sns.{REGION}.amazonaws.com/SimpleNotificationService-{99:032x}.pem")
     assert len(fetched) == TrustedCertificates.FETCHES_PER_MINUTE + 1
+
+
+def test_a_genuine_new_certificate_is_not_refused_for_the_forged_posts_that_spent_the_minute(
+    topic_arn, notification, test_ca
+) -> None:
+    """Ten forged posts naming other certificate URLs spend the minute's fetches: SNS's own message
+    with its new certificate gets a 503 (SNS retries a 5xx), and is believed once the minute passed."""
+    fetched: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        fetched.append(url)
+        if "SimpleNotificationService-f" in url:
+            raise OSError("404")  # the forger's URLs name no certificate
+        return test_ca.fetch(url)
+
+    clock = Clock()
+    certificates = TrustedCertificates([test_ca.root], fetch=fetch, now=clock)
+    for i in range(TrustedCertificates.FETCHES_PER_MINUTE):
+        with pytest.raises(Refused, match="unavailable"):
+            certificates.public_key(f"https://sns.{REGION}.amazonaws.com/SimpleNotificationService-f{i:031x}.pem")
+    with pytest.raises(Refused) as refused:
+        verify(notification(carrier("BH")), topic_arn=topic_arn, certificates=certificates, now=clock.now)
+    assert refused.value.status == 503 and CERT_URL not in fetched
+    clock.now += timedelta(seconds=61)
+    envelope = verify(notification(carrier("BH")), topic_arn=topic_arn, certificates=certificates, now=clock.now)
+    assert envelope.type == "Notification" and fetched.count(CERT_URL) == 1
+
+
+def test_only_a_real_fetch_that_failed_is_remembered_not_a_refusal_before_any_fetch(topic_arn, test_ca) -> None:
+    fetched: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        fetched.append(url)
+        raise OSError("404")
+
+    clock = Clock()
+    certificates = TrustedCertificates([test_ca.root], fetch=fetch, now=clock)
+    certificates.FETCHES_PER_MINUTE = 0  # every fetch refused before it is tried
+    url = f"https://sns.{REGION}.amazonaws.com/SimpleNotificationService-{7:032x}.pem"
+    with pytest.raises(Refused, match="too many"):
+        certificates.public_key(url)
+    certificates.FETCHES_PER_MINUTE = 10
+    with pytest.raises(Refused, match="unavailable"):  # fetched now: nothing was remembered against it
+        certificates.public_key(url)
+    assert fetched == [url]
 
 
 def test_a_forged_post_whose_certificate_cannot_be_fetched_is_answered_403(svc, notification) -> None:

@@ -162,6 +162,37 @@ def _actions(statement: dict[str, Any]) -> list[str]:
     return [action] if isinstance(action, str) else list(action)
 
 
+def _allowed(template: dict[str, Any], function: str) -> list[dict[str, Any]]:
+    return [s for s in _statements(template, function) if s["Effect"] == "Allow"]
+
+
+def test_the_sender_publishes_to_phone_numbers_only_and_cannot_read_the_token_key(template) -> None:
+    statements = _statements(template, "Send")
+    publish = [s for s in statements if "sns:Publish" in _actions(s)]
+    assert {(s["Effect"], json.dumps(s["Resource"])) for s in publish} == {
+        ("Allow", '"*"'),
+        ("Deny", json.dumps({"Fn::Sub": "arn:${AWS::Partition}:sns:*:*:*"})),  # every topic and endpoint
+    }
+    parameters = json.dumps([s["Resource"] for s in statements if "ssm:GetParameter" in _actions(s)])
+    assert "/otp-key" in parameters and "jwt-key" not in parameters
+
+
+def test_no_function_may_change_or_remove_an_entry_of_the_audit_trail(template) -> None:
+    for function in _functions(template):
+        for statement in _allowed(template, function):
+            if "AuditTable" in json.dumps(statement["Resource"]):
+                assert set(_actions(statement)) <= {"dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"}
+    [deny] = [s for s in _statements(template, "APIHandler") if s["Effect"] == "Deny"]
+    assert {"dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"} <= set(_actions(deny))
+    assert deny["Resource"] == {"Fn::GetAtt": ["AuditTable", "Arn"]}
+
+
+def test_the_api_reads_only_the_objects_it_serves_never_a_raw_upload(template) -> None:
+    [reads] = [s for s in _allowed(template, "APIHandler") if "s3:GetObject" in _actions(s)]
+    keys = sorted(r["Fn::Sub"].split("-ingest/", 1)[1] for r in reads["Resource"])
+    assert keys == ["reports/*.errors.csv", "reports/staged/*.json", "staged/*"]
+
+
 def test_the_lambda_zip_holds_the_service_and_its_libraries_and_no_development_code(package_dir) -> None:
     import zipfile
 

@@ -100,7 +100,7 @@ def test_keys_are_named_as_ssm_parameters_never_given_as_values() -> None:
 
 def test_each_key_parameter_is_a_stage_s_ssm_name_some_function_may_read(template) -> None:
     key_names = {n for n in _read_by_settings() if n.endswith("_KEY_PARAMETER")}
-    assert key_names == {"JWT_KEY_PARAMETER", "DEDUPE_KEY_PARAMETER", "ID_HASH_KEY_PARAMETER"}
+    assert key_names == {"JWT_KEY_PARAMETER", "OTP_KEY_PARAMETER", "DEDUPE_KEY_PARAMETER", "ID_HASH_KEY_PARAMETER"}
     readable = set().union(*(_readable_parameters(template, f) for f in _functions(template)))
     for function in _functions(template):
         env = _environment(template, function)

@@ -308,3 +308,54 @@ def test_a_header_of_200_long_names_is_carried_from_chunk_to_chunk(ingest, svc) 
     rows = "".join(f"{4000000000 + i},Người {i},1990-01-01" + "," * 197 + "\n" for i in range(3000))
     report = ingest("people", "wide-names.csv", ",".join(names) + "\n" + rows)
     assert (report["status"], report["accepted"]) == ("done", 3000)
+
+
+# --- a dossier's state never goes backwards ------------------------------------------------------
+
+DOSSIERS = "dossier_no,procedure,submitter_phone,status,received_on,completed_on\n"
+DOSSIER = "03706/2026/07906"
+
+
+def test_a_dossier_s_earlier_state_from_a_file_processed_later_does_not_overwrite_a_later_one(ingest, svc) -> None:
+    ingest("dossiers", "nov-20.csv", DOSSIERS + f"{DOSSIER},TS,0912345678,completed,2026-11-01,2026-11-20\n")
+    report = ingest("dossiers", "nov-05.csv", DOSSIERS + f"{DOSSIER},TS,0912345678,processing,2026-11-01,\n")
+    assert (report["status"], report["accepted"], report["rejected"]) == ("done", 1, 0)
+    facts = svc.tables.ledger.get(f"dossier#{DOSSIER}").facts
+    assert (facts["status"], facts["completed_on"]) == ("completed", "2026-11-20")
+
+
+def test_of_two_states_on_one_day_the_further_one_stays_then_the_later_upload_wins(ingest, svc) -> None:
+    ingest("dossiers", "a.csv", DOSSIERS + f"{DOSSIER},TS,0912345678,processing,2026-11-01,\n")
+    ingest("dossiers", "b.csv", DOSSIERS + f"{DOSSIER},TS,0912345678,received,2026-11-01,\n")  # an old export
+    assert svc.tables.ledger.get(f"dossier#{DOSSIER}").facts["status"] == "processing"
+    ingest("dossiers", "c.csv", DOSSIERS + f"{DOSSIER},TS,0912345678,returned,2026-11-01,2026-11-03\n")
+    ingest("dossiers", "d.csv", DOSSIERS + f"{DOSSIER},TS,0912345678,completed,2026-11-01,2026-11-03\n")
+    assert svc.tables.ledger.get(f"dossier#{DOSSIER}").facts["status"] == "completed"  # same day: upload order
+
+
+def test_a_newer_dossier_state_stored_between_the_read_and_the_write_is_not_overwritten(svc) -> None:
+    """The writer reads, then puts: a newer state another file stored in between still stands
+    (the put is conditional on the stored `as_of`)."""
+    from datetime import UTC, datetime
+
+    from chalicelib.ingest.kinds import KINDS, Context
+    from chalicelib.store.writer import RecordWriter
+
+    kind = KINDS["dossiers"]
+    ctx = Context(now=datetime(2026, 11, 25, tzinfo=UTC), taken_at="2026-11-25T01:00:00Z")
+    row = {"dossier_no": DOSSIER, "procedure": "TS", "submitter_phone": "0912345678", "received_on": "2026-11-01"}
+    older = kind.build({**_values(kind, row), "status": "processing"}, ctx)
+    newer = kind.build({**_values(kind, row), "status": "completed", "completed_on": "2026-11-20"}, ctx)
+    late = RecordWriter(svc.clients.dynamodb, svc.tables)
+    late._read = lambda shape, keys: {}  # type: ignore[method-assign]  # it read before the newer state landed
+    first = RecordWriter(svc.clients.dynamodb, svc.tables)
+    first.put(newer)
+    first.close()
+    late.put(older)
+    late.close()
+    assert svc.tables.ledger.get(f"dossier#{DOSSIER}").facts["status"] == "completed"
+    assert (late.stats.stale, late.stats.written) == (1, 0)
+
+
+def _values(kind, row: dict[str, str]) -> dict:
+    return {name: kind.columns[name].parse(raw) for name, raw in row.items()}

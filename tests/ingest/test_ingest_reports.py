@@ -27,6 +27,22 @@ def test_a_bad_row_is_rejected_alone_with_its_line_column_and_reason(pump, uploa
     assert lines[1] == '3,amount_vnd,"not a whole number: \'12,5\'",P2,TZH490L,2026-11-05,"12,5"'
 
 
+def test_an_errors_csv_carries_the_tag_its_lifecycle_rule_expires_it_by_and_a_report_none(pump, upload, stack) -> None:
+    from chalicelib.aws.s3_upload import StreamedObject
+    from chalicelib.ingest.report import ERRORS_CSV_TAGS
+
+    upload("payments", "bad.csv", 'payment_id,unit_code,paid_on,amount_vnd\nP2,TZH490L,2026-11-05,"12,5"\n')
+    pump.run_until_idle()
+    s3 = boto3.client("s3", region_name=REGION)
+    tags = s3.get_object_tagging(Bucket=stack.bucket, Key="reports/payments/bad.errors.csv")["TagSet"]
+    assert [f"{t['Key']}={t['Value']}" for t in tags] == [ERRORS_CSV_TAGS]
+    assert s3.get_object_tagging(Bucket=stack.bucket, Key="reports/payments/bad.json")["TagSet"] == []
+    big = StreamedObject(s3, stack.bucket, "reports/x/big.errors.csv", tags=ERRORS_CSV_TAGS)  # by parts
+    big.write(b"x" * (6 << 20))
+    big.close()
+    assert s3.get_object_tagging(Bucket=stack.bucket, Key="reports/x/big.errors.csv")["TagSet"] == tags
+
+
 def test_a_file_missing_a_required_column_is_refused_whole(pump, upload, read_report, svc) -> None:
     upload("payments", "nohdr.csv", "payment_id,unit_code,amount_vnd\nP1,TZH490L,100\n")
     pump.run_until_idle()

@@ -40,6 +40,34 @@ def test_a_function_is_refused_what_its_policy_does_not_name(functions, stack) -
         send.clients.ssm.get_parameter(Name=send.settings.dedupe_key_parameter, WithDecryption=True)
 
 
+def test_the_sender_may_publish_to_a_phone_but_to_no_topic_and_may_not_read_the_token_key(functions, stack) -> None:
+    send = functions.services("send")
+    topic = stack.outputs["InboundSmsTopicArn"]
+    with pytest.raises(ClientError, match=r"AuthorizationError|AccessDenied|403"):
+        send.clients.sns.publish(TopicArn=topic, Message="not an SMS")
+    assert send.clients.sns.publish(PhoneNumber="+84912345678", Message="an SMS")["MessageId"]
+    with pytest.raises(ClientError, match=r"403|AccessDenied"):
+        send.clients.ssm.get_parameter(Name=send.settings.jwt_key_parameter, WithDecryption=True)
+    assert send.otp_key()  # the OTP key it renders codes with
+
+
+def test_the_api_may_not_read_a_raw_upload_nor_change_the_audit_trail(functions, stack, upload) -> None:
+    api = functions.services("api_handler")
+    key = upload("payments", "raw.csv", PAYMENTS_CSV)
+    with pytest.raises(ClientError, match=r"AccessDenied|403"):
+        api.clients.s3.get_object(Bucket=stack.bucket, Key=key)
+    table = api.settings.name("audit")
+    with pytest.raises(ClientError, match=r"403|AccessDenied"):
+        api.clients.dynamodb.delete_item(TableName=table, Key={"day": {"S": "2026-11-25"}, "at_id": {"S": "x"}})
+    with pytest.raises(ClientError, match=r"403|AccessDenied"):
+        api.clients.dynamodb.update_item(
+            TableName=table,
+            Key={"day": {"S": "2026-11-25"}, "at_id": {"S": "x"}},
+            UpdateExpression="SET outcome = :o",
+            ExpressionAttributeValues={":o": {"S": "ok"}},
+        )
+
+
 def test_the_operator_s_testing_key_may_do_everything_and_an_unknown_key_nothing(stack) -> None:
     import boto3
 

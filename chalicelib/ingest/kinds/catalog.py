@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from chalicelib.domain import identifiers
@@ -79,6 +80,21 @@ def _months_per_payment(raw: str) -> int:
 
 
 # records ----------------------------------------------------------------------------------------
+
+_DOSSIER_FACT = ledger("dossier", "dossier_no")
+_DOSSIER_STEP = {"received": 0, "processing": 1, "completed": 2, "returned": 2}
+
+
+def _dossier(values: Values, ctx: Context) -> Record:
+    """A dossier's state, with `as_of`: the row's own date (`completed_on` for a finished one,
+    else `received_on`), then how far the state is, then when its upload was taken. A state from an
+    older export, uploaded or processed after a newer one, never overwrites it (store/writer.py)."""
+    record = _DOSSIER_FACT(values, ctx)
+    finished = values["status"] in ("completed", "returned")
+    own = (values.get("completed_on") if finished else None) or values["received_on"]
+    as_of = f"{own}|{_DOSSIER_STEP[values['status']]}|{ctx.taken_at or ''}"
+    item = {**record.item, "as_of": as_of}
+    return replace(record, item=item, volatile=record.volatile | {"as_of"}, ordered_by="as_of")
 
 
 def _person(values: Values, ctx: Context) -> Record:
@@ -197,7 +213,7 @@ KINDS: dict[str, Kind] = {
             "unit_code": _opt(identifiers.unit_code),
             "note": _opt(_sms_note),
         },
-        ledger("dossier", "dossier_no"),
+        _dossier,
         facts=True,
         ordered=True,  # a file may list a dossier's states in order: "a later row ... updates it"
     ),

@@ -31,14 +31,17 @@ class RowError:
 class Context:
     """What a record may depend on besides its row: the clock at ingest (arrears' sending day),
     the stage's key for hashing ID numbers (None where the stage has none), the file it is read
-    from and its S3 version (together the first half of a fact's `source`, its batch), and the columns its header
-    names (None: every column of the kind; a column it does not name keeps the stored value)."""
+    from and its S3 version (together the first half of a fact's `source`, its batch), and the columns
+    its header names (None: every column of the kind; a column it does not name keeps the stored
+    value). `taken_at` (UTC ISO) is when the upload was taken: the upload order of facts that say when
+    they were true (a dossier's state, ordered by its own date first)."""
 
     now: datetime
     id_hash_key: bytes | None = None
     file: str | None = None
     version: str | None = None
     columns: frozenset[str] | None = None
+    taken_at: str | None = None
 
 
 class MissingIdHashKey(RuntimeError):
