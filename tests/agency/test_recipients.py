@@ -12,6 +12,8 @@ import pytest
 from chalicelib.domain.notices import Notice, Recipient
 from chalicelib.domain.status import Status
 from chalicelib.notify.outbox import enqueue
+from chalicelib.store.batches import batch_key
+from chalicelib.store.files import get_file
 from tests.agency.test_files import stage
 
 FILE = "incoming/payments/big.csv"
@@ -36,11 +38,12 @@ def big(console, make, api, id_token, pump) -> dict[str, str]:
     token = id_token("uploader.na")
     stage(api, token, "big", "payment_id,unit_code,paid_on,amount_vnd\n", mode="send")  # a header only
     pump.run_until_idle()
+    batch = batch_key(FILE, get_file(console.tables.files, FILE).version)  # this upload's notices
     for n in range(SEEDED):
         unit = UNITS[n % len(UNITS)][0]
-        assert enqueue(console, _payment(n, unit), source=f"{FILE}#{n + 2}") == Status.CREATED
+        assert enqueue(console, _payment(n, unit), source=f"{batch}#{n + 2}") == Status.CREATED
     model = console.tables.notifications
-    for hit in list(model.by_batch.query(FILE))[:FAILED]:
+    for hit in list(model.by_batch.query(batch))[:FAILED]:
         model(hit.id).update(actions=[model.status.set(Status.PERMANENT_FAILURE), model.reason.set("InvalidParameter")])
     enqueue(console, _payment(9999, UNITS[0][0]), source="incoming/payments/other.csv#2")
     return {"viewer": id_token("viewer.na")}

@@ -57,6 +57,8 @@ def test_a_notice_costs_four_single_item_writes_one_publish_and_shares_of_batch_
     # rest are batch calls shared by up to 100 notices (counters are updates shared by a batch, and so
     # is each batch file's count of unsent notices: one update per file a stream batch moved).
     assert per_notice["dynamodb.PutItem"] == 2.0 and per_notice["dynamodb.UpdateItem"] <= 2.35, per_notice
-    assert dynamodb <= 4.8, per_notice  # was 13 on the send-and-deliver path alone (docs/cost.md)
+    # was 13 on the send-and-deliver path alone (docs/cost.md); 4.8 before the province shares (one
+    # BatchGetItem of recipients a stream batch) and the batches' unsent counts (issue 21)
+    assert dynamodb <= 5.0, per_notice
     assert per_notice["sqs.SendMessageBatch"] <= 0.1
     assert not [call for call in per_notice if "Query" in call or "Scan" in call], per_notice
