@@ -142,6 +142,7 @@ class EventPump:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._pollers: list[QueuePoller] = []
+        self.record_sms: Callable[[list[RecordedSms]], None] | None = None  # every SMS seen (bench/faults.py)
 
     def add_queue(
         self,
@@ -394,6 +395,8 @@ class EventPump:
         self._sms_seen = {sms.message_id for sms in messages}
         for sms in new:
             self._echo(f"[sms] to {mask_phone(sms.phone)}: {sms.text}")
+        if new and self.record_sms is not None:
+            self.record_sms(new)
         now = time.monotonic()
         self._to_deliver += [(now + RECEIPT_AFTER_S, sms) for sms in new]
         due = [sms for at, sms in self._to_deliver if at <= now]
