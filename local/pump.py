@@ -45,6 +45,7 @@ from local.schedule import occurrences
 
 Handler = Callable[[dict[str, Any], Any], Any]
 STREAM_RETRIES = 3
+ASYNC_RETRIES = 2  # Lambda's retries of an asynchronous invocation (EventBridge's schedules)
 SMS_EVERY_S = 1.0  # how often the pump reads what SNS recorded (moto builds its whole data.json each time)
 RECEIPT_AFTER_S = 2.0  # a carrier's receipt takes seconds; a notice not yet recorded `sent` would park it
 BACKLOG_EVERY_S = 10  # how often the console says what waits in the lanes, while anything does
@@ -373,14 +374,19 @@ class EventPump:
         self._last_tick = now
         last = {schedule.name: at for at, _order, schedule in due}
         for at, _order, schedule in due:
-            # a jump of days fires hundreds of 15-minute ticks: the console shows each rate's last one
-            if not schedule.expression.startswith("rate(") or at == last[schedule.name]:
-                self._echo(f"[clock] {schedule.name} at {at.isoformat()}")
+            if schedule.expression.startswith("rate(") and at != last[schedule.name]:
+                # a jump of days passes hundreds of 15-minute ticks: the job's last run does what they
+                # would have (it works on the time now), and firing each took minutes a day jumped, so
+                # a reminder due on a day passed waited behind them (issue 24)
+                continue
+            self._echo(f"[clock] {schedule.name} at {at.isoformat()}")
             event = scheduled_event(f"arn:aws:events:local:rule/{schedule.name}", at)
-            try:
-                invoke(schedule.handler, event, schedule.name, self.monotonic)
-            except PastDeadline as exc:  # EventBridge's invocation is asynchronous: Lambda would retry it
-                self._echo(f"[pump] {schedule.name} failed: {exc}")
+            for attempt in range(ASYNC_RETRIES + 1):  # Lambda retries an asynchronous invocation twice
+                try:
+                    invoke(schedule.handler, event, schedule.name, self.monotonic)
+                    break
+                except Exception as exc:  # said and retried; the next tick still fires
+                    self._echo(f"[pump] {schedule.name} failed (attempt {attempt + 1}): {type(exc).__name__}: {exc}")
             fired = True
         return fired
 
