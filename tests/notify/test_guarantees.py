@@ -244,3 +244,43 @@ def test_a_unicode_stage_keeps_diacritics_in_free_text(pump, make, svc, sent_sms
     pump.run_until_idle()
     [sms] = sent_sms()
     assert sms.text.endswith("Ly do: Thiếu giấy tờ")
+
+
+def test_a_sender_killed_mid_batch_leaves_unsure_only_the_notice_it_stopped_at_and_the_rest_are_sent(
+    pump, make, svc, clock, sent_sms, notice, notice_id, functions, monkeypatch
+) -> None:
+    import pytest
+
+    from chalicelib.aws.lanes import LaneMessage
+    from chalicelib.domain.lanes import Lane
+    from chalicelib.notify.release import STUCK_REASON
+    from chalicelib.notify.sender import send_messages
+    from local.faults import InvocationKilled
+
+    first, second, third = keys = _payments(make, 3)
+    params = {"unit_code": UNIT, "amount_vnd": "1000", "paid_on": "2026-11-05"}
+    for dedupe_key in keys:
+        enqueue(svc, Notice("payment_received", dedupe_key, Recipient("employer", UNIT), params=params))
+    sns = svc.sms
+
+    class DiesAtTheSecondPublish:
+        calls = 0
+
+        def send(self, phone: str, text: str) -> str:
+            self.calls += 1
+            if self.calls == 2:
+                raise InvocationKilled("send")  # the process is gone: nothing after this runs
+            return sns.send(phone, text)
+
+    monkeypatch.setattr(svc, "sms", DiesAtTheSecondPublish())
+    with pytest.raises(InvocationKilled):
+        send_messages(svc, Lane.BULK, [(f"m-{n}", LaneMessage(notice_id(k), None)) for n, k in enumerate(keys)])
+    pump.run_until_idle()  # the lane's messages come back: the claims stand, nothing is sent
+    assert [notice(k).status for k in keys] == [Status.SENT, Status.SENDING, Status.SENDING]
+
+    clock.advance(minutes=16)
+    assert functions.tick("release_held", clock())["settled"] == 1
+    pump.run_until_idle()
+    assert (notice(second).status, notice(second).reason) == (Status.TECHNICAL_FAILURE, STUCK_REASON)
+    assert notice(first).status == notice(third).status == Status.SENT  # the third was never published
+    assert len(sent_sms()) == 2
