@@ -315,8 +315,9 @@ def run_day(day: Day, *, calls: float, kills: float, seed: int, sms_rate: int) -
             (ROOT / "build").mkdir(exist_ok=True)
             (ROOT / "build" / f"faults-stack-{seed if faults else 'baseline'}.log").write_text(log)
         sms_lines = (state / "sms.jsonl").read_text().splitlines() if (state / "sms.jsonl").exists() else []
-    sent = Counter((m["phone"], m["text"]) for m in map(json.loads, sms_lines))
-    result["sms"] = len(sms_lines)
+    by_id = {m["message_id"]: m for m in map(json.loads, sms_lines)}  # one line an SMS SNS took
+    sent = Counter((m["phone"], m["text"]) for m in by_id.values())
+    result["sms"] = len(by_id)
     result["doubled"] = {f"{text[:60]}…": n for (_phone, text), n in sent.items() if n > 1}
     result["gave_up"] = [line for line in log.splitlines() if "failed after" in line and "retries" in line]
     result["injected"] = next((line for line in log.splitlines() if line.startswith("[faults] injected")), "")
@@ -430,7 +431,7 @@ def compare(base: dict[str, Any], faulted: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", type=float, default=0.1, help="share of the issue's day (1 = 20,000 people)")
+    parser.add_argument("--scale", type=float, default=0.03, help="share of the issue's day (1 = 20,000 people)")
     parser.add_argument("--calls", type=float, default=0.05, help="share of AWS calls that fail")
     parser.add_argument("--kills", type=float, default=0.01, help="share of invocations killed")
     parser.add_argument("--seeds", type=int, nargs="+", default=[1])

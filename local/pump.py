@@ -398,7 +398,9 @@ class EventPump:
         self._sms_read = time.monotonic()
         messages = recorded_sms(self._moto_url)  # the latest ones (local/moto_server.py keeps 1,000)
         new = [sms for sms in messages if sms.message_id not in self._sms_seen]
-        self._sms_seen = {sms.message_id for sms in messages}
+        # every id ever seen: a read of moto's list while it drops its oldest may skip one, which the
+        # next read then showed again as new (its SMS printed, recorded and "delivered" twice)
+        self._sms_seen.update(sms.message_id for sms in new)
         for sms in new:
             self._echo(f"[sms] to {mask_phone(sms.phone)}: {sms.text}")
         if new and self.record_sms is not None:
