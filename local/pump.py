@@ -344,10 +344,10 @@ class EventPump:
             source.iterators[shard_id] = answer.get("NextShardIterator") or iterator
             if records:
                 busy = True
-                self._deliver(source, records)
+                self._deliver(source, records, shard_id)
         return busy
 
-    def _deliver(self, source: StreamSource, records: list[dict[str, Any]]) -> None:
+    def _deliver(self, source: StreamSource, records: list[dict[str, Any]], shard_id: str = "") -> None:
         """Like Lambda: a partial failure retries from the first failed record, then gives up on it."""
         pending = records
         for _attempt in range(STREAM_RETRIES + 1):
@@ -362,6 +362,27 @@ class EventPump:
             first = min(failed, key=int)
             pending = [r for r in pending if int(r["dynamodb"]["SequenceNumber"]) >= int(first)]
         self._echo(f"[pump] {source.name}: {len(pending)} record(s) failed after {STREAM_RETRIES} retries")
+        self._stream_failed(source, pending, shard_id)
+
+    def _stream_failed(self, source: StreamSource, pending: list[dict[str, Any]], shard_id: str) -> None:
+        """Lambda's on-failure record of a stream batch, on the stack's stream-failure queue
+        (infra/wiring.yaml's destination): a dead letter to count, alarm on and replay."""
+        table = source.arn.split(":table/", 1)[-1].split("/", 1)[0]
+        try:
+            url = self._sqs.get_queue_url(QueueName=f"{table.rsplit('-', 1)[0]}-stream-failures")["QueueUrl"]
+        except Exception as exc:  # a stack without one (an older template): said only
+            self._echo(f"[pump] no stream-failure queue for {source.name}: {type(exc).__name__}")
+            return
+        info = {
+            "shardId": shard_id,
+            "startSequenceNumber": pending[0]["dynamodb"]["SequenceNumber"],
+            "endSequenceNumber": pending[-1]["dynamodb"]["SequenceNumber"],
+            "batchSize": len(pending),
+            "streamArn": source.arn,
+        }
+        context = {"functionArn": source.name, "condition": "RetryAttemptsExhausted"}
+        body = {"version": "1.0", "requestContext": context, "DDBStreamBatchInfo": info}
+        self._sqs.send_message(QueueUrl=url, MessageBody=json.dumps(body))
 
     def _fire_schedules(self) -> bool:
         now = self._clock()

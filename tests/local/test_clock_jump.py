@@ -70,3 +70,27 @@ def test_an_sms_that_one_read_of_snss_record_skipped_is_not_taken_for_a_new_one(
         pump._echo_sms()
     assert recorded == [first, second]
     assert capsys.readouterr().out.count(": one") == 1
+
+
+def test_a_stream_batch_that_fails_every_retry_leaves_lambdas_on_failure_record(pump, make, stack) -> None:
+    import json
+
+    import boto3
+
+    from tests.conftest import REGION
+
+    def broken(event: dict[str, Any], context: Any) -> None:
+        raise RuntimeError("throttled every time")
+
+    pump.add_stream(stack.outputs["LedgerStreamArn"], broken, "broken")
+    facts = {"payment_id": "PT-1", "unit_code": "TZH490L", "paid_on": "2026-11-05", "amount_vnd": 1000}
+    make.ledger("payment#PT-1", facts)
+    pump.run_until_idle()
+
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sqs.get_queue_url(QueueName="bhxh-local-stream-failures")["QueueUrl"]
+    [message] = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    record = json.loads(message["Body"])
+    assert record["requestContext"] == {"functionArn": "broken", "condition": "RetryAttemptsExhausted"}
+    info = record["DDBStreamBatchInfo"]
+    assert info["streamArn"] == stack.outputs["LedgerStreamArn"] and info["batchSize"] == 1 and info["shardId"]
