@@ -102,9 +102,23 @@ def _claim(
     claim = [model.status.set(Status.SENDING), model.attempts.add(1), model.updated_at.set(utc_iso(clock()))]
     claim += [model.claim_id.set(claim_id), model.claim_after.set(after) if after else model.claim_after.remove()]
     if not update_if(item, claim, model.status == Status.CREATED):  # the answer (ALL_NEW) fills `item`
-        logger.info("notice already claimed", notice=message.notice_id)
-        return None
+        mine = _claimed_by(model, message.notice_id, claim_id)
+        if mine is None:
+            logger.info("notice already claimed", notice=message.notice_id)
+        return mine
     return item
+
+
+def _claimed_by(model: type[NotificationModel], notice_id: str, claim_id: str) -> NotificationModel | None:
+    """The notice if this very claim holds it: botocore retries an update whose answer was lost
+    (a read timeout after DynamoDB applied it), and the retry's condition then fails on its own
+    claim. Without this the notice stayed `sending`, unsent, until the 15-minute job ended it
+    `technical-failure` (issue 24). Read only when a claim is refused (a redelivery, mostly)."""
+    try:
+        item = model.get(notice_id, consistent_read=True)
+    except model.DoesNotExist:
+        return None
+    return item if item.status == Status.SENDING and item.claim_id == claim_id else None
 
 
 def _send(

@@ -284,3 +284,21 @@ def test_a_sender_killed_mid_batch_leaves_unsure_only_the_notice_it_stopped_at_a
     assert (notice(second).status, notice(second).reason) == (Status.TECHNICAL_FAILURE, STUCK_REASON)
     assert notice(first).status == notice(third).status == Status.SENT  # the third was never published
     assert len(sent_sms()) == 2
+
+
+def test_a_claim_whose_answer_was_lost_is_known_to_botocores_retry_of_it_and_to_no_other_sender(
+    make, svc, notice_id, notice
+) -> None:
+    from chalicelib.aws.lanes import LaneMessage
+    from chalicelib.notify.sender import _claim
+    from chalicelib.store.batches import BatchStates
+
+    [dedupe_key] = _payments(make, 1)
+    enqueue(svc, Notice("payment_received", dedupe_key, Recipient("employer", UNIT)))
+    message = LaneMessage(notice_id(dedupe_key), None)
+
+    assert _claim(svc, message, BatchStates(svc.tables), "claim-a", None) is not None
+    # the same update again, as botocore sends it after a read timeout: DynamoDB had applied the first
+    again = _claim(svc, message, BatchStates(svc.tables), "claim-a", None)
+    assert again is not None and again.status == Status.SENDING and again.attempts == 1
+    assert _claim(svc, message, BatchStates(svc.tables), "claim-b", None) is None  # another sender's: not its
