@@ -424,6 +424,9 @@ def compare(base: dict[str, Any], faulted: dict[str, Any]) -> dict[str, Any]:
         "missing_replies": missing_replies,
         "unfinished": dict(unfinished),
         "lost": sum(missing.values()) + missing_otps + missing_replies + sum(unfinished.values()),
+        # notices the person never got: SNS took fewer SMS than without faults (a notice ended
+        # `technical-failure` "may have sent it" that in fact had not gone counts here, not in lost)
+        "unsent_sms": max(0, base["sms"] - faulted["sms"]),
         "doubled": sum(n - 1 for n in faulted["doubled"].values()),
         "wrong_reports": wrong,
     }
@@ -458,6 +461,7 @@ def main() -> int:
             f"replies {found['missing_replies']}, not final {found['unfinished']})"
         )
         print(f"seed {seed}: doubled {found['doubled']} {faulted['doubled']}")
+        print(f"seed {seed}: SMS not sent that went without faults: {found['unsent_sms']}")
         print(f"seed {seed}: wrong reports {found['wrong_reports']}")
         print(f"seed {seed}: OTP answers {dict(faulted['otp_answers'])}, console {faulted['console']}")
         technical = Counter(i.get("reason", "")[:70] for i in faulted["outbox"] if i["status"] == "technical-failure")
@@ -478,6 +482,7 @@ def main() -> int:
                 "doubled": sum(r[1]["doubled"] for r in results),
                 "wrong_reports": sum(len(r[1]["wrong_reports"]) for r in results),
                 "dead_letters": sum(r[3] for r in results),
+                "unsent_sms": sum(r[1]["unsent_sms"] for r in results),
                 "seeds": [r[0] for r in results],
                 "scale": args.scale,
                 "calls": args.calls,
