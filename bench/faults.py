@@ -2,8 +2,11 @@
 same day without faults (issue 24).
 
 The day (sizes × `--scale`; the issue's day is `--scale 1`: 20,000 people, 10,000 payments, yearly
-statements for 5,000, 200 OTPs and 200 SMS queries; the default, a tenth, finishes in about ten
-minutes on a loaded 2-core machine, both runs):
+statements for 5,000, 200 OTPs and 200 SMS queries). The default, 3 % (600 people, 300 payments,
+150 statements, 6 OTPs, 6 queries), with one seed finishes in about ten minutes on the loaded 2-core
+machine (the day without faults ≈ 4 min, with faults ≈ 5.5 min; each more seed ≈ 5.5 min): moto's
+query and scan walk whole tables, so the stack's time grows faster than the day (a tenth took 16
+minutes without faults):
   07:50  employers, people, history (2026), household cards expiring, voluntary plans due, arrears
   08:05  the daily reminders and the yearly statement fire (make clock)
   08:10  payments (uploaded through the console's province: paused and resumed there), declarations,
@@ -24,7 +27,7 @@ Each run is a fresh stack (`python -m local`, free ports, no demo data); the sec
 The HTTP clients (the bench's OTPs and console actions, SNS's delivery of a query) retry a 5xx, as
 browsers, the agency's staff and SNS do.
 
-    python bench/faults.py [--scale 0.1] [--calls 0.05] [--kills 0.01] [--seeds 1 2 3]
+    python bench/faults.py [--scale 0.03] [--calls 0.05] [--kills 0.01] [--seeds 1 2 3]
 """
 
 from __future__ import annotations
