@@ -236,16 +236,29 @@ def _report(stack: Stack, kind: str, name: str) -> dict[str, Any] | None:
 def _outbox(stack: Stack) -> list[dict[str, str]]:
     ddb, items, start = stack.client("dynamodb"), [], None
     while True:
-        page = ddb.scan(
-            TableName=OUTBOX,
-            ProjectionExpression="#t, #s, reason",
-            ExpressionAttributeNames={"#t": "template", "#s": "status"},
+        scan = {
+            "TableName": OUTBOX,
+            "ProjectionExpression": "#t, #s, reason",
+            "ExpressionAttributeNames": {"#t": "template", "#s": "status"},
             **({"ExclusiveStartKey": start} if start else {}),
-        )
+        }
+        page = _again(lambda scan=scan: ddb.scan(**scan))
         items += [{k: v.get("S", "") for k, v in item.items()} for item in page["Items"]]
         start = page.get("LastEvaluatedKey")
         if not start:
             return items
+
+
+def _again(call: Any, tries: int = 8) -> Any:
+    """moto's server answers 500 now and then under load (its registry changing while it walks it)."""
+    for attempt in range(tries):
+        try:
+            return call()
+        except Exception:
+            if attempt == tries - 1:
+                raise
+            time.sleep(1 + attempt)
+    return None
 
 
 def _settled(stack: Stack, quiet_s: float, within_s: float) -> list[dict[str, str]]:

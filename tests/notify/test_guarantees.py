@@ -302,3 +302,18 @@ def test_a_claim_whose_answer_was_lost_is_known_to_botocores_retry_of_it_and_to_
     again = _claim(svc, message, BatchStates(svc.tables), "claim-a", None)
     assert again is not None and again.status == Status.SENDING and again.attempts == 1
     assert _claim(svc, message, BatchStates(svc.tables), "claim-b", None) is None  # another sender's: not its
+
+
+def test_a_lane_message_for_a_notice_already_claimed_is_no_failure_under_the_senders_own_policy(
+    make, svc, notice_id, functions, stack
+) -> None:
+    from local.lambda_events import LocalContext, sqs_event
+
+    [dedupe_key] = _payments(make, 1)
+    params = {"unit_code": UNIT, "amount_vnd": "1000", "paid_on": "2026-11-05"}
+    enqueue(svc, Notice("payment_received", dedupe_key, Recipient("employer", UNIT), params=params))
+    body = f'{{"id": "{notice_id(dedupe_key)}", "batch": null}}'
+    arn = f"arn:aws:sqs:{REGION}:123456789012:bhxh-local-bulk"
+    for n in range(2):  # the same notice named twice (the urgent lane always gets two: writer and stream)
+        event = sqs_event([{"MessageId": f"m-{n}", "ReceiptHandle": f"r-{n}", "Body": body}], arn)
+        assert functions.invoke("send", event, LocalContext("send")) == {"batchItemFailures": []}
