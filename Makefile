@@ -47,6 +47,11 @@ clock: $(STAMP)
 	@test -n "$(AT)" || (echo "usage: make clock AT=2026-12-24T08:00" && exit 2)
 	$(PY) -m local.clock $(AT)
 
+# dead letters of the running local stack back to their queues (all, or QUEUE=bhxh-local-ingest-dlq)
+.PHONY: redrive
+redrive: $(STAMP)
+	$(PY) -m local.redrive $(QUEUE)
+
 .PHONY: report
 report: $(STAMP)
 	$(PY) -m local.report

@@ -130,6 +130,22 @@ def dead_letter_queues(template: dict[str, Any]) -> list[str]:
     return sorted(q for q in found if template["Resources"].get(q, {}).get("Type") == "AWS::SQS::Queue")
 
 
+def _redrive_hint(queue: str, template: dict[str, Any]) -> str:
+    """What the alarm says to do, naming the queue (CloudFormation's `Fn::Sub`: the stage's name)."""
+    name = template["Resources"][queue].get("Properties", {}).get("QueueName", queue)
+    name = name.get("Fn::Sub", queue) if isinstance(name, dict) else str(name)
+    if queue == "StreamFailureQueue":
+        return (
+            f"Stream batches failed every retry; their descriptions wait in {name} ({queue}). Read them,"
+            " fix the cause, then replay the batches they name (docs/deploy.md, Dead letters)."
+        )
+    return (
+        f"Messages wait in {name} ({queue}): they failed every retry. Read them, fix the cause, then"
+        " redrive them to their queue: the SQS console's Start DLQ redrive, or `aws sqs"
+        " start-message-move-task --source-arn` this queue's ARN (docs/deploy.md, Dead letters)."
+    )
+
+
 def _alarm_id(text: str) -> str:
     return "".join(part.capitalize() for part in text.replace("-", "_").split("_"))
 
@@ -150,8 +166,7 @@ def generated_alarms(template: dict[str, Any]) -> dict[str, Any]:
             "Type": "AWS::CloudWatch::Alarm",
             "Properties": {
                 "AlarmName": {"Fn::Sub": "bhxh-${Stage}-dead-letters-" + queue},
-                "AlarmDescription": f"Messages wait in {queue}: they failed every retry. Read them, fix the cause,"
-                " then redrive (docs/deploy.md, Alarms).",
+                "AlarmDescription": {"Fn::Sub": _redrive_hint(queue, template)},
                 "Namespace": "AWS/SQS",
                 "MetricName": "ApproximateNumberOfMessagesVisible",
                 "Dimensions": [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -58,6 +59,13 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
     from local.stack import create_stack
 
     botocore_models.share()  # every function's clients in one process: read each service's model once
+    from local.faults import from_env as faults_from_env
+    from local.sms_record import SmsRecord
+
+    faults = faults_from_env(os.environ)  # BHXH_FAULTS: before any client is made, so every one has the hook
+    if faults is not None:
+        r = faults.rates
+        print(f"[faults] {r.calls:.1%} of AWS calls fail, {r.kills:.1%} of invocations die (seed {r.seed})")
     session = boto3.session.Session()
     stack = create_stack(session, console_origin=f"http://127.0.0.1:{api_port}")
     for what in stack.applied:
@@ -113,6 +121,7 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
     functions = LocalFunctions(chalice_app.app, access, process_services)
     moto_url = os.environ["AWS_ENDPOINT_URL"]
     pump = build_pump(chalice_app.app, session, stack, clock=clock, moto_url=moto_url, functions=functions)
+    pump.record_sms = SmsRecord(Path(os.environ["BHXH_STATE_DIR"]) / "sms.jsonl")
     server = functions.local_server(chalice_config(), "127.0.0.1", api_port, handler_cls=MaskedRequestLog)
     threading.Thread(target=server.server.serve_forever, name="api", daemon=True).start()
     pump.start()
@@ -138,6 +147,8 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
         pass
     print("stopping…", flush=True)
     pump.stop()
+    if faults is not None:
+        print("[faults] injected: " + json.dumps(dict(faults.counts), sort_keys=True), flush=True)
     server.shutdown()
     return 0
 

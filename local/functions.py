@@ -12,7 +12,7 @@ policy alone (local/access.py). No function is named here: the functions are the
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -22,6 +22,7 @@ from chalice import Chalice
 from chalicelib.aws.clients import make_client
 from chalicelib.services import Services, running_as
 from local.access import FunctionAccess
+from local.faults import active
 
 Handler = Callable[[dict[str, Any], Any], Any]
 API = "api_handler"  # the function `chalice package` makes of every route
@@ -66,7 +67,7 @@ class LocalFunctions:
     def invoke(self, name: str, event: Any, context: Any = None) -> Any:
         from local.lambda_events import LocalContext
 
-        with running_as(self.services(name)):
+        with invocation(name), running_as(self.services(name)):
             return self._app.handler_map[name](event, context or LocalContext(name))
 
     def tick(self, name: str, at: datetime) -> Any:
@@ -98,6 +99,12 @@ class LocalFunctions:
         return _AsFunction(self._app, self, API)
 
 
+def invocation(name: str) -> AbstractContextManager[None]:
+    """One invocation of `name`: under the fault mode (local/faults.py) its calls may fail and it may die."""
+    faults = active()
+    return faults.invocation(name) if faults else nullcontext()
+
+
 class _AsFunction:
     """The Chalice app, each call inside its function's credentials; everything else is the app's
     (chalice.local.LocalGateway and chalice.test read `routes`, `api`, …)."""
@@ -117,5 +124,5 @@ class _AsFunction:
         return {n: self._functions.handler(n) if n in names else h for n, h in self._app.handler_map.items()}
 
     def __call__(self, event: Any, context: Any) -> Any:
-        with running_as(self._functions.services(self._name)):
+        with invocation(self._name), running_as(self._functions.services(self._name)):
             return self._app(event, context)

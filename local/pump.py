@@ -45,6 +45,7 @@ from local.schedule import occurrences
 
 Handler = Callable[[dict[str, Any], Any], Any]
 STREAM_RETRIES = 3
+ASYNC_RETRIES = 2  # Lambda's retries of an asynchronous invocation (EventBridge's schedules)
 SMS_EVERY_S = 1.0  # how often the pump reads what SNS recorded (moto builds its whole data.json each time)
 RECEIPT_AFTER_S = 2.0  # a carrier's receipt takes seconds; a notice not yet recorded `sent` would park it
 BACKLOG_EVERY_S = 10  # how often the console says what waits in the lanes, while anything does
@@ -142,6 +143,7 @@ class EventPump:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._pollers: list[QueuePoller] = []
+        self.record_sms: Callable[[list[RecordedSms]], None] | None = None  # every SMS seen (bench/faults.py)
 
     def add_queue(
         self,
@@ -342,10 +344,10 @@ class EventPump:
             source.iterators[shard_id] = answer.get("NextShardIterator") or iterator
             if records:
                 busy = True
-                self._deliver(source, records)
+                self._deliver(source, records, shard_id)
         return busy
 
-    def _deliver(self, source: StreamSource, records: list[dict[str, Any]]) -> None:
+    def _deliver(self, source: StreamSource, records: list[dict[str, Any]], shard_id: str = "") -> None:
         """Like Lambda: a partial failure retries from the first failed record, then gives up on it."""
         pending = records
         for _attempt in range(STREAM_RETRIES + 1):
@@ -360,6 +362,27 @@ class EventPump:
             first = min(failed, key=int)
             pending = [r for r in pending if int(r["dynamodb"]["SequenceNumber"]) >= int(first)]
         self._echo(f"[pump] {source.name}: {len(pending)} record(s) failed after {STREAM_RETRIES} retries")
+        self._stream_failed(source, pending, shard_id)
+
+    def _stream_failed(self, source: StreamSource, pending: list[dict[str, Any]], shard_id: str) -> None:
+        """Lambda's on-failure record of a stream batch, on the stack's stream-failure queue
+        (infra/wiring.yaml's destination): a dead letter to count, alarm on and replay."""
+        table = source.arn.split(":table/", 1)[-1].split("/", 1)[0]
+        try:
+            url = self._sqs.get_queue_url(QueueName=f"{table.rsplit('-', 1)[0]}-stream-failures")["QueueUrl"]
+        except Exception as exc:  # a stack without one (an older template): said only
+            self._echo(f"[pump] no stream-failure queue for {source.name}: {type(exc).__name__}")
+            return
+        info = {
+            "shardId": shard_id,
+            "startSequenceNumber": pending[0]["dynamodb"]["SequenceNumber"],
+            "endSequenceNumber": pending[-1]["dynamodb"]["SequenceNumber"],
+            "batchSize": len(pending),
+            "streamArn": source.arn,
+        }
+        context = {"functionArn": source.name, "condition": "RetryAttemptsExhausted"}
+        body = {"version": "1.0", "requestContext": context, "DDBStreamBatchInfo": info}
+        self._sqs.send_message(QueueUrl=url, MessageBody=json.dumps(body))
 
     def _fire_schedules(self) -> bool:
         now = self._clock()
@@ -372,14 +395,19 @@ class EventPump:
         self._last_tick = now
         last = {schedule.name: at for at, _order, schedule in due}
         for at, _order, schedule in due:
-            # a jump of days fires hundreds of 15-minute ticks: the console shows each rate's last one
-            if not schedule.expression.startswith("rate(") or at == last[schedule.name]:
-                self._echo(f"[clock] {schedule.name} at {at.isoformat()}")
+            if schedule.expression.startswith("rate(") and at != last[schedule.name]:
+                # a jump of days passes hundreds of 15-minute ticks: the job's last run does what they
+                # would have (it works on the time now), and firing each took minutes a day jumped, so
+                # a reminder due on a day passed waited behind them (issue 24)
+                continue
+            self._echo(f"[clock] {schedule.name} at {at.isoformat()}")
             event = scheduled_event(f"arn:aws:events:local:rule/{schedule.name}", at)
-            try:
-                invoke(schedule.handler, event, schedule.name, self.monotonic)
-            except PastDeadline as exc:  # EventBridge's invocation is asynchronous: Lambda would retry it
-                self._echo(f"[pump] {schedule.name} failed: {exc}")
+            for attempt in range(ASYNC_RETRIES + 1):  # Lambda retries an asynchronous invocation twice
+                try:
+                    invoke(schedule.handler, event, schedule.name, self.monotonic)
+                    break
+                except Exception as exc:  # said and retried; the next tick still fires
+                    self._echo(f"[pump] {schedule.name} failed (attempt {attempt + 1}): {type(exc).__name__}: {exc}")
             fired = True
         return fired
 
@@ -391,9 +419,13 @@ class EventPump:
         self._sms_read = time.monotonic()
         messages = recorded_sms(self._moto_url)  # the latest ones (local/moto_server.py keeps 1,000)
         new = [sms for sms in messages if sms.message_id not in self._sms_seen]
-        self._sms_seen = {sms.message_id for sms in messages}
+        # every id ever seen: a read of moto's list while it drops its oldest may skip one, which the
+        # next read then showed again as new (its SMS printed, recorded and "delivered" twice)
+        self._sms_seen.update(sms.message_id for sms in new)
         for sms in new:
             self._echo(f"[sms] to {mask_phone(sms.phone)}: {sms.text}")
+        if new and self.record_sms is not None:
+            self.record_sms(new)
         now = time.monotonic()
         self._to_deliver += [(now + RECEIPT_AFTER_S, sms) for sms in new]
         due = [sms for at, sms in self._to_deliver if at <= now]

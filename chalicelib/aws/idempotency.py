@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent_function,
 )
+from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 
 Fn = Callable[..., dict[str, Any]]
 
@@ -48,3 +49,16 @@ class Idempotency:
             )
             self._made[name] = (wrapped, config)
         return self._made[name][0]
+
+
+def run_anyway_if_in_progress(wrapped: Fn, fn: Fn, data: dict[str, Any]) -> dict[str, Any]:
+    """`wrapped(data=…)`, or `fn(data=…)` itself when Powertools finds the key in progress. That is
+    mostly no other run at all: the in-progress record's put had its answer lost (a timeout after
+    DynamoDB wrote it) and botocore's retry found it, or the run that wrote it was killed; either way
+    it blocks every retry until the function's timeout has passed, and a killed 15 January tick had no
+    later run to catch it up (issue 24). The ticks may run twice: the outbox's conditional put tells
+    nobody twice; Powertools only saves the repeated work."""
+    try:
+        return wrapped(data=data)
+    except IdempotencyAlreadyInProgressError:
+        return fn(data=data)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from chalicelib.aws.idempotency import run_anyway_if_in_progress
 from chalicelib.domain.clock import scheduled_time
 from chalicelib.notify.reminders import run_reminders
 from chalicelib.services import services
@@ -20,4 +21,4 @@ def handle(event: dict[str, Any] | None = None, context: Any = None) -> dict[str
         return run_reminders(svc, date.fromisoformat(data["day"]))
 
     run = svc.idempotency.wrap("reminders", run_day, key="day", expires_s=2 * 24 * 3600)
-    return run(data={"day": scheduled_time(event, svc.clock).date().isoformat()})
+    return run_anyway_if_in_progress(run, run_day, {"day": scheduled_time(event, svc.clock).date().isoformat()})

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from chalicelib.aws.idempotency import run_anyway_if_in_progress
 from chalicelib.domain.clock import scheduled_time
 from chalicelib.services import services
 from chalicelib.yearly.fanout import start_statement
@@ -23,4 +24,4 @@ def handle(event: dict[str, Any] | None = None, context: Any = None) -> dict[str
         return start_statement(clock=lambda: when, segments=svc.settings.yearly_segments, send=segment_sender(svc))
 
     run = svc.idempotency.wrap("yearly", start, key="year", expires_s=40 * 24 * 3600)
-    return run(data={"year": str(at.year), "at": at.isoformat()})
+    return run_anyway_if_in_progress(run, start, {"year": str(at.year), "at": at.isoformat()})

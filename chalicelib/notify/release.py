@@ -23,6 +23,7 @@ logger = Logger(child=True)
 
 STUCK_AFTER = timedelta(minutes=15)  # a send takes seconds; every function times out in 60 s
 STUCK_REASON = f"the sender stopped between claim and outcome: {MAYBE_SENT}, not retried"
+UNSENT_REASON = "the sender stopped before sending it"  # a later notice of a claim that died: sent again
 NO_RECEIPT_AFTER = timedelta(hours=72)  # receipts can take that long (carriers), then none comes
 NEVER = "9999-12-31T23:59:59Z"  # the `send_after` of a notice no job may send again
 
@@ -75,23 +76,31 @@ def _move(tables: Tables, notice_id: str, expected: Status, actions: list) -> bo
 
 
 def settle_stuck(*, tables: Tables, clock: Clock) -> int:
-    """Notices still `sending` long after any sender could be running end `technical-failure`:
-    the sender died after its claim, maybe after its Publish, so sending again could tell twice
-    (as with a lost answer, notify/retry.py). Returns how many; the figures count them as failed."""
+    """Notices still `sending` long after any sender could be running: the sender died after its
+    claim. The one it stopped at may have been published, so it ends `technical-failure`: sending
+    again could tell twice (as with a lost answer, notify/retry.py). One whose predecessor in the same
+    claim (notify/sender.py) was left `sending` too was never published: it goes back to `created`.
+    Returns how many ended failed; the figures count them as failed."""
     model = tables.notifications
     moment = clock()
     now, cutoff = utc_iso(moment), utc_iso(moment - STUCK_AFTER)
-    settled = 0
-    for item in model.by_status.query(Status.SENDING, filter_condition=model.updated_at < cutoff):
+    stuck = list(model.by_status.query(Status.SENDING, filter_condition=model.updated_at < cutoff))
+    left = {(item.claim_id, item.id) for item in stuck if item.claim_id}
+    settled = unsent = 0
+    for item in stuck:
+        unmoved = (model.status == Status.SENDING) & (model.updated_at == item.updated_at)
+        if item.claim_after and (item.claim_id, item.claim_after) in left:
+            again = [model.status.set(Status.CREATED), model.reason.set(UNSENT_REASON), model.send_after.set(now)]
+            unsent += write_if(model(item.id), [*again, model.updated_at.set(now)], unmoved)
+            continue
         actions = [
             model.status.set(Status.TECHNICAL_FAILURE),
             model.reason.set(STUCK_REASON),
             model.updated_at.set(now),
         ]
-        unmoved = (model.status == Status.SENDING) & (model.updated_at == item.updated_at)
         settled += write_if(model(item.id), actions, unmoved)  # only if nothing moved it meanwhile
-    if settled:
-        logger.warning("notices stuck in sending settled", settled=settled)
+    if settled or unsent:
+        logger.warning("notices stuck in sending settled", settled=settled, sent_again=unsent)
     return settled
 
 

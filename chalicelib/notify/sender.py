@@ -8,10 +8,18 @@ ends in exactly one of: `held` (quiet hours began meanwhile), `opted-out` (the s
 SNS's own list refuses the SMS itself, and its receipt says so), `sent` (with the provider's message
 id, when and in how many parts), or a failure status with its reason (notify/retry.py says which).
 The claim is the only exactly-once guard: no idempotency record is read or written per notice.
+
+The claimed notices are sent one after another in the order of their claims, and each claim names
+the notice sent just before it (`claim_after`, with the invocation's `claim_id`; no extra call). A
+sender that dies or fails mid-batch stops there, so when the 15-minute job finds notices left
+`sending`, one whose predecessor of the same claim was left `sending` too was surely never
+published: it goes back to be sent (notify/release.py). Before this a killed sender's whole claimed
+batch ended `technical-failure` unsent (issue 24).
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -46,9 +54,10 @@ def send_messages(svc: Services, lane: Lane, messages: Sequence[tuple[str, LaneM
     states = BatchStates(svc.tables)
     claimed: list[tuple[str, NotificationModel]] = []
     failed: list[str] = []
+    claim_id = uuid.uuid4().hex
     for message_id, message in messages:
         try:
-            item = _claim(svc, message, states)
+            item = _claim(svc, message, states, claim_id, claimed[-1][1].id if claimed else None)
         except Exception:
             logger.exception("notice not claimed", notice=message.notice_id)
             failed.append(message_id)
@@ -61,18 +70,21 @@ def send_messages(svc: Services, lane: Lane, messages: Sequence[tuple[str, LaneM
         opted_out, lookup_error = set(), exc
     else:
         lookup_error = None
-    for message_id, item in claimed:
+    for n, (_message_id, item) in enumerate(claimed):
         correlate(item.source)
         try:
             _send(svc, lane, item, opted_out, lookup_error)
-        except Exception:
-            logger.exception("notice not finished", notice=item.id)
-            failed.append(message_id)
+        except Exception:  # stop here: the notices after it stay claimed and unsent, which the job can tell
+            logger.exception("notice not finished", notice=item.id, unsent=len(claimed) - n - 1)
+            failed += [m for m, _ in claimed[n:]]
+            break
     correlate(None)
     return failed
 
 
-def _claim(svc: Services, message: LaneMessage, states: BatchStates) -> NotificationModel | None:
+def _claim(
+    svc: Services, message: LaneMessage, states: BatchStates, claim_id: str, after: str | None
+) -> NotificationModel | None:
     """The claimed notice, or None when it is not (or no longer) to be sent by this message."""
     tables, clock = svc.tables, svc.clock
     state = states(message.batch)
@@ -88,10 +100,25 @@ def _claim(svc: Services, message: LaneMessage, states: BatchStates) -> Notifica
     model = tables.notifications
     item: NotificationModel = model(message.notice_id)
     claim = [model.status.set(Status.SENDING), model.attempts.add(1), model.updated_at.set(utc_iso(clock()))]
+    claim += [model.claim_id.set(claim_id), model.claim_after.set(after) if after else model.claim_after.remove()]
     if not update_if(item, claim, model.status == Status.CREATED):  # the answer (ALL_NEW) fills `item`
-        logger.info("notice already claimed", notice=message.notice_id)
-        return None
+        mine = _claimed_by(model, message.notice_id, claim_id)
+        if mine is None:
+            logger.info("notice already claimed", notice=message.notice_id)
+        return mine
     return item
+
+
+def _claimed_by(model: type[NotificationModel], notice_id: str, claim_id: str) -> NotificationModel | None:
+    """The notice if this very claim holds it: botocore retries an update whose answer was lost
+    (a read timeout after DynamoDB applied it), and the retry's condition then fails on its own
+    claim. Without this the notice stayed `sending`, unsent, until the 15-minute job ended it
+    `technical-failure` (issue 24). Read only when a claim is refused (a redelivery, mostly)."""
+    try:
+        item = model.get(notice_id, consistent_read=True)
+    except model.DoesNotExist:
+        return None
+    return item if item.status == Status.SENDING and item.claim_id == claim_id else None
 
 
 def _send(

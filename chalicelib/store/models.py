@@ -215,6 +215,8 @@ class NotificationModel(Model):
     price_usd = NumberAttribute(null=True)  # SNS's price for it, from the receipt
     carrier = UnicodeAttribute(null=True)  # the phone's carrier, from the receipt
     expires_at = NumberAttribute(null=True)  # TTL: the item (phone, params, recipient) goes then
+    claim_id = UnicodeAttribute(null=True)  # the sender invocation that claimed it (notify/sender.py)
+    claim_after = UnicodeAttribute(null=True)  # the notice that invocation sends just before it
     stripped_at = UnicodeAttribute(null=True)  # set on what stays after the TTL removed the item
     by_status = _OutboxByStatus()
     by_batch = _OutboxByBatch()

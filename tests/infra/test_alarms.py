@@ -35,6 +35,10 @@ def test_every_dead_letter_queue_alarms_on_its_first_message(template) -> None:
         assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
         assert alarm["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}]
         assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (0, "GreaterThanThreshold")
+        says = alarm["AlarmDescription"]["Fn::Sub"]  # which queue, by its stage's name, and how to redrive it
+        assert f"({queue})" in says and "bhxh-${Stage}-" in says and "docs/deploy.md, Dead letters" in says
+    assert "start-message-move-task" in alarms["IngestDeadLetterQueueAlarm"]["AlarmDescription"]["Fn::Sub"]
+    assert "replay" in alarms["StreamFailureQueueAlarm"]["AlarmDescription"]["Fn::Sub"]
 
 
 def test_each_template_has_a_failure_rate_alarm_on_the_notices_metric(template) -> None:

@@ -244,3 +244,76 @@ def test_a_unicode_stage_keeps_diacritics_in_free_text(pump, make, svc, sent_sms
     pump.run_until_idle()
     [sms] = sent_sms()
     assert sms.text.endswith("Ly do: Thiếu giấy tờ")
+
+
+def test_a_sender_killed_mid_batch_leaves_unsure_only_the_notice_it_stopped_at_and_the_rest_are_sent(
+    pump, make, svc, clock, sent_sms, notice, notice_id, functions, monkeypatch
+) -> None:
+    import pytest
+
+    from chalicelib.aws.lanes import LaneMessage
+    from chalicelib.domain.lanes import Lane
+    from chalicelib.notify.release import STUCK_REASON
+    from chalicelib.notify.sender import send_messages
+    from local.faults import InvocationKilled
+
+    first, second, third = keys = _payments(make, 3)
+    params = {"unit_code": UNIT, "amount_vnd": "1000", "paid_on": "2026-11-05"}
+    for dedupe_key in keys:
+        enqueue(svc, Notice("payment_received", dedupe_key, Recipient("employer", UNIT), params=params))
+    sns = svc.sms
+
+    class DiesAtTheSecondPublish:
+        calls = 0
+
+        def send(self, phone: str, text: str) -> str:
+            self.calls += 1
+            if self.calls == 2:
+                raise InvocationKilled("send")  # the process is gone: nothing after this runs
+            return sns.send(phone, text)
+
+    monkeypatch.setattr(svc, "sms", DiesAtTheSecondPublish())
+    with pytest.raises(InvocationKilled):
+        send_messages(svc, Lane.BULK, [(f"m-{n}", LaneMessage(notice_id(k), None)) for n, k in enumerate(keys)])
+    pump.run_until_idle()  # the lane's messages come back: the claims stand, nothing is sent
+    assert [notice(k).status for k in keys] == [Status.SENT, Status.SENDING, Status.SENDING]
+
+    clock.advance(minutes=16)
+    assert functions.tick("release_held", clock())["settled"] == 1
+    pump.run_until_idle()
+    assert (notice(second).status, notice(second).reason) == (Status.TECHNICAL_FAILURE, STUCK_REASON)
+    assert notice(first).status == notice(third).status == Status.SENT  # the third was never published
+    assert len(sent_sms()) == 2
+
+
+def test_a_claim_whose_answer_was_lost_is_known_to_botocores_retry_of_it_and_to_no_other_sender(
+    make, svc, notice_id, notice
+) -> None:
+    from chalicelib.aws.lanes import LaneMessage
+    from chalicelib.notify.sender import _claim
+    from chalicelib.store.batches import BatchStates
+
+    [dedupe_key] = _payments(make, 1)
+    enqueue(svc, Notice("payment_received", dedupe_key, Recipient("employer", UNIT)))
+    message = LaneMessage(notice_id(dedupe_key), None)
+
+    assert _claim(svc, message, BatchStates(svc.tables), "claim-a", None) is not None
+    # the same update again, as botocore sends it after a read timeout: DynamoDB had applied the first
+    again = _claim(svc, message, BatchStates(svc.tables), "claim-a", None)
+    assert again is not None and again.status == Status.SENDING and again.attempts == 1
+    assert _claim(svc, message, BatchStates(svc.tables), "claim-b", None) is None  # another sender's: not its
+
+
+def test_a_lane_message_for_a_notice_already_claimed_is_no_failure_under_the_senders_own_policy(
+    make, svc, notice_id, functions, stack
+) -> None:
+    from local.lambda_events import LocalContext, sqs_event
+
+    [dedupe_key] = _payments(make, 1)
+    params = {"unit_code": UNIT, "amount_vnd": "1000", "paid_on": "2026-11-05"}
+    enqueue(svc, Notice("payment_received", dedupe_key, Recipient("employer", UNIT), params=params))
+    body = f'{{"id": "{notice_id(dedupe_key)}", "batch": null}}'
+    arn = f"arn:aws:sqs:{REGION}:123456789012:bhxh-local-bulk"
+    for n in range(2):  # the same notice named twice (the urgent lane always gets two: writer and stream)
+        event = sqs_event([{"MessageId": f"m-{n}", "ReceiptHandle": f"r-{n}", "Body": body}], arn)
+        assert functions.invoke("send", event, LocalContext("send")) == {"batchItemFailures": []}
