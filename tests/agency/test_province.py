@@ -47,7 +47,7 @@ def test_another_provinces_upload_under_a_taken_name_is_a_409_audited_in_both_pr
             "/v1/agency/uploads", {"kind": "payments", "name": "thang-11", "mode": mode}, id_token("uploader.hn")
         )
         assert answer.status == 409 and answer.body["error"]["code"] == "conflict", answer.body
-        assert set(answer.body["error"]) == {"code", "message"}
+        assert set(answer.body["error"]) == {"code", "message", "messages"}
     assert _refusals(console) == {
         ("uploader.hn", "01", "refused", "name_owned"),
         ("uploader.hn", "40", "refused", "name_owned"),
