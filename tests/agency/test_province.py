@@ -124,6 +124,9 @@ def test_a_provincial_file_may_not_touch_another_provinces_person_or_employer(
         (5, "province_code", "other_province"),
         (6, "unit_code", "unknown_unit"),
     ]
+    assert [e["code"] for e in report["errors"]] == ["other_province"] * 3 + [
+        "unknown_unit"
+    ]  # named in domain/messages.py
     assert NA_PHONE not in {m.phone for m in sent_sms()}  # no phone_changed: nothing changed
 
 
