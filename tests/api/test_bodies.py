@@ -59,7 +59,7 @@ def _concrete(path: str) -> str:
 
 
 def _in_contract_shape(answer) -> None:
-    assert set(answer.body) == {"error"} and set(answer.body["error"]) == {"code", "message"}, answer
+    assert set(answer.body) == {"error"} and set(answer.body["error"]) == {"code", "message", "messages"}, answer
 
 
 @pytest.fixture
