@@ -44,7 +44,7 @@ def record(
         user_agent=user_agent,
         details=dict(details or {}),
     )
-    append(tables.audit, entry, now=clock())
+    append(tables, entry, now=clock())
     logger.info("console action", staff=staff.username, action=action.value, outcome=outcome, subject=subject)
 
 

@@ -65,7 +65,7 @@ def list_cases(svc: Services, staff: Staff, query: Mapping[str, str]) -> dict[st
     if query.get("code"):
         return _by_code(svc, staff, query["code"], raw)
     raw = raw or CaseStatus.OPEN.value
-    items = province_cases(svc.tables.cases, staff.province_code, CaseStatus(raw), limit=MAX_LISTED)
+    items = province_cases(svc.tables, staff.province_code, CaseStatus(raw), limit=MAX_LISTED)
     return {"cases": [_view(c) for c in items if _sees(staff, c)], "status": raw}
 
 
@@ -76,7 +76,7 @@ def _by_code(svc: Services, staff: Staff, raw_code: str, status: str | None) -> 
         code = read_case_code(raw_code)
     except InvalidValue as exc:
         raise bad_input("code", str(exc)) from None
-    item = case_by_code(svc.tables.cases, code)
+    item = case_by_code(svc.tables, code)
     found = item is not None and _sees(staff, item) and (status is None or item.status == status)
     return {"cases": [_view(item)] if found and item else [], "status": status, "code": code}
 
@@ -101,15 +101,14 @@ def close(svc: Services, staff: Staff, case_id: str, body: Mapping[str, Any]) ->
         outcome = read_outcome(body.get("outcome"))
     except InvalidValue as exc:
         raise bad_input("outcome", str(exc)) from None
-    model = svc.tables.cases
-    item = get_case(model, case_id)
+    item = get_case(svc.tables, case_id)
     absent = not_found("no such case")
     if item is None:
         raise absent
     if not _sees(staff, item):  # answered as for no case
         raise hidden(absent, subject=case_id)
-    if not close_case(model, item, by=staff.username, outcome=outcome, at=svc.clock()):
-        again = get_case(model, case_id)
+    if not close_case(svc.tables, item, by=staff.username, outcome=outcome, at=svc.clock()):
+        again = get_case(svc.tables, case_id)
         if again is not None and again.status == CaseStatus.CLOSED:
             _notify(svc, again)  # told once: a no-op unless the first close stopped before it
         raise conflict("the case is already closed")

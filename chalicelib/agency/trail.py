@@ -48,7 +48,7 @@ def audit_trail(svc: Services, staff: Staff, query: Mapping[str, str]) -> dict[s
         raise bad_input("format", "`json` or `csv`")
     province = None if staff.province_code == NATIONAL else staff.province_code
     found = trail(
-        svc.tables.audit,
+        svc.tables,
         period.first,
         period.last,
         staff=who,

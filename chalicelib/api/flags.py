@@ -68,7 +68,7 @@ def _flags(svc: Services, ss_code: str, facts: list[Flag]) -> dict[str, dict[str
     own facts, so no other person's case can be read."""
     key = svc.dedupe_key() if facts else b""
     ids = {case_id(f.fact_key(ss_code), key): f.subject for f in facts}
-    return {ids[i]: _state(c) for i, c in cases_by_id(svc.tables.cases, ids).items() if c.ss_code == ss_code}
+    return {ids[i]: _state(c) for i, c in cases_by_id(svc.tables, ids).items() if c.ss_code == ss_code}
 
 
 def _state(item: CaseModel) -> dict[str, Any]:
@@ -111,12 +111,12 @@ def flag(svc: Services, ss_code: str, body: Mapping[str, Any]) -> dict[str, str]
     read = _unpaid_month if wanted.kind is FlagKind.UNPAID_MONTH else _unknown_visit
     facts, employer_province = read(tables, ss_code, wanted)
     opened = case_id(wanted.fact_key(ss_code), svc.dedupe_key())
-    if get_case(tables.cases, opened) is not None:  # before a number is taken: no gap for a repeat
+    if get_case(tables, opened) is not None:  # before a number is taken: no gap for a repeat
         raise _already()
     at = svc.clock()
     code = next_case_code(tables, who.province_code or NATIONAL, at)
     if not open_case(
-        tables.cases,
+        tables,
         case_id=opened,
         kind=wanted.kind.value,
         subject=wanted.subject,

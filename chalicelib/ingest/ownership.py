@@ -57,5 +57,5 @@ def audit_refusal(
         (owner, {"reason": NAME_OWNED, "by_province": province}),
     ):
         entry = Entry(who, trail, Action.UPLOAD.value, "refused", key, details=details, **where)
-        append(tables.audit, entry, now=now)
+        append(tables, entry, now=now)
     logger.info("upload refused: the name is another province's", file=key, owner=owner, province=province)

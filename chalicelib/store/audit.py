@@ -12,12 +12,16 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.domain.clock import ICT
+
+if TYPE_CHECKING:  # models.py binds this module's model into Tables
+    from chalicelib.store.models import Tables
 
 KEEP_YEARS = 5
 
@@ -79,7 +83,8 @@ def at_id(moment: datetime) -> str:
     return f"{utc.strftime('%Y-%m-%dT%H:%M:%S')}.{utc.microsecond // 1000:03d}Z#{secrets.token_hex(6)}"
 
 
-def append(model: type[AuditModel], entry: Entry, *, now: datetime) -> AuditModel:
+def append(tables: Tables, entry: Entry, *, now: datetime) -> AuditModel:
+    model = tables.audit
     item = model(
         now.astimezone(ICT).date().isoformat(),
         at_id(now),
@@ -106,11 +111,11 @@ def kept_until(moment: datetime) -> datetime:
         return moment.replace(year=moment.year + KEEP_YEARS, day=28)
 
 
-def between(model: type[AuditModel], first: date, last: date) -> Iterator[AuditModel]:
+def between(tables: Tables, first: date, last: date) -> Iterator[AuditModel]:
     """Every entry from `first` to `last` (Hanoi days, inclusive), oldest first: one query a day."""
     day = first
     while day <= last:
-        yield from model.query(day.isoformat())
+        yield from tables.audit.query(day.isoformat())
         day += timedelta(days=1)
 
 
@@ -121,7 +126,7 @@ def _utc_bound(day: date) -> str:
 
 
 def trail(
-    model: type[AuditModel],
+    tables: Tables,
     first: date,
     last: date,
     *,
@@ -133,6 +138,7 @@ def trail(
     """Entries from `first` to `last` (Hanoi days, inclusive), newest first, at most `limit`: one
     staff member's (index `by_staff`), one kind's (`by_action`), or every one (a query a day);
     `province_code` keeps the entries of that province's staff (None: all)."""
+    model = tables.audit
     condition = None
     if province_code is not None:
         condition = model.province_code == province_code

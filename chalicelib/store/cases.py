@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from pynamodb.attributes import MapAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
@@ -22,6 +23,9 @@ from pynamodb.models import Model
 from chalicelib.domain.flags import CaseStatus
 from chalicelib.domain.staff import NATIONAL
 from chalicelib.store.conditions import save_if, update_if
+
+if TYPE_CHECKING:  # models.py binds this module's model into Tables
+    from chalicelib.store.models import Tables
 
 
 class _ByPersonProvince(GlobalSecondaryIndex):
@@ -97,7 +101,7 @@ def _queue(province: str | None, status: CaseStatus) -> str | None:
 
 
 def open_case(
-    model: type[CaseModel],
+    tables: Tables,
     *,
     case_id: str,
     kind: str,
@@ -111,6 +115,7 @@ def open_case(
     case_code: str | None = None,
 ) -> bool:
     """Put the case; False when this fact was already flagged (its case is there, open or closed)."""
+    model = tables.cases
     person = person_province or NATIONAL
     employer = employer_province if employer_province and employer_province != person else None
     item = model(
@@ -131,26 +136,27 @@ def open_case(
     return save_if(item, model.id.does_not_exist())
 
 
-def get_case(model: type[CaseModel], case_id: str) -> CaseModel | None:
+def get_case(tables: Tables, case_id: str) -> CaseModel | None:
     try:
-        return model.get(case_id, consistent_read=True)
+        return tables.cases.get(case_id, consistent_read=True)
     except DoesNotExist:
         return None
 
 
-def cases_by_id(model: type[CaseModel], case_ids: Iterable[str]) -> dict[str, CaseModel]:
+def cases_by_id(tables: Tables, case_ids: Iterable[str]) -> dict[str, CaseModel]:
     """The cases of these ids that exist, by id: batch gets (a person's flags, their ids computed)."""
     wanted = sorted(set(case_ids))
-    return {item.id: item for item in model.batch_get(wanted)} if wanted else {}
+    return {item.id: item for item in tables.cases.batch_get(wanted)} if wanted else {}
 
 
-def case_by_code(model: type[CaseModel], code: str) -> CaseModel | None:
+def case_by_code(tables: Tables, code: str) -> CaseModel | None:
     """The case with this readable code, if any (the sparse `by_code` index)."""
-    return next(iter(model.by_code.query(code, limit=1)), None)
+    return next(iter(tables.cases.by_code.query(code, limit=1)), None)
 
 
-def close_case(model: type[CaseModel], item: CaseModel, *, by: str, outcome: str, at: datetime) -> bool:
+def close_case(tables: Tables, item: CaseModel, *, by: str, outcome: str, at: datetime) -> bool:
     """Open → closed with the outcome, once: False when it was no longer open."""
+    model = tables.cases
     actions = [
         model.status.set(CaseStatus.CLOSED.value),
         model.person_queue.set(_queue(item.person_province, CaseStatus.CLOSED)),
@@ -163,9 +169,10 @@ def close_case(model: type[CaseModel], item: CaseModel, *, by: str, outcome: str
     return update_if(item, actions, model.status == CaseStatus.OPEN.value)
 
 
-def province_cases(model: type[CaseModel], province: str, status: CaseStatus, *, limit: int) -> list[CaseModel]:
+def province_cases(tables: Tables, province: str, status: CaseStatus, *, limit: int) -> list[CaseModel]:
     """The cases of a province's people or employers in one status, newest first; national staff's
     (`00`): every case in that status. At most `limit`."""
+    model = tables.cases
     if province == NATIONAL:
         return list(model.by_status.query(status.value, scan_index_forward=False, limit=limit))
     queue = f"{province}#{status.value}"

@@ -192,7 +192,7 @@ def test_a_case_opened_before_codes_lists_closes_and_tells_as_before(api, id_tok
     make.person(NA_PERSON, phone=NA_PHONE, unit=HN_UNIT, province="40")
     old = "case-" + "b" * 24
     assert open_case(
-        console.tables.cases,
+        console.tables,
         case_id=old,
         kind="unpaid_month",
         subject="2026-08",

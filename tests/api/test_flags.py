@@ -137,9 +137,9 @@ def test_each_month_and_visit_shows_the_person_its_flags_state_from_sent_to_clos
         "closed_at": None,
     }
     assert _flag_of(api, token, "2025-12") is None  # the other owed month: not flagged
-    item = get_case(svc.tables.cases, opened["id"])
+    item = get_case(svc.tables, opened["id"])
     clock.advance(minutes=5)
-    assert close_case(svc.tables.cases, item, by="support.na", outcome="Đơn vị đã nộp bổ sung.", at=clock())
+    assert close_case(svc.tables, item, by="support.na", outcome="Đơn vị đã nộp bổ sung.", at=clock())
     closed = _flag_of(api, token, "2025-11")
     assert (closed["status"], closed["outcome"], closed["closed_at"]) == (
         "closed",
@@ -187,7 +187,7 @@ def test_a_case_opened_before_codes_still_shows_and_has_no_code(api, visits, sig
     flag = Flag(FlagKind.UNPAID_MONTH, "2025-12")
     old = case_id(flag.fact_key(ANNA), svc.dedupe_key())
     assert open_case(
-        svc.tables.cases,
+        svc.tables,
         case_id=old,
         kind=flag.kind.value,
         subject=flag.subject,

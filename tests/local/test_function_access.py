@@ -184,7 +184,7 @@ def _a_case_opened(functions, clock) -> bool:
     from chalicelib.store.cases import open_case
 
     return open_case(
-        functions.services("api_handler").tables.cases,
+        functions.services("api_handler").tables,
         case_id="case-abcdefghijklmnopabcdefgh",
         kind="unpaid_month",
         subject="2026-10",
@@ -225,7 +225,7 @@ def _a_coded_case(functions, clock) -> str:
     tables = functions.services("api_handler").tables
     code = next_case_code(tables, "40", clock())
     assert open_case(
-        tables.cases,
+        tables,
         case_id=CODED,
         kind="unpaid_month",
         subject="2026-09",
@@ -247,9 +247,9 @@ def test_the_api_numbers_a_case_reads_a_persons_flags_and_finds_a_code_under_its
 
     code = _a_coded_case(functions, clock)
     assert code == "BHXH-40-2611-0001"
-    cases = functions.services("api_handler").tables.cases
-    assert list(cases_by_id(cases, [CODED])) == [CODED]
-    found = case_by_code(cases, code)
+    tables = functions.services("api_handler").tables
+    assert list(cases_by_id(tables, [CODED])) == [CODED]
+    found = case_by_code(tables, code)
     assert found is not None and found.id == CODED
 
 
@@ -258,7 +258,7 @@ def test_without_its_batch_get_on_cases_the_page_cannot_show_flags(function_poli
     from chalicelib.store.cases import cases_by_id
 
     with pytest.raises(Exception, match=r"AccessDenied|403|not authorized"):
-        cases_by_id(functions.services("api_handler").tables.cases, [CODED])
+        cases_by_id(functions.services("api_handler").tables, [CODED])
 
 
 @pytest.mark.parametrize("function_policies", ["by_code"], indirect=True)
@@ -266,4 +266,4 @@ def test_without_its_by_code_query_the_console_cannot_find_a_code(function_polic
     from chalicelib.store.cases import case_by_code
 
     with pytest.raises(Exception, match=r"AccessDenied|403|not authorized"):
-        case_by_code(functions.services("api_handler").tables.cases, "BHXH-40-2611-0001")
+        case_by_code(functions.services("api_handler").tables, "BHXH-40-2611-0001")
