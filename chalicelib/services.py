@@ -110,6 +110,7 @@ class Services:
         return Idempotency(self.settings.name("idempotency"), lambda: self.clients.dynamodb)
 
     def jwt_key(self) -> bytes:
+        """Signs and checks the lookup API's tokens (api/tokens.py): only the API reads it."""
         return secure_key(self.settings.jwt_key_parameter, self.parameters)
 
     def otp_key(self) -> bytes:
@@ -118,9 +119,12 @@ class Services:
         return secure_key(self.settings.otp_key_parameter, self.parameters)
 
     def dedupe_key(self) -> bytes:
+        """Keys the hash that turns a notice's `dedupe_key` into its outbox id, and a flagged fact
+        into its case id: not the `dedupe_key` string itself."""
         return secure_key(self.settings.dedupe_key_parameter, self.parameters)
 
     def id_hash_key(self) -> bytes:
+        """Keys the hash of ID numbers kept instead of the numbers (domain/id_hash.py)."""
         return secure_key(self.settings.id_hash_key_parameter, self.parameters)
 
 

@@ -32,6 +32,7 @@ from chalicelib.domain.staff import Staff
 from chalicelib.notify.outbox import enqueue
 from chalicelib.services import Services
 from chalicelib.store.cases import CaseModel, case_by_code, close_case, get_case, province_cases
+from chalicelib.store.maps import plain_map
 
 logger = Logger(child=True)
 
@@ -45,7 +46,7 @@ def _view(item: CaseModel) -> dict[str, Any]:
         "case_code": item.case_code,
         "kind": item.kind,
         "subject": item.subject,
-        "facts": item.facts.as_dict() if item.facts is not None else {},
+        "facts": plain_map(item.facts),
         "person": item.masked_code,
         "status": item.status,
         "provinces": [p for p in (item.person_province, item.employer_province) if p],
@@ -88,7 +89,7 @@ def _sees(staff: Staff, item: CaseModel) -> bool:
 
 def _notify(svc: Services, item: CaseModel) -> str | None:
     flag = Flag(FlagKind(item.kind), item.subject)
-    facts = item.facts.as_dict() if item.facts is not None else {}
+    facts = plain_map(item.facts)
     status = enqueue(svc, closed_notice(item.id, item.ss_code, flag, facts, item.case_code))
     return status.value if status is not None else None
 

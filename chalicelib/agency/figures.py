@@ -66,9 +66,9 @@ def figures(svc: Services, staff: Staff, query: Mapping[str, str]) -> dict[str, 
         raise bad_input("part", "`notices` or `files`")
     national = staff.province_code == NATIONAL
     if national:
-        rows = notices_between(svc.tables, period.first, period.last)
+        rows = notices_between(svc, period.first, period.last)
     else:
-        rows = province_notices_between(svc.tables, staff.province_code, period.first, period.last)
+        rows = province_notices_between(svc, staff.province_code, period.first, period.last)
     files = _files(svc, staff, period)
     span = f"{period.first.isoformat()}_{period.last.isoformat()}"
     if fmt == "csv" and part == "notices":
@@ -93,5 +93,5 @@ def figures(svc: Services, staff: Staff, query: Mapping[str, str]) -> dict[str, 
             "rejected": sum(f["rejected"] for f in files),
         },
         "scope": {"notices": staff.province_code, "files": staff.province_code},
-        **({"by_province": by_province(svc.tables, period.first, period.last)} if national else {}),
+        **({"by_province": by_province(svc, period.first, period.last)} if national else {}),
     }

@@ -332,7 +332,7 @@ def resend(svc: Services, staff: Staff, notice_id: str) -> tuple[dict[str, Any],
             f"this notice was sent again in the last 24 hours: try again in {wait} s",
             {"Retry-After": str(wait)},
         )
-    enforce(svc.tables, f"resend#{staff.username}", RESENDS_PER_HOUR, svc.clock)
+    enforce(svc, f"resend#{staff.username}", RESENDS_PER_HOUR)
     model = svc.tables.notifications
     moment = svc.clock()
     now = utc_iso(moment)

@@ -15,6 +15,7 @@ from chalicelib.domain.csv_out import CsvFile, csv_text
 from chalicelib.domain.staff import NATIONAL, Action, Staff
 from chalicelib.services import Services
 from chalicelib.store.audit import AuditModel, trail
+from chalicelib.store.maps import plain_map
 
 MAX_ROWS = 2000
 COLUMNS = ("at", "staff", "province_code", "action", "outcome", "subject", "source_ip", "user_agent", "details")
@@ -32,7 +33,7 @@ def _row(item: AuditModel) -> dict[str, Any]:
         "subject": item.subject,
         "source_ip": item.source_ip,
         "user_agent": item.user_agent,
-        "details": item.details.as_dict() if item.details is not None else {},
+        "details": plain_map(item.details),
     }
 
 

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from chalicelib.agency.names import FileName
 from chalicelib.api.errors import ApiError
 from chalicelib.domain.staff import Staff
-from chalicelib.ingest.ownership import audit_refusal, owner_elsewhere
+from chalicelib.ingest.ownership import refused_for_owner
 from chalicelib.services import Services
 
 EXPIRES_S = 15 * 60
@@ -69,17 +69,7 @@ def refuse_taken_name(
 ) -> None:
     """409 when the file's name belongs to another province (whoever first uploaded it), audited in
     the staff member's province's trail and in the owner's (ingest/ownership.py)."""
-    owner = owner_elsewhere(svc.tables, key, staff.province_code)
-    if owner is None:
+    where = {"source_ip": source_ip, "user_agent": user_agent}
+    if refused_for_owner(svc, key, staff=staff.username, province_code=staff.province_code, **where) is None:
         return
-    audit_refusal(
-        svc.tables,
-        svc.clock(),
-        key,
-        staff=staff.username,
-        province_code=staff.province_code,
-        owner=owner,
-        source_ip=source_ip,
-        user_agent=user_agent,
-    )
     raise ApiError(409, "conflict", "this file name is already used by another province: choose another name")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from chalicelib.api.errors import too_many
-from chalicelib.domain.clock import Clock
 from chalicelib.store.guard import count_hit
-from chalicelib.store.models import Tables
+
+if TYPE_CHECKING:
+    from chalicelib.services import Services
 
 
 @dataclass(frozen=True)
@@ -16,8 +18,8 @@ class Limit:
     window_s: int
 
 
-def enforce(tables: Tables, scope: str, limit: Limit, clock: Clock) -> None:
+def enforce(svc: Services, scope: str, limit: Limit) -> None:
     """Count one request against `scope`; over the limit, 429 with the seconds until the window turns."""
-    if count_hit(tables, scope, window_s=limit.window_s, clock=clock) > limit.allowed:
-        now = int(clock().timestamp())
+    if count_hit(svc.tables, scope, window_s=limit.window_s, clock=svc.clock) > limit.allowed:
+        now = int(svc.clock().timestamp())
         raise too_many(limit.window_s - now % limit.window_s)

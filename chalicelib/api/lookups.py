@@ -1,10 +1,10 @@
-"""What a signed-in person reads about themselves. Every function takes the token's `ss_code` and
-reads only items keyed by it: there is no parameter through which another person could be named."""
+"""What a signed-in person reads about themselves. Every function takes the services and the token's
+`ss_code`, and reads only items keyed by it: there is no parameter through which another person could
+be named."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DoesNotExist
 
@@ -15,12 +15,15 @@ from chalicelib.domain.errors import InvalidValue
 from chalicelib.domain.participation import participation
 from chalicelib.domain.phones import mask_phone
 from chalicelib.store.history import month_row, months
-from chalicelib.store.models import Tables, ledger_facts
+from chalicelib.store.models import ledger_facts
+
+if TYPE_CHECKING:
+    from chalicelib.services import Services
 
 
-def me(ss_code: str, *, tables: Tables) -> dict[str, Any]:
+def me(svc: Services, ss_code: str) -> dict[str, Any]:
     try:
-        person = tables.people.get(ss_code)
+        person = svc.tables.people.get(ss_code)
     except DoesNotExist:
         raise not_found("no person on file for this sign-in") from None
     return {
@@ -41,13 +44,13 @@ def _month(name: str, raw: str | None) -> str | None:
         raise bad_input(name, str(exc)) from None
 
 
-def contributions(ss_code: str, raw_from: str | None, raw_to: str | None, *, tables: Tables) -> dict[str, Any]:
+def contributions(svc: Services, ss_code: str, raw_from: str | None, raw_to: str | None) -> dict[str, Any]:
     """The person's months from `from` to `to` (inclusive, either open), by one Query, with totals
     (domain/participation.py says what counts)."""
     first, last = _month("from", raw_from), _month("to", raw_to)
     if first and last and first > last:
         raise bad_input("from", "must not be after 'to'")
-    rows = [month_row(item) for item in months(tables, ss_code, first, last)]
+    rows = [month_row(item) for item in months(svc.tables, ss_code, first, last)]
     totals = participation(rows)
     return {
         "months": rows,
@@ -55,8 +58,9 @@ def contributions(ss_code: str, raw_from: str | None, raw_to: str | None, *, tab
     }
 
 
-def hi_card(ss_code: str, *, tables: Tables, today: date) -> dict[str, Any]:
+def hi_card(svc: Services, ss_code: str) -> dict[str, Any]:
     """The person's health card (the one valid longest, if the ledger holds several)."""
+    tables = svc.tables
     cards = [
         item.facts_dict()
         for item in tables.ledger.by_person.query(ss_code, tables.ledger.pk.startswith("hi_card#"))
@@ -71,13 +75,13 @@ def hi_card(ss_code: str, *, tables: Tables, today: date) -> dict[str, Any]:
         "valid_to": str(card["valid_to"]),
         "household": bool(card.get("household", False)),
         "facility": card.get("facility"),
-        "status": card_status(str(card["valid_to"]), today),
+        "status": card_status(str(card["valid_to"]), svc.clock().date()),
     }
 
 
-def voluntary(ss_code: str, *, tables: Tables, today: date) -> dict[str, Any]:
+def voluntary(svc: Services, ss_code: str) -> dict[str, Any]:
     """The voluntary plan, if any: how often it is paid, how far, on what income, and whether it is current."""
-    facts = ledger_facts(tables, f"voluntary#{ss_code}")
+    facts = ledger_facts(svc.tables, f"voluntary#{ss_code}")
     if facts is None:
         raise not_found("no voluntary plan on file")
     paid_to = str(facts["paid_to"])
@@ -85,5 +89,5 @@ def voluntary(ss_code: str, *, tables: Tables, today: date) -> dict[str, Any]:
         "months_per_payment": int(facts["months_per_payment"]),
         "paid_to": paid_to,
         "income_vnd": int(facts["income_vnd"]),
-        "status": plan_status(paid_to, today),
+        "status": plan_status(paid_to, svc.clock().date()),
     }

@@ -22,6 +22,7 @@ from chalicelib.notify.outbox import enqueue
 from chalicelib.observability import correlate, count_metric
 from chalicelib.services import Services
 from chalicelib.store.conditions import delete_if, update_if
+from chalicelib.store.maps import plain_map
 from chalicelib.store.models import GuardModel
 
 logger = Logger(child=True)
@@ -41,8 +42,8 @@ class OtpRequest:
 def request_otp(svc: Services, ss_code: str, client: str) -> OtpRequest:
     """Store the request and queue its code to the registered phone; the same answer for every code."""
     tables, clock = svc.tables, svc.clock
-    enforce(tables, f"otp-client#{client}", PER_CLIENT, clock)
-    enforce(tables, f"otp-code#{ss_code}", PER_CODE, clock)
+    enforce(svc, f"otp-client#{client}", PER_CLIENT)
+    enforce(svc, f"otp-code#{ss_code}", PER_CODE)
     now = int(clock().timestamp())
     request_id = secrets.token_urlsafe(18)
     tables.guard(f"otp#{request_id}", expires_at=now + OTP_TTL_S, data={"ss_code": ss_code, "tries": 0}).save()
@@ -75,7 +76,7 @@ def verify_otp(svc: Services, request_id: str, code: str) -> str:
         item: GuardModel = guard.get(f"otp#{request_id}", consistent_read=True)
     except DoesNotExist:
         raise _wrong() from None
-    data = item.data.as_dict() if item.data is not None else {}
+    data = plain_map(item.data)
     now = int(clock().timestamp())
     tries = int(data.get("tries", MAX_TRIES))
     if not item.expires_at or now >= int(item.expires_at) or tries >= MAX_TRIES:

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.api.errors import ApiError, not_found
 from chalicelib.api.limits import Limit, enforce
-from chalicelib.domain.clock import Clock
 from chalicelib.domain.coverage import card_status
 from chalicelib.domain.identifiers import card_ss_code
 from chalicelib.domain.text import strip_diacritics
-from chalicelib.store.models import Tables, ledger_facts
+from chalicelib.store.models import ledger_facts
+
+if TYPE_CHECKING:
+    from chalicelib.services import Services
 
 _SPACES = re.compile(r"\s+")
 CARD_CHECKS_PER_CLIENT = Limit(30, 60 * 60)  # enough for a family, too few to try dates of birth
@@ -31,19 +33,20 @@ def _card_not_found() -> ApiError:
     return not_found("no card matches these details")
 
 
-def limit_card_checks(client: str, *, tables: Tables, clock: Clock) -> None:
+def limit_card_checks(svc: Services, client: str) -> None:
     """At most 30 card checks per client an hour, else 429: a date of birth is not a password."""
-    enforce(tables, f"card-check#{client}", CARD_CHECKS_PER_CLIENT, clock)
+    enforce(svc, f"card-check#{client}", CARD_CHECKS_PER_CLIENT)
 
 
-def limit_dossier_lookups(client: str, *, tables: Tables, clock: Clock) -> None:
+def limit_dossier_lookups(svc: Services, client: str) -> None:
     """At most 60 dossier lookups per client an hour, found or not, else 429: numbers are not to be walked."""
-    enforce(tables, f"dossier#{client}", DOSSIER_LOOKUPS_PER_CLIENT, clock)
+    enforce(svc, f"dossier#{client}", DOSSIER_LOOKUPS_PER_CLIENT)
 
 
-def check_hi_card(card_no: str, full_name: str, date_of_birth: date, *, tables: Tables, today: date) -> dict[str, Any]:
+def check_hi_card(svc: Services, card_no: str, full_name: str, date_of_birth: date) -> dict[str, Any]:
     """Validity when card number, name and date of birth all match; one 404 for unknown and mismatched.
     Both reads are made whatever the first finds, so timing does not tell them apart either."""
+    tables = svc.tables
     card = ledger_facts(tables, f"hi_card#{card_no}")
     holder = str(card.get("ss_code") or card_ss_code(card_no)) if card else card_ss_code(card_no)
     try:
@@ -61,13 +64,13 @@ def check_hi_card(card_no: str, full_name: str, date_of_birth: date, *, tables: 
         "card_no": card_no,
         "valid_from": str(card["valid_from"]),
         "valid_to": str(card["valid_to"]),
-        "status": card_status(str(card["valid_to"]), today),
+        "status": card_status(str(card["valid_to"]), svc.clock().date()),
     }
 
 
-def dossier(dossier_no: str, *, tables: Tables) -> dict[str, Any]:
+def dossier(svc: Services, dossier_no: str) -> dict[str, Any]:
     """A dossier's procedure, status and dates: nothing about who submitted it."""
-    facts = ledger_facts(tables, f"dossier#{dossier_no}")
+    facts = ledger_facts(svc.tables, f"dossier#{dossier_no}")
     if facts is None:
         raise not_found("no dossier with this number")
     return {

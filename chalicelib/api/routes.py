@@ -118,7 +118,7 @@ def token() -> tuple[int, dict[str, Any]]:
 def me() -> tuple[int, dict[str, Any]]:
     from chalicelib.api import lookups
 
-    return 200, lookups.me(_signed_in(), tables=services().tables)
+    return 200, lookups.me(services(), _signed_in())
 
 
 @api.route("/v1/me/contributions", methods=["GET"])
@@ -128,15 +128,13 @@ def contributions() -> tuple[int, dict[str, Any]]:
 
     ss_code = _signed_in()
     svc = services()
-    answer = lookups.contributions(ss_code, _query("from"), _query("to"), tables=svc.tables)
+    answer = lookups.contributions(svc, ss_code, _query("from"), _query("to"))
     return 200, flags.with_month_flags(svc, ss_code, answer)
 
 
 def _mine_today(lookup: Callable[..., dict[str, Any]]) -> tuple[int, dict[str, Any]]:
     """A signed-in person's own record that depends on today (a card's or a plan's status)."""
-    ss_code = _signed_in()
-    svc = services()
-    return 200, lookup(ss_code, tables=svc.tables, today=svc.clock().date())
+    return 200, lookup(services(), _signed_in())
 
 
 @api.route("/v1/me/hi-card", methods=["GET"])
@@ -179,8 +177,8 @@ def check_hi_card() -> tuple[int, dict[str, Any]]:
     full_name = _text(body, "full_name", 120)
     born = _checked("date_of_birth", parse_date, _text(body, "date_of_birth", 10))
     svc = services()
-    public.limit_card_checks(_client(), tables=svc.tables, clock=svc.clock)
-    return 200, public.check_hi_card(card_no, full_name, born, tables=svc.tables, today=svc.clock().date())
+    public.limit_card_checks(svc, _client())
+    return 200, public.check_hi_card(svc, card_no, full_name, born)
 
 
 @api.route("/v1/dossiers", methods=["GET"])
@@ -193,8 +191,8 @@ def dossier() -> tuple[int, dict[str, Any]]:
         raise bad_input("no", "required: the dossier number")
     number = _checked("no", identifiers.dossier_no, raw)
     svc = services()
-    public.limit_dossier_lookups(_client(), tables=svc.tables, clock=svc.clock)
-    return 200, public.dossier(number, tables=svc.tables)
+    public.limit_dossier_lookups(svc, _client())
+    return 200, public.dossier(svc, number)
 
 
 @api.route("/openapi.json", methods=["GET"])

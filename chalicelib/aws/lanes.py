@@ -1,4 +1,4 @@
-"""The sending lanes' queues: `route` puts notices on them, ten to a SendMessageBatch call.
+"""The sending lanes' queues: `route` puts notices on them (aws/queues.py: ten to a call).
 
 A message names a notice (its id, and its batch file so that the sender reads the batch's state
 before its claim); the text is rendered from the outbox when it is sent. A message sent twice (a
@@ -12,10 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.aws.queues import Queue
 from chalicelib.aws.settings import Settings
 from chalicelib.domain.lanes import Lane
-
-BATCH = 10  # SQS's most entries per SendMessageBatch
 
 
 @dataclass(frozen=True)
@@ -30,10 +29,6 @@ class LaneMessage:
     def parse(cls, body: str) -> LaneMessage:
         data = json.loads(body)
         return cls(str(data["id"]), data.get("batch") or None)
-
-
-class LaneNotQueued(RuntimeError):
-    """SQS refused an entry: the stream batch is retried (re-queuing a queued notice is harmless)."""
 
 
 class LaneQueues:
@@ -52,23 +47,7 @@ class LaneQueues:
         return self._urls[lane]
 
     def send(self, lane: Lane, messages: Iterable[LaneMessage]) -> int:
-        """Queue every message on `lane`; returns how many calls it took."""
-        pending = list(messages)
-        if not pending:
-            return 0
-        url = self.url(lane)
-        calls = 0
-        for start in range(0, len(pending), BATCH):
-            chunk = pending[start : start + BATCH]
-            entries = [{"Id": str(i), "MessageBody": m.body()} for i, m in enumerate(chunk)]
-            answer = self._sqs.send_message_batch(QueueUrl=url, Entries=entries)
-            calls += 1
-            failed = answer.get("Failed") or []
-            if failed:  # once more, then the stream's own retry
-                again = [entries[int(f["Id"])] for f in failed]
-                answer = self._sqs.send_message_batch(QueueUrl=url, Entries=again)
-                calls += 1
-                if answer.get("Failed"):
-                    codes = sorted({str(f.get("Code")) for f in answer["Failed"]})
-                    raise LaneNotQueued(f"{len(answer['Failed'])} message(s) not queued on {lane}: {codes}")
-        return calls
+        """Queue every message on `lane`; returns how many calls it took. `NotQueued` when SQS
+        refuses some twice: the stream batch is retried (re-queuing a queued notice is harmless)."""
+        bodies = [m.body() for m in messages]
+        return Queue(self._sqs, self.url(lane)).send(bodies) if bodies else 0

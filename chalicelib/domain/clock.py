@@ -38,6 +38,9 @@ def scheduled_time(event: Mapping[str, Any] | None, fallback: Clock) -> datetime
     return fallback()
 
 
-def utc_iso(moment: datetime) -> str:
-    """The outbox's sortable time: UTC, to the second."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def utc_iso(moment: datetime, *, milliseconds: bool = False) -> str:
+    """The one stored time format (`2026-11-25T03:00:00Z`): UTC, so keys and indexes sort by time
+    whatever zone the moment came in; to the second, or the millisecond where order within a second
+    counts (the audit trail's keys)."""
+    spec = "milliseconds" if milliseconds else "seconds"
+    return moment.astimezone(UTC).isoformat(timespec=spec).replace("+00:00", "Z")

@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from botocore.exceptions import ClientError
 
+from chalicelib.aws.queues import Queue
 from chalicelib.domain.deadline import Deadline
 from chalicelib.ingest.files import Send, run_all
 from chalicelib.ingest.tasks import Task, is_task
@@ -40,16 +41,11 @@ def s3_objects(body: dict[str, Any]) -> list[tuple[str, str, str | None, str | N
 
 
 def task_sender(svc: Services) -> Send:
-    """Sends steps to the stage's ingest queue, ten a call."""
-    sqs = svc.clients.sqs
-    url = sqs.get_queue_url(QueueName=svc.settings.name("ingest"))["QueueUrl"]
+    """Sends steps to the stage's ingest queue (aws/queues.py: ten a call, refused ones again)."""
+    queue = Queue.named(svc.clients.sqs, svc.settings.name("ingest"))
 
     def send(tasks: list[Task]) -> None:
-        for at in range(0, len(tasks), 10):
-            entries = [{"Id": str(n), "MessageBody": t.to_json()} for n, t in enumerate(tasks[at : at + 10])]
-            answer = sqs.send_message_batch(QueueUrl=url, Entries=entries)
-            if answer.get("Failed"):
-                raise RuntimeError(f"{len(answer['Failed'])} ingest step(s) not sent: {answer['Failed'][0]}")
+        queue.send(t.to_json() for t in tasks)
 
     return send
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from typing import TYPE_CHECKING
 
 from pynamodb.exceptions import DoesNotExist
 
@@ -23,14 +23,22 @@ from chalicelib.store.guard import opt_in, opt_out
 from chalicelib.store.history import month_row, months
 from chalicelib.store.models import Tables, ledger_facts
 
+if TYPE_CHECKING:
+    from chalicelib.services import Services
 
-def answer(command: Command, *, phone: str, tables: Tables, today: date) -> str:
+
+def answer(svc: Services, command: Command, *, phone: str) -> str:
     """The reply to `command` sent from `phone` (E.164); acts on HUY/DK."""
+    tables = svc.tables
     if isinstance(command, QueryTime):
         return _time(command, phone, tables)
     if isinstance(command, QueryCard):
         facts = ledger_facts(tables, f"hi_card#{command.card_no}")
-        return replies.card_reply(command.card_no, facts, today) if facts else replies.card_unknown(command.card_no)
+        return (
+            replies.card_reply(command.card_no, facts, svc.clock().date())
+            if facts
+            else replies.card_unknown(command.card_no)
+        )
     if isinstance(command, QueryDossier):
         facts = ledger_facts(tables, f"dossier#{command.dossier_no}")
         if not facts:

@@ -56,7 +56,7 @@ def handle_inbound_sms(svc: Services, message: str, *, fallback_id: str = "") ->
         reply, outcome = replies.TOO_MANY, "too-many"
     else:
         command = parse(carrier.get("messageBody"))
-        reply = answer(command, phone=phone, tables=tables, today=clock().date())
+        reply = answer(svc, command, phone=phone)
         outcome = "queued"
         logger.info("inbound sms parsed", inbound_id=inbound_id, command=type(command).__name__)
         count_metric("SmsQueries", 1, syntax=type(command).__name__)

@@ -20,7 +20,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from chalicelib.aws.s3_upload import StreamedObject, UploadState
-from chalicelib.domain.clock import ICT
+from chalicelib.domain.clock import ICT, utc_iso
 from chalicelib.domain.deadline import Deadline
 from chalicelib.ingest.objects import errors_key, first_errors_key, scratch
 from chalicelib.ingest.reader import Lines
@@ -38,6 +38,7 @@ from chalicelib.observability import count_metric
 from chalicelib.services import Services
 from chalicelib.store import files
 from chalicelib.store.files import FileModel, Upload
+from chalicelib.store.maps import plain_map
 
 logger = Logger(child=True)
 
@@ -79,7 +80,7 @@ def finish(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
         model,
         upload,
         status=report.status,
-        finished_at=item.last_at or files.utc(svc.clock()),
+        finished_at=item.last_at or utc_iso(svc.clock()),
         errors=report.errors,
         errors_truncated=report.errors_truncated,
         reason=report.reason,
@@ -185,7 +186,7 @@ def _first_errors(s3: Any, bucket: str, upload: Upload, pieces: list[tuple[int, 
 
 def _next_upload(svc: Services, task: Task, ended: FileModel) -> list[Task]:
     """The upload of the same name that waited for this one, taken now: the earliest of them."""
-    waiting = ended.waiting.as_dict() if ended.waiting is not None else {}
+    waiting = plain_map(ended.waiting)
     if not waiting:
         return []
     key = min(waiting)

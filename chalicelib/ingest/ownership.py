@@ -9,6 +9,7 @@ Either way the refusal is audited twice: in the uploader's province's trail and 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 
@@ -17,6 +18,9 @@ from chalicelib.domain.staff import NATIONAL, Action
 from chalicelib.store.audit import Entry, append
 from chalicelib.store.files import get_file
 from chalicelib.store.models import Tables
+
+if TYPE_CHECKING:
+    from chalicelib.services import Services
 
 logger = Logger(child=True)
 
@@ -59,3 +63,29 @@ def audit_refusal(
         entry = Entry(who, trail, Action.UPLOAD.value, "refused", key, details=details, **where)
         append(tables, entry, now=now)
     logger.info("upload refused: the name is another province's", file=key, owner=owner, province=province)
+
+
+def refused_for_owner(
+    svc: Services,
+    key: str,
+    *,
+    staff: str | None,
+    province_code: str | None,
+    source_ip: str | None = None,
+    user_agent: str | None = None,
+) -> str | None:
+    """The owning province when `key`'s name is another province's, the refusal then audited in
+    both trails; None when the upload may go on. The console and the ingest ask the same way."""
+    owner = owner_elsewhere(svc.tables, key, province_code)
+    if owner is not None:
+        audit_refusal(
+            svc.tables,
+            svc.clock(),
+            key,
+            staff=staff,
+            province_code=province_code,
+            owner=owner,
+            source_ip=source_ip,
+            user_agent=user_agent,
+        )
+    return owner

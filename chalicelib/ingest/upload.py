@@ -21,7 +21,7 @@ from botocore.exceptions import ClientError
 from chalicelib.domain.deadline import Deadline
 from chalicelib.ingest.kinds import KINDS
 from chalicelib.ingest.objects import read_range, save_plan, version_args
-from chalicelib.ingest.ownership import audit_refusal, owner_elsewhere
+from chalicelib.ingest.ownership import refused_for_owner
 from chalicelib.ingest.pieces import unfinished
 from chalicelib.ingest.plan import Cutter
 from chalicelib.ingest.reader import SNIFF_BYTES, Form, NotCsv, detect_form, read_header
@@ -91,16 +91,8 @@ def admit(svc: Services, bucket: str, key: str, version: str | None, sequencer: 
         province_code=_province(metadata.get("province-code")),
         uploaded_by=(metadata.get("uploaded-by") or None),
     )
-    owner = owner_elsewhere(svc.tables, key, upload.province_code)
-    if owner is not None:  # the name is another province's: its item and report stay the owner's
-        audit_refusal(
-            svc.tables,
-            svc.clock(),
-            key,
-            staff=upload.uploaded_by,
-            province_code=upload.province_code,
-            owner=owner,
-        )
+    # the name is another province's: its item and report stay the owner's
+    if refused_for_owner(svc, key, staff=upload.uploaded_by, province_code=upload.province_code) is not None:
         return []
     size = int(head["ContentLength"])
     # a workbook that could not be read as CSV (ingest/xlsx.py) is refused with its reason

@@ -17,7 +17,8 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.aws.lanes import LaneMessage, LaneNotQueued
+from chalicelib.aws.lanes import LaneMessage
+from chalicelib.aws.queues import NotQueued
 from chalicelib.domain.clock import utc_iso
 from chalicelib.domain.lanes import Lane
 from chalicelib.domain.notices import Notice, Recipient
@@ -121,7 +122,7 @@ def _to_urgent_lane(svc: Services, key: str) -> None:
     """Queue an urgent notice now, not when the stream gets to it; on failure the stream still will."""
     try:
         svc.lanes.send(Lane.URGENT, [LaneMessage(key)])
-    except (BotoCoreError, ClientError, LaneNotQueued) as exc:
+    except (BotoCoreError, ClientError, NotQueued) as exc:
         logger.warning("urgent notice left to the outbox stream", notice=key, error=type(exc).__name__)
 
 

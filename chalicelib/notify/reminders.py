@@ -10,46 +10,30 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from aws_lambda_powertools import Logger
-from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.domain.due_dates import CATCH_UP
 from chalicelib.domain.reminders import remind
 from chalicelib.notify.outbox import enqueue_all
 from chalicelib.observability import correlate
 from chalicelib.services import Services
-from chalicelib.store.conditions import save_if
-from chalicelib.store.models import Tables
+from chalicelib.store.guard import mark_reminders_through, reminders_through
 
 logger = Logger(child=True)
 
-THROUGH = "reminders#through"  # guard item: the last day whose run finished
 
-
-def days_to_cover(tables: Tables, day: date) -> list[date]:
+def days_to_cover(svc: Services, day: date) -> list[date]:
     """`day` and each earlier day since the last finished run, oldest first, `CATCH_UP` at most."""
     first = day - CATCH_UP
-    try:
-        done = tables.guard.get(THROUGH, consistent_read=True).data
-        through = date.fromisoformat(str(done.as_dict()["day"])) if done is not None else None
-    except (DoesNotExist, KeyError, ValueError):
-        through = None
+    through = reminders_through(svc.tables)
     if through is not None:
         first = max(first, through + timedelta(days=1))
     return [first + timedelta(days=n) for n in range((day - first).days + 1)]
 
 
-def _finished(tables: Tables, day: date) -> None:
-    """Record `day` as covered, unless a run for a later day already did (a retried old tick)."""
-    guard = tables.guard
-    save_if(
-        guard(THROUGH, data={"day": day.isoformat()}), guard.pk.does_not_exist() | (guard.data["day"] < day.isoformat())
-    )
-
-
 def run_reminders(svc: Services, day: date) -> dict[str, int]:
     """Tell everything due on `day`, or on a day since the last finished run, that still warns of
     something to come; a second run for the same day enqueues nothing new."""
-    covered = days_to_cover(svc.tables, day)
+    covered = days_to_cover(svc, day)
     due = queued = 0
     for each in covered:
         for item in svc.tables.ledger.due.query(each.isoformat()):
@@ -57,6 +41,6 @@ def run_reminders(svc: Services, day: date) -> dict[str, int]:
             correlate(item.source)
             queued += enqueue_all(svc, remind(item.image(), day), source=item.source)
     correlate(None)
-    _finished(svc.tables, day)
+    mark_reminders_through(svc.tables, day)  # unless a run for a later day already did (an old tick retried)
     logger.info("reminders run", day=day.isoformat(), days=len(covered), due=due, queued=queued)
     return {"due": due, "queued": queued}

@@ -40,6 +40,7 @@ from chalicelib.services import Services
 from chalicelib.store.batches import BatchState, BatchStates, cancel, hold
 from chalicelib.store.conditions import update_if
 from chalicelib.store.guard import opted_out_among
+from chalicelib.store.maps import plain_map
 from chalicelib.store.models import NotificationModel
 
 logger = Logger(child=True)
@@ -158,7 +159,7 @@ def _send(
 def text_of(svc: Services, item: NotificationModel) -> str:
     """The SMS text, rendered now: an OTP's code is derived here from its request (domain/otp.py),
     never stored."""
-    params = item.params.as_dict() if item.params is not None else {}
+    params = plain_map(item.params)
     if item.template == "otp":
         params["code"] = otp_code(svc.otp_key(), str(params.get("request_id", "")))
     return render(item.template, params, unicode=svc.settings.unicode_sms)

@@ -16,7 +16,7 @@ logger = Logger(child=True)
 def write_daily_summary(svc: Services, day: str) -> str:
     """Write one day's summary; returns its key. Re-running a day rewrites the same object."""
     bucket = svc.settings.name("ingest")
-    days, batches = figures_of_day(svc.tables, svc.clients.s3, bucket, day)
+    days, batches = figures_of_day(svc, day)
     key = f"{DAILY}{day}.json"
     body = json.dumps(summary(day, days, batches), ensure_ascii=False, indent=2)
     svc.clients.s3.put_object(Bucket=bucket, Key=key, Body=body.encode("utf-8"), ContentType="application/json")

@@ -11,14 +11,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.domain.clock import ICT
+from chalicelib.domain.clock import ICT, utc_iso
 
 if TYPE_CHECKING:  # models.py binds this module's model into Tables
     from chalicelib.store.models import Tables
@@ -79,8 +79,7 @@ class Entry:
 
 def at_id(moment: datetime) -> str:
     """A sort key that orders by time and never collides: UTC to the millisecond, then 12 hex digits."""
-    utc = moment.astimezone(UTC)
-    return f"{utc.strftime('%Y-%m-%dT%H:%M:%S')}.{utc.microsecond // 1000:03d}Z#{secrets.token_hex(6)}"
+    return f"{utc_iso(moment, milliseconds=True)}#{secrets.token_hex(6)}"
 
 
 def append(tables: Tables, entry: Entry, *, now: datetime) -> AuditModel:
@@ -88,7 +87,7 @@ def append(tables: Tables, entry: Entry, *, now: datetime) -> AuditModel:
     item = model(
         now.astimezone(ICT).date().isoformat(),
         at_id(now),
-        at=now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        at=utc_iso(now, milliseconds=True),
         staff=entry.staff,
         province_code=entry.province_code,
         action=entry.action,
@@ -121,8 +120,7 @@ def between(tables: Tables, first: date, last: date) -> Iterator[AuditModel]:
 
 def _utc_bound(day: date) -> str:
     """The first `at_id` of a Hanoi day: its midnight in UTC, to the millisecond."""
-    midnight = datetime(day.year, day.month, day.day, tzinfo=ICT).astimezone(UTC)
-    return f"{midnight.strftime('%Y-%m-%dT%H:%M:%S')}.000Z"
+    return utc_iso(datetime(day.year, day.month, day.day, tzinfo=ICT), milliseconds=True)
 
 
 def trail(

@@ -24,6 +24,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.domain.clock import Clock, utc_iso
 from chalicelib.domain.status import UNSENT, Status
 from chalicelib.store.conditions import save_if, write_if
+from chalicelib.store.maps import plain_map
 from chalicelib.store.models import Tables
 
 BatchCounts = dict[str, int]  # the batch's notices by status (`created`, `sent`, `cancelled`, …)
@@ -80,7 +81,7 @@ def _read(tables: Tables, batch: str) -> tuple[BatchState, int | None]:
         item = tables.guard.get(_state_key(batch), consistent_read=True)
     except DoesNotExist:
         return BatchState.ACTIVE, None
-    data = item.data.as_dict() if item.data else {}
+    data = plain_map(item.data)
     return BatchState(data.get("state", BatchState.ACTIVE)), int(item.hits or 0)
 
 

@@ -11,7 +11,7 @@ issue 22 carries its readable code (`BHXH-40-2612-0042`, store/case_codes.py), i
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from chalicelib.domain.clock import utc_iso
 from chalicelib.domain.flags import CaseStatus
 from chalicelib.domain.staff import NATIONAL
 from chalicelib.store.conditions import save_if, update_if
@@ -92,10 +93,6 @@ class CaseModel(Model):
     by_code = _ByCode()
 
 
-def utc_now_iso(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _queue(province: str | None, status: CaseStatus) -> str | None:
     return f"{province}#{status.value}" if province else None
 
@@ -130,7 +127,7 @@ def open_case(
         employer_province=employer,
         person_queue=_queue(person, CaseStatus.OPEN),
         employer_queue=_queue(employer, CaseStatus.OPEN),
-        opened_at=utc_now_iso(at),
+        opened_at=utc_iso(at),
         case_code=case_code,
     )
     return save_if(item, model.id.does_not_exist())
@@ -160,7 +157,7 @@ def close_case(tables: Tables, item: CaseModel, *, by: str, outcome: str, at: da
     actions = [
         model.status.set(CaseStatus.CLOSED.value),
         model.person_queue.set(_queue(item.person_province, CaseStatus.CLOSED)),
-        model.closed_at.set(utc_now_iso(at)),
+        model.closed_at.set(utc_iso(at)),
         model.closed_by.set(by),
         model.outcome.set(outcome),
     ]

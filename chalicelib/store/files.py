@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import (
@@ -27,8 +27,10 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from chalicelib.domain.clock import utc_iso
 from chalicelib.domain.staff import NATIONAL
 from chalicelib.store.conditions import save_if, update_if
+from chalicelib.store.maps import plain, plain_map
 
 if TYPE_CHECKING:
     from chalicelib.ingest.report import Report
@@ -87,11 +89,6 @@ class FileModel(Model):
     approved_by = UnicodeAttribute(null=True)  # a big staged file: the second person who approved its release
     approved_at = UnicodeAttribute(null=True)
     by_province = _ByProvince()
-
-
-def utc(at: datetime) -> str:
-    """The UTC ISO time the index sorts on."""
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # --- reads ----------------------------------------------------------------------------------------
@@ -153,9 +150,7 @@ def progress(item: FileModel) -> Progress:
 
 def pieces(attribute: MapAttribute | None) -> dict[int, list[int]]:
     """A piece map (`checked`, `written`) as {first byte: [stop, …]}."""
-    if attribute is None:
-        return {}
-    return {int(start): [int(x) for x in entry] for start, entry in attribute.as_dict().items()}
+    return {int(start): [int(x) for x in entry] for start, entry in plain_map(attribute).items()}
 
 
 _INTERNAL = frozenset({"checked", "written", "waiting", "planned", "seq", "reason_line", "last_at"})
@@ -168,10 +163,8 @@ def as_dict(item: FileModel) -> dict[str, Any]:
         value = getattr(item, name)
         if value is None or name in _INTERNAL:
             continue
-        if isinstance(value, MapAttribute):
-            value = value.as_dict()
-        elif isinstance(value, list):
-            value = [v.as_dict() if isinstance(v, MapAttribute) else v for v in value]
+        if isinstance(value, MapAttribute | list):
+            value = plain(value)
         elif isinstance(value, float) and value.is_integer():
             value = int(value)
         out[name] = value
@@ -202,7 +195,7 @@ def start(model: type[FileModel], upload: Upload, at: datetime, *, replacing: Fi
         status=RUNNING,
         province_code=upload.province_code or NATIONAL,
         uploaded_by=upload.uploaded_by,
-        started_at=utc(at),
+        started_at=utc_iso(at),
         chunks_checked=0,
         chunks_done=0,
         rows=0,
@@ -250,7 +243,7 @@ def refused(model: type[FileModel], upload: Upload, reason: str, line: int, at: 
     """The file is refused whole: the first reason in the file is kept (the lowest line)."""
     return update_if(
         model(upload.file),
-        [model.reason.set(reason), model.reason_line.set(line), model.last_at.set(utc(at))],
+        [model.reason.set(reason), model.reason_line.set(line), model.last_at.set(utc_iso(at))],
         (model.version == upload.version)
         & (model.status == RUNNING)
         & (model.reason_line.does_not_exist() | (model.reason_line > line)),
@@ -297,7 +290,7 @@ def piece_written(
         model.rows.add(counts.rows),
         model.accepted.add(counts.accepted),
         model.rejected.add(counts.rejected),
-        model.last_at.set(utc(at)),
+        model.last_at.set(utc_iso(at)),
     ]
     if chunk_ended:
         actions.append(model.chunks_done.add(1))
@@ -355,7 +348,7 @@ def staged_started(model: type[FileModel], report: Report, *, seq: str | None = 
         status=STAGED,
         province_code=report.province_code or NATIONAL,
         uploaded_by=report.uploaded_by,
-        started_at=utc(datetime.fromisoformat(report.started_at)),
+        started_at=utc_iso(datetime.fromisoformat(report.started_at)),
         chunks_total=1,
         chunks_done=0,
         version=report.version,
@@ -379,7 +372,7 @@ def staged_checked(model: type[FileModel], report: Report, *, preview: dict[str,
         model.rejected.set(report.rejected),
         model.errors.set(report.errors[:MAX_ERRORS_KEPT]),
         model.errors_truncated.set(report.errors_truncated),
-        model.finished_at.set(utc(datetime.fromisoformat(report.finished_at or report.started_at))),
+        model.finished_at.set(utc_iso(datetime.fromisoformat(report.finished_at or report.started_at))),
         model.preview.set(preview),
         model.check.set(report.status),
     ]
@@ -394,12 +387,12 @@ def staged_checked(model: type[FileModel], report: Report, *, preview: dict[str,
 def mark_approved(model: type[FileModel], item: FileModel, *, by: str, at: datetime) -> bool:
     """A big staged file approved by a second person, for the version checked: False when it was
     approved, released, cancelled or uploaded again meanwhile."""
-    actions = [model.approved_by.set(by), model.approved_at.set(utc(at))]
+    actions = [model.approved_by.set(by), model.approved_at.set(utc_iso(at))]
     condition = (model.status == STAGED) & (model.version == item.version) & model.approved_by.does_not_exist()
     return update_if(model(item.file), actions, condition)
 
 
 def mark_cancelled(model: type[FileModel], key: str, at: datetime) -> bool:
     """A staged file cancelled: False when it is no longer staged (released or cancelled meanwhile)."""
-    actions = [model.status.set(CANCELLED), model.finished_at.set(utc(at))]
+    actions = [model.status.set(CANCELLED), model.finished_at.set(utc_iso(at))]
     return update_if(model(key), actions, model.status == STAGED)

@@ -1,12 +1,17 @@
-"""The guard table's uses: rate-limit counters, first-time markers and the service's own opt-out
-list (`BH HUY`)."""
+"""The guard table's `rate#`, `once#`, `optout#` and `reminders#through` items: rate-limit
+counters, first-time markers, the service's own opt-out list (`BH HUY`) and how far the reminders
+have run. Every kind the table holds, and its owner: the docstring of `GuardModel` (models.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
+
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.domain.clock import Clock
-from chalicelib.store.conditions import write_if
+from chalicelib.store.conditions import save_if, write_if
+from chalicelib.store.maps import plain_map
 from chalicelib.store.models import Tables, exists
 
 
@@ -60,3 +65,21 @@ def forget(tables: Tables, marker: str) -> None:
     """The marker's first time not had after all (what it guarded failed): the next call is first."""
     model = tables.guard
     write_if(model(f"once#{marker}"), [model.hits.add(-1)])
+
+
+REMINDERS_THROUGH = "reminders#through"  # the last day whose reminders run finished
+
+
+def reminders_through(tables: Tables) -> date | None:
+    """The last day a reminders run finished (None: never, or unreadable), read consistently."""
+    try:
+        done = plain_map(tables.guard.get(REMINDERS_THROUGH, consistent_read=True).data)
+        return date.fromisoformat(str(done["day"]))
+    except (DoesNotExist, KeyError, ValueError):
+        return None
+
+
+def mark_reminders_through(tables: Tables, day: date) -> bool:
+    """Record `day` as covered, unless a later day already is (an old run retried): False then."""
+    guard, iso = tables.guard, day.isoformat()
+    return save_if(guard(REMINDERS_THROUGH, data={"day": iso}), guard.pk.does_not_exist() | (guard.data["day"] < iso))

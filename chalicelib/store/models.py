@@ -20,6 +20,7 @@ from pynamodb.models import Model
 from chalicelib.store.audit import AuditModel
 from chalicelib.store.cases import CaseModel
 from chalicelib.store.files import FileModel
+from chalicelib.store.maps import plain_map
 
 
 class _PeopleByUnit(GlobalSecondaryIndex):
@@ -135,7 +136,7 @@ class LedgerModel(Model):
 
     def facts_dict(self) -> dict[str, Any]:
         """The row's validated values, flat, as plain Python."""
-        return self.facts.as_dict() if self.facts is not None else {}
+        return plain_map(self.facts)
 
     def image(self) -> dict[str, Any]:
         """The item as the rules see it (`decide`, `remind`): its facts beside kind, pk and due_on."""
@@ -224,13 +225,27 @@ class NotificationModel(Model):
 
 
 class GuardModel(Model):
-    """OTP requests, rate-limit counters and opt-outs. Key: `pk`, by prefix:
-    `optout#<E.164 phone>` (the phone sent BH HUY), `otp#<request id>`, `rate#<scope>#<window>`,
-    `count#<YYYY-MM-DD>#<template>#<measure>` (store/counters.py), `batch#<file key>` (a batch
-    file's state: store/batches.py), `sms#<SNS message id>` (the notice an SMS was) and
-    `receipt#<SNS message id>` (a receipt that came before its notice was recorded `sent`), both
-    store/receipts.py; `casecode#<province>#<yymm>` (case codes' sequence, store/case_codes.py);
-    `once#<what>` (store/guard.py: a staff sign-in recorded).
+    """The service's small items, eleven kinds in one table told apart by the prefix of `pk`; each
+    kind has one owner module, the only one that reads or writes it (attributes used; TTL: lapses).
+
+    - `optout#<E.164 phone>`: the phone sent BH HUY, the service's own list (key only; store/guard.py).
+    - `once#<marker>`: a first-time marker (`hits`, TTL; store/guard.py): `signin#<session hash>` (a
+      staff sign-in recorded), `rejected#<staff>#<file>#<hour>` (a read of rejected rows audited).
+    - `rate#<scope>#<window start>`: a rate-limit window's count (`hits`, TTL; store/guard.py); scopes
+      `card-check#<client>`, `dossier#<client>`, `otp-client#<client>`, `otp-code#<ss_code>`,
+      `resend#<staff>`, `sms#<phone>`.
+    - `otp#<request id>`: an OTP request, whose and the tries made, never the code (`data`, TTL;
+      api/otp.py).
+    - `count#<YYYY-MM-DD>#<template>#<measure>`: a day's notice counter, `p<province>` attributes its
+      provinces' shares (`hits`; store/counters.py).
+    - `batch#<batch>`: a batch file's state and its revision (`data`, `hits`; store/batches.py).
+    - `tally#<batch>`: a batch's unsent notices, approximate (`hits`; store/batches.py).
+    - `sms#<SNS message id>`: the notice an SMS was (`data`, TTL; store/receipts.py).
+    - `receipt#<SNS message id>`: a receipt that came before its notice was recorded `sent` (`data`,
+      TTL; store/receipts.py).
+    - `casecode#<province>#<yymm>`: the month's case-code sequence (`hits`; store/case_codes.py).
+    - `reminders#through`: the last day whose reminders run finished (`data`; store/guard.py).
+
     `expires_at` (epoch seconds) lets DynamoDB's TTL remove what has lapsed."""
 
     pk = UnicodeAttribute(hash_key=True)

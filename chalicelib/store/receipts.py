@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 
 from chalicelib.domain.clock import Clock
 from chalicelib.domain.receipts import Receipt
+from chalicelib.store.maps import plain_map
 from chalicelib.store.models import Tables
 
 KEPT_S = 4 * 24 * 3600  # beyond the 72-hour rule's reach
@@ -48,7 +49,7 @@ def notices_of(tables: Tables, message_ids: Iterable[str]) -> dict[str, str]:
     if not keys:
         return {}
     found = tables.guard.batch_get(keys, consistent_read=True)
-    return {item.pk.removeprefix("sms#"): str(item.data.as_dict()["notice"]) for item in found if item.data}
+    return {item.pk.removeprefix("sms#"): str(plain_map(item.data)["notice"]) for item in found if item.data}
 
 
 def park_receipt(tables: Tables, receipt: Receipt, *, clock: Clock) -> None:
@@ -62,4 +63,4 @@ def parked_receipts(tables: Tables, message_ids: Iterable[str]) -> list[Receipt]
     if not keys:
         return []
     found = tables.guard.batch_get(keys, consistent_read=True)
-    return [Receipt.from_json(str(item.data.as_dict()["receipt"])) for item in found if item.data]
+    return [Receipt.from_json(str(plain_map(item.data)["receipt"])) for item in found if item.data]

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from chalicelib.aws.queues import Queue
 from chalicelib.services import Services
 from chalicelib.yearly.fanout import Segment, Send
 
 
 def segment_sender(svc: Services) -> Send:
     """Sends a segment to the stage's yearly queue (its URL looked up once per sender)."""
-    sqs = svc.clients.sqs
-    url = sqs.get_queue_url(QueueName=svc.settings.name("yearly"))["QueueUrl"]
+    queue = Queue.named(svc.clients.sqs, svc.settings.name("yearly"))
 
     def send(seg: Segment) -> None:
-        sqs.send_message(QueueUrl=url, MessageBody=seg.to_json())
+        queue.send([seg.to_json()])
 
     return send
