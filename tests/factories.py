@@ -109,6 +109,13 @@ class Factory:
             keys.append(f"payment_received#PT-{i}")
         return keys
 
+    def notice(self, notice_id: str, status: str, **values: Any) -> str:
+        """An outbox item left in `status` (as if the moves had brought it there): its id."""
+        at = "2026-11-25T03:00:00Z"
+        values = {"created_at": at, "updated_at": at, "send_after": at, "phone": REP_PHONE, **values}
+        self.tables.notifications(notice_id, template=notice_id.split("#")[0], status=status, **values).save()
+        return notice_id
+
     def crowd(self, n: int) -> Crowd:
         """n people of every sort for the yearly statement of 2026: eligible, without a phone,
         without a month in 2026, with only an owed month."""

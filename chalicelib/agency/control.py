@@ -10,6 +10,7 @@ from typing import Any
 from chalicelib.agency.files import conflict, find_file
 from chalicelib.agency.names import FileName
 from chalicelib.domain.staff import Action, Staff
+from chalicelib.domain.status import FileStatus
 from chalicelib.services import Services
 from chalicelib.store.batches import BatchMove, BatchState, Unchanged, batch_key, move_batch, unsent
 
@@ -27,12 +28,12 @@ _WHY = {
 def apply(svc: Services, staff: Staff, file: FileName, action: Action) -> tuple[dict[str, Any], str]:
     """One read of the file's item, one of the batch's unsent count, one conditional write."""
     item = find_file(svc, staff, file, stages=("incoming",))
-    if item.status not in ("running", "done"):
+    if item.status not in (FileStatus.RUNNING, FileStatus.DONE):
         raise conflict(f"the file is {item.status}: it has no notices to {action.value}")
     move = _MOVE[action]
     batch = batch_key(item.file, item.version)
     left = unsent(svc.tables, batch)
-    if move is not BatchMove.RESUME and item.status == "done" and left == 0:
+    if move is not BatchMove.RESUME and item.status == FileStatus.DONE and left == 0:
         raise conflict(f"nothing of this upload is left to send: there is nothing to {action.value}")
     try:
         before = move_batch(svc.tables, batch, move, clock=svc.clock, by=staff.username)

@@ -12,11 +12,20 @@ from chalicelib.agency.names import FileName, Stage
 from chalicelib.api.errors import ApiError, bad_input, not_found
 from chalicelib.domain.file_reasons import explain
 from chalicelib.domain.staff import Staff
+from chalicelib.domain.status import FileStatus
 from chalicelib.ingest.kinds import KINDS
 from chalicelib.services import Services
 from chalicelib.store.batches import batch_counts, batch_key, batch_state
-from chalicelib.store.conditions import delete_if
-from chalicelib.store.files import FileModel, as_dict, get_file, mark_approved, mark_cancelled, province_files
+from chalicelib.store.files import (
+    FileModel,
+    as_dict,
+    get_file,
+    mark_approved,
+    mark_cancelled,
+    province_files,
+    restage,
+    take_staged,
+)
 
 STATUSES = ("staged", "running", "done", "rejected", "cancelled")
 TWO_PEOPLE_ABOVE = 5000  # SMS a file may send on one person's release (CONTRACT, "Two people for a big file")
@@ -87,7 +96,7 @@ def find_file(
     the file taken under that name, then a staged one cancelled."""
     found = {stage: get_file(svc.tables.files, file.key(stage)) for stage in stages}
     staged, taken = found.get("staged"), found.get("incoming")
-    item = staged if staged is not None and staged.status == "staged" else (taken or staged)
+    item = staged if staged is not None and staged.status == FileStatus.STAGED else (taken or staged)
     absent = not_found(f"no file {file.kind}/{file.name}")
     if item is None:
         raise absent
@@ -100,7 +109,7 @@ def read_file(svc: Services, staff: Staff, file: FileName) -> dict[str, Any]:
     item = find_file(svc, staff, file)
     body = _summary(item)
     body["report"] = {
-        "status": item.check if item.status == "staged" else item.status,
+        "status": item.check if item.status == FileStatus.STAGED else item.status,
         "rows": int(item.rows or 0),
         "accepted": int(item.accepted or 0),
         "rejected": int(item.rejected or 0),
@@ -113,14 +122,14 @@ def read_file(svc: Services, staff: Staff, file: FileName) -> dict[str, Any]:
         "province_code": item.province_code,
     }
     body["preview"] = item.preview.as_dict() if item.preview is not None else None
-    if item.status == "staged":
+    if item.status == FileStatus.STAGED:
         body["approval"] = {
             "needed": needs_approval(item),
             "above_sms": TWO_PEOPLE_ABOVE,
             "approved_by": item.approved_by,
             "approved_at": item.approved_at,
         }
-    if item.status in ("running", "done") and item.file.startswith("incoming/"):
+    if item.status in (FileStatus.RUNNING, FileStatus.DONE) and item.file.startswith("incoming/"):
         batch = batch_key(item.file, item.version)  # the newest upload's notices: an earlier one's are its own batch
         body["batch"] = {
             "key": batch,
@@ -158,7 +167,7 @@ def _staged(svc: Services, staff: Staff, file: FileName) -> FileModel:
         if exc.status == 404 and _released(svc, staff, file):
             raise conflict("the file was already released") from None
         raise
-    if item.status != "staged":
+    if item.status != FileStatus.STAGED:
         raise conflict(f"the file is {item.status}, not waiting to be released")
     return item
 
@@ -170,7 +179,7 @@ def release(svc: Services, staff: Staff, file: FileName) -> tuple[dict[str, Any]
     item = _staged(svc, staff, file)
     if item.check is None:
         raise conflict("the file is still being checked")
-    if item.check != "done":
+    if item.check != FileStatus.DONE:
         raise conflict("the file was refused whole: correct it and upload it again")
     if needs_approval(item) and not item.approved_by:
         raise conflict(
@@ -181,17 +190,16 @@ def release(svc: Services, staff: Staff, file: FileName) -> tuple[dict[str, Any]
     staged, taken = file.key("staged"), file.key("incoming")
     if not item.version or _current_version(svc, staged) != item.version:
         raise conflict("a newer upload of this file has not been checked yet: release it once its preview is shown")
-    model = svc.tables.files
-    if not delete_if(item, (model.status == "staged") & (model.check == "done") & (model.version == item.version)):
+    if not take_staged(svc.tables.files, item):
         raise conflict("the file was released or cancelled meanwhile")
     source = {"Bucket": bucket, "Key": staged, "VersionId": item.version}
     try:
         s3.copy_object(Bucket=bucket, Key=taken, CopySource=source, MetadataDirective="COPY")
     except Exception:
-        item.save()  # not taken: it waits again, to be released or cancelled
+        restage(svc.tables.files, item)  # not taken: it waits again, to be released or cancelled
         raise
     s3.delete_object(Bucket=bucket, Key=staged)
-    return {"file": taken, "status": "running", "released_from": staged, "version": item.version}, staged
+    return {"file": taken, "status": FileStatus.RUNNING.value, "released_from": staged, "version": item.version}, staged
 
 
 def needs_approval(item: FileModel) -> bool:
@@ -204,7 +212,7 @@ def approve(svc: Services, staff: Staff, file: FileName) -> tuple[dict[str, Any]
     """The second person's approval of a big staged file's release: an uploader or support member of
     the file's own province, not its uploader; for the version checked (a new upload needs its own)."""
     item = _staged(svc, staff, file)
-    if item.check != "done":
+    if item.check != FileStatus.DONE:
         raise conflict("the file is not checked and accepted: there is nothing to approve")
     if not needs_approval(item):
         raise conflict(f"the file sends at most {TWO_PEOPLE_ABOVE:,} SMS: it needs no second approval")
@@ -227,7 +235,9 @@ def cancel(svc: Services, staff: Staff, file: FileName) -> tuple[dict[str, Any],
         raise conflict("the file was released or cancelled meanwhile")
     s3, bucket = svc.clients.s3, svc.settings.name("ingest")
     report = _read_json(s3, bucket, file.staged_report_key) or {"file": item.file, "kind": file.kind}
-    report.update(status="cancelled", cancelled_by=staff.username, cancelled_at=now.isoformat(timespec="seconds"))
+    report.update(
+        status=FileStatus.CANCELLED.value, cancelled_by=staff.username, cancelled_at=now.isoformat(timespec="seconds")
+    )
     s3.put_object(
         Bucket=bucket,
         Key=file.staged_report_key,
@@ -235,7 +245,7 @@ def cancel(svc: Services, staff: Staff, file: FileName) -> tuple[dict[str, Any],
         ContentType="application/json",
     )
     s3.delete_object(Bucket=bucket, Key=file.key("staged"))
-    return {"file": item.file, "status": "cancelled"}, item.file
+    return {"file": item.file, "status": FileStatus.CANCELLED.value}, item.file
 
 
 # S3 answers 403, not 404, for a missing key to a role without s3:ListBucket (the API's has none).

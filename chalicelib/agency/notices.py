@@ -38,9 +38,9 @@ from chalicelib.domain.staff import Staff
 from chalicelib.domain.status import MAYBE_SENT, NO_RECEIPT, RESENDABLE, Status
 from chalicelib.notify.sender import MAX_ATTEMPTS
 from chalicelib.services import Services
-from chalicelib.store.conditions import update_if
 from chalicelib.store.guard import is_opted_out
 from chalicelib.store.models import NotificationModel
+from chalicelib.store.outbox import move
 from chalicelib.store.recipients import (
     WHOSE,
     employer,
@@ -336,17 +336,9 @@ def resend(svc: Services, staff: Staff, notice_id: str) -> tuple[dict[str, Any],
     model = svc.tables.notifications
     moment = svc.clock()
     now = utc_iso(moment)
-    actions = [
-        model.status.set(Status.CREATED),
-        model.send_after.set(now),
-        model.updated_at.set(now),
-        model.reason.set(RESENT),
-        model.phone.set(phone),
-    ]
-    unchanged = model.status == status
-    if item.updated_at:
-        unchanged &= model.updated_at == item.updated_at
-    if not update_if(item, actions, unchanged):
+    sets = [model.send_after.set(now), model.updated_at.set(now), model.reason.set(RESENT), model.phone.set(phone)]
+    unchanged = model.updated_at == item.updated_at if item.updated_at else None
+    if not move(svc.tables, item.id, Status.CREATED, sets=sets, expected=[Status(status)], when=unchanged):
         raise conflict("the notice changed meanwhile: search again")
     until = int(moment.timestamp()) + RESEND_AGAIN_AFTER_S
     svc.tables.guard(_resent_key(item.id), expires_at=until, data={"by": staff.username, "at": now}).save()

@@ -24,6 +24,7 @@ from chalicelib.domain.phones import mask_phone
 from chalicelib.domain.province import REASONS
 from chalicelib.domain.quiet_hours import release_time
 from chalicelib.domain.rules import decide
+from chalicelib.domain.status import FileStatus
 from chalicelib.domain.templates import render
 from chalicelib.domain.text import count_segments
 from chalicelib.ingest.kinds import Record
@@ -190,7 +191,7 @@ def check_staged(
         return None
     write_report(s3, bucket, report)
     summary = None
-    if report.status == "done":
+    if report.status == FileStatus.DONE:
         summary = preview.summary(settings.sms_price_usd, same_file_warnings(s3, bucket, key))
         if summary["already_sent"] or summary["already_recorded"]:
             summary["warnings"].append("same_facts")

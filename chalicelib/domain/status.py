@@ -1,8 +1,13 @@
-"""A notice's status in the outbox (CONTRACT, "SMS the service sends"), named once."""
+"""A notice's status in the outbox (CONTRACT, "SMS the service sends") and a batch file's, named
+once, with the moves each may make (`NOTICE_MOVES`, `FILE_MOVES`): the store's status writes
+(store/outbox.py, store/files.py) are conditional on them, so no writer moves a status another way."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Generic, TypeVar
 
 
 class Status(StrEnum):
@@ -79,3 +84,99 @@ STATUS_NAMES: dict[str, dict[Status, str]] = {
 }
 """Each status in the console's two languages: the page is given them when it is served
 (agency/page.py), so that the statuses are spelled here alone."""
+
+
+S = TypeVar("S", bound=StrEnum)
+
+
+class ForbiddenMove(ValueError):
+    """A status move the table forbids was asked for: a bug in the caller, never a state of the data
+    (a stored status that no longer allows a move is a refused conditional write, not this)."""
+
+    def __init__(self, source: StrEnum | None, target: StrEnum) -> None:
+        super().__init__(f"a move from {source.value if source is not None else 'nothing'} to {target.value}")
+        self.source, self.target = source, target
+
+
+@dataclass(frozen=True)
+class Moves(Generic[S]):
+    """The allowed moves of one kind of item's status: `table[from]` is where it may go; `None` is
+    "no item yet" (what a first write may create). Checked in one place: the store's writes put
+    `status IN sources(target)` in their condition, so the data refuses what this table forbids."""
+
+    table: Mapping[S | None, frozenset[S]]
+
+    def allows(self, source: S | None, target: S) -> bool:
+        return target in self.table.get(source, frozenset())
+
+    def check(self, source: S | None, target: S) -> None:
+        """Raise ForbiddenMove unless `source` may move to `target`."""
+        if not self.allows(source, target):
+            raise ForbiddenMove(source, target)
+
+    def sources(self, target: S) -> frozenset[S]:
+        """The stored statuses an item may move to `target` from (not `None`: a new item)."""
+        return frozenset(s for s, targets in self.table.items() if s is not None and target in targets)
+
+
+_RECEIPT: frozenset[Status] = frozenset(
+    {Status.DELIVERED, Status.PERMANENT_FAILURE, Status.TEMPORARY_FAILURE, Status.OPTED_OUT}
+)
+"""What a delivery receipt says (domain/receipts.py)."""
+
+NOTICE_MOVES: Moves[Status] = Moves(
+    {
+        None: frozenset({Status.CREATED, Status.HELD, Status.UNREACHABLE}),  # queued (notify/outbox.py)
+        # claimed by a sender; held by a paused batch or quiet hours; cancelled by a stopped batch or
+        # by the retention job (personal data expired before it went)
+        Status.CREATED: frozenset({Status.SENDING, Status.HELD, Status.CANCELLED}),
+        Status.HELD: frozenset({Status.CREATED, Status.CANCELLED}),  # released; stopped or expired
+        # the sender's outcome (held again at quiet hours); the 15-minute job's settling of a dead
+        # sender's claim: back to `created` when surely unsent, else `technical-failure`; expired
+        Status.SENDING: frozenset(
+            {
+                Status.SENT,
+                Status.HELD,
+                Status.OPTED_OUT,
+                Status.PERMANENT_FAILURE,
+                Status.TEMPORARY_FAILURE,
+                Status.TECHNICAL_FAILURE,
+                Status.CREATED,
+                Status.CANCELLED,
+            }
+        ),
+        Status.SENT: _RECEIPT,  # its receipt, or the 72-hour rule's `temporary-failure`
+        # retried (`created`) or given up; a late receipt corrects "no delivery receipt"; expired
+        Status.TEMPORARY_FAILURE: _RECEIPT | {Status.CREATED, Status.TECHNICAL_FAILURE, Status.CANCELLED},
+        Status.PERMANENT_FAILURE: frozenset({Status.CREATED}),  # the console's resend
+        Status.TECHNICAL_FAILURE: frozenset({Status.CREATED}),  # the console's resend
+    }
+)
+"""Every move of a notice's status, from the code that makes it. `delivered`, `opted-out`,
+`unreachable` and `cancelled` go nowhere. A move's finer conditions (a receipt corrects only the
+72-hour rule's failure; the job moves only what it read) are the writer's, beside this check."""
+
+
+class FileStatus(StrEnum):
+    """A batch file's stored status (store/files.py) and its report's (CONTRACT, "Batch files")."""
+
+    STAGED = "staged"  # uploaded through the console to check first: waits for release or cancel
+    RUNNING = "running"
+    DONE = "done"
+    REJECTED = "rejected"  # refused whole
+    CANCELLED = "cancelled"  # a staged file cancelled in the console
+
+
+FILE_MOVES: Moves[FileStatus] = Moves(
+    {
+        None: frozenset({FileStatus.RUNNING, FileStatus.STAGED}),
+        FileStatus.RUNNING: frozenset({FileStatus.DONE, FileStatus.REJECTED}),
+        FileStatus.DONE: frozenset({FileStatus.RUNNING}),  # a new upload under its name
+        FileStatus.REJECTED: frozenset({FileStatus.RUNNING}),
+        # a newer upload to check under its name starts afresh; cancelled in the console
+        FileStatus.STAGED: frozenset({FileStatus.STAGED, FileStatus.CANCELLED}),
+        FileStatus.CANCELLED: frozenset({FileStatus.STAGED}),
+    }
+)
+"""Every move of a file's status. A released staged file's item is deleted (its upload runs under
+`incoming/`), so `staged` never becomes `running` in place."""

@@ -22,6 +22,7 @@ from aws_lambda_powertools import Logger
 from chalicelib.aws.s3_upload import StreamedObject, UploadState
 from chalicelib.domain.clock import ICT, utc_iso
 from chalicelib.domain.deadline import Deadline
+from chalicelib.domain.status import FileStatus
 from chalicelib.ingest.objects import errors_key, first_errors_key, scratch
 from chalicelib.ingest.reader import Lines
 from chalicelib.ingest.report import (
@@ -49,7 +50,7 @@ def finish(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
     upload, bucket, s3 = task.upload, task.bucket, svc.clients.s3
     model = svc.tables.files
     item = files.get_file(model, upload.file)
-    if item is None or item.version != upload.version or item.status != files.RUNNING:
+    if item is None or item.version != upload.version or item.status != FileStatus.RUNNING:
         return []  # ended already: this message came twice
     kind, report_key, csv_key = report_keys(upload.file)
     report = Report(
@@ -214,7 +215,7 @@ def _said(report: Report, item: FileModel) -> None:
     )
     count_metric("RowsTaken", report.accepted, kind=report.kind or "unknown")
     count_metric("RowsRejected", report.rejected, kind=report.kind or "unknown")
-    if report.status == "rejected":
+    if report.status == FileStatus.REJECTED:
         count_metric("FilesRefused", 1, kind=report.kind or "unknown")
 
 

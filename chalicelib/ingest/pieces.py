@@ -17,6 +17,7 @@ from aws_lambda_powertools import Logger
 
 from chalicelib.aws.s3_upload import StreamedObject
 from chalicelib.domain.deadline import Deadline
+from chalicelib.domain.status import FileStatus
 from chalicelib.ingest.changes import phone_changes
 from chalicelib.ingest.kinds import KINDS, Context, Kind, Record, parse_row
 from chalicelib.ingest.objects import errors_key, first_errors_key, read_plan, read_range
@@ -254,7 +255,7 @@ def _piece(task: Task) -> Piece:
 
 def current(item: FileModel | None, upload: Upload) -> bool:
     """The item is still about this upload, and it runs."""
-    return item is not None and item.version == upload.version and item.status == files.RUNNING
+    return item is not None and item.version == upload.version and item.status == FileStatus.RUNNING
 
 
 def upload_of(item: FileModel) -> Upload:

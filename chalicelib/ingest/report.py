@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.domain.messages import row_reason_code
+from chalicelib.domain.status import FileStatus
 
 MAX_LISTED_ERRORS = 100  # in the report's `errors`
 MAX_ERROR_ROWS = 100_000  # rejected rows in the errors CSV (CONTRACT: "may stop after")
@@ -32,7 +33,7 @@ class Report:
     file: str
     kind: str
     started_at: str
-    status: str = "done"
+    status: FileStatus = FileStatus.DONE
     rows: int = 0
     accepted: int = 0
     rejected: int = 0
@@ -46,7 +47,7 @@ class Report:
     refused: dict[str, int] = field(default_factory=dict)  # rows refused by the province check, by reason
 
     def reject_file(self, reason: str) -> None:
-        self.status = "rejected"
+        self.status = FileStatus.REJECTED
         self.reason = reason
 
     def reject_row(self, line: int, column: str, reason: str) -> None:

@@ -19,6 +19,7 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
 from chalicelib.domain.deadline import Deadline
+from chalicelib.domain.status import FileStatus
 from chalicelib.ingest.kinds import KINDS
 from chalicelib.ingest.objects import read_range, save_plan, version_args
 from chalicelib.ingest.ownership import refused_for_owner
@@ -59,15 +60,15 @@ def padded(sequencer: str | None) -> str | None:
 
 
 def admission(item: FileModel | None, upload: Upload) -> Admission:
-    if item is None or item.status not in (files.RUNNING, files.DONE, files.REJECTED):
+    if item is None or item.status not in (FileStatus.RUNNING, FileStatus.DONE, FileStatus.REJECTED):
         return Admission.START
     if item.version == upload.version:
-        if item.status == files.RUNNING:
+        if item.status == FileStatus.RUNNING:
             return Admission.CARRY_ON if item.planned else Admission.PLAN_AGAIN
         return Admission.DUPLICATE
     if item.seq and upload.seq and upload.seq < item.seq:
         return Admission.SUPERSEDED
-    if item.status == files.RUNNING:
+    if item.status == FileStatus.RUNNING:
         return Admission.WAIT
     return Admission.START
 

@@ -26,8 +26,8 @@ from chalicelib.domain.quiet_hours import release_time
 from chalicelib.domain.status import Status
 from chalicelib.notify.retention import expires_at, notice_id
 from chalicelib.services import Services
-from chalicelib.store.conditions import save_if
 from chalicelib.store.models import NotificationModel, Tables
+from chalicelib.store.outbox import put_new
 
 logger = Logger(child=True)
 
@@ -109,7 +109,7 @@ def enqueue(svc: Services, notice: Notice, *, source: str | None = None, phones:
         source=source,
         batch=batch_of(source),
     )
-    if not save_if(item, tables.notifications.id.does_not_exist()):
+    if not put_new(tables, item):
         logger.debug("notice told before", notice=key)
         return None
     logger.info("notice queued", notice=key, template=notice.template, status=status)

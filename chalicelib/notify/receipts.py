@@ -3,8 +3,10 @@ failure status with the carrier's reason, and leaves on it the price, the parts 
 
 Records are read by domain/receipts.py and applied in batches: the notices of a batch's message ids
 are read together (store/receipts.py), then each notice moves by one conditional update. A receipt
-only moves a notice forward, from `sending` or `sent` (or from the 72-hour rule's "no delivery
-receipt", which a late receipt corrects), so a late or repeated receipt changes nothing. A receipt
+only moves a notice forward, from `sent` (or from the 72-hour rule's "no delivery receipt", which a
+late receipt corrects), so a late or repeated receipt changes nothing. A notice `sending` is on
+another attempt than the receipt's (this attempt's message id is not known until it is `sent`):
+the sender's outcome is the one written. A receipt
 whose notice is not yet recorded `sent` is parked and applied when it is: none is lost.
 """
 
@@ -19,8 +21,8 @@ from chalicelib.domain.clock import Clock, utc_iso
 from chalicelib.domain.receipts import Receipt, read_receipt
 from chalicelib.domain.status import NO_RECEIPT, Status
 from chalicelib.observability import correlate
-from chalicelib.store.conditions import update_if
 from chalicelib.store.models import Tables
+from chalicelib.store.outbox import move_answered
 from chalicelib.store.receipts import notices_of, park_receipt
 
 logger = Logger(child=True)
@@ -57,9 +59,8 @@ def apply_to(tables: Tables, notice_id: str, receipt: Receipt, *, clock: Clock) 
     from chalicelib.notify.sender import retry_after  # the sender's backoff; imported late: it imports much
 
     model = tables.notifications
-    item = model(notice_id)
     now = utc_iso(clock())
-    actions = [model.status.set(receipt.status), model.updated_at.set(now), model.receipt_at.set(now)]
+    actions = [model.updated_at.set(now), model.receipt_at.set(now)]
     if receipt.reason is not None:
         actions.append(model.reason.set(receipt.reason))
     else:
@@ -71,11 +72,11 @@ def apply_to(tables: Tables, notice_id: str, receipt: Receipt, *, clock: Clock) 
     if receipt.carrier is not None:
         actions.append(model.carrier.set(receipt.carrier))
     if receipt.status == Status.TEMPORARY_FAILURE:  # the 15-minute job sends it again, later each time
-        item = model.get(notice_id)
-        actions.append(model.send_after.set(retry_after(item, clock)))
-    waiting = model.status.is_in(Status.SENDING, Status.SENT)
-    waiting |= (model.status == Status.TEMPORARY_FAILURE) & (model.reason == NO_RECEIPT)
-    if not update_if(item, actions, waiting):
+        actions.append(model.send_after.set(retry_after(model.get(notice_id), clock)))
+    waiting = [Status.SENT, Status.TEMPORARY_FAILURE]  # a failure only when the 72-hour rule said so
+    only_unconfirmed = (model.status != Status.TEMPORARY_FAILURE) | (model.reason == NO_RECEIPT)
+    item = move_answered(tables, notice_id, receipt.status, sets=actions, expected=waiting, when=only_unconfirmed)
+    if item is None:
         return "ignored"
     correlate(item.source)
     logger.info("receipt recorded", notice=notice_id, provider_id=receipt.message_id, status=receipt.status)

@@ -15,8 +15,8 @@ from chalicelib.domain.quiet_hours import release_time
 from chalicelib.domain.status import MAYBE_SENT, NO_RECEIPT, Status
 from chalicelib.notify.receipts import apply_to
 from chalicelib.store.batches import BatchState, BatchStates, cancel
-from chalicelib.store.conditions import write_if
 from chalicelib.store.models import Tables
+from chalicelib.store.outbox import move
 from chalicelib.store.receipts import parked_receipts
 
 logger = Logger(child=True)
@@ -42,8 +42,8 @@ def release_held(*, tables: Tables, clock: Clock) -> int:
         if state is BatchState.STOPPED:
             cancelled += cancel(tables, item.id, now, expected=(Status.HELD,))
             continue
-        actions = [model.status.set(Status.CREATED), model.reason.remove(), model.updated_at.set(now)]
-        released += _move(tables, item.id, Status.HELD, actions)
+        sets = [model.reason.remove(), model.updated_at.set(now)]
+        released += move(tables, item.id, Status.CREATED, sets=sets, expected=[Status.HELD])
     logger.info("held notices released", released=released, cancelled=cancelled)
     return released
 
@@ -59,20 +59,16 @@ def retry_failed(*, tables: Tables, clock: Clock, max_attempts: int) -> dict[str
         return counts
     for item in model.by_status.query(Status.TEMPORARY_FAILURE, model.send_after <= now):
         if int(item.attempts or 0) < max_attempts:
-            actions = [model.status.set(Status.CREATED), model.updated_at.set(now)]
-            counts["retried"] += _move(tables, item.id, Status.TEMPORARY_FAILURE, actions)
+            sets = [model.updated_at.set(now)]
+            counts["retried"] += move(tables, item.id, Status.CREATED, sets=sets, expected=[Status.TEMPORARY_FAILURE])
         else:
             reason = f"gave up after {int(item.attempts or 0)} attempts (last: {item.reason or 'unknown'})"
-            actions = [model.status.set(Status.TECHNICAL_FAILURE), model.reason.set(reason), model.updated_at.set(now)]
-            counts["gave_up"] += _move(tables, item.id, Status.TEMPORARY_FAILURE, actions)
+            sets = [model.reason.set(reason), model.updated_at.set(now)]
+            counts["gave_up"] += move(
+                tables, item.id, Status.TECHNICAL_FAILURE, sets=sets, expected=[Status.TEMPORARY_FAILURE]
+            )
     logger.info("failed notices retried", **counts)
     return counts
-
-
-def _move(tables: Tables, notice_id: str, expected: Status, actions: list) -> bool:
-    """One conditional update: two runs of the job at once move each notice once."""
-    model = tables.notifications
-    return write_if(model(notice_id), actions, model.status == expected)
 
 
 def settle_stuck(*, tables: Tables, clock: Clock) -> int:
@@ -88,17 +84,13 @@ def settle_stuck(*, tables: Tables, clock: Clock) -> int:
     left = {(item.claim_id, item.id) for item in stuck if item.claim_id}
     settled = unsent = 0
     for item in stuck:
-        unmoved = (model.status == Status.SENDING) & (model.updated_at == item.updated_at)
+        unmoved = model.updated_at == item.updated_at  # only if nothing moved it meanwhile
         if item.claim_after and (item.claim_id, item.claim_after) in left:
-            again = [model.status.set(Status.CREATED), model.reason.set(UNSENT_REASON), model.send_after.set(now)]
-            unsent += write_if(model(item.id), [*again, model.updated_at.set(now)], unmoved)
+            again = [model.reason.set(UNSENT_REASON), model.send_after.set(now), model.updated_at.set(now)]
+            unsent += move(tables, item.id, Status.CREATED, sets=again, expected=[Status.SENDING], when=unmoved)
             continue
-        actions = [
-            model.status.set(Status.TECHNICAL_FAILURE),
-            model.reason.set(STUCK_REASON),
-            model.updated_at.set(now),
-        ]
-        settled += write_if(model(item.id), actions, unmoved)  # only if nothing moved it meanwhile
+        sets = [model.reason.set(STUCK_REASON), model.updated_at.set(now)]
+        settled += move(tables, item.id, Status.TECHNICAL_FAILURE, sets=sets, expected=[Status.SENDING], when=unmoved)
     if settled or unsent:
         logger.warning("notices stuck in sending settled", settled=settled, sent_again=unsent)
     return settled
@@ -119,14 +111,9 @@ def end_unconfirmed(*, tables: Tables, clock: Clock) -> int:
         apply_to(tables, by_provider[receipt.message_id].id, receipt, clock=clock)
     ended = 0
     for item in waiting:
-        actions = [
-            model.status.set(Status.TEMPORARY_FAILURE),
-            model.reason.set(NO_RECEIPT),
-            model.send_after.set(NEVER),
-            model.updated_at.set(now),
-        ]
-        unmoved = (model.status == Status.SENT) & (model.updated_at == item.updated_at)
-        ended += write_if(model(item.id), actions, unmoved)
+        sets = [model.reason.set(NO_RECEIPT), model.send_after.set(NEVER), model.updated_at.set(now)]
+        unmoved = model.updated_at == item.updated_at
+        ended += move(tables, item.id, Status.TEMPORARY_FAILURE, sets=sets, expected=[Status.SENT], when=unmoved)
     if ended:
         logger.warning("sent notices without a receipt after 72 hours", ended=ended)
     return ended

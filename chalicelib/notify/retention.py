@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.domain.status import NO_RECEIPT, Status
+from chalicelib.domain.status import NO_RECEIPT, NOTICE_MOVES, Status
 
 # What stays of a notice after its personal data expired (every other attribute goes).
 KEPT = ("id", "template", "status", "reason", "urgent", "created_at", "updated_at", "attempts", "source")
@@ -60,7 +60,7 @@ def what_stays(old: Mapping[str, Any], now_iso: str) -> dict[str, Any] | None:
     if old.get("urgent") or not old.get("id"):
         return None
     kept = {name: old[name] for name in KEPT if old.get(name) is not None}
-    waiting = {Status.CREATED, Status.HELD, Status.SENDING, Status.TEMPORARY_FAILURE}
+    waiting = NOTICE_MOVES.sources(Status.CANCELLED)  # not gone yet: `created`, `held`, `sending`, retried
     if old.get("status") in waiting and old.get("reason") != NO_RECEIPT:
         kept |= {"status": Status.CANCELLED.value, "reason": EXPIRED_UNSENT, "updated_at": now_iso}
     return kept | {"stripped_at": now_iso}

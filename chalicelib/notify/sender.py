@@ -38,10 +38,10 @@ from chalicelib.notify.retry import error_code, failure_status, outcome_unknown,
 from chalicelib.observability import correlate
 from chalicelib.services import Services
 from chalicelib.store.batches import BatchState, BatchStates, cancel, hold
-from chalicelib.store.conditions import update_if
 from chalicelib.store.guard import opted_out_among
 from chalicelib.store.maps import plain_map
 from chalicelib.store.models import NotificationModel
+from chalicelib.store.outbox import finish, move_answered
 
 logger = Logger(child=True)
 
@@ -101,10 +101,10 @@ def _claim(
         logger.info("notice of a batch not active", notice=message.notice_id, state=state, moved=moved)
         return None
     model = tables.notifications
-    item: NotificationModel = model(message.notice_id)
-    claim = [model.status.set(Status.SENDING), model.attempts.add(1), model.updated_at.set(utc_iso(clock()))]
-    claim += [model.claim_id.set(claim_id), model.claim_after.set(after) if after else model.claim_after.remove()]
-    if not update_if(item, claim, model.status == Status.CREATED):  # the answer (ALL_NEW) fills `item`
+    claim = [model.attempts.add(1), model.updated_at.set(utc_iso(clock())), model.claim_id.set(claim_id)]
+    claim.append(model.claim_after.set(after) if after else model.claim_after.remove())
+    item = move_answered(tables, message.notice_id, Status.SENDING, sets=claim)  # only from `created`
+    if item is None:
         mine = _claimed_by(model, message.notice_id, claim_id)
         if mine is None:
             logger.info("notice already claimed", notice=message.notice_id)
@@ -190,9 +190,10 @@ def _finish(
 ) -> str:
     """Write the outcome. The claim's answer holds the whole item and nothing else moves a notice
     that is `sending` (the 15-minute job only after 15 minutes), so the item is written whole, one
-    PutItem: in DynamoDB the same write unit as an UpdateItem; in moto, a quarter of its CPU."""
+    PutItem (in DynamoDB the same write unit as an UpdateItem; in moto, a quarter of its CPU),
+    conditional on the claim still holding it (store/outbox.py): never over another's move."""
     now = utc_iso(clock())
-    item.status, item.updated_at = status, now
+    item.updated_at = now
     if reason is not None:
         item.reason = reason
     if provider_id is not None:
@@ -202,7 +203,8 @@ def _finish(
         item.send_after = send_after
     if attempts:
         item.attempts = int(item.attempts or 0) + attempts  # a hold is not an attempt
-    item.save()
-    if status != Status.SENT:
+    if not finish(item, Status(status)):
+        logger.error("notice's outcome not recorded: it was moved meanwhile", notice=item.id, status=status)
+    elif status != Status.SENT:
         logger.warning("notice not sent", notice=item.id, status=status, reason=reason)
     return status

@@ -23,9 +23,10 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.domain.clock import Clock, utc_iso
 from chalicelib.domain.status import UNSENT, Status
-from chalicelib.store.conditions import save_if, write_if
+from chalicelib.store.conditions import save_if
 from chalicelib.store.maps import plain_map
 from chalicelib.store.models import Tables
+from chalicelib.store.outbox import move
 
 BatchCounts = dict[str, int]  # the batch's notices by status (`created`, `sent`, `cancelled`, …)
 PAUSED = "batch paused"
@@ -147,12 +148,12 @@ def add_unsent(tables: Tables, changes: Mapping[str, int]) -> None:
 def hold(tables: Tables, notice_id: str, now: str, *, expected: Status = Status.CREATED) -> bool:
     """A paused batch's notice waits: `held` (reason "batch paused"), only if it is still `expected`."""
     model = tables.notifications
-    actions = [model.status.set(Status.HELD), model.reason.set(PAUSED), model.send_after.set(now)]
-    return write_if(model(notice_id), [*actions, model.updated_at.set(now)], model.status == expected)
+    sets = [model.reason.set(PAUSED), model.send_after.set(now), model.updated_at.set(now)]
+    return move(tables, notice_id, Status.HELD, sets=sets, expected=[expected])
 
 
 def cancel(tables: Tables, notice_id: str, now: str, *, expected: Iterable[Status] = UNSENT) -> bool:
     """A stopped batch's notice ends `cancelled` (reason "batch stopped"), only if still unsent."""
     model = tables.notifications
-    actions = [model.status.set(Status.CANCELLED), model.reason.set(STOPPED), model.updated_at.set(now)]
-    return write_if(model(notice_id), actions, model.status.is_in(*expected))
+    sets = [model.reason.set(STOPPED), model.updated_at.set(now)]
+    return move(tables, notice_id, Status.CANCELLED, sets=sets, expected=expected)

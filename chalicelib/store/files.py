@@ -1,6 +1,8 @@
 """Batch files and their progress (team.md, "Files and their progress"): one item per uploaded file.
 
-Ingest owns `running`, `done` and `rejected`; a console upload to check first (`staged/…`) is
+Every write of a file's status is here, conditional on the moves domain/status.py allows
+(`FILE_MOVES`): `status IN <the allowed sources>` rides on the write that exists. Ingest owns
+`running`, `done` and `rejected`; a console upload to check first (`staged/…`) is
 `staged` while it waits (its check, by the ingest function, writes the counts and the preview) until
 an uploader releases it or it is `cancelled`. While a file runs, its item is the file's counter: each chunk adds its
 rows with one atomic update, conditional on the upload being the one the item is for and on that
@@ -29,13 +31,13 @@ from pynamodb.models import Model
 
 from chalicelib.domain.clock import utc_iso
 from chalicelib.domain.staff import NATIONAL
-from chalicelib.store.conditions import save_if, update_if
+from chalicelib.domain.status import FILE_MOVES, FileStatus
+from chalicelib.store.conditions import delete_if, save_if, update_if
 from chalicelib.store.maps import plain, plain_map
 
 if TYPE_CHECKING:
     from chalicelib.ingest.report import Report
 
-RUNNING, DONE, REJECTED, STAGED, CANCELLED = "running", "done", "rejected", "staged", "cancelled"
 MAX_ERRORS_KEPT = 20  # the console's list shows these; the report and its errors CSV hold the rest
 
 
@@ -61,7 +63,7 @@ class FileModel(Model):
 
     file = UnicodeAttribute(hash_key=True)
     kind = UnicodeAttribute()
-    status = UnicodeAttribute()  # running | done | rejected; the console's staged | cancelled
+    status = UnicodeAttribute()  # a FileStatus: running | done | rejected; the console's staged | cancelled
     province_code = UnicodeAttribute(default=NATIONAL)
     uploaded_by = UnicodeAttribute(null=True)
     started_at = UnicodeAttribute()
@@ -84,7 +86,9 @@ class FileModel(Model):
     written = MapAttribute(null=True)
     waiting = MapAttribute(null=True)
     last_at = UnicodeAttribute(null=True)  # when the last piece ended: the report's finished_at
-    check = UnicodeAttribute(null=True)  # a staged file's check: absent while checking, then done | rejected
+    check = UnicodeAttribute(
+        null=True
+    )  # a staged file's check: absent while checking, then its report's done | rejected
     preview = MapAttribute(null=True)  # a staged file's check: notices, by_template, parts, cost_usd, samples, warnings
     approved_by = UnicodeAttribute(null=True)  # a big staged file: the second person who approved its release
     approved_at = UnicodeAttribute(null=True)
@@ -174,6 +178,15 @@ def as_dict(item: FileModel) -> dict[str, Any]:
 # --- the ingest's writes ---------------------------------------------------------------------------
 
 
+def _from(model: type[FileModel], target: FileStatus, expected: FileStatus | None = None) -> Condition:
+    """`status IN` the statuses a file may move to `target` from (`expected` only, when given);
+    ForbiddenMove when the caller asks for a move the table forbids."""
+    if expected is not None:
+        FILE_MOVES.check(expected, target)
+        return model.status == expected
+    return model.status.is_in(*sorted(FILE_MOVES.sources(target)))
+
+
 @dataclass(frozen=True)
 class Upload:
     """One upload of a file: the S3 key, the version read and the event's sequencer (padded)."""
@@ -192,7 +205,7 @@ def start(model: type[FileModel], upload: Upload, at: datetime, *, replacing: Fi
     item = model(
         upload.file,
         kind=upload.kind or "unknown",
-        status=RUNNING,
+        status=FileStatus.RUNNING,
         province_code=upload.province_code or NATIONAL,
         uploaded_by=upload.uploaded_by,
         started_at=utc_iso(at),
@@ -208,9 +221,12 @@ def start(model: type[FileModel], upload: Upload, at: datetime, *, replacing: Fi
         waiting=replacing.waiting if replacing is not None and replacing.waiting is not None else {},
     )
     if replacing is None:
+        FILE_MOVES.check(None, FileStatus.RUNNING)
         condition: Condition = model.file.does_not_exist()
     else:
-        condition = (model.version == replacing.version) & (model.status == replacing.status)
+        condition = (model.version == replacing.version) & _from(
+            model, FileStatus.RUNNING, FileStatus(replacing.status)
+        )
     return save_if(item, condition)
 
 
@@ -219,7 +235,7 @@ def wait(model: type[FileModel], upload: Upload, running: FileModel) -> bool:
     return update_if(
         model(upload.file),
         [model.waiting[waiting_key(upload)].set(upload.version)],
-        (model.version == running.version) & (model.status == RUNNING),
+        (model.version == running.version) & (model.status == FileStatus.RUNNING),
     )
 
 
@@ -234,7 +250,7 @@ def planned(model: type[FileModel], upload: Upload, *, chunks: int, size: int) -
     ok = update_if(
         item,
         [model.chunks_total.set(chunks), model.planned.set(True), model.size.set(size)],
-        (model.version == upload.version) & (model.status == RUNNING),
+        (model.version == upload.version) & (model.status == FileStatus.RUNNING),
     )
     return item if ok else None
 
@@ -245,7 +261,7 @@ def refused(model: type[FileModel], upload: Upload, reason: str, line: int, at: 
         model(upload.file),
         [model.reason.set(reason), model.reason_line.set(line), model.last_at.set(utc_iso(at))],
         (model.version == upload.version)
-        & (model.status == RUNNING)
+        & (model.status == FileStatus.RUNNING)
         & (model.reason_line.does_not_exist() | (model.reason_line > line)),
     )
 
@@ -299,14 +315,18 @@ def piece_written(
 
 
 def _piece_condition(model: type[FileModel], upload: Upload, pieces: Any, start_byte: int) -> Condition:
-    return (model.version == upload.version) & (model.status == RUNNING) & pieces[str(start_byte)].does_not_exist()
+    return (
+        (model.version == upload.version)
+        & (model.status == FileStatus.RUNNING)
+        & pieces[str(start_byte)].does_not_exist()
+    )
 
 
 def finished(
     model: type[FileModel],
     upload: Upload,
     *,
-    status: str,
+    status: FileStatus,
     finished_at: str,
     errors: Sequence[dict[str, Any]],
     errors_truncated: bool,
@@ -316,7 +336,7 @@ def finished(
     ended already (a finishing message delivered twice) or is another upload's."""
     item = model(upload.file)
     actions: list[Any] = [
-        model.status.set(status),
+        model.status.set(FileStatus(status)),
         model.finished_at.set(finished_at),
         model.errors.set(list(errors[:MAX_ERRORS_KEPT])),
         model.errors_truncated.set(errors_truncated),
@@ -325,7 +345,8 @@ def finished(
     ]
     if reason:
         actions.append(model.reason.set(reason))
-    ok = update_if(item, actions, (model.version == upload.version) & (model.status == RUNNING))
+    condition = (model.version == upload.version) & _from(model, FileStatus(status), FileStatus.RUNNING)
+    ok = update_if(item, actions, condition)
     return item if ok else None
 
 
@@ -341,11 +362,12 @@ def staged_started(model: type[FileModel], report: Report, *, seq: str | None = 
     """A staged file's item as its check starts: a new upload under the same name starts afresh,
     with the S3 version it reads (its release copies exactly that version). The check reads the file
     whole in one invocation (agency/preview.py): one chunk. False when a later upload (`seq`, the
-    event's padded sequencer) of a file still staged started already: this older one is not checked."""
+    event's padded sequencer) of a file still staged started already: this older one is not checked;
+    False too for an item in a status a staged upload may not replace (FILE_MOVES)."""
     item = model(
         report.file,
         kind=report.kind or "unknown",
-        status=STAGED,
+        status=FileStatus.STAGED,
         province_code=report.province_code or NATIONAL,
         uploaded_by=report.uploaded_by,
         started_at=utc_iso(datetime.fromisoformat(report.started_at)),
@@ -354,11 +376,10 @@ def staged_started(model: type[FileModel], report: Report, *, seq: str | None = 
         version=report.version,
         seq=seq,
     )
-    if seq is None:
-        item.save()
-        return True
-    newer = model.file.does_not_exist() | (model.status != STAGED) | model.seq.does_not_exist()
-    return save_if(item, newer | (model.seq <= seq))
+    replaceable = _from(model, FileStatus.STAGED)
+    if seq is not None:
+        replaceable &= (model.status != FileStatus.STAGED) | model.seq.does_not_exist() | (model.seq <= seq)
+    return save_if(item, model.file.does_not_exist() | replaceable)
 
 
 def staged_checked(model: type[FileModel], report: Report, *, preview: dict[str, Any] | None) -> bool:
@@ -378,7 +399,7 @@ def staged_checked(model: type[FileModel], report: Report, *, preview: dict[str,
     ]
     if report.reason:
         actions.append(model.reason.set(report.reason))
-    condition = model.status == STAGED
+    condition = model.status == FileStatus.STAGED
     if report.version:
         condition &= model.version == report.version
     return update_if(model(report.file), actions, condition)
@@ -388,11 +409,28 @@ def mark_approved(model: type[FileModel], item: FileModel, *, by: str, at: datet
     """A big staged file approved by a second person, for the version checked: False when it was
     approved, released, cancelled or uploaded again meanwhile."""
     actions = [model.approved_by.set(by), model.approved_at.set(utc_iso(at))]
-    condition = (model.status == STAGED) & (model.version == item.version) & model.approved_by.does_not_exist()
+    condition = (
+        (model.status == FileStatus.STAGED) & (model.version == item.version) & model.approved_by.does_not_exist()
+    )
     return update_if(model(item.file), actions, condition)
 
 
 def mark_cancelled(model: type[FileModel], key: str, at: datetime) -> bool:
     """A staged file cancelled: False when it is no longer staged (released or cancelled meanwhile)."""
-    actions = [model.status.set(CANCELLED), model.finished_at.set(utc_iso(at))]
-    return update_if(model(key), actions, model.status == STAGED)
+    actions = [model.status.set(FileStatus.CANCELLED), model.finished_at.set(utc_iso(at))]
+    return update_if(model(key), actions, _from(model, FileStatus.CANCELLED, FileStatus.STAGED))
+
+
+def take_staged(model: type[FileModel], item: FileModel) -> bool:
+    """A checked staged file released: its item goes (the upload runs under `incoming/`), only if it
+    is still `staged`, checked and accepted, and the version checked. False when released,
+    cancelled or uploaded again meanwhile."""
+    checked = (model.check == FileStatus.DONE) & (model.version == item.version)
+    return delete_if(item, (model.status == FileStatus.STAGED) & checked)
+
+
+def restage(model: type[FileModel], item: FileModel) -> bool:
+    """A release that could not copy the file: its staged item back as it was, waiting again; False
+    when an item under its name was written meanwhile (a newer upload's)."""
+    FILE_MOVES.check(None, FileStatus(item.status))
+    return save_if(item, model.file.does_not_exist())

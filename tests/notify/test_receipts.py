@@ -134,3 +134,11 @@ def test_a_receipt_record_reads_price_parts_and_carrier_as_sns_writes_them() -> 
         record.replace("0.00645", '"free"').replace('"numberOfMessageParts": 1', '"numberOfMessageParts": -3')
     )
     assert (odd.price_usd, odd.parts) == (None, None)
+
+
+def test_a_late_receipt_of_an_earlier_attempt_leaves_a_notice_being_sent_to_its_sender(svc, make, clock) -> None:
+    notice = make.notice("payment_received#PT-0", Status.SENDING, provider_id="sns-first", claim_id="now")
+    store.record_sent(svc.tables, {"sns-first": notice}, clock=clock)
+    receipt = read_receipt(delivery_status_record("sns-first", REP_PHONE, clock()))
+    assert apply_receipts([receipt], tables=svc.tables, clock=clock) == {"ignored": 1}
+    assert svc.tables.notifications.get(notice).status == Status.SENDING  # the claim's outcome is written next
