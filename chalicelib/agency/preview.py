@@ -33,7 +33,7 @@ from chalicelib.ingest.whole import read_object, write_report
 from chalicelib.notify.outbox import expand, resolve_phone
 from chalicelib.notify.retention import notice_id
 from chalicelib.services import Services
-from chalicelib.store.files import staged_checked, staged_started
+from chalicelib.store.files import Checked, Upload, staged_checked, staged_started
 from chalicelib.store.models import Tables, exists, ledger_image
 
 logger = Logger(child=True)
@@ -171,7 +171,7 @@ def check_staged(
     preview = Preview()
 
     def started(report: Report) -> None:
-        if not staged_started(tables.files, report, seq=seq):
+        if not staged_started(tables.files, _upload(report, seq), datetime.fromisoformat(report.started_at)):
             raise Superseded(report.file)
 
     try:
@@ -197,10 +197,31 @@ def check_staged(
         refused, warnings = province_warnings(report.refused, summary["notices"], release_time(svc.clock()))
         summary["refused"] = refused
         summary["warnings"].extend(warnings)
-    if not staged_checked(tables.files, report, preview=summary):
+    checked = Checked(
+        status=report.status,
+        rows=report.rows,
+        accepted=report.accepted,
+        rejected=report.rejected,
+        errors=report.errors,
+        errors_truncated=report.errors_truncated,
+        reason=report.reason,
+        finished_at=datetime.fromisoformat(report.finished_at or report.started_at),
+    )
+    if not staged_checked(tables.files, _upload(report, seq), checked, preview=summary):
         logger.info("staged upload's check not kept", file=key, version=report.version)
     logger.info("staged file checked", file=key, status=report.status, rows=report.rows, rejected=report.rejected)
     return report
+
+
+def _upload(report: Report, seq: str | None) -> Upload:
+    return Upload(
+        file=report.file,
+        version=report.version or "",
+        seq=seq,
+        kind=report.kind,
+        province_code=report.province_code,
+        uploaded_by=report.uploaded_by,
+    )
 
 
 def province_warnings(

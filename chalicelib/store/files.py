@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -29,9 +29,6 @@ from pynamodb.models import Model
 
 from chalicelib.domain.staff import NATIONAL
 from chalicelib.store.conditions import save_if, update_if
-
-if TYPE_CHECKING:
-    from chalicelib.ingest.report import Report
 
 RUNNING, DONE, REJECTED, STAGED, CANCELLED = "running", "done", "rejected", "staged", "cancelled"
 MAX_ERRORS_KEPT = 20  # the console's list shows these; the report and its errors CSV hold the rest
@@ -344,51 +341,65 @@ def next_waiting(model: type[FileModel], key: str, seq: str) -> bool:
 # --- the console's staged files ---------------------------------------------------------------------
 
 
-def staged_started(model: type[FileModel], report: Report, *, seq: str | None = None) -> bool:
+def staged_started(model: type[FileModel], upload: Upload, at: datetime) -> bool:
     """A staged file's item as its check starts: a new upload under the same name starts afresh,
-    with the S3 version it reads (its release copies exactly that version). The check reads the file
-    whole in one invocation (agency/preview.py): one chunk. False when a later upload (`seq`, the
-    event's padded sequencer) of a file still staged started already: this older one is not checked."""
+    with the S3 version it reads (its release copies exactly that version). False when a later
+    upload (`upload.seq`, the event's padded sequencer) of a file still staged started already:
+    this older one is not checked."""
     item = model(
-        report.file,
-        kind=report.kind or "unknown",
+        upload.file,
+        kind=upload.kind or "unknown",
         status=STAGED,
-        province_code=report.province_code or NATIONAL,
-        uploaded_by=report.uploaded_by,
-        started_at=utc(datetime.fromisoformat(report.started_at)),
+        province_code=upload.province_code or NATIONAL,
+        uploaded_by=upload.uploaded_by,
+        started_at=utc(at),
         chunks_total=1,
         chunks_done=0,
-        version=report.version,
-        seq=seq,
+        version=upload.version or None,
+        seq=upload.seq,
     )
-    if seq is None:
+    if upload.seq is None:
         item.save()
         return True
     newer = model.file.does_not_exist() | (model.status != STAGED) | model.seq.does_not_exist()
-    return save_if(item, newer | (model.seq <= seq))
+    return save_if(item, newer | (model.seq <= upload.seq))
 
 
-def staged_checked(model: type[FileModel], report: Report, *, preview: dict[str, Any] | None) -> bool:
+@dataclass(frozen=True)
+class Checked:
+    """What a staged file's check found: the report's status, counts and first errors."""
+
+    status: str
+    rows: int
+    accepted: int
+    rejected: int
+    errors: Sequence[dict[str, Any]]
+    errors_truncated: bool
+    reason: str | None
+    finished_at: datetime
+
+
+def staged_checked(model: type[FileModel], upload: Upload, checked: Checked, *, preview: dict[str, Any] | None) -> bool:
     """A staged file's check done: its counts, first errors, preview, and `check` (the report's
     status). It stays `staged`; False when it was cancelled while it was being checked, or a newer
     upload under its name started its own check (the item is about that one now)."""
     actions: list[Any] = [
         model.chunks_done.set(1),
-        model.rows.set(report.rows),
-        model.accepted.set(report.accepted),
-        model.rejected.set(report.rejected),
-        model.errors.set(report.errors[:MAX_ERRORS_KEPT]),
-        model.errors_truncated.set(report.errors_truncated),
-        model.finished_at.set(utc(datetime.fromisoformat(report.finished_at or report.started_at))),
+        model.rows.set(checked.rows),
+        model.accepted.set(checked.accepted),
+        model.rejected.set(checked.rejected),
+        model.errors.set(list(checked.errors[:MAX_ERRORS_KEPT])),
+        model.errors_truncated.set(checked.errors_truncated),
+        model.finished_at.set(utc(checked.finished_at)),
         model.preview.set(preview),
-        model.check.set(report.status),
+        model.check.set(checked.status),
     ]
-    if report.reason:
-        actions.append(model.reason.set(report.reason))
+    if checked.reason:
+        actions.append(model.reason.set(checked.reason))
     condition = model.status == STAGED
-    if report.version:
-        condition &= model.version == report.version
-    return update_if(model(report.file), actions, condition)
+    if upload.version:
+        condition &= model.version == upload.version
+    return update_if(model(upload.file), actions, condition)
 
 
 def mark_approved(model: type[FileModel], item: FileModel, *, by: str, at: datetime) -> bool:
