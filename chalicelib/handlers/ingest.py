@@ -1,7 +1,7 @@
 """`ingest`: the ingest queue's messages. S3's notifications of uploaded batch files start a file;
 the ingest's own messages (ingest/tasks.py) carry each file on, a step an invocation. A console
 upload to check first (`staged/…`) is checked whole in the invocation its event arrives in
-(agency/preview.py): nothing of it is taken. An Excel workbook (`….xlsx`, either place) is written
+(ingest/preview.py): nothing of it is taken. An Excel workbook (`….xlsx`, either place) is written
 as the CSV beside it (ingest/xlsx.py), whose own event is then taken or checked."""
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def _convert(svc: Services, bucket: str, key: str, version: str | None) -> None:
 
 def _check_staged(svc: Services, bucket: str, key: str, version: str | None, seq: str | None) -> None:
     """A console upload to check before sending: read as ingest reads, previewed, nothing taken."""
-    from chalicelib.agency.preview import check_staged  # a staged upload's path only: kept out of the cold start
+    from chalicelib.ingest.preview import check_staged  # a staged upload's path only: kept out of the cold start
 
     correlate(key)
     s3 = svc.clients.s3

@@ -1,5 +1,5 @@
 """A file read whole by one invocation, its valid records handed to a sink: the console's check of
-a staged file (agency/preview.py), which takes nothing and so needs neither chunks nor a counter.
+a staged file (ingest/preview.py), which takes nothing and so needs neither chunks nor a counter.
 
 The same reader, caps and row validation as the chunked ingest (reader.py, pieces.row_record), so
 a file checked in the console is judged exactly as it will be taken; both passes stream the

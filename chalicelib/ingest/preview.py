@@ -27,6 +27,7 @@ from chalicelib.domain.rules import decide
 from chalicelib.domain.templates import render
 from chalicelib.domain.text import count_segments
 from chalicelib.ingest.kinds import Record
+from chalicelib.ingest.objects import ABSENT, current_object
 from chalicelib.ingest.ownership import audit_refusal, owner_elsewhere
 from chalicelib.ingest.report import Report
 from chalicelib.ingest.whole import read_object, write_report
@@ -39,8 +40,6 @@ from chalicelib.store.models import Tables, exists, ledger_image
 logger = Logger(child=True)
 
 SAMPLES = 5
-# S3 answers 403, not 404, for a missing key to a role without s3:ListBucket
-_ABSENT = ("404", "403", "NoSuchKey", "NotFound", "AccessDenied")
 BATCH = 100  # ledger keys read at once (BatchGetItem's limit)
 
 
@@ -237,16 +236,6 @@ def province_warnings(
     return counts, warnings
 
 
-def current_object(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:
-    """The object's HEAD (its `VersionId` the current version), None when it is gone."""
-    try:
-        return s3.head_object(Bucket=bucket, Key=key)
-    except s3.exceptions.ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in _ABSENT:
-            return None
-        raise
-
-
 def same_file_warnings(s3: Any, bucket: str, staged_key: str) -> list[str]:
     """`same_file`: a file with the same content was already taken under this name; `same_name`: a
     different file was. (Facts already told under any name are counted as `already_sent`.)"""
@@ -254,7 +243,7 @@ def same_file_warnings(s3: Any, bucket: str, staged_key: str) -> list[str]:
     try:
         before = s3.head_object(Bucket=bucket, Key=taken)
     except s3.exceptions.ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in _ABSENT:
+        if exc.response.get("Error", {}).get("Code") in ABSENT:
             return []
         raise
     now = s3.head_object(Bucket=bucket, Key=staged_key)
