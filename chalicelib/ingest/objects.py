@@ -46,6 +46,11 @@ def first_errors_key(upload: Upload, start: int) -> str:
     return f"{scratch(upload)}{start:015d}.errors.json"
 
 
+def preview_key(upload: Upload, start: int) -> str:
+    """What a staged file's piece counted for its preview (ingest/preview.py)."""
+    return f"{scratch(upload)}{start:015d}.preview.json"
+
+
 def plan_key(upload: Upload) -> str:
     return f"{scratch(upload)}chunks.json"
 

@@ -189,6 +189,27 @@ class Upload:
     province_code: str | None = None  # from the object's metadata: absent for the agency's systems
     uploaded_by: str | None = None
 
+    @property
+    def staged(self) -> bool:
+        """A console upload to check first: read as any upload, previewed, nothing of it taken."""
+        return self.file.startswith("staged/")
+
+
+def in_progress(item: FileModel | None, upload: Upload) -> bool:
+    """The item is about this upload and its pieces are still being counted: a file `running`, or
+    a staged file whose check has not ended (the condition `_taking` writes with)."""
+    if item is None or item.version != upload.version:
+        return False
+    if upload.staged:
+        return item.status == STAGED and item.check is None
+    return item.status == RUNNING
+
+
+def _taking(model: type[FileModel], upload: Upload) -> Condition:
+    if upload.staged:
+        return (model.version == upload.version) & (model.status == STAGED) & model.check.does_not_exist()
+    return (model.version == upload.version) & (model.status == RUNNING)
+
 
 def start(model: type[FileModel], upload: Upload, at: datetime, *, replacing: FileModel | None) -> bool:
     """The item begins again for this upload (`running`, counters at zero); False when another
@@ -238,7 +259,7 @@ def planned(model: type[FileModel], upload: Upload, *, chunks: int, size: int) -
     ok = update_if(
         item,
         [model.chunks_total.set(chunks), model.planned.set(True), model.size.set(size)],
-        (model.version == upload.version) & (model.status == RUNNING),
+        _taking(model, upload),
     )
     return item if ok else None
 
@@ -248,9 +269,7 @@ def refused(model: type[FileModel], upload: Upload, reason: str, line: int, at: 
     return update_if(
         model(upload.file),
         [model.reason.set(reason), model.reason_line.set(line), model.last_at.set(utc(at))],
-        (model.version == upload.version)
-        & (model.status == RUNNING)
-        & (model.reason_line.does_not_exist() | (model.reason_line > line)),
+        _taking(model, upload) & (model.reason_line.does_not_exist() | (model.reason_line > line)),
     )
 
 
@@ -303,7 +322,7 @@ def piece_written(
 
 
 def _piece_condition(model: type[FileModel], upload: Upload, pieces: Any, start_byte: int) -> Condition:
-    return (model.version == upload.version) & (model.status == RUNNING) & pieces[str(start_byte)].does_not_exist()
+    return _taking(model, upload) & pieces[str(start_byte)].does_not_exist()
 
 
 def finished(
@@ -342,10 +361,11 @@ def next_waiting(model: type[FileModel], key: str, seq: str) -> bool:
 
 
 def staged_started(model: type[FileModel], upload: Upload, at: datetime) -> bool:
-    """A staged file's item as its check starts: a new upload under the same name starts afresh,
-    with the S3 version it reads (its release copies exactly that version). False when a later
-    upload (`upload.seq`, the event's padded sequencer) of a file still staged started already:
-    this older one is not checked."""
+    """A staged file's item as its check starts: the file's counter, as `start` makes it for a file
+    taken, but `staged` (`check` absent until it ends). A new upload under the same name starts
+    afresh, with the S3 version it reads (its release copies exactly that version); the older
+    upload's steps then find the item about another version and stop. False when a later upload
+    (`upload.seq`, the event's padded sequencer) of a file still staged started already."""
     item = model(
         upload.file,
         kind=upload.kind or "unknown",
@@ -353,10 +373,15 @@ def staged_started(model: type[FileModel], upload: Upload, at: datetime) -> bool
         province_code=upload.province_code or NATIONAL,
         uploaded_by=upload.uploaded_by,
         started_at=utc(at),
-        chunks_total=1,
+        chunks_checked=0,
         chunks_done=0,
-        version=upload.version or None,
+        rows=0,
+        accepted=0,
+        rejected=0,
+        version=upload.version,
         seq=upload.seq,
+        checked={},
+        written={},
     )
     if upload.seq is None:
         item.save()
@@ -365,41 +390,34 @@ def staged_started(model: type[FileModel], upload: Upload, at: datetime) -> bool
     return save_if(item, newer | (model.seq <= upload.seq))
 
 
-@dataclass(frozen=True)
-class Checked:
-    """What a staged file's check found: the report's status, counts and first errors."""
-
-    status: str
-    rows: int
-    accepted: int
-    rejected: int
-    errors: Sequence[dict[str, Any]]
-    errors_truncated: bool
-    reason: str | None
-    finished_at: datetime
-
-
-def staged_checked(model: type[FileModel], upload: Upload, checked: Checked, *, preview: dict[str, Any] | None) -> bool:
-    """A staged file's check done: its counts, first errors, preview, and `check` (the report's
-    status). It stays `staged`; False when it was cancelled while it was being checked, or a newer
-    upload under its name started its own check (the item is about that one now)."""
+def staged_checked(
+    model: type[FileModel],
+    upload: Upload,
+    *,
+    status: str,
+    finished_at: str,
+    errors: Sequence[dict[str, Any]],
+    errors_truncated: bool,
+    reason: str | None,
+    preview: dict[str, Any] | None,
+) -> FileModel | None:
+    """A staged file's check done, as `finished` ends a file taken: its first errors, its preview,
+    and `check` (the report's status, done | rejected); it stays `staged`. None when it was cancelled
+    while it was being checked, its check ended already, or a newer upload under its name started
+    its own check (the item is about that one now)."""
+    item = model(upload.file)
     actions: list[Any] = [
-        model.chunks_done.set(1),
-        model.rows.set(checked.rows),
-        model.accepted.set(checked.accepted),
-        model.rejected.set(checked.rejected),
-        model.errors.set(list(checked.errors[:MAX_ERRORS_KEPT])),
-        model.errors_truncated.set(checked.errors_truncated),
-        model.finished_at.set(utc(checked.finished_at)),
+        model.check.set(status),
+        model.finished_at.set(finished_at),
+        model.errors.set(list(errors[:MAX_ERRORS_KEPT])),
+        model.errors_truncated.set(errors_truncated),
         model.preview.set(preview),
-        model.check.set(checked.status),
+        model.checked.remove(),
+        model.written.remove(),
     ]
-    if checked.reason:
-        actions.append(model.reason.set(checked.reason))
-    condition = model.status == STAGED
-    if upload.version:
-        condition &= model.version == upload.version
-    return update_if(model(upload.file), actions, condition)
+    if reason:
+        actions.append(model.reason.set(reason))
+    return item if update_if(item, actions, _taking(model, upload)) else None
 
 
 def mark_approved(model: type[FileModel], item: FileModel, *, by: str, at: datetime) -> bool:
