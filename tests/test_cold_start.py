@@ -48,4 +48,10 @@ def test_the_api_function_loads_no_console_module_a_route_alone_needs() -> None:
 def test_the_ingest_function_loads_the_staged_check_and_openpyxl_only_when_a_message_needs_them() -> None:
     loaded = _loaded("app.ingest", "app", "chalicelib.handlers.ingest")
     assert "chalicelib.ingest.files" in loaded  # the incoming path, every message's
-    assert {"chalicelib.agency.preview", "chalicelib.notify.outbox", "openpyxl"} & loaded == set()
+    assert {"chalicelib.ingest.preview", "chalicelib.notify.outbox", "openpyxl"} & loaded == set()
+
+
+def test_the_ingest_function_loads_no_console_module_even_on_its_staged_check_path() -> None:
+    loaded = _loaded("app.ingest", "app", "chalicelib.handlers.ingest", "chalicelib.ingest.preview")
+    assert {name for name in loaded if name.startswith("chalicelib.agency")} == set()
+    assert "chalicelib.agency" not in (ROOT / "chalicelib" / "handlers" / "ingest.py").read_text()  # lazily neither

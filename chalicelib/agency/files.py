@@ -3,8 +3,9 @@ release or cancellation of a staged file. Reads the `files` table (store/files.p
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from chalicelib.agency.identity import Hidden, forbidden, hidden
@@ -13,22 +14,13 @@ from chalicelib.api.errors import ApiError, bad_input, not_found
 from chalicelib.domain.file_reasons import explain
 from chalicelib.domain.staff import Staff
 from chalicelib.domain.status import FileStatus
+from chalicelib.ingest import release as ingest_release
 from chalicelib.ingest.kinds import KINDS
 from chalicelib.services import Services
 from chalicelib.store.batches import batch_counts, batch_key, batch_state
-from chalicelib.store.files import (
-    FileModel,
-    as_dict,
-    get_file,
-    mark_approved,
-    mark_cancelled,
-    province_files,
-    restage,
-    take_staged,
-)
+from chalicelib.store.files import FileModel, as_dict, get_file, province_files
 
 STATUSES = ("staged", "running", "done", "rejected", "cancelled")
-TWO_PEOPLE_ABOVE = 5000  # SMS a file may send on one person's release (CONTRACT, "Two people for a big file")
 LINK_EXPIRES_S = 300
 MAX_LISTED = 100
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
@@ -124,8 +116,8 @@ def read_file(svc: Services, staff: Staff, file: FileName) -> dict[str, Any]:
     body["preview"] = item.preview.as_dict() if item.preview is not None else None
     if item.status == FileStatus.STAGED:
         body["approval"] = {
-            "needed": needs_approval(item),
-            "above_sms": TWO_PEOPLE_ABOVE,
+            "needed": ingest_release.needs_approval(item),
+            "above_sms": ingest_release.TWO_PEOPLE_ABOVE,
             "approved_by": item.approved_by,
             "approved_at": item.approved_at,
         }
@@ -173,83 +165,38 @@ def _staged(svc: Services, staff: Staff, file: FileName) -> FileModel:
 
 
 def release(svc: Services, staff: Staff, file: FileName) -> tuple[dict[str, Any], str]:
-    """The checked file is taken, as if uploaded to `incoming/` (its metadata kept), and its staged
-    item removed: released once, whoever clicks twice. What is taken is exactly the S3 version the
-    preview was computed on; a newer upload under the name must be checked (and shown) first."""
+    """The checked file is taken (ingest/release.py): released once, whoever clicks twice."""
     item = _staged(svc, staff, file)
-    if item.check is None:
-        raise conflict("the file is still being checked")
-    if item.check != FileStatus.DONE:
-        raise conflict("the file was refused whole: correct it and upload it again")
-    if needs_approval(item) and not item.approved_by:
-        raise conflict(
-            f"this file would send more than {TWO_PEOPLE_ABOVE:,} SMS: a second uploader or support member "
-            "of the province must approve it before it is released"
-        )
-    s3, bucket = svc.clients.s3, svc.settings.name("ingest")
-    staged, taken = file.key("staged"), file.key("incoming")
-    if not item.version or _current_version(svc, staged) != item.version:
-        raise conflict("a newer upload of this file has not been checked yet: release it once its preview is shown")
-    if not take_staged(svc.tables.files, item):
-        raise conflict("the file was released or cancelled meanwhile")
-    source = {"Bucket": bucket, "Key": staged, "VersionId": item.version}
-    try:
-        s3.copy_object(Bucket=bucket, Key=taken, CopySource=source, MetadataDirective="COPY")
-    except Exception:
-        restage(svc.tables.files, item)  # not taken: it waits again, to be released or cancelled
-        raise
-    s3.delete_object(Bucket=bucket, Key=staged)
-    return {"file": taken, "status": FileStatus.RUNNING.value, "released_from": staged, "version": item.version}, staged
-
-
-def needs_approval(item: FileModel) -> bool:
-    """A staged file whose preview would send more than TWO_PEOPLE_ABOVE SMS."""
-    preview = item.preview.as_dict() if item.preview is not None else {}
-    return int(preview.get("notices") or 0) > TWO_PEOPLE_ABOVE
+    with _refused_as_conflict():
+        return ingest_release.release(svc, item), item.file
 
 
 def approve(svc: Services, staff: Staff, file: FileName) -> tuple[dict[str, Any], str]:
     """The second person's approval of a big staged file's release: an uploader or support member of
     the file's own province, not its uploader; for the version checked (a new upload needs its own)."""
     item = _staged(svc, staff, file)
-    if item.check != FileStatus.DONE:
-        raise conflict("the file is not checked and accepted: there is nothing to approve")
-    if not needs_approval(item):
-        raise conflict(f"the file sends at most {TWO_PEOPLE_ABOVE:,} SMS: it needs no second approval")
-    if staff.province_code != item.province_code:
-        raise forbidden("only staff of the file's own province approve it", subject=item.file)
-    if staff.username == item.uploaded_by:
-        raise forbidden("a file is approved by a second person, not its uploader", subject=item.file)
-    if item.approved_by:
-        raise conflict(f"the file was already approved by {item.approved_by}")
-    if not mark_approved(svc.tables.files, item, by=staff.username, at=svc.clock()):
-        raise conflict("the file was approved, released, cancelled or uploaded again meanwhile")
-    return {"file": item.file, "approved_by": staff.username, "version": item.version}, item.file
+    if ingest_release.needs_approval(item) and item.check == FileStatus.DONE:
+        if staff.province_code != item.province_code:
+            raise forbidden("only staff of the file's own province approve it", subject=item.file)
+        if staff.username == item.uploaded_by:
+            raise forbidden("a file is approved by a second person, not its uploader", subject=item.file)
+    with _refused_as_conflict():
+        return ingest_release.approve(svc, item, by=staff.username), item.file
 
 
 def cancel(svc: Services, staff: Staff, file: FileName) -> tuple[dict[str, Any], str]:
     """Nothing of the file is taken; its report says `cancelled`."""
     item = _staged(svc, staff, file)
-    now = svc.clock()
-    if not mark_cancelled(svc.tables.files, item.file, now):
-        raise conflict("the file was released or cancelled meanwhile")
-    s3, bucket = svc.clients.s3, svc.settings.name("ingest")
-    report = _read_json(s3, bucket, file.staged_report_key) or {"file": item.file, "kind": file.kind}
-    report.update(
-        status=FileStatus.CANCELLED.value, cancelled_by=staff.username, cancelled_at=now.isoformat(timespec="seconds")
-    )
-    s3.put_object(
-        Bucket=bucket,
-        Key=file.staged_report_key,
-        Body=json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"),
-        ContentType="application/json",
-    )
-    s3.delete_object(Bucket=bucket, Key=file.key("staged"))
-    return {"file": item.file, "status": FileStatus.CANCELLED.value}, item.file
+    with _refused_as_conflict():
+        return ingest_release.cancel(svc, item, by=staff.username), item.file
 
 
-# S3 answers 403, not 404, for a missing key to a role without s3:ListBucket (the API's has none).
-_ABSENT = ("404", "403", "NoSuchKey", "NotFound", "AccessDenied")
+@contextmanager
+def _refused_as_conflict() -> Iterator[None]:
+    try:
+        yield
+    except ingest_release.NotNow as exc:
+        raise conflict(str(exc)) from None
 
 
 def _released(svc: Services, staff: Staff, file: FileName) -> bool:
@@ -265,28 +212,8 @@ def _released(svc: Services, staff: Staff, file: FileName) -> bool:
     return _exists(svc, file.key("incoming"))
 
 
-def _current_version(svc: Services, key: str) -> str | None:
-    """The staged object's current version id, None when it is gone."""
-    s3 = svc.clients.s3
-    try:
-        return s3.head_object(Bucket=svc.settings.name("ingest"), Key=key).get("VersionId")
-    except s3.exceptions.ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in _ABSENT:
-            return None
-        raise
-
-
 def _exists(svc: Services, key: str) -> bool:
     """An object is under `key`, found by listing its name: the API may not read raw uploads (a
     HEAD is a read), and the ingest may not have made the file's item yet."""
     listed = svc.clients.s3.list_objects_v2(Bucket=svc.settings.name("ingest"), Prefix=key, MaxKeys=1)
     return any(entry.get("Key") == key for entry in listed.get("Contents", []))
-
-
-def _read_json(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:
-    try:
-        return json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
-    except s3.exceptions.ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in _ABSENT:
-            return None
-        raise

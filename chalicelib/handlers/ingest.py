@@ -1,8 +1,8 @@
 """`ingest`: the ingest queue's messages. S3's notifications of uploaded batch files start a file;
 the ingest's own messages (ingest/tasks.py) carry each file on, a step an invocation. A console
-upload to check first (`staged/…`) is checked whole in the invocation its event arrives in
-(agency/preview.py): nothing of it is taken. An Excel workbook (`….xlsx`, either place) is written
-as the CSV beside it (ingest/xlsx.py), whose own event is then taken or checked."""
+upload to check first (`staged/…`) goes the same steps, its valid rows previewed instead of
+written (ingest/preview.py): nothing of it is taken. An Excel workbook (`….xlsx`, either place) is
+written as the CSV beside it (ingest/xlsx.py), whose own event is then taken or checked."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from chalicelib.aws.queues import Queue
 from chalicelib.domain.deadline import Deadline
 from chalicelib.ingest.files import Send, run_all
 from chalicelib.ingest.tasks import Task, is_task
-from chalicelib.ingest.upload import admit, padded
+from chalicelib.ingest.upload import admit, admit_staged
 from chalicelib.ingest.xlsx import convert, is_workbook
 from chalicelib.observability import correlate
 from chalicelib.services import Services, services
@@ -57,15 +57,13 @@ def _record(svc: Services, record: SQSRecord, deadline: Deadline, send: Send) ->
         starts = [(task.upload.file, lambda task=task: [task])]
     else:
         objects = s3_objects(body)
-        for bucket, key, version, seq in objects:
+        for bucket, key, version, _seq in objects:
             if is_workbook(key):
                 _convert(svc, bucket, key, version)
-            elif key.startswith("staged/"):
-                _check_staged(svc, bucket, key, version, padded(seq))
         starts = [
-            (key, lambda b=bucket, k=key, v=version, s=seq: admit(svc, b, k, v, s))
+            (key, lambda b=bucket, k=key, v=version, s=seq: _admit(svc, b, k, v, s))
             for bucket, key, version, seq in objects
-            if key.startswith("incoming/") and not is_workbook(key)
+            if key.startswith(("incoming/", "staged/")) and not is_workbook(key)
         ]
     for key, first in starts:
         correlate(key)  # each row's facts then carry `<key>#<line>` (ingest/kinds/spec.py)
@@ -75,6 +73,13 @@ def _record(svc: Services, record: SQSRecord, deadline: Deadline, send: Send) ->
             # retried by the queue, then dead-lettered: the reason is logged each time
             logger.exception("file not ingested", file=key, error=type(exc).__name__)
             raise
+
+
+def _admit(svc: Services, bucket: str, key: str, version: str | None, seq: str | None) -> list[Task]:
+    """An upload to take, or a console upload to check first: the same steps, only the write differs."""
+    if key.startswith("staged/"):
+        return admit_staged(svc, bucket, key, version, seq)
+    return admit(svc, bucket, key, version, seq)
 
 
 def handle(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
@@ -113,20 +118,4 @@ def _convert(svc: Services, bucket: str, key: str, version: str | None) -> None:
         raise
     except Exception as exc:
         logger.exception("workbook not converted", file=key, error=type(exc).__name__)
-        raise
-
-
-def _check_staged(svc: Services, bucket: str, key: str, version: str | None, seq: str | None) -> None:
-    """A console upload to check before sending: read as ingest reads, previewed, nothing taken."""
-    from chalicelib.agency.preview import check_staged  # a staged upload's path only: kept out of the cold start
-
-    correlate(key)
-    s3 = svc.clients.s3
-    try:
-        check_staged(svc, bucket, key, version=version, seq=seq)
-    except s3.exceptions.NoSuchKey:
-        # released or cancelled before its check ran, or an event delivered again: nothing to check
-        logger.info("staged file gone", file=key)
-    except Exception as exc:
-        logger.exception("staged file not checked", file=key, error=type(exc).__name__)
         raise

@@ -50,7 +50,7 @@ def finish(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
     upload, bucket, s3 = task.upload, task.bucket, svc.clients.s3
     model = svc.tables.files
     item = files.get_file(model, upload.file)
-    if item is None or item.version != upload.version or item.status != FileStatus.RUNNING:
+    if item is None or not files.in_progress(item, upload):
         return []  # ended already: this message came twice
     kind, report_key, csv_key = report_keys(upload.file)
     report = Report(
@@ -77,6 +77,9 @@ def finish(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
         report.errors_truncated = report.rejected > listed
     report.finished_at = _local(item.last_at or item.started_at)
     s3.put_object(Bucket=bucket, Key=report_key, Body=report.to_json().encode("utf-8"), ContentType="application/json")
+    if upload.staged:
+        _checked(svc, task, report, item)
+        return []
     ended = files.finished(
         model,
         upload,
@@ -90,6 +93,32 @@ def finish(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
         return []
     _said(report, item)
     return _next_upload(svc, task, ended)
+
+
+def _checked(svc: Services, task: Task, report: Report, item: FileModel) -> None:
+    """A staged file's check ends: its preview, from its pieces', beside its counts; it stays
+    `staged` until an uploader releases or cancels it (ingest/release.py)."""
+    from chalicelib.ingest import preview  # a staged file's path only: kept out of the cold start
+
+    upload = task.upload
+    starts = sorted(files.pieces(item.written))
+    summary = preview.summary(svc, task.bucket, upload, starts) if report.status == FileStatus.DONE else None
+    ended = files.staged_checked(
+        svc.tables.files,
+        upload,
+        status=report.status,
+        finished_at=item.last_at or files.utc(svc.clock()),
+        errors=report.errors,
+        errors_truncated=report.errors_truncated,
+        reason=report.reason,
+        preview=summary,
+    )
+    if ended is None:
+        logger.info("staged upload's check not kept", file=upload.file, version=upload.version)
+        return
+    logger.info(
+        "staged file checked", file=upload.file, status=report.status, rows=report.rows, rejected=report.rejected
+    )
 
 
 def _errors_csv(

@@ -12,6 +12,9 @@ from chalicelib.ingest.plan import Chunk
 from chalicelib.ingest.reader import UTF8, Form
 from chalicelib.store.files import Upload
 
+# S3 answers 403, not 404, for a missing key to a role without s3:ListBucket
+ABSENT = ("404", "403", "NoSuchKey", "NotFound", "AccessDenied")
+
 
 def version_args(upload: Upload) -> dict[str, str]:
     """The object version the event named: an unversioned bucket's object by its ETag instead."""
@@ -43,6 +46,11 @@ def first_errors_key(upload: Upload, start: int) -> str:
     return f"{scratch(upload)}{start:015d}.errors.json"
 
 
+def preview_key(upload: Upload, start: int) -> str:
+    """What a staged file's piece counted for its preview (ingest/preview.py)."""
+    return f"{scratch(upload)}{start:015d}.preview.json"
+
+
 def plan_key(upload: Upload) -> str:
     return f"{scratch(upload)}chunks.json"
 
@@ -71,3 +79,13 @@ def read_plan(s3: Any, bucket: str, upload: Upload) -> Plan:
 def load_plan(s3: Any, bucket: str, upload: Upload) -> tuple[list[str], list[Chunk]]:
     plan = read_plan(s3, bucket, upload)
     return plan.header, plan.chunks
+
+
+def current_object(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:
+    """The object's HEAD (its `VersionId` the current version), None when it is gone."""
+    try:
+        return s3.head_object(Bucket=bucket, Key=key)
+    except s3.exceptions.ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ABSENT:
+            return None
+        raise

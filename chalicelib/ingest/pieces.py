@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 
 from chalicelib.aws.s3_upload import StreamedObject
 from chalicelib.domain.deadline import Deadline
-from chalicelib.domain.status import FileStatus
 from chalicelib.ingest.changes import phone_changes
 from chalicelib.ingest.kinds import KINDS, Context, Kind, Record, parse_row
 from chalicelib.ingest.objects import errors_key, first_errors_key, read_plan, read_range
@@ -31,6 +31,9 @@ from chalicelib.store import files
 from chalicelib.store.batches import batch_key
 from chalicelib.store.files import Counts, FileModel, Upload
 from chalicelib.store.writer import RecordWriter
+
+if TYPE_CHECKING:
+    from chalicelib.ingest.preview import Preview, PreviewSink
 
 logger = Logger(child=True)
 
@@ -111,12 +114,11 @@ def write(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
         columns=frozenset(header),
         taken_at=item.started_at,  # type: ignore[union-attr]
     )
-    changes = phone_changes(ctx) if kind.name == "people" else None
-    writer = RecordWriter(svc.clients.dynamodb, svc.tables, sleep=svc.sleep, changes=changes)
     s3 = svc.clients.s3
     out = StreamedObject(s3, task.bucket, errors_key(upload, piece.start), content_type="text/csv; charset=utf-8")
     rejected = ErrorRows(out.write, limit=max(0, MAX_ERROR_ROWS - listed_before))
     tally = Tally()
+    writer, counted = _sink(svc, upload, kind, ctx)
     into = gate(kind, upload.province_code, svc.tables, writer, rejected, tally)
     stop, line = piece.end, piece.line
     body = read_range(s3, task.bucket, upload, piece.start, piece.end)
@@ -137,6 +139,10 @@ def write(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
         raise
     finally:
         body.close()
+    if counted is not None:  # what the piece counted for the preview, kept before the piece is counted
+        from chalicelib.ingest import preview  # a staged file's path only: kept out of the cold start
+
+        preview.save_piece(s3, task.bucket, upload, piece.start, counted, into.refused)
     if rejected.first:
         s3.put_object(
             Bucket=task.bucket,
@@ -154,6 +160,17 @@ def write(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
     if not ended:
         return [replace(task, piece=piece.rest(stop, line))]
     return _after_chunk(svc, task, done)
+
+
+def _sink(svc: Services, upload: Upload, kind: Kind, ctx: Context) -> tuple[RecordWriter | PreviewSink, Preview | None]:
+    """Where a piece's valid records go: the tables, or (a staged file) its preview, nothing written."""
+    if upload.staged:
+        from chalicelib.ingest import preview  # a staged file's path only: kept out of the cold start
+
+        counted = preview.Preview()
+        return preview.sink(svc, counted), counted
+    changes = phone_changes(ctx) if kind.name == "people" else None
+    return RecordWriter(svc.clients.dynamodb, svc.tables, sleep=svc.sleep, changes=changes), None
 
 
 def _written_already(svc: Services, task: Task, item: FileModel) -> list[Task]:
@@ -254,8 +271,8 @@ def _piece(task: Task) -> Piece:
 
 
 def current(item: FileModel | None, upload: Upload) -> bool:
-    """The item is still about this upload, and it runs."""
-    return item is not None and item.version == upload.version and item.status == FileStatus.RUNNING
+    """The item is still about this upload, and it runs (a staged file: its check has not ended)."""
+    return files.in_progress(item, upload)
 
 
 def upload_of(item: FileModel) -> Upload:

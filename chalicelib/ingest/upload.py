@@ -14,6 +14,7 @@ import io
 import math
 from dataclasses import replace
 from enum import Enum
+from typing import Any
 
 from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
@@ -21,7 +22,7 @@ from botocore.exceptions import ClientError
 from chalicelib.domain.deadline import Deadline
 from chalicelib.domain.status import FileStatus
 from chalicelib.ingest.kinds import KINDS
-from chalicelib.ingest.objects import read_range, save_plan, version_args
+from chalicelib.ingest.objects import current_object, read_range, save_plan, version_args
 from chalicelib.ingest.ownership import refused_for_owner
 from chalicelib.ingest.pieces import unfinished
 from chalicelib.ingest.plan import Cutter
@@ -82,22 +83,12 @@ def admit(svc: Services, bucket: str, key: str, version: str | None, sequencer: 
         if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NoSuchVersion", "403"):
             raise FileGone(key) from None
         raise
-    metadata = head.get("Metadata") or {}
-    kind = key.split("/", 2)[1] if key.count("/") >= 2 else ""
-    upload = Upload(
-        file=key,
-        version=version or head.get("VersionId") or f"etag:{head['ETag']}",
-        seq=padded(sequencer),
-        kind=kind,
-        province_code=_province(metadata.get("province-code")),
-        uploaded_by=(metadata.get("uploaded-by") or None),
-    )
+    upload = _upload(key, version or head.get("VersionId") or f"etag:{head['ETag']}", sequencer, head)
     # the name is another province's: its item and report stay the owner's
     if refused_for_owner(svc, key, staff=upload.uploaded_by, province_code=upload.province_code) is not None:
         return []
-    size = int(head["ContentLength"])
-    # a workbook that could not be read as CSV (ingest/xlsx.py) is refused with its reason
-    resume = {"size": size, **({"refused": metadata[REFUSED]} if metadata.get(REFUSED) else {})}
+    resume = _resume(head)
+    size = resume["size"]
     model = svc.tables.files
     for _attempt in range(8):  # each turn: another writer moved the item since it was read
         item = files.get_file(model, key)
@@ -119,6 +110,54 @@ def admit(svc: Services, bucket: str, key: str, version: str | None, sequencer: 
             logger.info("upload not taken", file=key, version=upload.version, why=decided.value)
             return []
     raise RuntimeError(f"the item of {key} kept changing")
+
+
+def admit_staged(svc: Services, bucket: str, key: str, version: str | None, sequencer: str | None) -> list[Task]:
+    """A console upload to check first (`staged/…`): the plan step of its check, run as any upload's
+    but previewed, not taken (ingest/preview.py). Only the name's latest upload is checked; a later
+    upload under the name restarts the check for itself; the same event delivered again carries on
+    the check under way, or starts nothing when it has ended."""
+    s3, model = svc.clients.s3, svc.tables.files
+    head = current_object(s3, bucket, key)
+    latest = head.get("VersionId") if head is not None else None
+    if head is None or (version and latest != version):
+        # released, cancelled or uploaded again since the event: a newer upload has its own event
+        logger.info("staged upload no longer the file's latest", file=key, version=version)
+        return []
+    upload = _upload(key, latest or f"etag:{head['ETag']}", sequencer, head)
+    # the name is another province's: its item and report stay the owner's
+    if refused_for_owner(svc, key, staff=upload.uploaded_by, province_code=upload.province_code) is not None:
+        return []
+    item = files.get_file(model, key)
+    if item is not None and item.version == upload.version and item.status == FileStatus.STAGED:
+        if item.check is not None:
+            logger.info("staged upload checked already", file=key, version=upload.version)
+            return []
+        if item.planned:
+            return unfinished(svc, bucket, item)
+    elif not files.staged_started(model, upload, svc.clock()):
+        logger.info("staged upload superseded by a later one", file=key, version=upload.version)
+        return []
+    return [Task("plan", upload, bucket=bucket, resume=_resume(head))]
+
+
+def _upload(key: str, version: str, sequencer: str | None, head: dict[str, Any]) -> Upload:
+    metadata = head.get("Metadata") or {}
+    return Upload(
+        file=key,
+        version=version,
+        seq=padded(sequencer),
+        kind=key.split("/", 2)[1] if key.count("/") >= 2 else "",
+        province_code=_province(metadata.get("province-code")),
+        uploaded_by=(metadata.get("uploaded-by") or None),
+    )
+
+
+def _resume(head: dict[str, Any]) -> dict[str, Any]:
+    """The plan step's start: the object's size, and the reason a workbook that could not be read
+    as CSV (ingest/xlsx.py) is refused with."""
+    metadata = head.get("Metadata") or {}
+    return {"size": int(head["ContentLength"]), **({"refused": metadata[REFUSED]} if metadata.get(REFUSED) else {})}
 
 
 def _province(value: str | None) -> str | None:

@@ -7,8 +7,7 @@ sheet cannot be cut that way. openpyxl reads the sheet in read-only mode, a row 
 seekable view of the object that reads it by ranged GETs (`RangedObject`): neither the workbook nor
 the CSV is ever held whole, and nothing goes to /tmp. A workbook that cannot be read is still
 written as an (empty) CSV, carrying its reason in the object's metadata (`refused`): the upload
-then gets its report and its row in the console, refused with that reason (ingest/upload.py,
-ingest/whole.py).
+then gets its report and its row in the console, refused with that reason (ingest/upload.py).
 
 Values are written in the contract's formats: a whole number Excel holds as a float is an integer
 (`1500000.0` → `1500000`; a number shown with leading zeros, format `0000000000`, keeps them), a
@@ -143,7 +142,7 @@ def convert(s3: Any, bucket: str, key: str, version: str | None) -> str:
     """The workbook's CSV written beside it, with the workbook's metadata (the uploader, the
     province); returns the CSV's key. A workbook that cannot be read gives an empty CSV whose
     metadata says why."""
-    # the version the event named (a staged file is checked as it is now, as ingest/whole.py reads it)
+    # the version the event named (a staged file is checked as it is now: ingest/upload.admit_staged)
     which = {"VersionId": version} if version and key.startswith("incoming/") else {}
     head = s3.head_object(Bucket=bucket, Key=key, **which)
     metadata = {k: v for k, v in (head.get("Metadata") or {}).items() if k not in (REFUSED, CONVERTED)}

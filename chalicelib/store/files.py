@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -34,9 +34,6 @@ from chalicelib.domain.staff import NATIONAL
 from chalicelib.domain.status import FILE_MOVES, FileStatus
 from chalicelib.store.conditions import delete_if, save_if, update_if
 from chalicelib.store.maps import plain, plain_map
-
-if TYPE_CHECKING:
-    from chalicelib.ingest.report import Report
 
 MAX_ERRORS_KEPT = 20  # the console's list shows these; the report and its errors CSV hold the rest
 
@@ -198,6 +195,27 @@ class Upload:
     province_code: str | None = None  # from the object's metadata: absent for the agency's systems
     uploaded_by: str | None = None
 
+    @property
+    def staged(self) -> bool:
+        """A console upload to check first: read as any upload, previewed, nothing of it taken."""
+        return self.file.startswith("staged/")
+
+
+def in_progress(item: FileModel | None, upload: Upload) -> bool:
+    """The item is about this upload and its pieces are still being counted: a file `running`, or
+    a staged file whose check has not ended (the condition `_taking` writes with)."""
+    if item is None or item.version != upload.version:
+        return False
+    if upload.staged:
+        return item.status == FileStatus.STAGED and item.check is None
+    return item.status == FileStatus.RUNNING
+
+
+def _taking(model: type[FileModel], upload: Upload) -> Condition:
+    if upload.staged:
+        return (model.version == upload.version) & (model.status == FileStatus.STAGED) & model.check.does_not_exist()
+    return (model.version == upload.version) & (model.status == FileStatus.RUNNING)
+
 
 def start(model: type[FileModel], upload: Upload, at: datetime, *, replacing: FileModel | None) -> bool:
     """The item begins again for this upload (`running`, counters at zero); False when another
@@ -250,7 +268,7 @@ def planned(model: type[FileModel], upload: Upload, *, chunks: int, size: int) -
     ok = update_if(
         item,
         [model.chunks_total.set(chunks), model.planned.set(True), model.size.set(size)],
-        (model.version == upload.version) & (model.status == FileStatus.RUNNING),
+        _taking(model, upload),
     )
     return item if ok else None
 
@@ -260,9 +278,7 @@ def refused(model: type[FileModel], upload: Upload, reason: str, line: int, at: 
     return update_if(
         model(upload.file),
         [model.reason.set(reason), model.reason_line.set(line), model.last_at.set(utc_iso(at))],
-        (model.version == upload.version)
-        & (model.status == FileStatus.RUNNING)
-        & (model.reason_line.does_not_exist() | (model.reason_line > line)),
+        _taking(model, upload) & (model.reason_line.does_not_exist() | (model.reason_line > line)),
     )
 
 
@@ -315,11 +331,7 @@ def piece_written(
 
 
 def _piece_condition(model: type[FileModel], upload: Upload, pieces: Any, start_byte: int) -> Condition:
-    return (
-        (model.version == upload.version)
-        & (model.status == FileStatus.RUNNING)
-        & pieces[str(start_byte)].does_not_exist()
-    )
+    return _taking(model, upload) & pieces[str(start_byte)].does_not_exist()
 
 
 def finished(
@@ -358,51 +370,63 @@ def next_waiting(model: type[FileModel], key: str, seq: str) -> bool:
 # --- the console's staged files ---------------------------------------------------------------------
 
 
-def staged_started(model: type[FileModel], report: Report, *, seq: str | None = None) -> bool:
-    """A staged file's item as its check starts: a new upload under the same name starts afresh,
-    with the S3 version it reads (its release copies exactly that version). The check reads the file
-    whole in one invocation (agency/preview.py): one chunk. False when a later upload (`seq`, the
-    event's padded sequencer) of a file still staged started already: this older one is not checked;
-    False too for an item in a status a staged upload may not replace (FILE_MOVES)."""
+def staged_started(model: type[FileModel], upload: Upload, at: datetime) -> bool:
+    """A staged file's item as its check starts: the file's counter, as `start` makes it for a file
+    taken, but `staged` (`check` absent until it ends). A new upload under the same name starts
+    afresh, with the S3 version it reads (its release copies exactly that version); the older
+    upload's steps then find the item about another version and stop. False when a later upload
+    (`upload.seq`, the event's padded sequencer) of a file still staged started already."""
     item = model(
-        report.file,
-        kind=report.kind or "unknown",
+        upload.file,
+        kind=upload.kind or "unknown",
         status=FileStatus.STAGED,
-        province_code=report.province_code or NATIONAL,
-        uploaded_by=report.uploaded_by,
-        started_at=utc_iso(datetime.fromisoformat(report.started_at)),
-        chunks_total=1,
+        province_code=upload.province_code or NATIONAL,
+        uploaded_by=upload.uploaded_by,
+        started_at=utc_iso(at),
+        chunks_checked=0,
         chunks_done=0,
-        version=report.version,
-        seq=seq,
+        rows=0,
+        accepted=0,
+        rejected=0,
+        version=upload.version,
+        seq=upload.seq,
+        checked={},
+        written={},
     )
     replaceable = _from(model, FileStatus.STAGED)
-    if seq is not None:
-        replaceable &= (model.status != FileStatus.STAGED) | model.seq.does_not_exist() | (model.seq <= seq)
+    if upload.seq is not None:
+        replaceable &= (model.status != FileStatus.STAGED) | model.seq.does_not_exist() | (model.seq <= upload.seq)
     return save_if(item, model.file.does_not_exist() | replaceable)
 
 
-def staged_checked(model: type[FileModel], report: Report, *, preview: dict[str, Any] | None) -> bool:
-    """A staged file's check done: its counts, first errors, preview, and `check` (the report's
-    status). It stays `staged`; False when it was cancelled while it was being checked, or a newer
-    upload under its name started its own check (the item is about that one now)."""
+def staged_checked(
+    model: type[FileModel],
+    upload: Upload,
+    *,
+    status: str,
+    finished_at: str,
+    errors: Sequence[dict[str, Any]],
+    errors_truncated: bool,
+    reason: str | None,
+    preview: dict[str, Any] | None,
+) -> FileModel | None:
+    """A staged file's check done, as `finished` ends a file taken: its first errors, its preview,
+    and `check` (the report's status, done | rejected); it stays `staged`. None when it was cancelled
+    while it was being checked, its check ended already, or a newer upload under its name started
+    its own check (the item is about that one now)."""
+    item = model(upload.file)
     actions: list[Any] = [
-        model.chunks_done.set(1),
-        model.rows.set(report.rows),
-        model.accepted.set(report.accepted),
-        model.rejected.set(report.rejected),
-        model.errors.set(report.errors[:MAX_ERRORS_KEPT]),
-        model.errors_truncated.set(report.errors_truncated),
-        model.finished_at.set(utc_iso(datetime.fromisoformat(report.finished_at or report.started_at))),
+        model.check.set(status),
+        model.finished_at.set(finished_at),
+        model.errors.set(list(errors[:MAX_ERRORS_KEPT])),
+        model.errors_truncated.set(errors_truncated),
         model.preview.set(preview),
-        model.check.set(report.status),
+        model.checked.remove(),
+        model.written.remove(),
     ]
-    if report.reason:
-        actions.append(model.reason.set(report.reason))
-    condition = model.status == FileStatus.STAGED
-    if report.version:
-        condition &= model.version == report.version
-    return update_if(model(report.file), actions, condition)
+    if reason:
+        actions.append(model.reason.set(reason))
+    return item if update_if(item, actions, _taking(model, upload)) else None
 
 
 def mark_approved(model: type[FileModel], item: FileModel, *, by: str, at: datetime) -> bool:

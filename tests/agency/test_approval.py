@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.agency import files
+from chalicelib.ingest import release
 from tests.agency.test_files import PAYMENTS, UNITS, stage
 
 RELEASE = "/v1/agency/files/payments/2026-11/release"
@@ -16,7 +16,7 @@ APPROVE = "/v1/agency/files/payments/2026-11/approve"
 @pytest.fixture
 def big(pump, upload, monkeypatch) -> None:
     """The file of three SMS counts as big: the bound lowered to two."""
-    monkeypatch.setattr(files, "TWO_PEOPLE_ABOVE", 2)
+    monkeypatch.setattr(release, "TWO_PEOPLE_ABOVE", 2)
     upload("employers", "units.csv", UNITS)
     pump.run_until_idle()
 

@@ -1,17 +1,23 @@
-"""The check of a staged file (`staged/<kind>/<name>.csv`, a console upload with mode `check`).
+"""The preview of a staged file (`staged/<kind>/<name>.csv`, a console upload with mode `check`).
 
-The ingest function reads it with the very reader and validation it takes files with
-(`ingest.whole.read_object`), but the valid records go to a `PreviewSink` instead of the writer:
-it decides each fact's notices against what is stored (`rules.decide`, the same as the stream), finds
-their recipients (`outbox.expand`, `outbox.resolve_phone`), renders them (`templates.render`) and
-counts SMS parts, and writes nothing but the file's item in `files` and its report under
-`reports/staged/`. Nothing is written to the tables and nothing is sent until an uploader releases it.
+A staged file goes through the one chunked ingest (ingest/files.py) like any upload: the same
+plan, reader, caps, row reasons and province check, any size, a chunk an invocation. Only its write
+step differs: the valid records go to a `PreviewSink` instead of the writer. It decides each fact's
+notices against what is stored (`rules.decide`, the same as the stream), finds their recipients
+(`outbox.expand`, `outbox.resolve_phone`), renders them (`templates.render`) and counts SMS parts;
+each piece keeps what it counted beside its errors CSV (`<start>.preview.json`), and the finish
+adds the pieces up in the file's order into the file's preview (`summary`). Nothing is written to
+the tables but the file's item, and nothing is sent until an uploader releases it.
+
+A fact twice in one piece is counted once; twice in two pieces of a file (one fact repeated far
+apart in a file of several chunks), it is counted in each.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+import json
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,24 +30,19 @@ from chalicelib.domain.phones import mask_phone
 from chalicelib.domain.province import REASONS
 from chalicelib.domain.quiet_hours import release_time
 from chalicelib.domain.rules import decide
-from chalicelib.domain.status import FileStatus
 from chalicelib.domain.templates import render
 from chalicelib.domain.text import count_segments
 from chalicelib.ingest.kinds import Record
-from chalicelib.ingest.ownership import audit_refusal, owner_elsewhere
-from chalicelib.ingest.report import Report
-from chalicelib.ingest.whole import read_object, write_report
+from chalicelib.ingest.objects import ABSENT, preview_key
 from chalicelib.notify.outbox import expand, resolve_phone
 from chalicelib.notify.retention import notice_id
 from chalicelib.services import Services
-from chalicelib.store.files import staged_checked, staged_started
+from chalicelib.store.files import Upload
 from chalicelib.store.models import Tables, exists, ledger_image
 
 logger = Logger(child=True)
 
 SAMPLES = 5
-# S3 answers 403, not 404, for a missing key to a role without s3:ListBucket
-_ABSENT = ("404", "403", "NoSuchKey", "NotFound", "AccessDenied")
 BATCH = 100  # ledger keys read at once (BatchGetItem's limit)
 
 
@@ -66,6 +67,28 @@ class Preview:
     by_template: dict[str, TemplateCount] = field(default_factory=lambda: defaultdict(TemplateCount))
     samples: list[dict[str, Any]] = field(default_factory=list)
     already_recorded: int = 0  # facts of the file already on record (the same payment id, …): told before, if ever
+
+    def to_json(self) -> dict[str, Any]:
+        counts = {name: c.as_dict() for name, c in self.by_template.items()}
+        return {"by_template": counts, "samples": self.samples, "already_recorded": self.already_recorded}
+
+    @classmethod
+    def from_json(cls, body: Mapping[str, Any]) -> Preview:
+        preview = cls(samples=list(body.get("samples") or []), already_recorded=int(body.get("already_recorded") or 0))
+        for name, counts in (body.get("by_template") or {}).items():
+            preview.by_template[name] = TemplateCount(**{k: int(v) for k, v in counts.items()})
+        return preview
+
+    def add(self, other: Preview) -> None:
+        """Another piece's counts added; its samples after this one's, up to SAMPLES."""
+        for name, counts in other.by_template.items():
+            mine = self.by_template[name]
+            mine.notices += counts.notices
+            mine.parts += counts.parts
+            mine.unreachable += counts.unreachable
+            mine.already_sent += counts.already_sent
+        self.samples += other.samples[: max(0, SAMPLES - len(self.samples))]
+        self.already_recorded += other.already_recorded
 
     def summary(self, price_usd_per_part: float, warnings: list[str]) -> dict[str, Any]:
         counts = self.by_template.values()
@@ -145,63 +168,38 @@ class PreviewSink:
             )
 
 
-class Superseded(Exception):
-    """A later upload under the staged file's name has started its own check: this one stops."""
+def sink(svc: Services, preview: Preview) -> PreviewSink:
+    """Where a staged piece's valid records go."""
+    return PreviewSink(svc.tables, dedupe_key=svc.dedupe_key(), unicode=svc.settings.unicode_sms, preview=preview)
 
 
-def check_staged(
-    svc: Services, bucket: str, key: str, *, version: str | None = None, seq: str | None = None
-) -> Report | None:
-    """Validate and preview a staged file in full; its item in `files` stays `staged` (with the
-    preview and the S3 version it was computed on) until an uploader releases or cancels it. None
-    when a later upload under the name (`seq`: the event's padded sequencer) is checked instead, or
-    when the name is another province's (the upload is refused, audited, and nothing of it kept)."""
-    settings, tables, s3 = svc.settings, svc.tables, svc.clients.s3
-    head = current_object(s3, bucket, key)
-    latest = head.get("VersionId") if head is not None else None
-    if head is None or (version and latest != version):
-        # released, cancelled or uploaded again since the event: a newer upload has its own event
-        logger.info("staged upload no longer the file's latest", file=key, version=version)
-        return None
-    metadata = head.get("Metadata") or {}
-    province, uploader = metadata.get("province-code") or None, metadata.get("uploaded-by") or None
-    owner = owner_elsewhere(tables, key, province)
-    if owner is not None:  # the name is another province's: its item and report stay the owner's
-        audit_refusal(tables, svc.clock(), key, staff=uploader, province_code=province, owner=owner)
-        return None
-    preview = Preview()
+def save_piece(s3: Any, bucket: str, upload: Upload, start: int, preview: Preview, refused: Mapping[str, int]) -> None:
+    """What one piece counted, kept until the finish adds the pieces up (before the piece is counted)."""
+    s3.put_object(
+        Bucket=bucket,
+        Key=preview_key(upload, start),
+        Body=json.dumps({**preview.to_json(), "refused": dict(refused)}, ensure_ascii=False).encode("utf-8"),
+        ContentType="application/json",
+    )
 
-    def started(report: Report) -> None:
-        if not staged_started(tables.files, report, seq=seq):
-            raise Superseded(report.file)
 
-    try:
-        report = read_object(
-            svc,
-            bucket,
-            key,
-            sink=lambda: PreviewSink(
-                tables, dedupe_key=svc.dedupe_key(), unicode=settings.unicode_sms, preview=preview
-            ),
-            started=started,
-            version=latest,
-        )
-    except Superseded:
-        logger.info("staged upload superseded by a later one", file=key, version=version)
-        return None
-    write_report(s3, bucket, report)
-    summary = None
-    if report.status == FileStatus.DONE:
-        summary = preview.summary(settings.sms_price_usd, same_file_warnings(s3, bucket, key))
-        if summary["already_sent"] or summary["already_recorded"]:
-            summary["warnings"].append("same_facts")
-        refused, warnings = province_warnings(report.refused, summary["notices"], release_time(svc.clock()))
-        summary["refused"] = refused
-        summary["warnings"].extend(warnings)
-    if not staged_checked(tables.files, report, preview=summary):
-        logger.info("staged upload's check not kept", file=key, version=report.version)
-    logger.info("staged file checked", file=key, status=report.status, rows=report.rows, rejected=report.rejected)
-    return report
+def summary(svc: Services, bucket: str, upload: Upload, starts: list[int]) -> dict[str, Any]:
+    """The file's preview, from its pieces' (`starts`, in the file's order), with its warnings: the
+    same facts told before, the same file or name taken before, the province check's refusals, and
+    the night (notices released now would wait until 07:00)."""
+    s3 = svc.clients.s3
+    total, refused = Preview(), Counter[str]()
+    for start in starts:
+        body = json.loads(s3.get_object(Bucket=bucket, Key=preview_key(upload, start))["Body"].read())
+        total.add(Preview.from_json(body))
+        refused.update({str(k): int(v) for k, v in (body.get("refused") or {}).items()})
+    out = total.summary(svc.settings.sms_price_usd, same_file_warnings(s3, bucket, upload.file))
+    if out["already_sent"] or out["already_recorded"]:
+        out["warnings"].append("same_facts")
+    counts, warnings = province_warnings(refused, out["notices"], release_time(svc.clock()))
+    out["refused"] = counts
+    out["warnings"].extend(warnings)
+    return out
 
 
 def province_warnings(
@@ -217,16 +215,6 @@ def province_warnings(
     return counts, warnings
 
 
-def current_object(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:
-    """The object's HEAD (its `VersionId` the current version), None when it is gone."""
-    try:
-        return s3.head_object(Bucket=bucket, Key=key)
-    except s3.exceptions.ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in _ABSENT:
-            return None
-        raise
-
-
 def same_file_warnings(s3: Any, bucket: str, staged_key: str) -> list[str]:
     """`same_file`: a file with the same content was already taken under this name; `same_name`: a
     different file was. (Facts already told under any name are counted as `already_sent`.)"""
@@ -234,7 +222,7 @@ def same_file_warnings(s3: Any, bucket: str, staged_key: str) -> list[str]:
     try:
         before = s3.head_object(Bucket=bucket, Key=taken)
     except s3.exceptions.ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in _ABSENT:
+        if exc.response.get("Error", {}).get("Code") in ABSENT:
             return []
         raise
     now = s3.head_object(Bucket=bucket, Key=staged_key)
