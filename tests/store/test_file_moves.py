@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 import pytest
 
 from chalicelib.domain.status import FILE_MOVES, FileStatus, ForbiddenMove
-from chalicelib.ingest.report import Report
 from chalicelib.store import files
 from chalicelib.store.files import Upload
 
@@ -79,13 +78,14 @@ def test_a_new_upload_starts_running_only_over_an_ended_file(svc) -> None:
 
 def test_a_staged_upload_replaces_only_a_staged_or_cancelled_item(svc) -> None:
     model = svc.tables.files
-    report = Report(file=STAGED_KEY, kind="payments", started_at="2026-11-25T10:00:00+07:00", version="v2")
+    upload = Upload(STAGED_KEY, "v2", None, "payments")
     for source in FileStatus:
         _item(svc, STAGED_KEY, source, version="v1")
-        assert files.staged_started(model, report) == (source in (FileStatus.STAGED, FileStatus.CANCELLED)), source
+        assert files.staged_started(model, upload, AT) == (source in (FileStatus.STAGED, FileStatus.CANCELLED)), source
         assert _status(svc, STAGED_KEY) == (FileStatus.STAGED if source == FileStatus.CANCELLED else source)
         _item(svc, STAGED_KEY, source, version="v1")  # and with the event's sequencer: the same rule
-        assert files.staged_started(model, report, seq="0" * 32) == (source in FILE_MOVES.sources(FileStatus.STAGED))
+        sequenced = Upload(STAGED_KEY, "v2", "0" * 32, "payments")
+        assert files.staged_started(model, sequenced, AT) == (source in FILE_MOVES.sources(FileStatus.STAGED))
 
 
 def test_only_a_staged_file_is_cancelled(svc) -> None:
