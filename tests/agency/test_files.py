@@ -379,3 +379,44 @@ def test_a_staged_workbook_that_cannot_be_read_is_listed_as_refused_saying_why(a
     assert (listed["file"], listed["status"]) == ("staged/payments/old.csv", "rejected")
     assert listed["reason"] == "not an Excel workbook (.xlsx) that can be read: BadZipFile"
     assert listed["reason_text"]["code"] == "not_workbook" and ".xls" in listed["reason_text"]["what_to_do"]["vi"]
+
+
+def test_two_uploads_of_one_name_are_two_rows_each_its_own_batch(api, id_token, pump, units, clock) -> None:
+    token = id_token("uploader.na")
+    stage(api, token, "2026-11", PAYMENTS, mode="send")
+    pump.run_until_idle()
+    clock.advance(minutes=5)
+    stage(api, token, "2026-11", PAYMENTS.replace("PT-0005", "PT-0006"), mode="send")
+    pump.run_until_idle()
+    rows = api.get("/v1/agency/files", token).body["files"]
+    assert [(r["file"], r["newest"]) for r in rows] == [
+        ("incoming/payments/2026-11.csv", True),
+        ("incoming/payments/2026-11.csv", False),
+    ]
+    assert rows[0]["version"] != rows[1]["version"] and rows[1]["rows"] == 5
+    assert not any(rows[1]["actions"].values())  # only the newest upload is acted on
+    page = api.get("/v1/agency/files/payments/2026-11", token).body
+    assert [e["version"] for e in page["earlier"]] == [rows[1]["version"]]
+
+
+def test_paused_and_stopped_files_are_told_apart_with_the_buttons_left(api, id_token, pump, units) -> None:
+    token = id_token("uploader.na")
+    stage(api, token, "2026-11", PAYMENTS, mode="send")
+    pump.run_until_idle()
+    [done] = api.get("/v1/agency/files", token).body["files"]
+    assert done["status"] == "done" and done["unsent"] == 0
+    assert not (done["actions"]["pause"] or done["actions"]["stop"] or done["actions"]["release"])
+
+    stage(api, token, "checked", PAYMENTS)
+    pump.run_until_idle()
+    staged = next(f for f in api.get("/v1/agency/files", token).body["files"] if f["name"] == "checked")
+    assert staged["status"] == "staged"
+    assert staged["actions"] == {
+        "release": True,
+        "approve": False,
+        "cancel": True,
+        "pause": False,
+        "resume": False,
+        "stop": False,
+    }
+    assert api.get("/v1/agency/files?status=paused", token).body["files"] == []
