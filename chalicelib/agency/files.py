@@ -306,15 +306,15 @@ _ABSENT = ("404", "403", "NoSuchKey", "NotFound", "AccessDenied")
 
 def _released(svc: Services, staff: Staff, file: FileName) -> bool:
     """The file was taken under this name, by the staff member's province (another province's is
-    answered as absent): its item, else (released a moment ago, not yet read) an object listed under
-    its name, whose province is its staged item's (the API may not read raw uploads: a HEAD is a read)."""
+    answered as absent): its item, else (released a moment ago, not yet read by the ingest) an object
+    listed under its name. The API may not read raw uploads (a HEAD is a read), and the released
+    staged item is gone, so in those seconds the name's province is unknown: it is answered as taken
+    (a province's name cannot be another's, ingest/ownership.py, so this tells no more than a 409 on
+    the upload would)."""
     taken = get_file(svc.tables.files, file.key("incoming"))
     if taken is not None:
         return staff.sees(taken.province_code)
-    if not _exists(svc, file.key("incoming")):
-        return False
-    staged = get_file(svc.tables.files, file.key("staged"))
-    return staff.sees(staged.province_code if staged is not None else None)
+    return _exists(svc, file.key("incoming"))
 
 
 def _current_version(svc: Services, key: str) -> str | None:

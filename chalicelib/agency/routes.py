@@ -17,17 +17,9 @@ from urllib.parse import unquote
 
 from chalice import Blueprint, Response
 
-from chalicelib.agency import cases, control, files, notices, recipients, rejected
-from chalicelib.agency.audit import record, record_sign_in
-from chalicelib.agency.figures import figures as read_figures
-from chalicelib.agency.identity import ACCESS_HEADER, Forbidden, Hidden, Unfound, forbidden, verify_session
-from chalicelib.agency.names import file_name
-from chalicelib.agency.page import console_html
-from chalicelib.agency.trail import audit_trail
-from chalicelib.agency.uploads import presigned_upload, refuse_taken_name, upload_origin
+from chalicelib.agency.audit import record, record_sign_in  # its logger takes its level when made, as api/flags.py
 from chalicelib.api.bodies import json_body
 from chalicelib.api.errors import ApiError, bad_input, unauthorized
-from chalicelib.api.page_headers import origin, page_headers
 from chalicelib.aws.settings import Settings
 from chalicelib.domain.csv_out import CsvFile
 from chalicelib.domain.staff import AUDITED, Action, Staff
@@ -59,6 +51,8 @@ def _where() -> dict[str, str | None]:
 
 def _staff(svc: Services) -> Staff:
     """The caller, from the sign-in's two tokens; the sign-in audited on the first request seen of it."""
+    from chalicelib.agency.identity import ACCESS_HEADER, verify_session
+
     if svc.staff_pool is None or svc.staff_keys is None:
         raise unauthorized("the console is not set up on this stage")
     headers = agency.current_request.headers or {}
@@ -91,6 +85,8 @@ def console_route(action: Action) -> Callable[[Handler], Callable[..., Response]
     def wrap(handler: Handler) -> Callable[..., Response]:
         @functools.wraps(handler)
         def route(*args: Any, **kwargs: Any) -> Response:
+            from chalicelib.agency.identity import Forbidden, Hidden, Unfound, forbidden
+
             try:
                 svc = services()
                 staff = _staff(svc)
@@ -146,6 +142,9 @@ def end_session(svc: Services, staff: Staff) -> Done:
 @agency.route("/v1/agency/uploads", methods=["POST"])
 @console_route(Action.UPLOAD)
 def uploads(svc: Services, staff: Staff) -> Done:
+    from chalicelib.agency.names import file_name
+    from chalicelib.agency.uploads import presigned_upload, refuse_taken_name
+
     body = _body()
     mode = body.get("mode", "send")
     if mode not in ("send", "check"):
@@ -170,6 +169,8 @@ def uploads(svc: Services, staff: Staff) -> Done:
 @agency.route("/v1/agency/files", methods=["GET"])
 @console_route(Action.LIST_FILES)
 def list_files(svc: Services, staff: Staff) -> Done:
+    from chalicelib.agency import files
+
     return Done(200, files.list_files(svc, staff, _query()))
 
 
@@ -177,6 +178,9 @@ def list_files(svc: Services, staff: Staff) -> Done:
 @console_route(Action.READ_FILE)
 def read_file(svc: Services, staff: Staff, kind: str, name: str) -> Done:
     """The file page; the read of its rejected rows audited, masked for a viewer (rejected.py)."""
+    from chalicelib.agency import files, rejected
+    from chalicelib.agency.names import file_name
+
     return Done(200, rejected.page_read(svc, staff, files.read_file(svc, staff, file_name(kind, name)), _where()))
 
 
@@ -184,6 +188,9 @@ def read_file(svc: Services, staff: Staff, kind: str, name: str) -> Done:
 @console_route(Action.READ_REJECTED)
 def errors_csv(svc: Services, staff: Staff, kind: str, name: str) -> Done:
     """A link to the errors CSV, or for a viewer the masked rows as a CSV download; audited."""
+    from chalicelib.agency import rejected
+    from chalicelib.agency.names import file_name
+
     body, key, details = rejected.errors_csv(svc, staff, file_name(kind, name))
     return Done(200, body, subject=key, details=details)
 
@@ -192,6 +199,9 @@ def errors_csv(svc: Services, staff: Staff, kind: str, name: str) -> Done:
 @console_route(Action.LIST_RECIPIENTS)
 def file_notices(svc: Services, staff: Staff, kind: str, name: str) -> Done:
     """A file's recipient list (or a CSV part of it); each read audited, as a read of personal data."""
+    from chalicelib.agency import recipients
+    from chalicelib.agency.names import file_name
+
     body, key, details = recipients.recipients(svc, staff, file_name(kind, name), _query())
     return Done(200, body, subject=key, details=details)
 
@@ -199,6 +209,9 @@ def file_notices(svc: Services, staff: Staff, kind: str, name: str) -> Done:
 @agency.route("/v1/agency/files/{kind}/{name}/release", methods=["POST"])
 @console_route(Action.RELEASE)
 def release(svc: Services, staff: Staff, kind: str, name: str) -> Done:
+    from chalicelib.agency import files
+    from chalicelib.agency.names import file_name
+
     body, key = files.release(svc, staff, file_name(kind, name))
     return Done(200, body, subject=key)
 
@@ -206,6 +219,9 @@ def release(svc: Services, staff: Staff, kind: str, name: str) -> Done:
 @agency.route("/v1/agency/files/{kind}/{name}/approve", methods=["POST"])
 @console_route(Action.APPROVE)
 def approve(svc: Services, staff: Staff, kind: str, name: str) -> Done:
+    from chalicelib.agency import files
+    from chalicelib.agency.names import file_name
+
     body, key = files.approve(svc, staff, file_name(kind, name))
     return Done(200, body, subject=key, details={"version": body["version"]})
 
@@ -213,11 +229,17 @@ def approve(svc: Services, staff: Staff, kind: str, name: str) -> Done:
 @agency.route("/v1/agency/files/{kind}/{name}/cancel", methods=["POST"])
 @console_route(Action.CANCEL)
 def cancel(svc: Services, staff: Staff, kind: str, name: str) -> Done:
+    from chalicelib.agency import files
+    from chalicelib.agency.names import file_name
+
     body, key = files.cancel(svc, staff, file_name(kind, name))
     return Done(200, body, subject=key)
 
 
 def _batch(svc: Services, staff: Staff, kind: str, name: str, action: Action) -> Done:
+    from chalicelib.agency import control
+    from chalicelib.agency.names import file_name
+
     body, key = control.apply(svc, staff, file_name(kind, name), action)
     return Done(200, body, subject=key, details={"before": body["before"], "after": body["after"]})
 
@@ -244,6 +266,8 @@ def stop(svc: Services, staff: Staff, kind: str, name: str) -> Done:
 @console_route(Action.SEARCH_NOTICES)
 def search_notices(svc: Services, staff: Staff) -> Done:
     """One person's, employer's or phone's notices for the hotline; the masked subject audited."""
+    from chalicelib.agency import notices
+
     body, subject = notices.search(svc, staff, _query())
     return Done(200, body, subject=subject, details={"notices": len(body["notices"])})
 
@@ -251,6 +275,8 @@ def search_notices(svc: Services, staff: Staff) -> Done:
 @agency.route("/v1/agency/notices/{notice_id}/resend", methods=["POST"])
 @console_route(Action.RESEND)
 def resend_notice(svc: Services, staff: Staff, notice_id: str) -> Done:
+    from chalicelib.agency import notices
+
     try:
         body, subject, details = notices.resend(svc, staff, unquote(notice_id))
     except ApiError as exc:
@@ -264,6 +290,8 @@ def resend_notice(svc: Services, staff: Staff, notice_id: str) -> Done:
 @agency.route("/v1/agency/cases", methods=["GET"])
 @console_route(Action.LIST_CASES)
 def list_cases(svc: Services, staff: Staff) -> Done:
+    from chalicelib.agency import cases
+
     body = cases.list_cases(svc, staff, _query())
     subject = f"case {body['code']}" if body.get("code") else f"cases {body['status']}"
     return Done(200, body, subject=subject, details={"cases": len(body["cases"])})
@@ -272,6 +300,8 @@ def list_cases(svc: Services, staff: Staff) -> Done:
 @agency.route("/v1/agency/cases/{case_id}/close", methods=["POST"])
 @console_route(Action.CLOSE_CASE)
 def close_case(svc: Services, staff: Staff, case_id: str) -> Done:
+    from chalicelib.agency import cases
+
     body = cases.close(svc, staff, case_id, _body())
     return Done(200, body, subject=case_id, details={"notice": body["notice"]})
 
@@ -279,12 +309,16 @@ def close_case(svc: Services, staff: Staff, case_id: str) -> Done:
 @agency.route("/v1/agency/figures", methods=["GET"])
 @console_route(Action.FIGURES)
 def figures(svc: Services, staff: Staff) -> Done:
+    from chalicelib.agency.figures import figures as read_figures
+
     return Done(200, read_figures(svc, staff, _query()))
 
 
 @agency.route("/v1/agency/audit", methods=["GET"])
 @console_route(Action.AUDIT_TRAIL)
 def audit(svc: Services, staff: Staff) -> Done:
+    from chalicelib.agency.trail import audit_trail
+
     return Done(200, audit_trail(svc, staff, _query()))
 
 
@@ -296,6 +330,10 @@ def _sign_in_url(settings: Settings) -> str:
 @agency.route("/console", methods=["GET"])
 def console_page() -> Response:
     """The page, with its security headers: it may connect to the API, Cognito and the upload bucket."""
+    from chalicelib.agency.page import console_html
+    from chalicelib.agency.uploads import upload_origin
+    from chalicelib.api.page_headers import origin, page_headers
+
     svc = services()
     settings = svc.settings
     connect = [

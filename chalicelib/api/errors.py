@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib.domain.messages import error_words
 
 
 @dataclass
@@ -14,8 +17,14 @@ class ApiError(Exception):
     message: str
     headers: dict[str, str] = field(default_factory=dict)
 
-    def body(self) -> dict[str, dict[str, str]]:
-        return {"error": {"code": self.code, "message": self.message}}
+    def body(self) -> dict[str, dict[str, Any]]:
+        return error_body(self.code, self.message)
+
+
+def error_body(code: str, message: str) -> dict[str, dict[str, Any]]:
+    """The contract's shape; `messages` (added) says what the code means in Vietnamese and English,
+    while `message` keeps the detail as it always was."""
+    return {"error": {"code": code, "message": message, "messages": error_words(code).as_dict()}}
 
 
 def bad_input(name: str, reason: str) -> ApiError:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from chalice import Response
 from chalice.app import Request
 
-from chalicelib.api.errors import ApiError
+from chalicelib.api.errors import ApiError, error_body
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -43,6 +43,6 @@ def contract_http(request: Request, get_response: Callable[[Request], Response])
     if isinstance(body, dict) and set(body) == {"Code", "Message"}:
         name = str(body["Code"])
         code = _CODES.get(name) or _CAMEL.sub("_", name.removesuffix("Error")).lower()
-        response.body = {"error": {"code": code, "message": str(body["Message"])}}
+        response.body = error_body(code, str(body["Message"]))
         response.headers = {**response.headers, "Content-Type": "application/json"}
     return response

@@ -71,7 +71,16 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
 
 _SCHEMAS: dict[str, Any] = {
     "Error": _object(
-        {"error": _object({"code": {"type": "string"}, "message": {"type": "string"}})},
+        {
+            "error": _object(
+                {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "messages": _object({"vi": {"type": "string"}, "en": {"type": "string"}}),  # the code's meaning
+                },
+                required=["code", "message"],
+            )
+        },
     ),
     "OtpRequest": _object({"ss_code": {"type": "string", "pattern": r"^\d{10}$", "example": "0110129425"}}),
     "OtpAccepted": _object({"request_id": {"type": "string"}, "expires_in": {"type": "integer", "example": 300}}),

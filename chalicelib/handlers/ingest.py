@@ -15,7 +15,6 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from botocore.exceptions import ClientError
 
-from chalicelib.agency.preview import check_staged
 from chalicelib.domain.deadline import Deadline
 from chalicelib.ingest.files import Send, run_all
 from chalicelib.ingest.tasks import Task, is_task
@@ -123,6 +122,8 @@ def _convert(svc: Services, bucket: str, key: str, version: str | None) -> None:
 
 def _check_staged(svc: Services, bucket: str, key: str, version: str | None, seq: str | None) -> None:
     """A console upload to check before sending: read as ingest reads, previewed, nothing taken."""
+    from chalicelib.agency.preview import check_staged  # a staged upload's path only: kept out of the cold start
+
     correlate(key)
     s3 = svc.clients.s3
     try:

@@ -12,7 +12,7 @@ from aws_lambda_powertools import Logger
 from chalice import Response
 
 from chalicelib.api.bodies import json_body
-from chalicelib.api.errors import ApiError
+from chalicelib.api.errors import ApiError, error_body
 from chalicelib.aws.sns_signature import (
     CertificateSource,
     Envelope,
@@ -87,5 +87,5 @@ _CODES = {400: "bad_input", 403: "forbidden", 503: "unavailable"}
 def _answer(status: int, what: str) -> Response:
     body: dict[str, Any] = {"status": what}
     if status >= 400:
-        body = {"error": {"code": _CODES.get(status, "error"), "message": what}}
+        body = error_body(_CODES.get(status, "error"), what)
     return Response(body=body, status_code=status, headers={"Content-Type": "application/json"})

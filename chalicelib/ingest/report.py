@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from chalicelib.domain.messages import row_reason_code
+
 MAX_LISTED_ERRORS = 100  # in the report's `errors`
 MAX_ERROR_ROWS = 100_000  # rejected rows in the errors CSV (CONTRACT: "may stop after")
 ERRORS_HEADER = b"line,column,reason\r\n"
@@ -49,7 +51,7 @@ class Report:
 
     def reject_row(self, line: int, column: str, reason: str) -> None:
         if len(self.errors) < MAX_LISTED_ERRORS:
-            self.errors.append({"line": line, "column": column, "reason": reason})
+            self.errors.append(row_error(line, column, reason))
 
     def to_json(self) -> str:
         body: dict[str, Any] = {
@@ -72,6 +74,13 @@ class Report:
         if self.province_code:
             body["province_code"] = self.province_code
         return json.dumps(body, ensure_ascii=False, indent=1)
+
+
+def row_error(line: int, column: str, reason: str) -> dict[str, Any]:
+    """A rejected row as the report lists it: the contract's `line`, `column` and English `reason`,
+    and (added) `code`, the reason's stable code that the console shows in Vietnamese or English
+    (domain/messages.py)."""
+    return {"line": line, "column": column, "reason": reason, "code": row_reason_code(reason)}
 
 
 def safe_cell(value: object) -> str:
@@ -98,7 +107,7 @@ class ErrorRows:
         self.rows += 1
         for column, reason in reasons:
             if len(self.first) < MAX_LISTED_ERRORS:
-                self.first.append({"line": line, "column": column, "reason": reason})
+                self.first.append(row_error(line, column, reason))
         if self.listed >= self._limit:
             return
         self.listed += 1

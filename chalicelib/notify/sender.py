@@ -56,6 +56,8 @@ def send_messages(svc: Services, lane: Lane, messages: Sequence[tuple[str, LaneM
     failed: list[str] = []
     claim_id = uuid.uuid4().hex
     for message_id, message in messages:
+        if any(item.id == message.notice_id for _, item in claimed):
+            continue  # the same notice twice in one batch (a lane message redelivered): this claim is one
         try:
             item = _claim(svc, message, states, claim_id, claimed[-1][1].id if claimed else None)
         except Exception:

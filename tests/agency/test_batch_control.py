@@ -109,7 +109,7 @@ def test_an_action_that_changes_nothing_is_a_409_in_the_contracts_shape(sending,
     assert sending("pause").status == 200
     token = sending.token
     twice = api.post("/v1/agency/files/payments/big/pause", token=token)
-    assert twice.status == 409 and set(twice.body["error"]) == {"code", "message"}
+    assert twice.status == 409 and set(twice.body["error"]) == {"code", "message", "messages"}
     assert api.post("/v1/agency/files/payments/big/resume", token=token).status == 200
     assert api.post("/v1/agency/files/payments/big/resume", token=token).status == 409
     assert api.post("/v1/agency/files/payments/big/stop", token=token).status == 200

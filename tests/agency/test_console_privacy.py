@@ -12,6 +12,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from chalicelib.agency import cases  # noqa: F401  its logger made with the service's, as in the API's process (routes import it on use)
 from chalicelib.api.tokens import issue_token
 from chalicelib.domain.text import strip_diacritics
 from local.demo import upload_samples

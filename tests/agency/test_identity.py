@@ -46,7 +46,7 @@ def test_no_token_or_garbage_is_401_in_the_contract_shape(api, authorization) ->
     answer = api.get("/v1/agency/files", headers=headers)
     assert answer.status == 401
     assert answer.body["error"]["code"] == "unauthorized"
-    assert set(answer.body) == {"error"} and set(answer.body["error"]) == {"code", "message"}
+    assert set(answer.body) == {"error"} and set(answer.body["error"]) == {"code", "message", "messages"}
 
 
 @pytest.mark.parametrize(

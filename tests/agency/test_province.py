@@ -47,7 +47,7 @@ def test_another_provinces_upload_under_a_taken_name_is_a_409_audited_in_both_pr
             "/v1/agency/uploads", {"kind": "payments", "name": "thang-11", "mode": mode}, id_token("uploader.hn")
         )
         assert answer.status == 409 and answer.body["error"]["code"] == "conflict", answer.body
-        assert set(answer.body["error"]) == {"code", "message"}
+        assert set(answer.body["error"]) == {"code", "message", "messages"}
     assert _refusals(console) == {
         ("uploader.hn", "01", "refused", "name_owned"),
         ("uploader.hn", "40", "refused", "name_owned"),
@@ -124,6 +124,9 @@ def test_a_provincial_file_may_not_touch_another_provinces_person_or_employer(
         (5, "province_code", "other_province"),
         (6, "unit_code", "unknown_unit"),
     ]
+    assert [e["code"] for e in report["errors"]] == ["other_province"] * 3 + [
+        "unknown_unit"
+    ]  # named in domain/messages.py
     assert NA_PHONE not in {m.phone for m in sent_sms()}  # no phone_changed: nothing changed
 
 

@@ -47,10 +47,15 @@ class Api:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return self._answer(self.client.http.get(path, headers=headers))
 
-    def post(self, path: str, body: Any, token: str | None = None, raw: bytes | None = None) -> Answer:
+    def post(
+        self, path: str, body: Any, token: str | None = None, raw: bytes | None = None, access: str | None = None
+    ) -> Answer:
+        """`access`: a staff token's access token (the console sends it beside the ID token)."""
         headers = {"Content-Type": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        if access:
+            headers["X-Access-Token"] = access
         payload = raw if raw is not None else json.dumps(body).encode()
         return self._answer(self.client.http.post(path, headers=headers, body=payload))
 

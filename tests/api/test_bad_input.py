@@ -13,7 +13,9 @@ LIMIT = 64 * 1024
 
 def _contract_error(answer, status: int, code: str) -> None:
     assert answer.status == status, answer
-    assert answer.body == {"error": {"code": code, "message": answer.body["error"]["message"]}}
+    error = answer.body["error"]
+    assert answer.body == {"error": {"code": code, "message": error["message"], "messages": error["messages"]}}
+    assert error["messages"]["vi"] and error["messages"]["en"]
     assert answer.body["error"]["message"]
 
 

@@ -15,6 +15,7 @@ from tests.api.conftest import ANNA
 
 # The console's fixtures (its staff pool and ID tokens) beside the lookup API's
 pool, console, id_token = staff_fixtures.pool, staff_fixtures.console, staff_fixtures.id_token
+access_tokens = staff_fixtures.access_tokens
 
 HOSTILE = [
     b"[" * 5000 + b"]" * 5000,
@@ -58,7 +59,7 @@ def _concrete(path: str) -> str:
 
 
 def _in_contract_shape(answer) -> None:
-    assert set(answer.body) == {"error"} and set(answer.body["error"]) == {"code", "message"}, answer
+    assert set(answer.body) == {"error"} and set(answer.body["error"]) == {"code", "message", "messages"}, answer
 
 
 @pytest.fixture
@@ -67,22 +68,24 @@ def tokens(console, id_token, jwt_key) -> dict[str | None, str | None]:
     return {None: None, "person": person, "uploader.na": id_token("uploader.na"), "support.na": id_token("support.na")}
 
 
-def test_deep_or_odd_json_is_a_400_on_every_route_that_reads_a_body(api, functions, tokens) -> None:
+def test_deep_or_odd_json_is_a_400_on_every_route_that_reads_a_body(api, functions, tokens, access_tokens) -> None:
     assert set(BODY_ROUTES) <= set(_post_routes(functions))
     for path, caller in BODY_ROUTES.items():
         for raw in HOSTILE:
-            answer = api.post(_concrete(path), None, token=tokens[caller], raw=raw)
+            token = tokens[caller]
+            answer = api.post(_concrete(path), None, token=token, raw=raw, access=access_tokens.get(token or ""))
             assert answer.status == 400, (path, raw[:40], answer)
             assert answer.body["error"]["code"] == "bad_input" and "body" in answer.body["error"]["message"]
 
 
-def test_no_post_route_answers_hostile_json_with_a_5xx_whoever_calls(api, functions, tokens) -> None:
+def test_no_post_route_answers_hostile_json_with_a_5xx_whoever_calls(api, functions, tokens, access_tokens) -> None:
     routes = _post_routes(functions)
     assert len(routes) >= len(BODY_ROUTES) + 5  # the console's file and notice actions are among them
     for path in routes:
         for caller in ("uploader.na", "support.na", "person"):
             for raw in HOSTILE[:6]:
-                answer = api.post(_concrete(path), None, token=tokens[caller], raw=raw)
+                token = tokens[caller]
+                answer = api.post(_concrete(path), None, token=token, raw=raw, access=access_tokens.get(token or ""))
                 assert answer.status < 500, (path, caller, raw[:40], answer)
                 if answer.status >= 400:
                     _in_contract_shape(answer)

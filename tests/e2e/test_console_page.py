@@ -190,6 +190,11 @@ def test_an_uploader_checks_a_file_sees_the_bad_rows_and_preview_releases_it_and
         "#errors tbody tr", "rows => rows.map(r => [r.cells[0].textContent, r.cells[1].textContent])"
     )
     assert errors == [["3", "amount_vnd"], ["5", "paid_on"]]
+    reasons = page.eval_on_selector_all("#errors tbody tr", "rows => rows.map(r => r.cells[2].textContent)")
+    assert reasons[0] == "Không phải số nguyên (số tiền ghi bằng đồng, không có phần lẻ). — not a whole number: '12,5'"
+    assert (
+        page.locator("#by-template tbody tr[data-template='payment_received']").inner_text().startswith("Đơn vị đã nộp")
+    )
     assert page.inner_text("#preview-notices") == "3"
     assert page.inner_text("#preview-parts") == "3"
     assert page.inner_text("#preview-cost").startswith("0.12 USD")

@@ -236,7 +236,9 @@ def test_the_months_table_scrolls_by_keyboard_where_it_is_wider_than_the_screen(
     focus, the arrow keys scroll it, and axe's scrollable-region rule holds."""
     from playwright.sync_api import sync_playwright
 
-    seed(local_stack)
+    # a person of its own: the module's stack has already sent Anna the 3 OTPs she may have in 15 minutes
+    ss, phone = "0110129428", "+84912345603"
+    seed(local_stack, ss, phone)
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             user_data_dir=str(tmp_path / "profile"),
@@ -248,7 +250,7 @@ def test_the_months_table_scrolls_by_keyboard_where_it_is_wider_than_the_screen(
         )
         context.set_default_timeout(20_000)
         page = context.pages[0] if context.pages else context.new_page()
-        _sign_in(page, local_stack)
+        _sign_in(page, local_stack, ss, phone)
         _fits(page)
         wrap = "#months-region"
         assert page.eval_on_selector(wrap, "el => el.scrollWidth > el.clientWidth")  # wider than its place

@@ -100,7 +100,9 @@ def test_a_field_over_128_kib_rejects_its_row_and_the_file_goes_on(ingest, svc, 
     data = PEOPLE + f"{SS},A,1990-01-01,,,,\n0110129426,B,1990-01-01,,,,{big}\n0110129427,C,1990-01-01,,,,\n"
     report = ingest("people", "field.csv", data)
     assert (report["status"], report["rows"], report["accepted"], report["rejected"]) == ("done", 3, 2, 1)
-    assert report["errors"] == [{"line": 3, "column": "province_code", "reason": "field over 128 KiB"}]
+    assert report["errors"] == [
+        {"line": 3, "column": "province_code", "reason": "field over 128 KiB", "code": "field_too_large"}
+    ]
     assert svc.tables.people.count() == 2
 
 

@@ -64,7 +64,12 @@ def test_a_quoted_field_with_commas_and_a_newline_keeps_them_and_later_lines_cou
     report = ingest("employers", "quoted.csv", text)
     assert svc.tables.employers.get("TZH490L").name == 'Công ty "Hoàng Mai", Nghệ An\nchi nhánh 2'
     assert report["errors"] == [
-        {"line": 4, "column": "rep_phone", "reason": "old 11-digit number, renumbered in 2018: ********789"}
+        {
+            "line": 4,
+            "column": "rep_phone",
+            "reason": "old 11-digit number, renumbered in 2018: ********789",
+            "code": "old_phone",
+        }
     ]
 
 
@@ -101,7 +106,9 @@ def test_an_excel_file_with_semicolons_windows_1258_and_grouped_amounts_is_taken
     )
     report = ingest("payments", "excel.csv", data)
     assert (report["status"], report["rows"], report["accepted"], report["rejected"]) == ("done", 3, 2, 1)
-    assert report["errors"] == [{"line": 4, "column": "amount_vnd", "reason": "not a whole number: '12,5'"}]
+    assert report["errors"] == [
+        {"line": 4, "column": "amount_vnd", "reason": "not a whole number: '12,5'", "code": "not_a_number"}
+    ]
     assert svc.tables.ledger.get("payment#PT-1").facts_dict()["amount_vnd"] == 1500000
     assert svc.tables.ledger.get("payment#PT-2").facts_dict()["amount_vnd"] == 2750000
 

@@ -5,7 +5,7 @@ import boto3
 from tests.conftest import REGION
 
 
-def test_a_bad_row_is_rejected_alone_with_its_line_column_and_reason(pump, upload, read_report, stack) -> None:
+def test_a_bad_row_is_rejected_alone_with_its_line_column_reason_and_its_code(pump, upload, read_report, stack) -> None:
     upload(
         "payments",
         "bad.csv",
@@ -16,8 +16,8 @@ def test_a_bad_row_is_rejected_alone_with_its_line_column_and_reason(pump, uploa
     report = read_report("reports/payments/bad.json")
     assert (report["rows"], report["accepted"], report["rejected"]) == (3, 1, 2)
     assert report["errors"] == [
-        {"line": 3, "column": "amount_vnd", "reason": "not a whole number: '12,5'"},
-        {"line": 4, "column": "paid_on", "reason": "impossible date: '31/02/2026'"},
+        {"line": 3, "column": "amount_vnd", "reason": "not a whole number: '12,5'", "code": "not_a_number"},
+        {"line": 4, "column": "paid_on", "reason": "impossible date: '31/02/2026'", "code": "not_a_date"},
     ]
     errors_csv = boto3.client("s3", region_name=REGION).get_object(
         Bucket=stack.bucket, Key="reports/payments/bad.errors.csv"

@@ -53,7 +53,9 @@ def test_a_workbook_is_taken_from_its_first_sheet_with_excels_numbers_and_dates(
     assert deliver(upload("payments", "excel.xlsx", data)) == []
     report = read_report("reports/payments/excel.json")
     assert (report["status"], report["rows"], report["accepted"], report["rejected"]) == ("done", 3, 2, 1)
-    assert report["errors"] == [{"line": 5, "column": "amount_vnd", "reason": "not a whole number: '12.5'"}]
+    assert report["errors"] == [
+        {"line": 5, "column": "amount_vnd", "reason": "not a whole number: '12.5'", "code": "not_a_number"}
+    ]
     first = svc.tables.ledger.get("payment#PT-1").facts_dict()
     assert (first["paid_on"], first["amount_vnd"], first["period"]) == ("2026-11-05", 1500000, "2026-10")
     assert svc.tables.ledger.get("payment#PT-2").facts_dict()["amount_vnd"] == 2750000
