@@ -13,7 +13,7 @@ from chalicelib.agency.identity import Hidden, forbidden, hidden
 from chalicelib.agency.names import FileName, Stage
 from chalicelib.api.errors import ApiError, bad_input, not_found
 from chalicelib.domain.file_reasons import explain
-from chalicelib.domain.file_status import FileStatus, Seen, actions, shown
+from chalicelib.domain.file_view import Seen, ShownStatus, actions, listed, shown
 from chalicelib.domain.staff import Staff
 from chalicelib.ingest.kinds import KINDS
 from chalicelib.services import Services
@@ -21,7 +21,8 @@ from chalicelib.store.batches import BatchState, batch_counts, batch_key, batche
 from chalicelib.store.conditions import delete_if
 from chalicelib.store.files import FileModel, as_dict, get_file, mark_approved, mark_cancelled, province_files
 
-STATUSES = tuple(s.value for s in FileStatus)
+LISTED = ("staged", "running", "done", "rejected", "cancelled")  # CONTRACT's `status` of a file
+STATUSES = LISTED + tuple(s.value for s in ShownStatus if s.value not in LISTED)  # what `?status=` takes
 TWO_PEOPLE_ABOVE = 5000  # SMS a file may send on one person's release (CONTRACT, "Two people for a big file")
 LINK_EXPIRES_S = 300
 MAX_LISTED = 100
@@ -49,7 +50,8 @@ def _summary(item: FileModel, batch: tuple[BatchState, int] | None = None) -> di
     stage, _, rest = item.file.partition("/")
     data["stage"] = stage
     seen = _seen(item, batch)
-    data["status"] = shown(seen).value
+    data["status"] = listed(seen)  # the contract's five
+    data["shown_status"] = shown(seen).value  # what the clerk is told (domain/file_view.py)
     why = explain(item.reason) if data["status"] == "rejected" else None
     if why is not None:
         data["reason_text"] = why.as_dict()  # the reason's code, in Vietnamese and English, and what to do
@@ -91,7 +93,8 @@ def _earlier_rows(item: FileModel, states: dict[str, tuple[BatchState, int]]) ->
             province_code=item.province_code,
             stage=stage,
             name=rest.split("/", 1)[-1].removesuffix(".csv"),
-            status=shown(seen).value,
+            status=listed(seen),
+            shown_status=shown(seen).value,
             newest=False,
             progress={"chunks_done": 1, "chunks_total": 1, "percent": 100},
             actions=actions(seen, newest=False),
@@ -110,7 +113,8 @@ def _earlier_batches(item: FileModel) -> list[str]:
 
 def list_files(svc: Services, staff: Staff, query: dict[str, str]) -> dict[str, Any]:
     """The staff member's province's uploads, newest first, each upload a row (an earlier upload
-    under a name too); `kind`, `status`, `since` (a day) narrow it. The taken ones' batch states
+    under a name too); `kind`, `status`, `since` (a day) narrow it: a status of the contract's five
+    is matched against `status`, `checking`, `paused` or `stopped` against `shown_status`. The taken ones' batch states
     and unsent counts are read in one BatchGetItem for the page (store/batches.py; a `status` asked
     reads the batches of the province's last 500 files, a BatchGetItem per 50)."""
     kind, status, since = query.get("kind"), query.get("status"), query.get("since")
@@ -135,7 +139,8 @@ def list_files(svc: Services, staff: Staff, query: dict[str, str]) -> dict[str, 
         rows.append(_summary(item, states.get(batch) if batch else None))
         rows.extend(_earlier_rows(item, states))
     rows.sort(key=lambda r: str(r.get("started_at") or ""), reverse=True)
-    out = [r for r in rows if (not status or r["status"] == status) and (not since or r["started_at"] >= since)]
+    field = "status" if status in LISTED else "shown_status"  # a contract status, or one only the console tells
+    out = [r for r in rows if (not status or r[field] == status) and (not since or r["started_at"] >= since)]
     return {"files": out[:MAX_LISTED], "province_code": staff.province_code}
 
 

@@ -244,6 +244,7 @@ def test_a_staged_file_its_check_refused_is_listed_as_refused_with_the_reason_in
     assert said["code"] == "not_text" and "Windows-1258" in said["vi"] and "binary" in said["en"]
     assert said["what_to_do"]["vi"].startswith("Mở tệp bằng Excel") and "save it as" in said["what_to_do"]["en"]
     assert (listed["good"]["status"], "reason_text" in listed["good"]) == ("staged", False)
+    assert (refused["shown_status"], listed["good"]["shown_status"]) == ("rejected", "staged")
     assert [f["name"] for f in api.get("/v1/agency/files?status=rejected", token).body["files"]] == ["latin"]
     assert [f["name"] for f in api.get("/v1/agency/files?status=staged", token).body["files"]] == ["good"]
     body = api.get("/v1/agency/files/payments/latin", token).body
@@ -394,6 +395,7 @@ def test_two_uploads_of_one_name_are_two_rows_each_its_own_batch(api, id_token, 
         ("incoming/payments/2026-11.csv", False),
     ]
     assert rows[0]["version"] != rows[1]["version"] and rows[1]["rows"] == 5
+    assert [(r["status"], r["shown_status"]) for r in rows] == [("done", "done"), ("done", "done")]
     assert not any(rows[1]["actions"].values())  # only the newest upload is acted on
     page = api.get("/v1/agency/files/payments/2026-11", token).body
     assert [e["version"] for e in page["earlier"]] == [rows[1]["version"]]
@@ -420,3 +422,20 @@ def test_paused_and_stopped_files_are_told_apart_with_the_buttons_left(api, id_t
         "stop": False,
     }
     assert api.get("/v1/agency/files?status=paused", token).body["files"] == []
+
+
+def test_a_staged_file_still_being_checked_is_staged_to_the_contract_and_shown_checking(
+    api, id_token, pump, units, console
+) -> None:
+    token = id_token("uploader.na")
+    stage(api, token, "t11", PAYMENTS)
+    pump.run_until_idle()
+    item = console.tables.files.get("staged/payments/t11.csv")
+    item.update(actions=[console.tables.files.check.remove()])  # as while its check is still reading it
+    [row] = api.get("/v1/agency/files", token).body["files"]
+    assert (row["status"], row["shown_status"]) == ("staged", "checking")
+    assert row["actions"]["cancel"] and not row["actions"]["release"]
+    assert api.get("/v1/agency/files?status=checking", token).body["files"] == [row]
+    assert api.get("/v1/agency/files?status=staged", token).body["files"] == [row]
+    page = api.get("/v1/agency/files/payments/t11", token).body
+    assert (page["status"], page["shown_status"], page["actions"]) == ("staged", "checking", row["actions"])

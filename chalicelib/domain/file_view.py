@@ -1,10 +1,11 @@
-"""A batch file's status as the console tells it (issue 22, "a truthful file list"), named once,
-and which buttons a file's upload offers. Plain data: the caller reads the file's item (its stored
-status, its staged check) and its batch's state and unsent count (store/batches.py).
+"""How the console's file list tells an upload (issue 22, "a truthful file list"): its contract
+`status`, its `shown_status` and which buttons it offers. Plain data: the caller reads the file's
+item (its stored status, its staged check) and its batch's state and unsent count (store/batches.py).
 
 The stored status (store/files.py) is the ingest's (`running`, `done`, `rejected`) or the console's
-(`staged`, `cancelled`); what a clerk must be told differs: a staged file its check refused can
-never be sent (`rejected`), a staged file still being read is `checking`, and a taken file's SMS
+(`staged`, `cancelled`). The API's `status` stays in the contract's five (`listed`: only a staged
+file its check refused is `rejected`, as it can never be sent). What a clerk must be told is finer,
+`shown_status` (ShownStatus): a staged file still being read is `checking`, and a taken file's SMS
 may be `paused` or `stopped` (its batch's state) or still going out after its rows were read
 (`running` while anything is left to send)."""
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
-class FileStatus(StrEnum):
+class ShownStatus(StrEnum):
     CHECKING = "checking"  # a console upload to check first, being read
     STAGED = "staged"  # checked and accepted: waits for an uploader's release (or a second person's approval)
     REJECTED = "rejected"  # refused whole (by the ingest or by its check): nothing is sent
@@ -37,19 +38,25 @@ class Seen:
     unsent: int = 0
 
 
-def shown(seen: Seen) -> FileStatus:
+def listed(seen: Seen) -> str:
+    """The contract's `status` (`staged`, `running`, `done`, `rejected`, `cancelled`): the stored one,
+    but a staged file its check refused is `rejected`; a paused or stopped file keeps its own."""
+    return "rejected" if seen.stored == "staged" and seen.check == "rejected" else seen.stored
+
+
+def shown(seen: Seen) -> ShownStatus:
     """The status the clerk is told, in the list and on the file's page."""
     if seen.stored == "staged":
         if seen.check == "rejected":
-            return FileStatus.REJECTED
-        return FileStatus.STAGED if seen.check == "done" else FileStatus.CHECKING
+            return ShownStatus.REJECTED
+        return ShownStatus.STAGED if seen.check == "done" else ShownStatus.CHECKING
     if seen.stored in ("rejected", "cancelled"):
-        return FileStatus(seen.stored)
+        return ShownStatus(seen.stored)
     if seen.batch_state == "stopped":
-        return FileStatus.STOPPED
+        return ShownStatus.STOPPED
     if seen.batch_state == "paused":
-        return FileStatus.PAUSED
-    return FileStatus.RUNNING if seen.stored == "running" or seen.unsent > 0 else FileStatus.DONE
+        return ShownStatus.PAUSED
+    return ShownStatus.RUNNING if seen.stored == "running" or seen.unsent > 0 else ShownStatus.DONE
 
 
 def actions(
