@@ -13,7 +13,7 @@ from chalicelib.agency.identity import Hidden, forbidden, hidden
 from chalicelib.agency.names import FileName, Stage
 from chalicelib.api.errors import ApiError, bad_input, not_found
 from chalicelib.domain.file_reasons import explain
-from chalicelib.domain.file_view import Seen, ShownStatus, actions, listed, shown
+from chalicelib.domain.file_view import LISTED, Seen, ShownStatus, actions, listed, shown
 from chalicelib.domain.staff import Staff
 from chalicelib.ingest.kinds import KINDS
 from chalicelib.services import Services
@@ -21,7 +21,6 @@ from chalicelib.store.batches import BatchState, batch_counts, batch_key, batche
 from chalicelib.store.conditions import delete_if
 from chalicelib.store.files import FileModel, as_dict, get_file, mark_approved, mark_cancelled, province_files
 
-LISTED = ("staged", "running", "done", "rejected", "cancelled")  # CONTRACT's `status` of a file
 STATUSES = LISTED + tuple(s.value for s in ShownStatus if s.value not in LISTED)  # what `?status=` takes
 TWO_PEOPLE_ABOVE = 5000  # SMS a file may send on one person's release (CONTRACT, "Two people for a big file")
 LINK_EXPIRES_S = 300

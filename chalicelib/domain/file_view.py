@@ -38,6 +38,13 @@ class Seen:
     unsent: int = 0
 
 
+LISTED = ("staged", "running", "done", "rejected", "cancelled")
+"""CONTRACT's `status` of a file (the stored ones): what `listed` answers."""
+
+ACTION_NAMES = ("release", "approve", "cancel", "pause", "resume", "stop")
+"""The buttons an upload may offer (`actions`' keys): the console's routes of the same names."""
+
+
 def listed(seen: Seen) -> str:
     """The contract's `status` (`staged`, `running`, `done`, `rejected`, `cancelled`): the stored one,
     but a staged file its check refused is `rejected`; a paused or stopped file keeps its own."""

@@ -4,6 +4,9 @@ status, is told apart in `shown_status`, and offers only the buttons left; `?sta
 
 from __future__ import annotations
 
+import jsonschema
+
+from chalicelib.agency.openapi import PATHS
 from tests.agency import test_batch_control
 
 FILE = test_batch_control.FILE
@@ -38,3 +41,16 @@ def test_a_stopped_file_is_shown_stopped_with_no_button(sending, api, pump) -> N
     assert (page["shown_status"], page["actions"]) == ("stopped", NONE_LEFT)
     assert _row(api, sending.token, "?status=stopped") == [row]
     assert _row(api, sending.token, "?status=paused") == []
+
+
+def test_the_list_and_the_file_answer_as_the_openapi_description_says(sending, api, pump) -> None:
+    assert sending("pause").status == 200
+    pump.run_until_idle()
+    listed = PATHS["/v1/agency/files"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    one = PATHS["/v1/agency/files/{kind}/{name}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    body = api.get("/v1/agency/files", sending.token).body
+    jsonschema.validate(body, listed)
+    jsonschema.validate(api.get("/v1/agency/files/payments/big", sending.token).body, one)
+    assert {f["shown_status"] for f in body["files"]} == {"paused"}
+    with_other = {**body["files"][0], "status": "paused"}  # the contract's status never takes a shown one
+    assert not jsonschema.Draft202012Validator(one).is_valid(with_other)

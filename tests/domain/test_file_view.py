@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.domain.file_view import Seen, ShownStatus, actions, listed, shown
+from chalicelib.domain.file_view import ACTION_NAMES, LISTED, Seen, ShownStatus, actions, listed, shown
 
 
 def test_each_stored_state_and_batch_state_is_shown_apart() -> None:
@@ -64,7 +64,8 @@ def test_every_shown_status_tells_more_than_the_contract_but_never_contradicts_i
         Seen("done", batch_state="stopped"),
     ]
     assert {shown(s) for s in seens} == set(ShownStatus)
-    assert {listed(s) for s in seens} == {"staged", "running", "done", "rejected", "cancelled"}
+    assert {listed(s) for s in seens} == set(LISTED)
+    assert all(tuple(actions(s)) == ACTION_NAMES for s in seens)
     for seen in seens:
         if listed(seen) in ("rejected", "cancelled"):
             assert shown(seen).value == listed(seen)
