@@ -12,15 +12,17 @@ from chalicelib.agency.identity import Hidden, forbidden, hidden
 from chalicelib.agency.names import FileName, Stage
 from chalicelib.api.errors import ApiError, bad_input, not_found
 from chalicelib.domain.file_reasons import explain
+from chalicelib.domain.file_view import LISTED, Seen, ShownStatus, actions, listed, shown
 from chalicelib.domain.staff import Staff
 from chalicelib.domain.status import FileStatus
 from chalicelib.ingest import release as ingest_release
 from chalicelib.ingest.kinds import KINDS
 from chalicelib.services import Services
-from chalicelib.store.batches import batch_counts, batch_key, batch_state
+from chalicelib.store.batches import BatchState, batch_counts, batch_key, batches_seen
 from chalicelib.store.files import FileModel, as_dict, get_file, province_files
+from chalicelib.store.maps import plain
 
-STATUSES = ("staged", "running", "done", "rejected", "cancelled")
+STATUSES = LISTED + tuple(s.value for s in ShownStatus if s.value not in LISTED)  # what `?status=` takes
 LINK_EXPIRES_S = 300
 MAX_LISTED = 100
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
@@ -30,17 +32,25 @@ def conflict(message: str) -> ApiError:
     return ApiError(409, "conflict", message)
 
 
-def shown_status(item: FileModel) -> str:
-    """The file's status as the clerk is told it: a staged file its check refused is `rejected`
-    (it can never be released), not waiting to be sent."""
-    return "rejected" if item.status == "staged" and item.check == "rejected" else item.status
+def _seen(item: FileModel, batch: tuple[BatchState, int] | None) -> Seen:
+    state, left = batch if batch is not None else (None, 0)
+    return Seen(stored=item.status, check=item.check, batch_state=state.value if state else None, unsent=left)
 
 
-def _summary(item: FileModel) -> dict[str, Any]:
+def _batch_of(item: FileModel) -> str | None:
+    """The upload's batch (file and version), for a taken file; None for a staged or refused one."""
+    if item.status in (FileStatus.RUNNING, FileStatus.DONE) and item.file.startswith("incoming/"):
+        return batch_key(item.file, item.version)
+    return None
+
+
+def _summary(item: FileModel, batch: tuple[BatchState, int] | None = None) -> dict[str, Any]:
     data = as_dict(item)
     stage, _, rest = item.file.partition("/")
     data["stage"] = stage
-    data["status"] = shown_status(item)
+    seen = _seen(item, batch)
+    data["status"] = listed(seen)  # the contract's five
+    data["shown_status"] = shown(seen).value  # what the clerk is told (domain/file_view.py)
     why = explain(item.reason) if data["status"] == "rejected" else None
     if why is not None:
         data["reason_text"] = why.as_dict()  # the reason's code, in Vietnamese and English, and what to do
@@ -51,13 +61,60 @@ def _summary(item: FileModel) -> dict[str, Any]:
         "chunks_total": total,
         "percent": min(100, round(100 * int(item.chunks_done or 0) / total)),
     }
-    for bulky in ("errors", "preview"):
+    if batch is not None:
+        data["unsent"] = batch[1]
+    data["newest"] = True
+    data["actions"] = actions(
+        seen, needs_approval=ingest_release.needs_approval(item), approved=bool(item.approved_by)
+    )  # the buttons the page offers (the routes still decide)
+    for bulky in ("errors", "preview", "earlier"):
         data.pop(bulky, None)
     return data
 
 
+def _earlier_rows(item: FileModel, states: dict[str, tuple[BatchState, int]]) -> list[dict[str, Any]]:
+    """One row per earlier upload the item remembers (store/files.py, `earlier`): each is its own
+    batch, told apart by its version; only the newest upload is acted on."""
+    rows = []
+    for entry in item.earlier or []:
+        data = {k: int(v) if isinstance(v, float) else v for k, v in plain(entry).items()}
+        batch = batch_key(item.file, data.get("version")) if data.get("status") == "done" else None
+        seen = Seen(stored=str(data.get("status")), batch_state=None, unsent=0)
+        if batch is not None:
+            state, left = states.get(batch, (BatchState.ACTIVE, 0))
+            seen = Seen(stored="done", batch_state=state.value, unsent=left)
+            data["unsent"] = left
+        stage, _, rest = item.file.partition("/")
+        data.update(
+            file=item.file,
+            kind=item.kind,
+            province_code=item.province_code,
+            stage=stage,
+            name=rest.split("/", 1)[-1].removesuffix(".csv"),
+            status=listed(seen),
+            shown_status=shown(seen).value,
+            newest=False,
+            progress={"chunks_done": 1, "chunks_total": 1, "percent": 100},
+            actions=actions(seen, newest=False),
+        )
+        why = explain(data.get("reason")) if data["status"] == "rejected" and data.get("reason") else None
+        if why is not None:
+            data["reason_text"] = why.as_dict()
+        rows.append(data)
+    return rows
+
+
+def _earlier_batches(item: FileModel) -> list[str]:
+    entries = [plain(e) for e in item.earlier or []]
+    return [batch_key(item.file, e.get("version")) for e in entries if e.get("status") == "done"]
+
+
 def list_files(svc: Services, staff: Staff, query: dict[str, str]) -> dict[str, Any]:
-    """The staff member's province's files, newest first; `kind`, `status`, `since` (a day) narrow it."""
+    """The staff member's province's uploads, newest first, each upload a row (an earlier upload
+    under a name too); `kind`, `status`, `since` (a day) narrow it: a status of the contract's five
+    is matched against `status`, `checking`, `paused` or `stopped` against `shown_status`. The taken ones' batch states
+    and unsent counts are read in one BatchGetItem for the page (store/batches.py; a `status` asked
+    reads the batches of the province's last 500 files, a BatchGetItem per 50)."""
     kind, status, since = query.get("kind"), query.get("status"), query.get("since")
     if kind and kind not in KINDS:
         raise bad_input("kind", f"one of {', '.join(sorted(KINDS))}")
@@ -65,20 +122,24 @@ def list_files(svc: Services, staff: Staff, query: dict[str, str]) -> dict[str, 
         raise bad_input("status", f"one of {', '.join(STATUSES)}")
     if since and not _DAY.match(since):
         raise bad_input("since", "a day, YYYY-MM-DD")
-    out = []
+    items = []
     for item in province_files(svc.tables.files, staff.province_code, limit=500):
-        if not staff.sees(item.province_code):
+        if not staff.sees(item.province_code) or (kind and item.kind != kind):
             continue
-        if (
-            (kind and item.kind != kind)
-            or (status and shown_status(item) != status)
-            or (since and item.started_at < since)
-        ):
-            continue
-        out.append(_summary(item))
-        if len(out) >= MAX_LISTED:
+        items.append(item)
+        if len(items) >= MAX_LISTED and not status:  # a status is known once the batches are read
             break
-    return {"files": out, "province_code": staff.province_code}
+    wanted = [b for item in items for b in [_batch_of(item), *_earlier_batches(item)] if b is not None]
+    states = batches_seen(svc.tables, wanted)
+    rows = []
+    for item in items:
+        batch = _batch_of(item)
+        rows.append(_summary(item, states.get(batch) if batch else None))
+        rows.extend(_earlier_rows(item, states))
+    rows.sort(key=lambda r: str(r.get("started_at") or ""), reverse=True)
+    field = "status" if status in LISTED else "shown_status"  # a contract status, or one only the console tells
+    out = [r for r in rows if (not status or r[field] == status) and (not since or r["started_at"] >= since)]
+    return {"files": out[:MAX_LISTED], "province_code": staff.province_code}
 
 
 def find_file(
@@ -99,7 +160,9 @@ def find_file(
 
 def read_file(svc: Services, staff: Staff, file: FileName) -> dict[str, Any]:
     item = find_file(svc, staff, file)
-    body = _summary(item)
+    batch = _batch_of(item)
+    seen = batches_seen(svc.tables, [batch])[batch] if batch else None  # the newest upload's batch
+    body = _summary(item, seen)
     body["report"] = {
         "status": item.check if item.status == FileStatus.STAGED else item.status,
         "rows": int(item.rows or 0),
@@ -121,13 +184,14 @@ def read_file(svc: Services, staff: Staff, file: FileName) -> dict[str, Any]:
             "approved_by": item.approved_by,
             "approved_at": item.approved_at,
         }
-    if item.status in (FileStatus.RUNNING, FileStatus.DONE) and item.file.startswith("incoming/"):
-        batch = batch_key(item.file, item.version)  # the newest upload's notices: an earlier one's are its own batch
+    if batch is not None and seen is not None:  # the newest upload's notices: an earlier one's are its own batch
         body["batch"] = {
             "key": batch,
-            "state": batch_state(svc.tables, batch).value,
+            "state": seen[0].value,
+            "unsent": seen[1],
             "counts": batch_counts(svc.tables, batch),
         }
+    body["earlier"] = _earlier_rows(item, batches_seen(svc.tables, _earlier_batches(item)) if item.earlier else {})
     return body
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.domain.file_view import ACTION_NAMES, LISTED, ShownStatus
+
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _STAFF = [{"staffIdToken": [], "staffAccessToken": []}]  # both: the ID token and its sign-in's access token
 _KINDS = [
@@ -24,14 +26,40 @@ _FILE_PARAMS = [
     {"name": "name", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 104}},
 ]
 _OBJECT = {"type": "object"}  # the console's answers are documented in CONTRACT; their fields may grow
+_FILE = {  # one upload in the list, and the file's GET (which adds its report, preview, batch, earlier uploads)
+    "type": "object",
+    "properties": {
+        "file": {"type": "string"},
+        "kind": {"type": "string", "enum": _KINDS},
+        "status": {"type": "string", "enum": list(LISTED), "description": "CONTRACT's status"},
+        "shown_status": {
+            "type": "string",
+            "enum": [s.value for s in ShownStatus],
+            "description": "what the console tells: a staged file being checked, a paused or stopped batch",
+        },
+        "actions": {
+            "type": "object",
+            "properties": {name: {"type": "boolean"} for name in ACTION_NAMES},
+            "description": "the buttons the upload offers now (the routes still decide: 409 when stale)",
+        },
+        "newest": {"type": "boolean", "description": "false: an earlier upload under the name, its own row"},
+        "unsent": {"type": "integer", "description": "a taken upload's SMS left to send"},
+    },
+    "required": ["file", "kind", "status", "shown_status", "actions", "newest"],
+}
+_FILES = {
+    "type": "object",
+    "properties": {"files": {"type": "array", "items": _FILE}, "province_code": {"type": "string"}},
+    "required": ["files"],
+}
 
 
 def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ERROR}}}
 
 
-def _ok(description: str, status: str = "200") -> dict[str, Any]:
-    return {status: {"description": description, "content": {"application/json": {"schema": _OBJECT}}}}
+def _ok(description: str, status: str = "200", schema: dict[str, Any] = _OBJECT) -> dict[str, Any]:
+    return {status: {"description": description, "content": {"application/json": {"schema": schema}}}}
 
 
 _REFUSALS = {
@@ -99,17 +127,30 @@ PATHS: dict[str, Any] = {
     },
     "/v1/agency/files": {
         "get": _op(
-            "the province's files, newest first, with their progress",
-            _ok("the files"),
+            "the province's uploads, newest first (an earlier upload of a name its own row), with their progress,"
+            " `status` (CONTRACT's), `shown_status` and `actions`; `status=` takes either kind of status",
+            _ok("the files", schema=_FILES),
             params=[
                 {"name": "kind", "in": "query", "required": False, "schema": {"type": "string", "enum": _KINDS}},
-                {"name": "status", "in": "query", "required": False, "schema": {"type": "string"}},
+                {
+                    "name": "status",
+                    "in": "query",
+                    "required": False,
+                    "schema": {
+                        "type": "string",
+                        "enum": list(dict.fromkeys([*LISTED, *(s.value for s in ShownStatus)])),
+                    },
+                },
                 {"name": "since", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
             ],
         )
     },
     "/v1/agency/files/{kind}/{name}": {
-        "get": _op("one file: status, progress, report, preview of a staged file", _ok("the file"), params=_FILE_PARAMS)
+        "get": _op(
+            "one file: status, shown_status, actions, progress, report, preview of a staged file, earlier uploads",
+            _ok("the file", schema=_FILE),
+            params=_FILE_PARAMS,
+        )
     },
     "/v1/agency/files/{kind}/{name}/errors": {
         "get": _op(

@@ -1,6 +1,7 @@
 """The words a clerk or a person reads for the service's codes, in Vietnamese and English, in one place
 (CONTRACT, "Agency console": every message exists in both): rejected rows' reasons, the API's error
-codes, notice templates, the kinds of batch file and the console's audited actions.
+codes, notice templates, the kinds of batch file, the console's audited actions and a file's shown
+status.
 
 The codes stay what the contract and the data say (`payment_received`, `read_file`, `conflict`); the
 console is given this catalogue when its page is served (agency/page.py), as it is the statuses'
@@ -17,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from chalicelib.domain.file_view import ShownStatus
 from chalicelib.domain.notice_words import Words
 from chalicelib.domain.province import OTHER_PROVINCE, UNKNOWN_PERSON, UNKNOWN_UNIT
 from chalicelib.domain.province import REASON_NAMES as _PROVINCE_NAMES
@@ -208,12 +210,25 @@ ACTIONS: dict[str, Words] = {
     Action.AUDIT_TRAIL: Words("Xem nhật ký", "Audit trail"),
 }
 
+# A batch file's upload as the console's list tells it (`shown_status`, domain/file_view.py).
+FILE_STATUSES: dict[str, Words] = {
+    ShownStatus.CHECKING: Words("Đang kiểm tra", "Being checked"),
+    ShownStatus.STAGED: Words("Chờ gửi (đã kiểm tra)", "Waiting (checked)"),
+    ShownStatus.REJECTED: Words("Bị từ chối", "Rejected"),
+    ShownStatus.CANCELLED: Words("Đã hủy", "Cancelled"),
+    ShownStatus.RUNNING: Words("Đang xử lý, đang gửi", "Running: being sent"),
+    ShownStatus.PAUSED: Words("Đang tạm dừng gửi", "Sending paused"),
+    ShownStatus.STOPPED: Words("Đã dừng hẳn", "Stopped for good"),
+    ShownStatus.DONE: Words("Xong", "Done"),
+}
+
 SECTIONS: dict[str, dict[str, Words]] = {
     "row_reasons": ROW_REASONS,
     "errors": ERRORS,
     "templates": TEMPLATES,
     "kinds": KINDS,
     "actions": ACTIONS,
+    "file_statuses": FILE_STATUSES,
 }
 
 

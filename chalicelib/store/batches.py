@@ -91,6 +91,21 @@ def batch_state(tables: Tables, batch: str) -> BatchState:
     return _read(tables, batch)[0]
 
 
+def batches_seen(tables: Tables, batches: Iterable[str]) -> dict[str, tuple[BatchState, int]]:
+    """Each batch's state and unsent count, for a page of the console's files: one BatchGetItem of
+    their `batch#` and `tally#` items (pynamodb splits it past 100 keys), not two reads a row."""
+    wanted = list(dict.fromkeys(batches))
+    keys = [_state_key(b) for b in wanted] + [_tally_key(b) for b in wanted]
+    found = {item.pk: item for item in tables.guard.batch_get(keys)} if keys else {}
+    out: dict[str, tuple[BatchState, int]] = {}
+    for batch in wanted:
+        state, tally = found.get(_state_key(batch)), found.get(_tally_key(batch))
+        data = state.data.as_dict() if state is not None and state.data else {}
+        left = max(int(tally.hits or 0), 0) if tally is not None else 0
+        out[batch] = (BatchState(data.get("state", BatchState.ACTIVE)), left)
+    return out
+
+
 class BatchStates:
     """Batch states read once per invocation (a sender's batch of messages, a 15-minute run)."""
 

@@ -36,6 +36,18 @@ from chalicelib.store.conditions import delete_if, save_if, update_if
 from chalicelib.store.maps import plain, plain_map
 
 MAX_ERRORS_KEPT = 20  # the console's list shows these; the report and its errors CSV hold the rest
+MAX_EARLIER = 20  # earlier uploads under a name the item remembers (newest first): the console lists each
+_EARLIER_FIELDS = (
+    "version",
+    "status",
+    "uploaded_by",
+    "started_at",
+    "finished_at",
+    "rows",
+    "accepted",
+    "rejected",
+    "reason",
+)
 
 
 class _ByProvince(GlobalSecondaryIndex):
@@ -53,7 +65,8 @@ class FileModel(Model):
     agency's own systems), `started_at` (UTC ISO): a province's files, newest first.
 
     `version` and `seq` are the S3 version and the event's sequencer of the upload the item is
-    about; a later upload under the same name waits in `waiting` ({seq: version}) until it ends.
+    about; a later upload under the same name waits in `waiting` ({seq: version}) until it ends, and
+    then starts the item afresh, keeping the ended one's summary in `earlier` (a batch is an upload).
     `checked` and `written` map each piece of the file handled (its first byte) to where it
     stopped and the line there: `[stop, line]`, and for a written piece `[stop, line, rows in its
     errors CSV, its bytes, rows rejected]`."""
@@ -89,6 +102,7 @@ class FileModel(Model):
     preview = MapAttribute(null=True)  # a staged file's check: notices, by_template, parts, cost_usd, samples, warnings
     approved_by = UnicodeAttribute(null=True)  # a big staged file: the second person who approved its release
     approved_at = UnicodeAttribute(null=True)
+    earlier = ListAttribute(null=True)  # earlier uploads' summaries, newest first (`start` keeps them): one row each
     by_province = _ByProvince()
 
 
@@ -237,6 +251,7 @@ def start(model: type[FileModel], upload: Upload, at: datetime, *, replacing: Fi
         checked={},  # a map's entries are set by path: the maps must be there first
         written={},
         waiting=replacing.waiting if replacing is not None and replacing.waiting is not None else {},
+        earlier=earlier_uploads(replacing, upload) or None,
     )
     if replacing is None:
         FILE_MOVES.check(None, FileStatus.RUNNING)
@@ -246,6 +261,18 @@ def start(model: type[FileModel], upload: Upload, at: datetime, *, replacing: Fi
             model, FileStatus.RUNNING, FileStatus(replacing.status)
         )
     return save_if(item, condition)
+
+
+def earlier_uploads(replacing: FileModel | None, upload: Upload) -> list[dict[str, Any]]:
+    """The summaries the item keeps of the uploads before `upload`: the one it replaces (if it ended)
+    first, then those it kept, up to MAX_EARLIER. Carried in the same put: no write more per upload."""
+    if replacing is None:
+        return []
+    kept = [plain(entry) for entry in replacing.earlier or []]
+    if replacing.status in (FileStatus.DONE, FileStatus.REJECTED) and replacing.version != upload.version:
+        summary = {name: getattr(replacing, name) for name in _EARLIER_FIELDS if getattr(replacing, name) is not None}
+        kept.insert(0, {k: int(v) if isinstance(v, float) else v for k, v in summary.items()})
+    return kept[:MAX_EARLIER]
 
 
 def wait(model: type[FileModel], upload: Upload, running: FileModel) -> bool:

@@ -244,6 +244,7 @@ def test_a_staged_file_its_check_refused_is_listed_as_refused_with_the_reason_in
     assert said["code"] == "not_text" and "Windows-1258" in said["vi"] and "binary" in said["en"]
     assert said["what_to_do"]["vi"].startswith("Mở tệp bằng Excel") and "save it as" in said["what_to_do"]["en"]
     assert (listed["good"]["status"], "reason_text" in listed["good"]) == ("staged", False)
+    assert (refused["shown_status"], listed["good"]["shown_status"]) == ("rejected", "staged")
     assert [f["name"] for f in api.get("/v1/agency/files?status=rejected", token).body["files"]] == ["latin"]
     assert [f["name"] for f in api.get("/v1/agency/files?status=staged", token).body["files"]] == ["good"]
     body = api.get("/v1/agency/files/payments/latin", token).body
@@ -379,3 +380,62 @@ def test_a_staged_workbook_that_cannot_be_read_is_listed_as_refused_saying_why(a
     assert (listed["file"], listed["status"]) == ("staged/payments/old.csv", "rejected")
     assert listed["reason"] == "not an Excel workbook (.xlsx) that can be read: BadZipFile"
     assert listed["reason_text"]["code"] == "not_workbook" and ".xls" in listed["reason_text"]["what_to_do"]["vi"]
+
+
+def test_two_uploads_of_one_name_are_two_rows_each_its_own_batch(api, id_token, pump, units, clock) -> None:
+    token = id_token("uploader.na")
+    stage(api, token, "2026-11", PAYMENTS, mode="send")
+    pump.run_until_idle()
+    clock.advance(minutes=5)
+    stage(api, token, "2026-11", PAYMENTS.replace("PT-0005", "PT-0006"), mode="send")
+    pump.run_until_idle()
+    rows = api.get("/v1/agency/files", token).body["files"]
+    assert [(r["file"], r["newest"]) for r in rows] == [
+        ("incoming/payments/2026-11.csv", True),
+        ("incoming/payments/2026-11.csv", False),
+    ]
+    assert rows[0]["version"] != rows[1]["version"] and rows[1]["rows"] == 5
+    assert [(r["status"], r["shown_status"]) for r in rows] == [("done", "done"), ("done", "done")]
+    assert not any(rows[1]["actions"].values())  # only the newest upload is acted on
+    page = api.get("/v1/agency/files/payments/2026-11", token).body
+    assert [e["version"] for e in page["earlier"]] == [rows[1]["version"]]
+
+
+def test_paused_and_stopped_files_are_told_apart_with_the_buttons_left(api, id_token, pump, units) -> None:
+    token = id_token("uploader.na")
+    stage(api, token, "2026-11", PAYMENTS, mode="send")
+    pump.run_until_idle()
+    [done] = api.get("/v1/agency/files", token).body["files"]
+    assert done["status"] == "done" and done["unsent"] == 0
+    assert not (done["actions"]["pause"] or done["actions"]["stop"] or done["actions"]["release"])
+
+    stage(api, token, "checked", PAYMENTS)
+    pump.run_until_idle()
+    staged = next(f for f in api.get("/v1/agency/files", token).body["files"] if f["name"] == "checked")
+    assert staged["status"] == "staged"
+    assert staged["actions"] == {
+        "release": True,
+        "approve": False,
+        "cancel": True,
+        "pause": False,
+        "resume": False,
+        "stop": False,
+    }
+    assert api.get("/v1/agency/files?status=paused", token).body["files"] == []
+
+
+def test_a_staged_file_still_being_checked_is_staged_to_the_contract_and_shown_checking(
+    api, id_token, pump, units, console
+) -> None:
+    token = id_token("uploader.na")
+    stage(api, token, "t11", PAYMENTS)
+    pump.run_until_idle()
+    item = console.tables.files.get("staged/payments/t11.csv")
+    item.update(actions=[console.tables.files.check.remove()])  # as while its check is still reading it
+    [row] = api.get("/v1/agency/files", token).body["files"]
+    assert (row["status"], row["shown_status"]) == ("staged", "checking")
+    assert row["actions"]["cancel"] and not row["actions"]["release"]
+    assert api.get("/v1/agency/files?status=checking", token).body["files"] == [row]
+    assert api.get("/v1/agency/files?status=staged", token).body["files"] == [row]
+    page = api.get("/v1/agency/files/payments/t11", token).body
+    assert (page["status"], page["shown_status"], page["actions"]) == ("staged", "checking", row["actions"])

@@ -1,5 +1,6 @@
-"""Every code a clerk or a person reads (row reasons, API errors, templates, kinds, audit actions) is
-named in Vietnamese and English in one catalogue, and every such code the service gives is in it."""
+"""Every code a clerk or a person reads (row reasons, API errors, templates, kinds, audit actions, a
+file's shown status) is named in Vietnamese and English in one catalogue, and every such code the
+service gives is in it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from chalicelib.domain import messages
 from chalicelib.domain.errors import InvalidValue
+from chalicelib.domain.file_view import ShownStatus
 from chalicelib.domain.province import REASONS as PROVINCE_REASONS
 from chalicelib.domain.staff import Action
 from chalicelib.domain.templates import TEMPLATES
@@ -30,6 +32,7 @@ def test_the_catalogue_names_every_template_kind_and_audit_action_and_nothing_el
     assert set(messages.TEMPLATES) == set(TEMPLATES)
     assert set(messages.KINDS) == set(KINDS)
     assert set(messages.ACTIONS) == {a.value for a in Action}
+    assert set(messages.FILE_STATUSES) == {s.value for s in ShownStatus}
 
 
 def test_every_row_reason_code_a_pattern_gives_is_named() -> None:

@@ -276,7 +276,7 @@ def test_an_uploader_checks_a_file_sees_the_bad_rows_and_preview_releases_it_and
     page.set_viewport_size({"width": 390, "height": 844})
     page.click("#lang-switch")
     assert page.locator("html").get_attribute("lang") == "en"
-    page.wait_for_function("() => document.querySelector('#detail-status').textContent === 'Done'")
+    page.wait_for_function("() => document.querySelector('#detail-status').textContent === 'Stopped for good'")
     page.screenshot(path=str(SCREENSHOTS / "console-phone-en.png"), full_page=True)
     _axe(page, "phone, English")
 
