@@ -9,7 +9,6 @@ from typing import Any
 
 from chalicelib.agency.identity import Hidden, forbidden, hidden
 from chalicelib.agency.names import FileName, Stage
-from chalicelib.api.errors import ApiError, bad_input, not_found
 from chalicelib.domain.file_reasons import explain
 from chalicelib.domain.staff import Staff
 from chalicelib.ingest.kinds import KINDS
@@ -17,16 +16,13 @@ from chalicelib.services import Services
 from chalicelib.store.batches import batch_counts, batch_key, batch_state
 from chalicelib.store.conditions import delete_if
 from chalicelib.store.files import FileModel, as_dict, get_file, mark_approved, mark_cancelled, province_files
+from chalicelib.web.errors import ApiError, bad_input, conflict, not_found
 
 STATUSES = ("staged", "running", "done", "rejected", "cancelled")
 TWO_PEOPLE_ABOVE = 5000  # SMS a file may send on one person's release (CONTRACT, "Two people for a big file")
 LINK_EXPIRES_S = 300
 MAX_LISTED = 100
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-
-
-def conflict(message: str) -> ApiError:
-    return ApiError(409, "conflict", message)
 
 
 def shown_status(item: FileModel) -> str:

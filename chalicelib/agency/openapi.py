@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-_ERROR = {"$ref": "#/components/schemas/Error"}
+from chalicelib.web.openapi import Part, error
+
 _STAFF = [{"staffIdToken": [], "staffAccessToken": []}]  # both: the ID token and its sign-in's access token
 _KINDS = [
     "employers",
@@ -26,21 +27,17 @@ _FILE_PARAMS = [
 _OBJECT = {"type": "object"}  # the console's answers are documented in CONTRACT; their fields may grow
 
 
-def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": _ERROR}}}
-
-
 def _ok(description: str, status: str = "200") -> dict[str, Any]:
     return {status: {"description": description, "content": {"application/json": {"schema": _OBJECT}}}}
 
 
 _REFUSALS = {
-    "400": _error("bad input; the message names the field"),
-    "401": _error("no staff ID and access token of one sign-in, expired, forged, signed out or disabled"),
-    "403": _error("the staff member's role does not allow it"),
-    "404": _error("no such file, person, notice or case (another province's answers the same)"),
-    "409": _error("not in a state that allows it"),
-    "413": _error("a body over 64 KiB"),
+    "400": error("bad input; the message names the field"),
+    "401": error("no staff ID and access token of one sign-in, expired, forged, signed out or disabled"),
+    "403": error("the staff member's role does not allow it"),
+    "404": error("no such file, person, notice or case (another province's answers the same)"),
+    "409": error("not in a state that allows it"),
+    "413": error("a body over 64 KiB"),
 }
 
 
@@ -55,7 +52,7 @@ def _op(summary: str, ok: dict[str, Any], *, body: dict[str, Any] | None = None,
 
 def _action(summary: str) -> dict[str, Any]:
     op = _op(summary, _ok("done"), params=_FILE_PARAMS)
-    op["responses"]["409"] = _error("not in a state that allows it")
+    op["responses"]["409"] = error("not in a state that allows it")
     return {"post": op}
 
 
@@ -244,3 +241,5 @@ SECURITY_SCHEMES = {
         "description": "the same sign-in's Cognito access token: Cognito is asked whether the session still stands",
     },
 }
+
+PART = Part(paths=PATHS, security_schemes=SECURITY_SCHEMES)

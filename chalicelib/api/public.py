@@ -9,13 +9,13 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.api.errors import ApiError, not_found
-from chalicelib.api.limits import Limit, enforce
 from chalicelib.domain.clock import Clock
 from chalicelib.domain.coverage import card_status
 from chalicelib.domain.identifiers import card_ss_code
 from chalicelib.domain.text import strip_diacritics
 from chalicelib.store.models import Tables, ledger_facts
+from chalicelib.web.errors import ApiError, not_found
+from chalicelib.web.limits import Limit, enforce
 
 _SPACES = re.compile(r"\s+")
 CARD_CHECKS_PER_CLIENT = Limit(30, 60 * 60)  # enough for a family, too few to try dates of birth

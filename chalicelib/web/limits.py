@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chalicelib.api.errors import too_many
 from chalicelib.domain.clock import Clock
 from chalicelib.store.guard import count_hit
 from chalicelib.store.models import Tables
+from chalicelib.web.errors import too_many
 
 
 @dataclass(frozen=True)

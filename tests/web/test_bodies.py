@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from chalicelib.api.bodies import json_body
-from chalicelib.api.errors import ApiError
 from chalicelib.api.tokens import issue_token
+from chalicelib.web.bodies import json_body
+from chalicelib.web.errors import ApiError
 from tests.agency import conftest as staff_fixtures
 from tests.api.conftest import ANNA
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.api.errors import ApiError, bad_input
-from chalicelib.api.middleware import MAX_BODY_BYTES, payload_too_large
 from chalicelib.domain.errors import InvalidValue
 from chalicelib.domain.json_input import parse_json_object
+from chalicelib.web.errors import ApiError, bad_input
+from chalicelib.web.middleware import MAX_BODY_BYTES, payload_too_large
 
 JSON_MEDIA = ("application/json",)
 
