@@ -49,3 +49,15 @@ def test_the_ingest_function_loads_the_staged_check_and_openpyxl_only_when_a_mes
     loaded = _loaded("app.ingest", "app", "chalicelib.handlers.ingest")
     assert "chalicelib.ingest.files" in loaded  # the incoming path, every message's
     assert {"chalicelib.agency.preview", "chalicelib.notify.outbox", "openpyxl"} & loaded == set()
+
+
+def test_the_ingest_function_loads_each_step_s_module_only_when_a_step_of_it_runs() -> None:
+    loaded = _loaded("app.ingest", "app", "chalicelib.handlers.ingest")
+    assert "chalicelib.ingest.upload" in loaded  # admitting an upload: every S3 event's first step
+    steps = {
+        "chalicelib.ingest.pieces",
+        "chalicelib.ingest.finish",
+        "chalicelib.ingest.kinds",
+        "chalicelib.store.writer",
+    }
+    assert steps & loaded == set()
