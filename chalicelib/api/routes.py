@@ -18,7 +18,7 @@ from chalicelib.domain import identifiers
 from chalicelib.domain.dates import parse_date
 from chalicelib.domain.errors import InvalidValue
 from chalicelib.services import services
-from chalicelib.web.bodies import json_body
+from chalicelib.web.bodies import request_json
 from chalicelib.web.errors import ApiError, bad_input, error_response
 
 logger = Logger(child=True)
@@ -43,8 +43,7 @@ def answers(handler: Callable[..., Any]) -> Callable[..., Response]:
 
 
 def _body() -> dict[str, Any]:
-    request = api.current_request
-    return json_body(request.raw_body, (request.headers or {}).get("content-type"))
+    return request_json(api.current_request)
 
 
 def _text(body: dict[str, Any], name: str, max_len: int = 200) -> str:
