@@ -14,7 +14,7 @@ import os
 from importlib import import_module
 from typing import Any
 
-from chalice import Chalice, Cron, Rate
+from chalice import Chalice, Cron, Rate, Response
 from chalice.app import CloudWatchEvent, DynamoDBEvent, SNSEvent, SQSEvent
 
 from chalicelib.observability import instrument
@@ -105,14 +105,23 @@ def health() -> dict:
 API_HANDLER = "app.app"
 if os.environ.get("_HANDLER", API_HANDLER) == API_HANDLER:  # an event function never serves a route
     from chalicelib.agency.routes import agency
-    from chalicelib.api.middleware import contract_http
     from chalicelib.api.routes import api
     from chalicelib.inbound.routes import inbound
+    from chalicelib.web.middleware import contract_http
 
     app.register_middleware(contract_http, "http")  # bodies capped, Chalice's own errors in the contract's shape
     app.register_blueprint(api)  # the lookup API and page: chalicelib/api/routes.py
     app.register_blueprint(inbound)  # the short code's SNS endpoint: chalicelib/inbound/routes.py
     app.register_blueprint(agency)  # the agency console's API and page: chalicelib/agency/routes.py
+
+    @app.route("/openapi.json", methods=["GET"])
+    def openapi() -> Response:
+        """One document from the two parts, which know nothing of each other (chalicelib/web/openapi.py)."""
+        from chalicelib.agency.openapi import PART as console
+        from chalicelib.api.openapi import PART as lookup
+        from chalicelib.web.openapi import answer
+
+        return answer(lookup, console)
 
 
 # The lookup tail (bench/lookup.py) was the cyclic garbage collector: a full collection walked the

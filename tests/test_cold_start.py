@@ -55,3 +55,15 @@ def test_the_ingest_function_loads_no_console_module_even_on_its_staged_check_pa
     loaded = _loaded("app.ingest", "app", "chalicelib.handlers.ingest", "chalicelib.ingest.preview")
     assert {name for name in loaded if name.startswith("chalicelib.agency")} == set()
     assert "chalicelib.agency" not in (ROOT / "chalicelib" / "handlers" / "ingest.py").read_text()  # lazily neither
+
+
+def test_the_ingest_function_loads_each_step_s_module_only_when_a_step_of_it_runs() -> None:
+    loaded = _loaded("app.ingest", "app", "chalicelib.handlers.ingest")
+    assert "chalicelib.ingest.upload" in loaded  # admitting an upload: every S3 event's first step
+    steps = {
+        "chalicelib.ingest.pieces",
+        "chalicelib.ingest.finish",
+        "chalicelib.ingest.kinds",
+        "chalicelib.store.writer",
+    }
+    assert steps & loaded == set()

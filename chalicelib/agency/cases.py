@@ -17,7 +17,6 @@ from aws_lambda_powertools import Logger
 
 from chalicelib.agency.files import conflict
 from chalicelib.agency.identity import hidden
-from chalicelib.api.errors import bad_input, not_found
 from chalicelib.domain.errors import InvalidValue
 from chalicelib.domain.flags import (
     CaseStatus,
@@ -33,6 +32,7 @@ from chalicelib.notify.outbox import enqueue
 from chalicelib.services import Services
 from chalicelib.store.cases import CaseModel, case_by_code, close_case, get_case, province_cases
 from chalicelib.store.maps import plain_map
+from chalicelib.web.errors import bad_input, not_found
 
 logger = Logger(child=True)
 

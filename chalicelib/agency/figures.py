@@ -13,13 +13,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from chalicelib.agency.period import Period, read_period
-from chalicelib.api.errors import bad_input
 from chalicelib.domain.csv_out import CsvFile, csv_text
 from chalicelib.domain.figures import MEASURES, day_dicts, ict_day, per_day, totals
 from chalicelib.domain.staff import NATIONAL, Staff
 from chalicelib.reporting.collect import by_province, days_between, notices_between, province_notices_between
 from chalicelib.services import Services
 from chalicelib.store.files import province_files
+from chalicelib.web.errors import bad_input
 
 MAX_FILES = 500
 FILE_COLUMNS = ("file", "kind", "status", "province_code", "uploaded_by", "started_at", "rows", "taken", "rejected")

@@ -10,7 +10,6 @@ from typing import Any
 
 from chalicelib.agency.identity import Hidden, forbidden, hidden
 from chalicelib.agency.names import FileName, Stage
-from chalicelib.api.errors import ApiError, bad_input, not_found
 from chalicelib.domain.file_reasons import explain
 from chalicelib.domain.file_view import LISTED, Seen, ShownStatus, actions, listed, shown
 from chalicelib.domain.staff import Staff
@@ -21,15 +20,12 @@ from chalicelib.services import Services
 from chalicelib.store.batches import BatchState, batch_counts, batch_key, batches_seen
 from chalicelib.store.files import FileModel, as_dict, get_file, province_files
 from chalicelib.store.maps import plain
+from chalicelib.web.errors import ApiError, bad_input, conflict, not_found
 
 STATUSES = LISTED + tuple(s.value for s in ShownStatus if s.value not in LISTED)  # what `?status=` takes
 LINK_EXPIRES_S = 300
 MAX_LISTED = 100
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-
-
-def conflict(message: str) -> ApiError:
-    return ApiError(409, "conflict", message)
 
 
 def _seen(item: FileModel, batch: tuple[BatchState, int] | None) -> Seen:

@@ -15,9 +15,9 @@ from typing import Any
 
 import jwt
 
-from chalicelib.api.errors import ApiError, unauthorized
 from chalicelib.aws.cognito import StaffKeys, StaffPool, StaffSessions
 from chalicelib.domain.staff import NotStaff, Staff
+from chalicelib.web.errors import ApiError, unauthorized
 
 ALGORITHM = "RS256"  # what Cognito signs with; no other is accepted (no `none`, no HMAC with a public key)
 MAX_TOKEN_CHARS = 8192  # Cognito's ID tokens are ~1-2 KB; a bigger "token" is refused before parsing

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from chalicelib.api.errors import ApiError, bad_input
 from chalicelib.ingest.kinds import KINDS
+from chalicelib.web.errors import ApiError, bad_input
 
 MAX_NAME_CHARS = 100
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", re.ASCII)

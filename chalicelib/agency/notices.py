@@ -23,11 +23,8 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.agency.files import conflict
 from chalicelib.agency.identity import Unfound, hidden
 from chalicelib.agency.paging import read_page, said, window
-from chalicelib.api.errors import ApiError, bad_input
-from chalicelib.api.limits import Limit, enforce
 from chalicelib.domain import identifiers
 from chalicelib.domain.clock import utc_iso
 from chalicelib.domain.errors import InvalidValue
@@ -52,6 +49,8 @@ from chalicelib.store.recipients import (
     person,
     phone_holders,
 )
+from chalicelib.web.errors import ApiError, bad_input, conflict
+from chalicelib.web.limits import Limit, enforce
 
 logger = Logger(child=True)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain.file_view import ACTION_NAMES, LISTED, ShownStatus
+from chalicelib.web.openapi import Part, error
 
-_ERROR = {"$ref": "#/components/schemas/Error"}
 _STAFF = [{"staffIdToken": [], "staffAccessToken": []}]  # both: the ID token and its sign-in's access token
 _KINDS = [
     "employers",
@@ -54,21 +54,17 @@ _FILES = {
 }
 
 
-def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": _ERROR}}}
-
-
 def _ok(description: str, status: str = "200", schema: dict[str, Any] = _OBJECT) -> dict[str, Any]:
     return {status: {"description": description, "content": {"application/json": {"schema": schema}}}}
 
 
 _REFUSALS = {
-    "400": _error("bad input; the message names the field"),
-    "401": _error("no staff ID and access token of one sign-in, expired, forged, signed out or disabled"),
-    "403": _error("the staff member's role does not allow it"),
-    "404": _error("no such file, person, notice or case (another province's answers the same)"),
-    "409": _error("not in a state that allows it"),
-    "413": _error("a body over 64 KiB"),
+    "400": error("bad input; the message names the field"),
+    "401": error("no staff ID and access token of one sign-in, expired, forged, signed out or disabled"),
+    "403": error("the staff member's role does not allow it"),
+    "404": error("no such file, person, notice or case (another province's answers the same)"),
+    "409": error("not in a state that allows it"),
+    "413": error("a body over 64 KiB"),
 }
 
 
@@ -83,7 +79,7 @@ def _op(summary: str, ok: dict[str, Any], *, body: dict[str, Any] | None = None,
 
 def _action(summary: str) -> dict[str, Any]:
     op = _op(summary, _ok("done"), params=_FILE_PARAMS)
-    op["responses"]["409"] = _error("not in a state that allows it")
+    op["responses"]["409"] = error("not in a state that allows it")
     return {"post": op}
 
 
@@ -285,3 +281,5 @@ SECURITY_SCHEMES = {
         "description": "the same sign-in's Cognito access token: Cognito is asked whether the session still stands",
     },
 }
+
+PART = Part(paths=PATHS, security_schemes=SECURITY_SCHEMES)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.api.errors import bad_input
+from chalicelib.web.errors import bad_input
 
 PER_PAGE = 100
 MAX_PAGE = 100_000

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from chalicelib.api.errors import bad_input
+from chalicelib.web.errors import bad_input
 
 MAX_DAYS = 93  # a quarter: what a manager asks for at once; more is several requests
 DEFAULT_DAYS = 7

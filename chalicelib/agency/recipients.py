@@ -25,7 +25,6 @@ from typing import Any
 from chalicelib.agency.files import find_file
 from chalicelib.agency.names import FileName
 from chalicelib.agency.paging import PER_PAGE, read_page, said, window
-from chalicelib.api.errors import bad_input
 from chalicelib.domain import identifiers
 from chalicelib.domain.csv_out import CsvFile, csv_text
 from chalicelib.domain.errors import InvalidValue
@@ -39,6 +38,7 @@ from chalicelib.store.batch_notices import batch_items, batch_page
 from chalicelib.store.batches import batch_key
 from chalicelib.store.models import NotificationModel, Tables
 from chalicelib.store.recipients import WHOSE, former_holders, notice_ids_to, notices_by_id, phone_holders
+from chalicelib.web.errors import bad_input
 
 MAX_Q_CHARS = 40
 CSV_PER_PAGE = 10_000  # ~3.5 MB of CSV: within a Lambda answer (6 MB); a bigger file is downloaded in parts

@@ -16,12 +16,12 @@ from typing import Any
 from chalicelib.agency.audit import record
 from chalicelib.agency.files import errors_link, find_file
 from chalicelib.agency.names import FileName
-from chalicelib.api.errors import not_found
 from chalicelib.domain.csv_out import CsvFile, csv_text
 from chalicelib.domain.privacy import mask_cell, mask_reason
 from chalicelib.domain.staff import Action, Role, Staff
 from chalicelib.services import Services
 from chalicelib.store.guard import first_time
+from chalicelib.web.errors import not_found
 
 MAX_MASKED_ROWS = 5_000  # a viewer's masked CSV is built in the API's answer (6 MB at most): the first ones
 PAGE_READ_WINDOW_S = 3600

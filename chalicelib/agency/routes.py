@@ -18,12 +18,12 @@ from urllib.parse import unquote
 from chalice import Blueprint, Response
 
 from chalicelib.agency.audit import record, record_sign_in  # its logger takes its level when made, as api/flags.py
-from chalicelib.api.bodies import json_body
-from chalicelib.api.errors import ApiError, bad_input, unauthorized
 from chalicelib.aws.settings import Settings
 from chalicelib.domain.csv_out import CsvFile
 from chalicelib.domain.staff import AUDITED, Action, Staff
 from chalicelib.services import Services, services
+from chalicelib.web.bodies import request_json
+from chalicelib.web.errors import ApiError, bad_input, error_response, unauthorized
 
 agency = Blueprint(__name__)
 
@@ -105,7 +105,7 @@ def console_route(action: Action) -> Callable[[Handler], Callable[..., Response]
                 if action in AUDITED:
                     record(svc.tables, svc.clock, staff, action, subject=done.subject, details=done.details, **_where())
             except ApiError as exc:
-                return Response(body=exc.body(), status_code=exc.status, headers={**_JSON, **exc.headers})
+                return error_response(exc, _JSON)
             return _answer(done.status, done.body)
 
         return route
@@ -115,8 +115,7 @@ def console_route(action: Action) -> Callable[[Handler], Callable[..., Response]
 
 def _body() -> dict[str, Any]:
     """The request's JSON object through the API's one reader (400, 413, 415 in the contract's shape)."""
-    request = agency.current_request
-    return json_body(request.raw_body, (request.headers or {}).get("content-type"))
+    return request_json(agency.current_request)
 
 
 def _query() -> dict[str, str]:
@@ -332,7 +331,7 @@ def console_page() -> Response:
     """The page, with its security headers: it may connect to the API, Cognito and the upload bucket."""
     from chalicelib.agency.page import console_html
     from chalicelib.agency.uploads import upload_origin
-    from chalicelib.api.page_headers import origin, page_headers
+    from chalicelib.web.page_headers import origin, page_headers
 
     svc = services()
     settings = svc.settings

@@ -10,12 +10,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from chalicelib.agency.period import read_period
-from chalicelib.api.errors import bad_input
 from chalicelib.domain.csv_out import CsvFile, csv_text
 from chalicelib.domain.staff import NATIONAL, Action, Staff
 from chalicelib.services import Services
 from chalicelib.store.audit import AuditModel, trail
 from chalicelib.store.maps import plain_map
+from chalicelib.web.errors import bad_input
 
 MAX_ROWS = 2000
 COLUMNS = ("at", "staff", "province_code", "action", "outcome", "subject", "source_ip", "user_agent", "details")

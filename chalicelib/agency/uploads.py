@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from chalicelib.agency.names import FileName
-from chalicelib.api.errors import ApiError
 from chalicelib.domain.staff import Staff
 from chalicelib.ingest.ownership import refused_for_owner
 from chalicelib.services import Services
+from chalicelib.web.errors import ApiError
 
 EXPIRES_S = 15 * 60
 Mode = Literal["send", "check"]
@@ -55,7 +55,7 @@ def presigned_upload(
 def upload_origin(s3: Any, bucket: str) -> str | None:
     """Where the browser posts uploads (the console page's CSP `connect-src`): the origin of the URL
     S3's presigned POST names for this bucket (virtual-hosted or path style, as boto3 chooses)."""
-    from chalicelib.api.page_headers import origin
+    from chalicelib.web.page_headers import origin
 
     try:
         url = s3.generate_presigned_post(bucket, "incoming/payments/x.csv", ExpiresIn=60)["url"]

@@ -16,7 +16,6 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from chalicelib.api.errors import ApiError, bad_input, not_found
 from chalicelib.domain.flags import BadFlag, Flag, FlagKind, case_id, read_flag
 from chalicelib.domain.identifiers import card_ss_code
 from chalicelib.domain.privacy import mask_code
@@ -27,6 +26,7 @@ from chalicelib.store.cases import CaseModel, cases_by_id, get_case, open_case
 from chalicelib.store.history import month_row, months
 from chalicelib.store.models import Tables, ledger_facts
 from chalicelib.store.recipients import employer, person
+from chalicelib.web.errors import ApiError, bad_input, not_found
 
 logger = Logger(child=True)
 

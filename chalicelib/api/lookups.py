@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.api.errors import bad_input, not_found
 from chalicelib.domain.coverage import card_status, plan_status
 from chalicelib.domain.dates import parse_month
 from chalicelib.domain.errors import InvalidValue
@@ -16,6 +15,7 @@ from chalicelib.domain.participation import participation
 from chalicelib.domain.phones import mask_phone
 from chalicelib.store.history import month_row, months
 from chalicelib.store.models import ledger_facts
+from chalicelib.web.errors import bad_input, not_found
 
 if TYPE_CHECKING:
     from chalicelib.services import Services

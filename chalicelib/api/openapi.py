@@ -1,11 +1,11 @@
-"""`GET /openapi.json`: every route of the contract's HTTP API, with its answers and error shapes."""
+"""The lookup API's part of `GET /openapi.json` (its routes, answers and schemas); web/openapi.py
+assembles the document from this part and the console's."""
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
-from chalicelib.agency import openapi as agency
+from chalicelib.web.openapi import Part, error
 
 _REF = "#/components/schemas/"
 _MONTH = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-10"}
@@ -25,14 +25,10 @@ def _json(schema: dict[str, Any], description: str, headers: dict[str, Any] | No
     return answer
 
 
-def _error(description: str) -> dict[str, Any]:
-    return _json(_ref("Error"), description)
-
-
 _RETRY_AFTER = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer", "minimum": 1}}}
-_BAD = _error("bad input; the message names the field")
-_UNAUTHORIZED = _error("no token, or an expired or altered one")
-_TOO_MANY = _json(_ref("Error"), "too many requests", _RETRY_AFTER)
+_BAD = error("bad input; the message names the field")
+_UNAUTHORIZED = error("no token, or an expired or altered one")
+_TOO_MANY = error("too many requests", _RETRY_AFTER)
 _BEARER = [{"bearer": []}]
 _CASE_CODE = {
     "type": "string",
@@ -70,18 +66,6 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 _SCHEMAS: dict[str, Any] = {
-    "Error": _object(
-        {
-            "error": _object(
-                {
-                    "code": {"type": "string"},
-                    "message": {"type": "string"},
-                    "messages": _object({"vi": {"type": "string"}, "en": {"type": "string"}}),  # the code's meaning
-                },
-                required=["code", "message"],
-            )
-        },
-    ),
     "OtpRequest": _object({"ss_code": {"type": "string", "pattern": r"^\d{10}$", "example": "0110129425"}}),
     "OtpAccepted": _object({"request_id": {"type": "string"}, "expires_in": {"type": "integer", "example": 300}}),
     "TokenRequest": _object(
@@ -243,7 +227,7 @@ _PATHS: dict[str, Any] = {
             "responses": {
                 "200": _json(_ref("Token"), "signed in"),
                 "400": _BAD,
-                "401": _error("wrong, expired or spent code (five wrong tries spend it)"),
+                "401": error("wrong, expired or spent code (five wrong tries spend it)"),
             },
         }
     },
@@ -267,7 +251,7 @@ _PATHS: dict[str, Any] = {
             "the signed-in person's health-insurance card",
             _json(_ref("HiCard"), "the card"),
             secured=True,
-            **{"404": _error("no card on file")},
+            **{"404": error("no card on file")},
         )
     },
     "/v1/me/voluntary": {
@@ -275,7 +259,7 @@ _PATHS: dict[str, Any] = {
             "the signed-in person's voluntary plan",
             _json(_ref("Voluntary"), "the plan"),
             secured=True,
-            **{"404": _error("no plan on file")},
+            **{"404": error("no plan on file")},
         )
     },
     "/v1/me/claims": {
@@ -295,8 +279,8 @@ _PATHS: dict[str, Any] = {
                 "201": _json(_ref("FlagOpened"), "the case is open"),
                 "400": _BAD,
                 "401": _UNAUTHORIZED,
-                "404": _error("no such visit on the person's record"),
-                "409": _error("this fact was already flagged"),
+                "404": error("no such visit on the person's record"),
+                "409": error("this fact was already flagged"),
             },
         }
     },
@@ -307,7 +291,7 @@ _PATHS: dict[str, Any] = {
             "responses": {
                 "200": _json(_ref("HiCardValidity"), "all three match"),
                 "400": _BAD,
-                "404": _error("no match (the same for an unknown card and for mismatched details)"),
+                "404": error("no match (the same for an unknown card and for mismatched details)"),
                 "429": _TOO_MANY,
             },
         }
@@ -317,7 +301,7 @@ _PATHS: dict[str, Any] = {
             **_get(
                 "a dossier's status (nothing personal)",
                 _json(_ref("Dossier"), "the dossier"),
-                **{"400": _BAD, "404": _error("no such dossier"), "429": _TOO_MANY},
+                **{"400": _BAD, "404": error("no such dossier"), "429": _TOO_MANY},
             ),
             "parameters": [
                 {
@@ -343,7 +327,7 @@ _PATHS: dict[str, Any] = {
             "responses": {
                 "200": {"description": "taken (answered once per inboundMessageId)"},
                 "400": _BAD,
-                "403": _error("signature, certificate or topic not accepted"),
+                "403": error("signature, certificate or topic not accepted"),
             },
         }
     },
@@ -364,36 +348,8 @@ _PATHS: dict[str, Any] = {
 }
 
 
-_BODY_ERRORS = {
-    "413": _error("the body is over 64 KiB"),
-    "415": _error("the body is not of a media type the route takes"),
-}
-
-
-def _with_body_errors(item: dict[str, Any]) -> dict[str, Any]:
-    """Every route that reads a body may refuse it whole (api/middleware.py)."""
-    return {
-        method: {**op, "responses": {**op["responses"], **_BODY_ERRORS}} if "requestBody" in op else op
-        for method, op in item.items()
-    }
-
-
-@cache
-def spec() -> dict[str, Any]:
-    return {
-        "openapi": "3.0.3",
-        "info": {
-            "title": "BHXH lookup API",
-            "version": "1.0.0",
-            "description": "Contributions, health card, voluntary plan after an OTP sign-in; card and dossier checks;"
-            " the agency console's API (staff sign in through Cognito).",
-        },
-        "paths": {path: _with_body_errors(item) for path, item in {**_PATHS, **agency.PATHS}.items()},
-        "components": {
-            "schemas": _SCHEMAS,
-            "securitySchemes": {
-                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
-                **agency.SECURITY_SCHEMES,
-            },
-        },
-    }
+PART = Part(
+    paths=_PATHS,
+    schemas=_SCHEMAS,
+    security_schemes={"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+)

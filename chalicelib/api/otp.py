@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from aws_lambda_powertools import Logger
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.api.errors import ApiError
-from chalicelib.api.limits import Limit, enforce
 from chalicelib.domain.notices import Notice, Recipient
 from chalicelib.domain.otp import code_matches
 from chalicelib.notify.outbox import enqueue
@@ -24,6 +22,8 @@ from chalicelib.services import Services
 from chalicelib.store.conditions import delete_if, update_if
 from chalicelib.store.maps import plain_map
 from chalicelib.store.models import GuardModel
+from chalicelib.web.errors import ApiError
+from chalicelib.web.limits import Limit, enforce
 
 logger = Logger(child=True)
 

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.api.errors import ApiError, not_found
-from chalicelib.api.limits import Limit, enforce
 from chalicelib.domain.coverage import card_status
 from chalicelib.domain.identifiers import card_ss_code
 from chalicelib.domain.text import strip_diacritics
 from chalicelib.store.models import ledger_facts
+from chalicelib.web.errors import ApiError, not_found
+from chalicelib.web.limits import Limit, enforce
 
 if TYPE_CHECKING:
     from chalicelib.services import Services

@@ -7,7 +7,6 @@ a request the modules its own route needs (JWT and its cryptography only for sig
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -15,12 +14,12 @@ from aws_lambda_powertools import Logger
 from chalice import Blueprint, Response
 
 from chalicelib.api import flags  # with the routes: its logger takes its level when made (tests change the env later)
-from chalicelib.api.bodies import json_body
-from chalicelib.api.errors import ApiError, bad_input
 from chalicelib.domain import identifiers
 from chalicelib.domain.dates import parse_date
 from chalicelib.domain.errors import InvalidValue
 from chalicelib.services import services
+from chalicelib.web.bodies import request_json
+from chalicelib.web.errors import ApiError, bad_input, error_response
 
 logger = Logger(child=True)
 api = Blueprint(__name__)
@@ -37,15 +36,14 @@ def answers(handler: Callable[..., Any]) -> Callable[..., Response]:
         try:
             status, body = handler(*args, **kwargs)
         except ApiError as exc:
-            return Response(body=exc.body(), status_code=exc.status, headers={**_JSON, **_NO_STORE, **exc.headers})
+            return error_response(exc, _NO_STORE)
         return Response(body=body, status_code=status, headers={**_JSON, **_NO_STORE})
 
     return route
 
 
 def _body() -> dict[str, Any]:
-    request = api.current_request
-    return json_body(request.raw_body, (request.headers or {}).get("content-type"))
+    return request_json(api.current_request)
 
 
 def _text(body: dict[str, Any], name: str, max_len: int = 200) -> str:
@@ -195,17 +193,10 @@ def dossier() -> tuple[int, dict[str, Any]]:
     return 200, public.dossier(svc, number)
 
 
-@api.route("/openapi.json", methods=["GET"])
-def openapi() -> Response:
-    from chalicelib.api.openapi import spec
-
-    return Response(body=json.dumps(spec()), status_code=200, headers=_JSON)
-
-
 @api.route("/", methods=["GET"])
 def page() -> Response:
     from chalicelib.api.page import page_html
-    from chalicelib.api.page_headers import page_headers
+    from chalicelib.web.page_headers import page_headers
 
     html = page_html()
     return Response(body=html, status_code=200, headers=page_headers(html))  # the API itself, nothing else

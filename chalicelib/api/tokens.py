@@ -11,7 +11,7 @@ from datetime import datetime
 
 import jwt
 
-from chalicelib.api.errors import unauthorized
+from chalicelib.web.errors import unauthorized
 
 TOKEN_TTL_S = 15 * 60
 ALGORITHM = "HS256"

@@ -11,8 +11,6 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from chalice import Response
 
-from chalicelib.api.bodies import json_body
-from chalicelib.api.errors import ApiError, error_body
 from chalicelib.aws.sns_signature import (
     CertificateSource,
     Envelope,
@@ -23,6 +21,8 @@ from chalicelib.aws.sns_signature import (
 )
 from chalicelib.inbound.queries import handle_inbound_sms
 from chalicelib.services import Services, services
+from chalicelib.web.bodies import json_body
+from chalicelib.web.errors import ApiError, error_body, error_response
 
 logger = Logger(child=True)
 _MEDIA = ("text/plain", "application/json")  # SNS posts text/plain
@@ -54,7 +54,7 @@ def handle_sns_post(
     try:
         body = json_body(raw_body, media_types=_MEDIA)
     except ApiError as exc:
-        return Response(body=exc.body(), status_code=exc.status, headers={"Content-Type": "application/json"})
+        return error_response(exc)
     if not topic_arn:
         logger.error("INBOUND_TOPIC_ARN is not set: every message refused")
         return _answer(403, "refused")

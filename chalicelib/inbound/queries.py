@@ -7,7 +7,6 @@ a redelivered message whose reply is already in the outbox is not counted again.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from typing import Any
 
@@ -15,6 +14,7 @@ from aws_lambda_powertools import Logger
 
 from chalicelib.domain import sms_replies as replies
 from chalicelib.domain.errors import InvalidValue
+from chalicelib.domain.json_input import parse_json_object
 from chalicelib.domain.notices import Notice, Recipient
 from chalicelib.domain.phones import mask_phone, normalize_mobile
 from chalicelib.domain.sms_grammar import parse
@@ -73,11 +73,11 @@ def handle_inbound_sms(svc: Services, message: str, *, fallback_id: str = "") ->
 
 
 def _carrier_json(message: str) -> dict[str, Any]:
+    """The carrier's message through the one JSON reader (deep nesting refused, not a RecursionError)."""
     try:
-        value = json.loads(message)
-    except (TypeError, ValueError):
+        return parse_json_object(message)
+    except InvalidValue:
         return {}
-    return value if isinstance(value, dict) else {}
 
 
 def _sender_phone(raw: object) -> str | None:

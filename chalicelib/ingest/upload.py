@@ -21,10 +21,8 @@ from botocore.exceptions import ClientError
 
 from chalicelib.domain.deadline import Deadline
 from chalicelib.domain.status import FileStatus
-from chalicelib.ingest.kinds import KINDS
 from chalicelib.ingest.objects import current_object, read_range, save_plan, version_args
 from chalicelib.ingest.ownership import refused_for_owner
-from chalicelib.ingest.pieces import unfinished
 from chalicelib.ingest.plan import Cutter
 from chalicelib.ingest.reader import SNIFF_BYTES, Form, NotCsv, detect_form, read_header
 from chalicelib.ingest.tasks import Piece, Task
@@ -100,6 +98,8 @@ def admit(svc: Services, bucket: str, key: str, version: str | None, sequencer: 
         elif decided is Admission.PLAN_AGAIN:
             return [Task("plan", upload, bucket=bucket, resume=resume)]
         elif decided is Admission.CARRY_ON and item is not None:
+            from chalicelib.ingest.pieces import unfinished  # a redelivered event's path only: not at cold start
+
             logger.info("upload carried on", file=key, version=upload.version)
             return unfinished(svc, bucket, item)
         elif decided is Admission.WAIT:
@@ -134,6 +134,8 @@ def admit_staged(svc: Services, bucket: str, key: str, version: str | None, sequ
             logger.info("staged upload checked already", file=key, version=upload.version)
             return []
         if item.planned:
+            from chalicelib.ingest.pieces import unfinished  # a redelivered event's path only: not at cold start
+
             return unfinished(svc, bucket, item)
     elif not files.staged_started(model, upload, svc.clock()):
         logger.info("staged upload superseded by a later one", file=key, version=upload.version)
@@ -167,6 +169,8 @@ def _province(value: str | None) -> str | None:
 
 def plan(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
     """Cut the file: the check step of each chunk, or the finish of a file refused by its header."""
+    from chalicelib.ingest.kinds import KINDS  # the kinds' rules load with the first plan, not at cold start
+
     upload, bucket, s3 = task.upload, task.bucket, svc.clients.s3
     size = int(task.resume["size"])
     kind = KINDS.get(upload.kind)

@@ -90,7 +90,7 @@ def _error_codes_in_source() -> set[str]:
         text = path.read_text(encoding="utf-8")
         codes |= set(re.findall(r"ApiError\(\s*\d{3},\s*\"([a-z_]+)\"", text))
         codes |= set(re.findall(r"super\(\)\.__init__\(\d{3}, \"([a-z_]+)\"", text))
-    for path in (ROOT / "chalicelib" / "api" / "middleware.py", ROOT / "chalicelib" / "inbound" / "endpoint.py"):
+    for path in (ROOT / "chalicelib" / "web" / "middleware.py", ROOT / "chalicelib" / "inbound" / "endpoint.py"):
         codes |= set(re.findall(r"(?:: |\d: )\"([a-z_]+)\"", path.read_text(encoding="utf-8")))
     codes |= set(re.findall(r"\\?\"code\\?\": \\?\"([a-z_]+)\\?\"", (ROOT / "infra" / "wiring.yaml").read_text()))
     return codes

@@ -165,3 +165,10 @@ def test_qt_counts_a_month_still_owed_as_no_time_earned_as_the_api_and_the_state
     for month in range(1, 13):
         make.month(f"2025-{month:02d}", status="owed" if month in (11, 12) else "paid")
     assert reply(f"BH QT {SS_CODE} 2025 2025").endswith("BHXH 0 nam 10 thang; BHTN 0 nam 10 thang.")
+
+
+def test_a_carrier_message_nested_thousands_deep_is_ignored_not_a_crash(svc) -> None:
+    from chalicelib.inbound.queries import handle_inbound_sms
+
+    assert handle_inbound_sms(svc, "[" * 5000 + "]" * 5000, fallback_id="m-deep") == "ignored"
+    assert handle_inbound_sms(svc, '{"originationNumber": ' + "[" * 5000 + "]" * 5000 + "}") == "ignored"

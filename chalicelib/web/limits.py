@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from chalicelib.api.errors import too_many
 from chalicelib.store.guard import count_hit
+from chalicelib.web.errors import too_many
 
 if TYPE_CHECKING:
     from chalicelib.services import Services

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from chalicelib.api.page import page_html
-from chalicelib.api.page_headers import content_security_policy, origin
+from chalicelib.web.page_headers import content_security_policy, origin
 
 SECURITY = {
     "x-content-type-options": "nosniff",

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.api.errors import ApiError, bad_input
-from chalicelib.api.middleware import MAX_BODY_BYTES, payload_too_large
+from chalice.app import Request
+
 from chalicelib.domain.errors import InvalidValue
 from chalicelib.domain.json_input import parse_json_object
+from chalicelib.web.errors import ApiError, bad_input
+from chalicelib.web.middleware import MAX_BODY_BYTES, payload_too_large
 
 JSON_MEDIA = ("application/json",)
 
@@ -29,3 +31,8 @@ def json_body(
         return parse_json_object(raw)
     except InvalidValue as exc:
         raise bad_input("body", f"must be a JSON object ({exc})") from None
+
+
+def request_json(request: Request) -> dict[str, Any]:
+    """A route's request body as a JSON object, by its Content-Type (every route's one call)."""
+    return json_body(request.raw_body, (request.headers or {}).get("content-type"))

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from chalice import Response
 from chalice.app import Request
 
-from chalicelib.api.errors import ApiError, error_body
+from chalicelib.web.errors import JSON, ApiError, error_body, error_response
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -36,13 +36,12 @@ def payload_too_large() -> ApiError:
 def contract_http(request: Request, get_response: Callable[[Request], Response]) -> Response:
     """Chalice HTTP middleware (registered in app.py)."""
     if len(request.raw_body or b"") > MAX_BODY_BYTES:
-        error = payload_too_large()
-        return Response(body=error.body(), status_code=error.status, headers={"Content-Type": "application/json"})
+        return error_response(payload_too_large())
     response = get_response(request)
     body = response.body
     if isinstance(body, dict) and set(body) == {"Code", "Message"}:
         name = str(body["Code"])
         code = _CODES.get(name) or _CAMEL.sub("_", name.removesuffix("Error")).lower()
         response.body = error_body(code, str(body["Message"]))
-        response.headers = {**response.headers, "Content-Type": "application/json"}
+        response.headers = {**response.headers, **JSON}
     return response

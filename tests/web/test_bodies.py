@@ -7,15 +7,10 @@ import json
 
 import pytest
 
-from chalicelib.api.bodies import json_body
-from chalicelib.api.errors import ApiError
 from chalicelib.api.tokens import issue_token
-from tests.agency import conftest as staff_fixtures
+from chalicelib.web.bodies import json_body
+from chalicelib.web.errors import ApiError
 from tests.api.conftest import ANNA
-
-# The console's fixtures (its staff pool and ID tokens) beside the lookup API's
-pool, console, id_token = staff_fixtures.pool, staff_fixtures.console, staff_fixtures.id_token
-access_tokens = staff_fixtures.access_tokens
 
 HOSTILE = [
     b"[" * 5000 + b"]" * 5000,
