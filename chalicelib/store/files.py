@@ -263,6 +263,15 @@ def start(model: type[FileModel], upload: Upload, at: datetime, *, replacing: Fi
     return save_if(item, condition)
 
 
+def _stored(value: Any) -> Any:
+    """A value as the map attribute stores it: a whole number, a status by its plain name."""
+    if isinstance(value, float):
+        return int(value)
+    if isinstance(value, FileStatus):
+        return value.value
+    return value
+
+
 def earlier_uploads(replacing: FileModel | None, upload: Upload) -> list[dict[str, Any]]:
     """The summaries the item keeps of the uploads before `upload`: the one it replaces (if it ended)
     first, then those it kept, up to MAX_EARLIER. Carried in the same put: no write more per upload."""
@@ -271,7 +280,7 @@ def earlier_uploads(replacing: FileModel | None, upload: Upload) -> list[dict[st
     kept = [plain(entry) for entry in replacing.earlier or []]
     if replacing.status in (FileStatus.DONE, FileStatus.REJECTED) and replacing.version != upload.version:
         summary = {name: getattr(replacing, name) for name in _EARLIER_FIELDS if getattr(replacing, name) is not None}
-        kept.insert(0, {k: int(v) if isinstance(v, float) else v for k, v in summary.items()})
+        kept.insert(0, {k: _stored(v) for k, v in summary.items()})
     return kept[:MAX_EARLIER]
 
 

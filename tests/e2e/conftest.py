@@ -95,7 +95,11 @@ def running_stack(state: Path, **extra_env: str) -> Iterator[RunningStack]:
         yield RunningStack(f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{moto_port}", state, env, log)
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a loaded machine: the stack did not finish its shutdown in time
+            process.kill()
+            process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")

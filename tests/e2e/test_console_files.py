@@ -19,7 +19,7 @@ from tests.e2e.test_console_page import SCREENSHOTS, _axe, _call, _post_file, _s
 chromium = part_one.chromium  # the same Debian chromium and browser context as the console's test
 browser = part_one.browser
 
-BIG = 120  # SMS of each file to pause or stop: at 4 a second, far more than go before the click
+BIG = 120  # SMS of each file to pause or stop: at 1 a second, far more than go before the clicks
 UNITS = "unit_code,name,rep_phone,province_code\n" + "".join(
     f"NA{n:04d}X,Công ty {n},0912{n:06d},40\n" for n in range(1, BIG + 1)
 )
@@ -35,7 +35,7 @@ def _big(prefix: str) -> str:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    with running_stack(tmp_path_factory.mktemp("files-state"), SMS_PER_SECOND="4") as running:
+    with running_stack(tmp_path_factory.mktemp("files-state"), SMS_PER_SECOND="1") as running:
         tomorrow_ten = (datetime.now(ICT) + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
         running.set_clock(tomorrow_ten.isoformat())  # daytime on the stack's clock: nothing held
         running.client("s3").put_object(
