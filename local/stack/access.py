@@ -19,7 +19,7 @@ from typing import Any
 from chalice.utils import to_cfn_resource_name
 
 from local.env import ACCOUNT, REGION
-from local.moto_iam import OPERATOR
+from local.moto.iam import OPERATOR
 
 _SUB = re.compile(r"\$\{([^}!][^}]*)\}")
 
@@ -88,7 +88,7 @@ class StackReferences:
         if set(value) == {"Fn::Sub"}:
             return self._sub(value["Fn::Sub"])
         if any(key.startswith("Fn::") for key in value):
-            raise Unresolvable(f"{next(iter(value))} in infra/access.yaml: teach local/access.py")
+            raise Unresolvable(f"{next(iter(value))} in infra/access.yaml: teach local/stack/access.py")
         return {key: self.resolve(v) for key, v in value.items()}
 
     def _sub(self, spec: Any) -> str:
@@ -121,7 +121,7 @@ class StackReferences:
             if reader is None:
                 raise Unresolvable(
                     f"{kind} {attribute} (`!GetAtt {logical}.{attribute}` in infra/access.yaml): "
-                    "add a reader for it to _ATTRIBUTES in local/access.py"
+                    "add a reader for it to _ATTRIBUTES in local/stack/access.py"
                 )
             self._cache[key] = reader(self, physical)
         return self._cache[key]

@@ -14,7 +14,7 @@ from typing import Any
 from chalicelib.aws.settings import Settings
 from infra.package import load
 from local.env import ROOT
-from local.secrets import create_keys
+from local.stack.secrets import create_keys
 
 STACK = "bhxh-local"
 
@@ -79,7 +79,7 @@ def create_stack(session: Any, stage: str = "local", console_origin: str | None 
         + _apply_bucket_notification(session, resources, outputs)
         + _apply_bucket_cors(session, outputs, origin)
     )
-    from local.staff import create_staff_pool
+    from local.stack.staff import create_staff_pool
 
     pool = create_staff_pool(session, stage)
     outputs.update(StaffUserPoolId=pool.pool_id, StaffConsoleClientId=pool.client_id)
