@@ -15,8 +15,9 @@ from chalicelib.domain.clock import Clock
 from chalicelib.services import Services, process_services
 from local.moto import patches
 from local.pump.event_pump import EventPump
-from local.stack.access import FunctionAccess, StackReferences
+from local.stack.access import FunctionAccess
 from local.stack.functions import LocalFunctions
+from local.stack.references import StackReferences
 from local.stack.resources import LocalStack
 from local.stack.wiring import build_pump
 
@@ -58,7 +59,7 @@ def build_local(
     each function's packaged document (a test may take a statement out); `base`: the process's
     services, whose settings and clock every function's services share."""
     patches.apply(moto=moto_url is None)  # in-process moto answers here; a server has its own
-    references = StackReferences(session, stack.resources, {"Stage": stack.stage})
+    references = StackReferences(session, stack.resources, {"Stage": stack.stage}, stack.references)
     access = FunctionAccess(session, references, prefix=prefix, policies=policies)
     functions = LocalFunctions(app, access, base)
     return LocalService(app, session, stack, functions, clock, moto_url)
