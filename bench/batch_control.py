@@ -78,7 +78,7 @@ def measure(notices: int, repeat: int, *, count_query_too: bool = False) -> dict
     from chalicelib.domain.staff import Action, Role, Staff
     from chalicelib.services import Services, use_services
     from chalicelib.store.batches import add_unsent, batch_counts, batch_key
-    from local.stack import create_stack
+    from local.stack.resources import create_stack
 
     with mock_aws():
         create_stack(boto3.session.Session())

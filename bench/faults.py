@@ -16,7 +16,7 @@ minutes without faults):
   then   the clock moves 20 minutes at a time while anything is left to retry (the 15-minute job).
 
 Each run is a fresh stack (`python -m local`, free ports, no demo data); the second with
-`BHXH_FAULTS=<calls>,<kills>` and `BHXH_FAULTS_SEED` (local/faults.py). What it prints:
+`BHXH_FAULTS=<calls>,<kills>` and `BHXH_FAULTS_SEED` (local/moto/faults.py). What it prints:
 - lost: notices of the baseline's templates the faulted day lacks, plus notices not in a final state;
 - doubled: the same text to the same phone more than once (the stack's complete SMS record,
   `<state>/sms.jsonl`: moto's data.json keeps only the latest 1,000);

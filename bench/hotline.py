@@ -72,7 +72,7 @@ def measure(others: int, mine: int, repeat: int, *, moto_scans: bool) -> dict[st
     from chalicelib.domain.clock import ICT, fixed_clock, utc_iso
     from chalicelib.domain.staff import Role, Staff
     from chalicelib.services import Services, use_services
-    from local.stack import create_stack
+    from local.stack.resources import create_stack
 
     with mock_aws():
         create_stack(boto3.session.Session())

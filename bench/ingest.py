@@ -98,7 +98,7 @@ def throughput(rows: int, rounds: int, extras: bool = True) -> dict[str, object]
     from chalicelib.ingest.reader import read_rows
     from chalicelib.services import Services, use_services
     from chalicelib.store.writer import serialize
-    from local.stack import create_stack
+    from local.stack.resources import create_stack
 
     now = datetime(2026, 11, 25, 10, 0, tzinfo=ICT)
     with mock_aws():

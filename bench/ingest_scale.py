@@ -6,7 +6,7 @@
    for). A `hi_cards` file of --rows rows, one row in 97 rejected (its card ends before it
    begins), is uploaded to a fresh moto and taken by the chunked path: S3's event, then every
    message the ingest queue gets, each handed to the real handler as its own invocation with the
-   function's own Lambda clock (local/lambda_events.LocalContext), chunks of --chunk-bytes. The
+   function's own Lambda clock (local/pump/lambda_events.LocalContext), chunks of --chunk-bytes. The
    baseline, in another fresh moto: the same file in ONE invocation, every step in one call
    (`ingest_object`: one chunk, no queue). ratio = chunked CPU s ÷ single CPU s (issue: <= 1.15).
    Checked: both reports count every row once (rows = accepted + rejected = --rows), their
@@ -77,7 +77,7 @@ def _fresh_stack(chunk_bytes: int) -> tuple[Any, Any, Any]:
     from chalicelib.aws.settings import Settings
     from chalicelib.domain.clock import ICT, fixed_clock
     from chalicelib.services import Services, use_services
-    from local.stack import create_stack
+    from local.stack.resources import create_stack
 
     stack = create_stack(boto3.session.Session())
     settings = Settings.from_env({**os.environ, "INGEST_CHUNK_BYTES": str(chunk_bytes)})
@@ -101,7 +101,7 @@ def run_chunked(data: bytes, chunk_bytes: int) -> dict[str, Any]:
     from chalicelib.ingest.objects import load_plan
     from chalicelib.ingest.pieces import upload_of
     from chalicelib.store import files
-    from local.lambda_events import LocalContext, sqs_event
+    from local.pump.lambda_events import LocalContext, sqs_event
 
     with mock_aws():
         stack, svc, sqs = _fresh_stack(chunk_bytes)
@@ -177,7 +177,7 @@ def memory_child(name: str) -> None:
     import boto3
 
     from chalicelib.handlers import ingest as handler
-    from local.lambda_events import LocalContext, sqs_event
+    from local.pump.lambda_events import LocalContext, sqs_event
 
     sqs = boto3.client("sqs")
     url = sqs.get_queue_url(QueueName="bhxh-local-ingest")["QueueUrl"]
@@ -203,7 +203,7 @@ def memory(sizes: list[int], chunk_bytes: int) -> dict[int, dict[str, Any]]:
     port = _free_port()
     env = {**os.environ, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "INGEST_CHUNK_BYTES": str(chunk_bytes)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "local.moto_server", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-m", "local.moto.server", "-H", "127.0.0.1", "-p", str(port)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -215,7 +215,7 @@ def memory(sizes: list[int], chunk_bytes: int) -> dict[int, dict[str, Any]]:
                     break
             time.sleep(0.1)
         os.environ["AWS_ENDPOINT_URL"] = env["AWS_ENDPOINT_URL"]
-        from local.stack import create_stack
+        from local.stack.resources import create_stack
 
         stack = create_stack(boto3.session.Session())
         out = {}

@@ -46,7 +46,7 @@ def main() -> int:
     from chalicelib.aws.settings import Settings
     from chalicelib.domain.clock import ICT, fixed_clock
     from chalicelib.services import Services, services, use_services
-    from local.stack import create_stack
+    from local.stack.resources import create_stack
 
     with mock_aws():
         session = boto3.session.Session()

@@ -74,7 +74,7 @@ class OutboxStream:
         ]
 
     def batches(self) -> list[dict]:
-        from local.lambda_events import stream_event
+        from local.pump.lambda_events import stream_event
 
         out = []
         for n, first in enumerate(self._iterators):
@@ -111,7 +111,7 @@ class Project:
 
     def run(self, first: int, count: int) -> None:
         from chalicelib.handlers import decide, send
-        from local.lambda_events import LocalContext, sqs_event
+        from local.pump.lambda_events import LocalContext, sqs_event
 
         ledger = [
             {
@@ -147,7 +147,7 @@ class Project:
 
     def _route(self) -> None:
         from chalicelib.handlers import route
-        from local.lambda_events import LocalContext
+        from local.pump.lambda_events import LocalContext
 
         for batch in self.outbox.batches():
             started = time.process_time()
@@ -211,7 +211,7 @@ def main() -> int:
     from chalicelib.aws.settings import Settings
     from chalicelib.domain.clock import ICT, fixed_clock
     from chalicelib.services import Services, use_services
-    from local.stack import create_stack
+    from local.stack.resources import create_stack
 
     with mock_aws():
         stack = create_stack(boto3.session.Session())

@@ -47,7 +47,7 @@ def measure(notices: int, others: int, repeat: int, *, moto_scans: bool) -> dict
     from chalicelib.domain.csv_out import CsvFile
     from chalicelib.domain.staff import Role, Staff
     from chalicelib.services import Services, use_services
-    from local.stack import create_stack
+    from local.stack.resources import create_stack
 
     with mock_aws():
         create_stack(boto3.session.Session())

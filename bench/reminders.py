@@ -39,7 +39,7 @@ def measure(cards: int, due: int, repeat: int) -> dict[str, float]:
     from chalicelib.domain.clock import ICT, fixed_clock
     from chalicelib.notify.reminders import THROUGH, run_reminders
     from chalicelib.services import Services, use_services
-    from local.stack import create_stack
+    from local.stack.resources import create_stack
 
     with mock_aws():
         create_stack(boto3.session.Session())

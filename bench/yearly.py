@@ -154,7 +154,7 @@ def measure(people: int, segments: int) -> dict[str, float]:
     from chalicelib.domain.clock import ICT, fixed_clock
     from chalicelib.services import Services, use_services
     from chalicelib.yearly.fanout import Segment, run_segment, start_statement
-    from local.stack import create_stack
+    from local.stack.resources import create_stack
 
     with mock_aws():
         create_stack(boto3.session.Session())

@@ -7,7 +7,7 @@ Handlers ask `services()`; tests and the local stack call `use_services(...)` to
 
 In Lambda a process is one function and its credentials are its role's, from the environment. The
 local stack and the tests run every function in one process, each under its own role's credentials
-(local/functions.py): they run a handler inside `running_as(its services)`, which `services()`
+(local/stack/functions.py): they run a handler inside `running_as(its services)`, which `services()`
 answers within that context only (a context variable: the API's threads and the event pump never
 see each other's).
 """

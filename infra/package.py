@@ -49,7 +49,7 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 def function_policies() -> dict[str, dict[str, Any]]:
     """Each function's one policy document, by its logical id (`Ingest`, `APIHandler`): the base
     (logs, traces) and its lines of access.yaml. The package puts exactly this on the function's
-    role; the local stack and the tests run each function under exactly this (local/access.py)."""
+    role; the local stack and the tests run each function under exactly this (local/stack/access.py)."""
     base = json.loads((ROOT / ".chalice" / "policy-base.json").read_text())["Statement"]
     return {
         function: {"Version": "2012-10-17", "Statement": base + [{"Effect": "Allow", **s} for s in statements]}

@@ -36,7 +36,7 @@ def main() -> int:
     os.environ["BHXH_STATE_DIR"] = str(state)
 
     moto = subprocess.Popen(
-        [sys.executable, "-m", "local.moto_server", "-H", "127.0.0.1", "-p", str(moto_port)],  # IAM enforced
+        [sys.executable, "-m", "local.moto.server", "-H", "127.0.0.1", "-p", str(moto_port)],  # IAM enforced
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -55,12 +55,12 @@ def main() -> int:
 def _serve(moto_port: int, api_port: int, started: float) -> int:
     import boto3
 
-    from local import botocore_models
-    from local.stack import create_stack
+    from local.moto import patches
+    from local.stack.resources import create_stack
 
-    botocore_models.share()  # every function's clients in one process: read each service's model once
-    from local.faults import from_env as faults_from_env
-    from local.sms_record import SmsRecord
+    patches.apply(moto=False)  # every function's clients in one process: each model read once (moto: the server's)
+    from local.moto.faults import from_env as faults_from_env
+    from local.pump.sms_record import SmsRecord
 
     faults = faults_from_env(os.environ)  # BHXH_FAULTS: before any client is made, so every one has the hook
     if faults is not None:
@@ -74,7 +74,7 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
     queue_arn = sqs.get_queue_attributes(QueueUrl=stack.ingest_queue_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
-    from local.staff import StaffPool, create_demo_staff, staff_lines
+    from local.stack.staff import StaffPool, create_demo_staff, staff_lines
 
     create_demo_staff(session, StaffPool(stack.outputs["StaffUserPoolId"], stack.outputs["StaffConsoleClientId"]))
     os.environ.update(
@@ -89,7 +89,7 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
         URGENT_QUEUE_URL=stack.outputs["UrgentQueueUrl"],
         BULK_QUEUE_URL=stack.outputs["BulkQueueUrl"],
     )
-    from local.wiring import lane_environment
+    from local.stack.wiring import lane_environment
 
     os.environ.update(lane_environment())  # the account's rate and the lanes' senders, as the package sets them
     rates = ", ".join(f"{k}={v}" for k, v in sorted(lane_environment().items()))
@@ -98,17 +98,15 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
     import app as chalice_app
     from chalicelib.aws.settings import Settings
     from chalicelib.inbound.endpoint import use_certificates
-    from chalicelib.services import Services, process_services, use_services
-    from local.access import FunctionAccess, StackReferences
-    from local.clock_file import file_clock
-    from local.demo import upload_samples
+    from chalicelib.services import Services, use_services
     from local.env import chalice_config
-    from local.functions import LocalFunctions
-    from local.inbound import subscribe_inbound
-    from local.server import MaskedRequestLog
-    from local.sns_certificates import LocalMotoCertificates
-    from local.staff import moto_jwks_fetch
-    from local.wiring import build_pump
+    from local.moto.sns_certificates import LocalMotoCertificates
+    from local.pump.clock_file import file_clock
+    from local.stack.build import build_local
+    from local.stack.demo import upload_samples
+    from local.stack.inbound import subscribe_inbound
+    from local.stack.server import MaskedRequestLog
+    from local.stack.staff import moto_jwks_fetch
 
     settings = Settings.from_env()
     clock = file_clock(os.environ["BHXH_CLOCK_FILE"])  # `make clock` moves it; every handler reads it
@@ -116,11 +114,9 @@ def _serve(moto_port: int, api_port: int, started: float) -> int:
     use_services(Services(settings=settings, clock=clock, jwks_fetch=jwks))
     use_certificates(LocalMotoCertificates(os.environ["AWS_ENDPOINT_URL"], settings.region))
     # each function under its own role, carrying exactly the policy `make package` gives it
-    references = StackReferences(session, stack.resources, {"Stage": stack.stage})
-    access = FunctionAccess(session, references, prefix=settings.prefix)
-    functions = LocalFunctions(chalice_app.app, access, process_services)
     moto_url = os.environ["AWS_ENDPOINT_URL"]
-    pump = build_pump(chalice_app.app, session, stack, clock=clock, moto_url=moto_url, functions=functions)
+    local = build_local(chalice_app.app, session, stack, clock=clock, moto_url=moto_url, prefix=settings.prefix)
+    functions, pump = local.functions, local.pump
     pump.record_sms = SmsRecord(Path(os.environ["BHXH_STATE_DIR"]) / "sms.jsonl")
     server = functions.local_server(chalice_config(), "127.0.0.1", api_port, handler_cls=MaskedRequestLog)
     threading.Thread(target=server.server.serve_forever, name="api", daemon=True).start()

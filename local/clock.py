@@ -11,8 +11,8 @@ from datetime import datetime
 from pathlib import Path
 
 from chalicelib.domain.clock import ICT
-from local.clock_file import write_target
 from local.env import ROOT
+from local.pump.clock_file import write_target
 
 
 def main(argv: list[str]) -> int:

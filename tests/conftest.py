@@ -21,16 +21,15 @@ from moto.core import DEFAULT_ACCOUNT_ID, enable_iam_authentication
 from chalicelib.aws.settings import Settings
 from chalicelib.domain.clock import ICT
 from chalicelib.services import Services, process_services, use_services
-from local import botocore_models, moto_iam
-from local.access import FunctionAccess, StackReferences
-from local.functions import LocalFunctions
-from local.pump import EventPump, RecordedSms
-from local.stack import LocalStack, create_stack
-from local.wiring import build_pump
+from local.moto import iam, patches
+from local.pump.event_pump import EventPump, RecordedSms
+from local.stack.build import LocalService, build_local
+from local.stack.functions import LocalFunctions
+from local.stack.resources import LocalStack, create_stack
 from tests.factories import EMPLOYERS_CSV, PAYMENTS_CSV, Factory
 
 REGION = "ap-southeast-1"
-botocore_models.share()  # one model loader for the process: tests make many sessions (see the module)
+patches.apply()  # moto and botocore as the local stack runs them (one model loader: tests make many sessions)
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -74,9 +73,8 @@ def stack(aws_env: None) -> Iterator[LocalStack]:
     """infra/resources.yaml created in in-process moto, as the local stack creates it, with IAM
     enforced from the first call: the test's own calls go as the operator (`testing`, every
     permission), each function's as its own role (`functions`)."""
-    moto_iam.install()
     with mock_aws(config={"core": {"mock_credentials": False}}):  # keep `testing`: the operator's key
-        moto_iam.create_operator(DEFAULT_ACCOUNT_ID)
+        iam.create_operator(DEFAULT_ACCOUNT_ID)
         with enable_iam_authentication():
             yield create_stack(_operator())
 
@@ -139,22 +137,35 @@ def function_policies(packaged_policies: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def functions(svc: Services, stack: LocalStack, function_policies: dict[str, Any]) -> LocalFunctions:
-    """The app's functions, each run under its own role carrying exactly its packaged policy."""
+def local_service(
+    svc: Services, stack: LocalStack, clock: MovableClock, function_policies: dict[str, Any]
+) -> LocalService:
+    """What `make run` builds on its stack (local/stack/build.py), over in-process moto."""
     import app as chalice_app
 
-    references = StackReferences(_operator(), stack.resources, {"Stage": stack.stage})
-    access = FunctionAccess(_operator(), references, prefix=svc.settings.prefix, policies=function_policies)
-    return LocalFunctions(chalice_app.app, access, base=process_services)  # `svc`, or what a test put in its place
+    return build_local(
+        chalice_app.app,
+        _operator(),
+        stack,
+        clock=clock,
+        moto_url=None,
+        prefix=svc.settings.prefix,
+        policies=function_policies,
+        base=process_services,  # `svc`, or what a test put in its place
+    )
 
 
 @pytest.fixture
-def pump(svc: Services, stack: LocalStack, clock: MovableClock, functions: LocalFunctions) -> EventPump:
+def functions(local_service: LocalService) -> LocalFunctions:
+    """The app's functions, each run under its own role carrying exactly its packaged policy."""
+    return local_service.functions
+
+
+@pytest.fixture
+def pump(local_service: LocalService) -> EventPump:
     """The local stack's event pump over in-process moto, wired to the real Chalice app: each
     function under its own role."""
-    import app as chalice_app
-
-    return build_pump(chalice_app.app, _operator(), stack, clock=clock, moto_url=None, functions=functions)
+    return local_service.pump
 
 
 _sessions: list[boto3.session.Session] = []

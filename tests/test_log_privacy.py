@@ -16,7 +16,7 @@ from chalice.test import Client
 from chalicelib.domain.clock import ICT
 from chalicelib.domain.text import strip_diacritics
 from chalicelib.inbound.queries import handle_inbound_sms
-from local.demo import upload_samples
+from local.stack.demo import upload_samples
 from tests.api.conftest import Api
 from tests.factories import carrier
 

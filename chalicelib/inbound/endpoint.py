@@ -39,7 +39,7 @@ def use_certificates(source: CertificateSource | None) -> None:
 
 
 def _certificates() -> CertificateSource:
-    """SNS's chain-checked certificates; the local stack puts moto's in place (local/sns_certificates.py)."""
+    """SNS's chain-checked certificates; the local stack puts moto's in place (local/moto/sns_certificates.py)."""
     if _Certificates.current is None:
         _Certificates.current = TrustedCertificates(default_roots())
     return _Certificates.current

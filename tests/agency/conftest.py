@@ -17,8 +17,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from moto.utilities.utils import load_resource
 
 from chalicelib.services import Services, use_services
-from local.staff import PASSWORD, create_demo_staff
-from local.staff import StaffPool as LocalPool
+from local.stack.staff import PASSWORD, create_demo_staff
+from local.stack.staff import StaffPool as LocalPool
 from tests.answers import Answer, answer_of
 from tests.conftest import REGION
 

@@ -9,8 +9,8 @@ import pytest
 
 from chalicelib.api.tokens import issue_token
 from chalicelib.domain.status import Status
-from local.staff import DemoStaff, create_demo_staff
-from local.staff import StaffPool as LocalPool
+from local.stack.staff import DemoStaff, create_demo_staff
+from local.stack.staff import StaffPool as LocalPool
 
 NA_PERSON, NA_PHONE = "4011111111", "+84912000444"  # lives in Nghệ An, works for a Hà Nội employer
 HN_PERSON, HN_PHONE = "0122222222", "+84912000555"  # lives and works in Hà Nội

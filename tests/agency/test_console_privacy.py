@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 from chalicelib.agency import cases  # noqa: F401  its logger made with the service's, as in the API's process (routes import it on use)
 from chalicelib.api.tokens import issue_token
 from chalicelib.domain.text import strip_diacritics
-from local.demo import upload_samples
+from local.stack.demo import upload_samples
 from tests.test_log_privacy import PATTERNS, SAMPLES
 
 _MASKED = ("phone ********", "ss_code *******", "unit_code ")

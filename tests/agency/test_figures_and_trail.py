@@ -62,8 +62,8 @@ def test_viewers_see_their_provinces_figures_per_day_and_template_and_their_prov
 def test_national_staff_see_every_provinces_figures_and_each_province_apart(api, id_token, a_day, console) -> None:
     import boto3
 
-    from local.staff import DemoStaff, create_demo_staff
-    from local.staff import StaffPool as LocalPool
+    from local.stack.staff import DemoStaff, create_demo_staff
+    from local.stack.staff import StaffPool as LocalPool
 
     pool = LocalPool(console.settings.staff_pool_id, console.settings.staff_client_id)
     create_demo_staff(boto3.session.Session(), pool, (DemoStaff("viewer.tw", "viewer", "00", "national"),))
@@ -141,8 +141,8 @@ def test_the_audit_trail_lists_the_provinces_actions_by_staff_and_kind(api, id_t
 def test_the_audit_trail_downloads_as_csv_and_national_staff_see_every_province(api, id_token, a_day, console) -> None:
     import boto3
 
-    from local.staff import DemoStaff, create_demo_staff
-    from local.staff import StaffPool as LocalPool
+    from local.stack.staff import DemoStaff, create_demo_staff
+    from local.stack.staff import StaffPool as LocalPool
 
     pool = LocalPool(console.settings.staff_pool_id, console.settings.staff_client_id)
     create_demo_staff(boto3.session.Session(), pool, (DemoStaff("viewer.tw", "viewer", "00", "national"),))

@@ -146,8 +146,8 @@ def test_another_province_is_answered_as_no_one_and_the_refusal_audited_masked(a
 def _national(console, id_token) -> str:
     import boto3
 
-    from local.staff import DemoStaff, create_demo_staff
-    from local.staff import StaffPool as LocalPool
+    from local.stack.staff import DemoStaff, create_demo_staff
+    from local.stack.staff import StaffPool as LocalPool
 
     pool = LocalPool(console.settings.staff_pool_id, console.settings.staff_client_id)
     create_demo_staff(boto3.session.Session(), pool, (DemoStaff("support.tw", "support", "00", "national"),))
@@ -318,8 +318,8 @@ def test_a_search_by_the_persons_code_shows_the_phone_changed_told_to_the_old_ph
 def test_an_old_phone_of_another_provinces_person_is_refused(api, id_token, moved, console) -> None:
     import boto3
 
-    from local.staff import DemoStaff, create_demo_staff
-    from local.staff import StaffPool as LocalPool
+    from local.stack.staff import DemoStaff, create_demo_staff
+    from local.stack.staff import StaffPool as LocalPool
 
     pool = LocalPool(console.settings.staff_pool_id, console.settings.staff_client_id)
     create_demo_staff(boto3.session.Session(), pool, (DemoStaff("support.hn", "support", "01", "Hà Nội"),))

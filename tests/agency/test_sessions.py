@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib.agency import audit
 from chalicelib.aws.cognito import SESSION_CHECK_TTL_S, StaffSessions
-from local.staff import PASSWORD
+from local.stack.staff import PASSWORD
 from tests.conftest import REGION
 
 

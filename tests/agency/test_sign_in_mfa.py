@@ -13,7 +13,7 @@ import pyotp
 import pytest
 from botocore.exceptions import ClientError
 
-from local.staff import PASSWORD
+from local.stack.staff import PASSWORD
 from tests.conftest import REGION
 
 TEMPORARY = "Tam-thoi-2026!x"
@@ -136,7 +136,7 @@ def test_the_local_pool_asks_the_demo_users_no_second_factor_unless_told(pool, c
 
 
 def test_with_mfa_required_locally_the_demo_staff_choose_a_password_then_set_up_totp(stack, cognito) -> None:
-    from local.staff import DEMO_STAFF, create_demo_staff, create_staff_pool, staff_lines
+    from local.stack.staff import DEMO_STAFF, create_demo_staff, create_staff_pool, staff_lines
 
     session = boto3.session.Session()
     required = create_staff_pool(session, "local", mfa="ON")

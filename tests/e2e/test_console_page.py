@@ -20,7 +20,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from chalicelib.domain.clock import ICT
-from local.staff import PASSWORD
+from local.stack.staff import PASSWORD
 from tests.e2e.conftest import ROOT, RunningStack, running_stack, wait_for
 from tests.e2e.test_lookup_page import ARGS
 
@@ -355,7 +355,7 @@ def test_a_new_staff_member_sets_a_password_at_first_sign_in_and_a_viewer_sees_n
 def test_with_mfa_required_a_new_staff_member_sets_up_totp_then_signs_in_with_its_code(stack, browser) -> None:
     """The pool as in a real account (MFA ON): the page shows the key to add to an authenticator app,
     takes its code, and from then on asks the code after the password; signing out ends the session
-    at Cognito. moto checks the codes (local/moto_server.py)."""
+    at Cognito. moto checks the codes (local/moto/server.py)."""
     from tests.agency.test_sign_in_mfa import Authenticator
 
     config = json.load(urllib.request.urlopen(f"{stack.api}/console/config.json", timeout=5))

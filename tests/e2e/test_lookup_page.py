@@ -273,7 +273,7 @@ DEMO_PERSON, DEMO_PHONE = "4026821744", "+84328340912"  # Võ Thanh Thảo, READ
 @pytest.fixture(scope="module")
 def demo_stack(tmp_path_factory: pytest.TempPathFactory):
     """The local stack as `make run` starts it, with the demo files of samples/ taken."""
-    from local.demo import sample_files
+    from local.stack.demo import sample_files
     from tests.e2e.conftest import running_stack
 
     with running_stack(tmp_path_factory.mktemp("demo-state"), BHXH_DEMO="1") as stack:

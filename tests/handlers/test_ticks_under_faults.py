@@ -10,7 +10,7 @@ from typing import Any
 from botocore.exceptions import ReadTimeoutError
 
 from chalicelib.domain.clock import ICT
-from local.faults import FaultRates, Faults
+from local.moto.faults import FaultRates, Faults
 from tests.factories import PERSON_PHONE, SS
 
 
@@ -33,7 +33,7 @@ def test_a_reminder_run_whose_in_progress_records_answer_was_lost_still_tells_it
     plan = {"ss_code": SS, "months_per_payment": 3, "paid_to": "2026-12", "income_vnd": 5000000}
     make.ledger(f"voluntary#{SS}", plan, due_on="2026-12-01")
     faults = LosesTheIdempotencyRecordsAnswer(FaultRates(calls=1.0))
-    monkeypatch.setattr("local.functions.active", lambda: faults)
+    monkeypatch.setattr("local.stack.functions.active", lambda: faults)
     monkeypatch.setattr("botocore.endpoint.time.sleep", lambda seconds: None)  # botocore's backoff, not slept
     faults.install()
     try:
@@ -42,7 +42,7 @@ def test_a_reminder_run_whose_in_progress_records_answer_was_lost_still_tells_it
     finally:
         faults.uninstall()
     assert faults.lost == 1
-    monkeypatch.setattr("local.functions.active", lambda: None)
+    monkeypatch.setattr("local.stack.functions.active", lambda: None)
     pump.run_until_idle()
     [sms] = sent_sms()
     assert sms.phone == PERSON_PHONE and "12/2026" in sms.text

@@ -47,7 +47,7 @@ def drain_ingest(stack, svc, functions):
     message as its own invocation with `context` (a callable: a new one each); returns the ids of
     those that failed. A failed message stays invisible for the rest of the call, then becomes
     visible again: the next call gets it back, as SQS redelivers it after its visibility timeout."""
-    from local.lambda_events import sqs_event
+    from local.pump.lambda_events import sqs_event
 
     sqs = boto3.client("sqs", region_name=REGION)
     url = stack.ingest_queue_url

@@ -218,7 +218,7 @@ def test_an_upload_that_arrives_while_the_one_before_runs_waits_for_it(
 ) -> None:
     from dataclasses import replace
 
-    from local.lambda_events import LocalContext
+    from local.pump.lambda_events import LocalContext
     from tests.ingest.conftest import sqs_event_for
 
     svc.settings = replace(svc.settings, ingest_chunk_bytes=512)
@@ -254,7 +254,7 @@ def test_an_older_upload_whose_event_comes_late_is_not_taken_over_a_newer_one(
 
 
 def test_the_local_stack_gives_moto_s_events_the_version_and_sequencer_s3_gives(stack) -> None:
-    from local.lambda_events import with_versions
+    from local.pump.lambda_events import with_versions
 
     s3 = boto3.client("s3", region_name=REGION)
     key = "incoming/payments/t.csv"

@@ -12,7 +12,7 @@ import pytest
 from chalicelib.ingest.objects import load_plan
 from chalicelib.ingest.pieces import upload_of
 from chalicelib.store import files
-from local.lambda_events import LocalContext
+from local.pump.lambda_events import LocalContext
 from tests.conftest import REGION
 from tests.factories import windows_1258
 
@@ -198,7 +198,7 @@ def test_an_invocation_killed_mid_chunk_leaves_every_row_taken_once(
 
 
 def test_the_files_item_says_how_far_a_file_is_while_it_runs(small_chunks, svc, functions, upload, stack) -> None:
-    from local.lambda_events import sqs_event
+    from local.pump.lambda_events import sqs_event
 
     sqs = boto3.client("sqs", region_name=REGION)
     arn = sqs.get_queue_attributes(QueueUrl=stack.ingest_queue_url, AttributeNames=["QueueArn"])["Attributes"][
@@ -223,7 +223,7 @@ def test_the_files_item_says_how_far_a_file_is_while_it_runs(small_chunks, svc, 
 def test_a_message_delivered_twice_counts_nothing_twice(
     small_chunks, svc, functions, upload, stack, read_report
 ) -> None:
-    from local.lambda_events import sqs_event
+    from local.pump.lambda_events import sqs_event
 
     sqs = boto3.client("sqs", region_name=REGION)
     arn = sqs.get_queue_attributes(QueueUrl=stack.ingest_queue_url, AttributeNames=["QueueArn"])["Attributes"][

@@ -10,7 +10,7 @@ import boto3
 
 from chalicelib.domain import identifiers
 from chalicelib.domain.phones import normalize_mobile
-from local.demo import sample_files, upload_samples
+from local.stack.demo import sample_files, upload_samples
 from tests.conftest import REGION, ROOT
 
 SAMPLES = ROOT / "samples"

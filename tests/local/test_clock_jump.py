@@ -57,11 +57,11 @@ def test_a_schedule_that_fails_is_tried_again_and_the_days_after_it_still_run(pu
 
 
 def test_an_sms_that_one_read_of_snss_record_skipped_is_not_taken_for_a_new_one(pump, monkeypatch, capsys) -> None:
-    from local.pump import RecordedSms
+    from local.pump.event_pump import RecordedSms
 
     first, second = RecordedSms("m-1", "+84912000001", "one"), RecordedSms("m-2", "+84912000002", "two")
     reads = iter([[first, second], [second], [first, second]])  # the middle read missed the first
-    monkeypatch.setattr("local.pump.recorded_sms", lambda url: next(reads))
+    monkeypatch.setattr("local.pump.event_pump.recorded_sms", lambda url: next(reads))
     monkeypatch.setattr(pump, "_moto_url", "http://moto")
     recorded: list[RecordedSms] = []
     pump.record_sms = recorded.extend

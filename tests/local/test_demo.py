@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import re
 
-from local.demo import sample_files
 from local.env import ROOT
+from local.stack.demo import sample_files
 
 FLAG_PERSON = "4026821744"  # Võ Thanh Thảo, named in README's lookup-page paragraph
 

@@ -1,4 +1,4 @@
-"""The fault mode's hook (local/faults.py): AWS's own errors, answers lost after the write, killed
+"""The fault mode's hook (local/moto/faults.py): AWS's own errors, answers lost after the write, killed
 invocations, only inside an invocation, and the same faults for the same seed."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError, ReadTimeoutError
 from moto import mock_aws
 
-from local.faults import FAULTS, FaultRates, Faults, InvocationKilled, Killed
+from local.moto.faults import FAULTS, FaultRates, Faults, InvocationKilled, Killed
 from tests.conftest import REGION
 
 ONCE = Config(retries={"total_max_attempts": 1, "mode": "standard"})  # each fault seen, no backoff slept

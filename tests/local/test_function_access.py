@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from local.access import logical_id
+from local.stack.access import logical_id
 from tests.factories import EMPLOYERS_CSV, PAYMENTS_CSV, UNIT
 
 

@@ -8,7 +8,7 @@ import json
 import boto3
 import pytest
 
-from local.lambda_events import LocalContext, function_timeout_ms
+from local.pump.lambda_events import LocalContext, function_timeout_ms
 from tests.conftest import REGION, ROOT
 
 
@@ -83,7 +83,7 @@ def test_a_stream_batch_whose_invocation_ended_late_is_retried(pump, monkeypatch
             clock.t += 21
         return {"batchItemFailures": []}
 
-    from local.pump import StreamSource
+    from local.pump.event_pump import StreamSource
 
     source = StreamSource("arn:aws:dynamodb:local:table/bhxh-local-ledger/stream/x", slow, "decide")
     records = [{"dynamodb": {"SequenceNumber": str(n)}, "eventName": "INSERT"} for n in (1, 2)]

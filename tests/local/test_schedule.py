@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
-from local.lambda_events import stream_event
-from local.schedule import cron_matches, occurrences
+from local.pump.lambda_events import stream_event
+from local.pump.schedule import cron_matches, occurrences
 
 
 def test_a_daily_0800_hanoi_cron_fires_once_a_day_at_01_00_utc() -> None:

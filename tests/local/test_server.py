@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from local.server import masked_request_line
+from local.stack.server import masked_request_line
 
 
 @pytest.mark.parametrize(

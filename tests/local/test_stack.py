@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from moto import mock_aws
 
-from local.stack import LocalStack, create_stack
+from local.stack.resources import LocalStack, create_stack
 from tests.conftest import _operator
 
 

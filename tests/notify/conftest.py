@@ -11,7 +11,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from local.lambda_events import LocalContext, cloudwatch_logs_event, delivery_status_record
+from local.pump.lambda_events import LocalContext, cloudwatch_logs_event, delivery_status_record
 from tests.conftest import REGION
 from tests.factories import UNIT
 

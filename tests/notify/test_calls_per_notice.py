@@ -9,8 +9,8 @@ import pytest
 from botocore.client import BaseClient
 
 from chalicelib.domain.status import Status
-from local.lambda_events import delivery_status_record
-from local.moto_iam import OPERATOR_KEY
+from local.moto.iam import OPERATOR_KEY
+from local.pump.lambda_events import delivery_status_record
 from tests.factories import REP_PHONE
 
 N = 40

@@ -8,7 +8,7 @@ import json
 
 from chalicelib.domain.status import Status
 from chalicelib.store.counters import read_counts
-from local.lambda_events import LocalContext, delivery_status_record
+from local.pump.lambda_events import LocalContext, delivery_status_record
 from tests.factories import REP_PHONE
 
 FAILURE_GROUP = "sns/ap-southeast-1/123456789012/DirectPublishToPhoneNumber/Failure"

@@ -13,7 +13,7 @@ from chalicelib.domain.notices import Notice, Recipient
 from chalicelib.domain.status import FINAL, Status
 from chalicelib.notify.outbox import enqueue
 from chalicelib.store.guard import opt_out
-from local.lambda_events import LocalContext, stream_event
+from local.pump.lambda_events import LocalContext, stream_event
 from tests.conftest import REGION
 from tests.factories import PERSON_PHONE, REP_PHONE, SS, UNIT
 
@@ -255,7 +255,7 @@ def test_a_sender_killed_mid_batch_leaves_unsure_only_the_notice_it_stopped_at_a
     from chalicelib.domain.lanes import Lane
     from chalicelib.notify.release import STUCK_REASON
     from chalicelib.notify.sender import send_messages
-    from local.faults import InvocationKilled
+    from local.moto.faults import InvocationKilled
 
     first, second, third = keys = _payments(make, 3)
     params = {"unit_code": UNIT, "amount_vnd": "1000", "paid_on": "2026-11-05"}
@@ -307,7 +307,7 @@ def test_a_claim_whose_answer_was_lost_is_known_to_botocores_retry_of_it_and_to_
 def test_a_lane_message_for_a_notice_already_claimed_is_no_failure_under_the_senders_own_policy(
     make, svc, notice_id, functions, stack
 ) -> None:
-    from local.lambda_events import LocalContext, sqs_event
+    from local.pump.lambda_events import LocalContext, sqs_event
 
     [dedupe_key] = _payments(make, 1)
     params = {"unit_code": UNIT, "amount_vnd": "1000", "paid_on": "2026-11-05"}

@@ -12,7 +12,7 @@ from chalicelib.domain.lanes import Lane
 from chalicelib.domain.notices import Notice, Recipient
 from chalicelib.domain.status import Status
 from chalicelib.notify.outbox import enqueue
-from local.lambda_events import LocalContext, sqs_event
+from local.pump.lambda_events import LocalContext, sqs_event
 from tests.conftest import REGION
 from tests.factories import REP_PHONE
 

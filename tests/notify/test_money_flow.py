@@ -11,9 +11,9 @@ import pytest
 from chalicelib.domain.clock import ICT
 from chalicelib.domain.status import Status
 from chalicelib.yearly.fanout import Segment, start_statement
-from local.pump import EventPump
-from local.schedule import cron_matches
-from local.wiring import build_pump
+from local.pump.event_pump import EventPump
+from local.pump.schedule import cron_matches
+from local.stack.wiring import build_pump
 from tests.conftest import REGION
 from tests.factories import PERSON_PHONE as PHONE
 
@@ -107,7 +107,7 @@ def test_the_statement_runs_on_15_january_at_0800_in_hanoi_and_at_no_other_time(
 
 
 def test_a_statement_tick_retried_in_another_year_still_tells_the_year_its_event_names(functions, clock) -> None:
-    from local.lambda_events import LocalContext, scheduled_event
+    from local.pump.lambda_events import LocalContext, scheduled_event
 
     clock.set(datetime(2028, 1, 2, 9, 0, tzinfo=ICT))  # EventBridge's retry of the 2027 tick, very late
     event = scheduled_event("arn:aws:events:local:rule/yearly_statement", datetime(2027, 1, 15, 1, 0, tzinfo=UTC))

@@ -9,7 +9,7 @@ from chalicelib.domain.status import NO_RECEIPT, Status
 from chalicelib.handlers import release_held
 from chalicelib.notify.receipts import apply_receipts
 from chalicelib.store import receipts as store
-from local.lambda_events import delivery_status_record
+from local.pump.lambda_events import delivery_status_record
 from tests.factories import REP_PHONE
 
 

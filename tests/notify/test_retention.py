@@ -13,7 +13,7 @@ from chalicelib.domain.status import Status
 from chalicelib.notify.outbox import enqueue
 from chalicelib.notify.retention import EXPIRED_UNSENT, notice_id
 from chalicelib.store.counters import all_counts
-from local.lambda_events import LocalContext, stream_event
+from local.pump.lambda_events import LocalContext, stream_event
 from tests.conftest import REGION
 from tests.factories import EMPLOYERS_CSV, PAYMENTS_CSV
 

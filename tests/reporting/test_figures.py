@@ -101,7 +101,7 @@ def test_make_report_prints_both_tables_and_writes_a_png(known_day, svc, tmp_pat
 
 
 def test_the_daily_summary_sums_up_the_day_before_the_one_its_event_names(known_day, clock, functions) -> None:
-    from local.lambda_events import scheduled_event
+    from local.pump.lambda_events import scheduled_event
 
     known_day()
     clock.advance(days=3)  # the 26th's 00:05 run, retried late

@@ -77,7 +77,7 @@ def test_a_segment_resumed_mid_page_by_the_time_its_invocation_has_left_tells_ev
 
     from chalicelib.handlers import yearly as handler
     from chalicelib.yearly import fanout
-    from local.lambda_events import LocalContext, sqs_event
+    from local.pump.lambda_events import LocalContext, sqs_event
     from tests.conftest import REGION
 
     people = make.crowd(240)

@@ -5,8 +5,8 @@ or stream with `session(name)` (Lambda's event source mappings poll with the fun
 API server and `chalice.test.Client` serve `http_app()` (the `api_handler` function), and tests
 invoke `handler(name)` too. Inside, `services()` answers services whose clients and tables carry
 that function's credentials (chalicelib/services.py `running_as`); with moto's IAM enforcement on
-(local/moto_iam.py) every call is then allowed or refused by the function's packaged
-policy alone (local/access.py). No function is named here: the functions are the app's.
+(local/moto/iam.py) every call is then allowed or refused by the function's packaged
+policy alone (local/stack/access.py). No function is named here: the functions are the app's.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from chalice import Chalice
 
 from chalicelib.aws.clients import make_client
 from chalicelib.services import Services, running_as
-from local.access import FunctionAccess
-from local.faults import active
+from local.moto.faults import active
+from local.stack.access import FunctionAccess
 
 Handler = Callable[[dict[str, Any], Any], Any]
 API = "api_handler"  # the function `chalice package` makes of every route
@@ -65,14 +65,14 @@ class LocalFunctions:
         return running_as(self.services(name))
 
     def invoke(self, name: str, event: Any, context: Any = None) -> Any:
-        from local.lambda_events import LocalContext
+        from local.pump.lambda_events import LocalContext
 
         with invocation(name), running_as(self.services(name)):
             return self._app.handler_map[name](event, context or LocalContext(name))
 
     def tick(self, name: str, at: datetime) -> Any:
         """Invoke a scheduled function with EventBridge's event for its occurrence `at`."""
-        from local.lambda_events import scheduled_event
+        from local.pump.lambda_events import scheduled_event
 
         return self.invoke(name, scheduled_event(f"arn:aws:events:local:rule/{name}", at))
 
@@ -100,7 +100,7 @@ class LocalFunctions:
 
 
 def invocation(name: str) -> AbstractContextManager[None]:
-    """One invocation of `name`: under the fault mode (local/faults.py) its calls may fail and it may die."""
+    """One invocation of `name`: under the fault mode (local/moto/faults.py) its calls may fail and it may die."""
     faults = active()
     return faults.invocation(name) if faults else nullcontext()
 

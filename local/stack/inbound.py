@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from local.stack import LocalStack
+from local.stack.resources import LocalStack
 
 
 def subscribe_inbound(session: Any, stack: LocalStack, api_url: str) -> str:

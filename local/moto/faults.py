@@ -1,7 +1,7 @@
 """Fault mode for the local stack and the tests (`BHXH_FAULTS`): AWS failing as it really does.
 
 `BHXH_FAULTS=<call rate>[,<kill rate>]` (e.g. `0.05,0.01`; off when unset or 0) and
-`BHXH_FAULTS_SEED=<int>` (random when unset). Inside a function's invocation (local/functions.py),
+`BHXH_FAULTS_SEED=<int>` (random when unset). Inside a function's invocation (local/stack/functions.py),
 that share of every AWS call the function makes fails, at random, with what AWS answers:
 
 - an error answer, before anything happened: throttling (DynamoDB's

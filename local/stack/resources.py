@@ -1,9 +1,11 @@
 """Creates infra/resources.yaml in moto through CloudFormation itself, then applies through the
 API what moto's CloudFormation skips (TTL, the bucket's notifications to the ingest queue and its
-CORS rule, the staff user pool)."""
+CORS rule, the staff user pool). Its copy of the template also asks moto's CloudFormation for every
+reference the functions' packaged policies make (local/stack/references.py)."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import warnings
@@ -12,9 +14,10 @@ from functools import cache
 from typing import Any
 
 from chalicelib.aws.settings import Settings
-from infra.package import load
+from infra.package import function_policies, load
 from local.env import ROOT
-from local.secrets import create_keys
+from local.stack.references import reference_outputs, resolved_outputs
+from local.stack.secrets import create_keys
 
 STACK = "bhxh-local"
 
@@ -25,6 +28,7 @@ class LocalStack:
     applied: list[str]  # what had to be applied through the API, to say so
     resources: dict[str, tuple[str, str]] = field(default_factory=dict)  # logical id -> (type, physical id)
     stage: str = "local"
+    references: dict[str, str] = field(default_factory=dict)  # a policy's reference -> moto's value of it
 
     def queue_names(self) -> dict[str, str]:
         """Logical id -> queue name (`bhxh-<stage>-<what>`) of every queue the template made."""
@@ -49,7 +53,8 @@ def create_stack(session: Any, stage: str = "local", console_origin: str | None 
     cfn = session.client("cloudformation")
     template = _template()
     origin = console_origin or template["Parameters"]["ConsoleOrigin"]["Default"]
-    body = (ROOT / "infra" / "resources.yaml").read_text()
+    added = reference_outputs(template, function_policies().values())
+    body = json.dumps({**template, "Outputs": {**template.get("Outputs", {}), **added}})
     with warnings.catch_warnings():  # moto warns of the QueuePolicy it skips; we apply it below
         warnings.simplefilter("ignore", UserWarning)
         cfn.create_stack(
@@ -67,7 +72,8 @@ def create_stack(session: Any, stage: str = "local", console_origin: str | None 
         time.sleep(0.1)
     if stack["StackStatus"] != "CREATE_COMPLETE":
         raise RuntimeError(f"local stack not created: {stack['StackStatus']}")
-    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    answered = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    outputs = {name: value for name, value in answered.items() if name not in added}
     summaries = cfn.list_stack_resources(StackName=STACK)["StackResourceSummaries"]
     resources = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in summaries}
     create_keys(session, Settings.from_env({**os.environ, "BHXH_STAGE": stage}))
@@ -79,7 +85,7 @@ def create_stack(session: Any, stage: str = "local", console_origin: str | None 
         + _apply_bucket_notification(session, resources, outputs)
         + _apply_bucket_cors(session, outputs, origin)
     )
-    from local.staff import create_staff_pool
+    from local.stack.staff import create_staff_pool
 
     pool = create_staff_pool(session, stage)
     outputs.update(StaffUserPoolId=pool.pool_id, StaffConsoleClientId=pool.client_id)
@@ -87,7 +93,8 @@ def create_stack(session: Any, stage: str = "local", console_origin: str | None 
     typed = {r["LogicalResourceId"]: (r["ResourceType"], r["PhysicalResourceId"]) for r in summaries}
     typed["StaffUserPool"] = ("AWS::Cognito::UserPool", pool.pool_id)  # made through the API: still the template's
     typed["StaffConsoleClient"] = ("AWS::Cognito::UserPoolClient", pool.client_id)
-    return LocalStack(outputs=outputs, applied=applied, resources=typed, stage=stage)
+    references = resolved_outputs(added, answered)
+    return LocalStack(outputs=outputs, applied=applied, resources=typed, stage=stage, references=references)
 
 
 @cache
@@ -115,8 +122,6 @@ def _apply_ttl(session: Any, resources: dict[str, str]) -> list[str]:
 
 def _apply_queue_policy(session: Any, outputs: dict[str, str]) -> list[str]:
     """moto's CloudFormation has no AWS::SQS::QueuePolicy: set the same statement on the queue."""
-    import json
-
     sqs = session.client("sqs")
     url = outputs["IngestQueueUrl"]
     attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy", "QueueArn"])["Attributes"]

@@ -3,7 +3,7 @@
 It receives from the queues, reads each stream with GetRecords, fires schedules from the local
 clock, and prints each SMS that SNS recorded, with the phone masked. A queue whose event source has
 a maximum concurrency (the sending lanes: infra/wiring.yaml) gets that many workers once the pump is
-started (local/pollers.py), each one a Lambda instance: so the senders' paces add up to the rate the
+started (local/pump/pollers.py), each one a Lambda instance: so the senders' paces add up to the rate the
 account's would (`run_once`, in tests, still polls every queue itself, one batch a pass). moto has no
 carrier and writes no delivery-status logs, so for each SMS it recorded the pump plays SNS and CloudWatch Logs:
 a SUCCESS record for that message id, handed to `delivery_logs` as a subscription filter would.
@@ -11,7 +11,7 @@ As moto says a number ending in 99 opted out, the local carrier refuses numbers 
 FAILURE record, "Phone carrier has blocked this message"): a failed notice to see in the console and
 resend.
 
-Every invocation keeps Lambda's clock (local/lambda_events.LocalContext): its context counts down
+Every invocation keeps Lambda's clock (local/pump/lambda_events.LocalContext): its context counts down
 from the function's timeout, and one that returns after its deadline failed, as a Lambda stopped at
 its timeout would have: its queue messages are not deleted, its stream batch is retried.
 """
@@ -30,8 +30,8 @@ from typing import Any
 from chalicelib.domain.clock import Clock
 from chalicelib.domain.phones import mask_phone
 from chalicelib.domain.text import count_segments
-from local.lambda_events import (
-    LocalContext,
+from local.pump.invoke import Handler, invoke
+from local.pump.lambda_events import (
     cloudwatch_logs_event,
     delivery_status_record,
     scheduled_event,
@@ -40,10 +40,9 @@ from local.lambda_events import (
     stream_event,
     with_versions,
 )
-from local.pollers import QueuePoller
-from local.schedule import occurrences
+from local.pump.pollers import QueuePoller
+from local.pump.schedule import occurrences
 
-Handler = Callable[[dict[str, Any], Any], Any]
 STREAM_RETRIES = 3
 ASYNC_RETRIES = 2  # Lambda's retries of an asynchronous invocation (EventBridge's schedules)
 SMS_EVERY_S = 1.0  # how often the pump reads what SNS recorded (moto builds its whole data.json each time)
@@ -52,21 +51,6 @@ BACKLOG_EVERY_S = 10  # how often the console says what waits in the lanes, whil
 OPTED_OUT = "Phone is currently opted out"  # SNS's providerResponse for a number on its opt-out list
 REFUSED_ENDING = "98"  # the local carrier refuses these numbers (moto's own convention: 99 opted out)
 CARRIER_REFUSES = "Phone carrier has blocked this message"
-
-
-class PastDeadline(RuntimeError):
-    """The handler returned after its context's deadline: Lambda would have stopped it there."""
-
-
-def invoke(handler: Handler, event: dict[str, Any], name: str, monotonic: Callable[[], float] = time.monotonic) -> Any:
-    """One invocation with a fresh context of the function's timeout; late is failed."""
-    context = LocalContext(name, clock=monotonic)
-    started = monotonic()
-    answer = handler(event, context)
-    if context.expired():
-        took = monotonic() - started
-        raise PastDeadline(f"{name} ran past its {context.timeout_ms // 1000} s timeout (it took {took:.1f} s)")
-    return answer
 
 
 @dataclass
@@ -417,7 +401,7 @@ class EventPump:
         if time.monotonic() - self._sms_read < SMS_EVERY_S:
             return False
         self._sms_read = time.monotonic()
-        messages = recorded_sms(self._moto_url)  # the latest ones (local/moto_server.py keeps 1,000)
+        messages = recorded_sms(self._moto_url)  # the latest ones (local/moto/patches.py keeps 1,000)
         new = [sms for sms in messages if sms.message_id not in self._sms_seen]
         # every id ever seen: a read of moto's list while it drops its oldest may skip one, which the
         # next read then showed again as new (its SMS printed, recorded and "delivered" twice)

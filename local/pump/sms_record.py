@@ -1,6 +1,6 @@
 """Every SMS the local SNS took, in a file of the stack's state (`<state>/sms.jsonl`), one line each.
 
-moto's `data.json` keeps only the latest 1,000 (local/moto_server.py); a soak (bench/faults.py)
+moto's `data.json` keeps only the latest 1,000 (local/moto/server.py); a soak (bench/faults.py)
 needs the whole day to tell an SMS sent twice. The phone is kept as a digest (no phone in clear on
 disk), with the message id SNS answered and the text.
 """
@@ -12,7 +12,7 @@ import json
 import threading
 from pathlib import Path
 
-from local.pump import RecordedSms
+from local.pump.event_pump import RecordedSms
 
 
 def phone_digest(phone: str) -> str:

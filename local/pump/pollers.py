@@ -22,9 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from local.lambda_events import sqs_event
+from local.pump.invoke import Handler, invoke  # Lambda's clock: an invocation past its timeout failed
+from local.pump.lambda_events import sqs_event
 
-Handler = Callable[[dict[str, Any], Any], Any]
 RETRY_AFTER_S = 2.0
 
 
@@ -135,8 +135,6 @@ class QueuePoller:
         for one in batch:
             one.receives += 1
             one.message.setdefault("Attributes", {})["ApproximateReceiveCount"] = str(one.receives)
-        from local.pump import invoke  # Lambda's clock: an invocation past its timeout failed
-
         try:
             answer = invoke(self._handler, sqs_event([w.message for w in batch], self.arn), self.name) or {}
             failed = {f["itemIdentifier"] for f in answer.get("batchItemFailures", [])}

@@ -16,10 +16,10 @@ from chalicelib.aws.settings import Settings
 from chalicelib.domain.clock import Clock
 from infra.package import load
 from local.env import REGION, ROOT
-from local.file_lines import FinishedFiles
-from local.functions import LocalFunctions
-from local.pump import EventPump
-from local.stack import LocalStack
+from local.pump.event_pump import EventPump
+from local.pump.file_lines import FinishedFiles
+from local.stack.functions import LocalFunctions
+from local.stack.resources import LocalStack
 
 
 def build_pump(

@@ -1,0 +1,1 @@
+"""The event pump: what Lambda's triggers would push (queues, streams, schedules, topics, receipts), polled."""
