@@ -49,6 +49,18 @@ def _backends() -> Backends:
     }
 
 
+def _resources(backend: BaseBackend) -> dict[int, tuple[BaseModel, dict[str, Any]]]:
+    """The attributes of each resource in the backend's registries (a pool's MFA setting, a queue's
+    attributes …), shallow-copied: a test may change them."""
+    return {
+        id(resource): (resource, dict(vars(resource)))
+        for registry in vars(backend).values()
+        if isinstance(registry, dict)
+        for resource in registry.values()
+        if isinstance(resource, BaseModel)
+    }
+
+
 def _registries(backend: BaseBackend) -> dict[str, Any]:
     """The backend's own containers (its registries of resources), shallow-copied."""
     saved: dict[str, Any] = {}
@@ -81,6 +93,7 @@ def _put_back(backend: BaseBackend, saved: dict[str, Any]) -> None:
 class _Baseline:
     backends: Backends
     registries: dict[tuple[int, str, str], dict[str, Any]]
+    resources: dict[tuple[int, str, str], dict[int, tuple[BaseModel, dict[str, Any]]]]
     families: list[BackendDict]
     ssm: dict[tuple[int, str, str], dict[str, list[Any]]] = field(default_factory=dict)
     messages: dict[str, list[Any]] = field(default_factory=dict)  # by queue ARN: S3's test event on ingest
@@ -102,7 +115,11 @@ class SharedStack:
     def use(self, check: bool = False) -> Iterator[LocalStack]:
         """The built stack for one test, IAM enforced; afterwards moto holds what it held when built
         (with `check`, says what it does not)."""
+        from moto.core.custom_responses_mock import reset_responses_mock
+        from moto.core.models import responses_mock
+
         moto_iam.install()
+        reset_responses_mock(responses_mock)  # what start(reset=True) does: else its routes pile up per test
         self._mock.start(reset=False)
         try:
             with enable_iam_authentication():
@@ -129,7 +146,10 @@ class SharedStack:
         return operator is not None and any(s.name == STACK for s in stacks)
 
     def _build(self) -> None:
-        self._mock.reset()
+        from moto.core.model_instances import reset_model_data
+
+        BackendDict.reset()  # not the mock's reset: that would drop the routes `start` gave `requests`
+        reset_model_data()
         moto_iam.create_operator(DEFAULT_ACCOUNT_ID)
         self._stack = create_stack(self._operator())
         self.builds += 1
@@ -144,6 +164,7 @@ class SharedStack:
         baseline = _Baseline(
             backends=backends,
             registries={key: _registries(backend) for key, backend in backends.items()},
+            resources={key: _resources(backend) for key, backend in backends.items()},
             families=list(BackendDict._instances),
             bucket_accounts=dict(s3_backends.bucket_accounts),
         )
@@ -169,6 +190,10 @@ class SharedStack:
                 del _family_of(key)[key[1]][key[2]]
                 continue
             _put_back(backend, baseline.registries[key])
+            for resource, attributes in baseline.resources[key].values():
+                if vars(resource) != attributes:
+                    vars(resource).clear()
+                    vars(resource).update(attributes)
             _empty(backend, baseline)
         for family in list(BackendDict._instances):
             if family not in baseline.families:
