@@ -16,7 +16,7 @@ starts a moto of its own, or talks to a moto server (tests/e2e), sees none of th
 again (`alive()`).
 
 `census()` counts every container moto reachably holds: the shared `stack` fixture compares it with
-the built stack's after each restore when BHXH_CHECK_RESET=1, and tests/test_shared_stack.py does so
+the built stack's after each restore when BHXH_CHECK_RESET=1, and tests/test_suite.py does so
 after a day's traffic, so that a kind of state the restore forgets fails a test.
 """
 
