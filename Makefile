@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 STAGE ?= prod
 AT ?=
 
-.PHONY: run test lint bench package clock clean
+.PHONY: run test test-fast lint bench package clock clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,12 @@ test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest -q -n 2 tests
+
+# everything but the end-to-end tests (tests/e2e, marked e2e: each starts the local stack and Chromium)
+test-fast: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest -q -n 2 -m "not e2e" tests
 
 # checkov (make lint only, never make test) in a virtualenv of its own: its pins conflict with the service's
 LINT_VENV := .venv-checkov

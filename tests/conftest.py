@@ -27,6 +27,7 @@ from local.stack.build import LocalService, build_local
 from local.stack.functions import LocalFunctions
 from local.stack.resources import LocalStack, create_stack
 from tests.factories import EMPLOYERS_CSV, PAYMENTS_CSV, Factory
+from tests.shared_stack import SharedStack
 
 REGION = "ap-southeast-1"
 patches.apply()  # moto and botocore as the local stack runs them (one model loader: tests make many sessions)
@@ -68,15 +69,26 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SMS_PER_SECOND", "100000")  # the pacer's own tests inject its clock
 
 
+@pytest.fixture(scope="session")
+def shared_stack() -> SharedStack:
+    """The process's stack, built by the first test that asks for it (tests/shared_stack.py)."""
+    return SharedStack(_operator)
+
+
 @pytest.fixture
-def stack(aws_env: None) -> Iterator[LocalStack]:
+def stack(aws_env: None, shared_stack: SharedStack, request: pytest.FixtureRequest) -> Iterator[LocalStack]:
     """infra/resources.yaml created in in-process moto, as the local stack creates it, with IAM
     enforced from the first call: the test's own calls go as the operator (`testing`, every
-    permission), each function's as its own role (`functions`)."""
-    with mock_aws(config={"core": {"mock_credentials": False}}):  # keep `testing`: the operator's key
-        iam.create_operator(DEFAULT_ACCOUNT_ID)
-        with enable_iam_authentication():
-            yield create_stack(_operator())
+    permission), each function's as its own role (`functions`). One per test process, put back as
+    built after each test; a test marked `fresh_stack` gets one of its own."""
+    if request.node.get_closest_marker("fresh_stack"):
+        with mock_aws(config={"core": {"mock_credentials": False}}):  # keep `testing`: the operator's key
+            iam.create_operator(DEFAULT_ACCOUNT_ID)
+            with enable_iam_authentication():
+                yield create_stack(_operator())
+        return
+    with shared_stack.use(check=os.environ.get("BHXH_CHECK_RESET") == "1") as built:
+        yield built
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """Every flow with its logs captured: no line may hold a phone, an ss_code, a card or ID number, or
-a name. The samples' own values are searched for, as well as the patterns."""
+a name. The samples' own values are searched for, as well as the patterns. The one test of that
+property: each flow whose logs were checked elsewhere (a person's signed-in lookups, the reminders,
+a malformed delivery-status record holding a phone) runs here."""
 
 from __future__ import annotations
 
@@ -14,12 +16,17 @@ from aws_lambda_powertools.utilities import parameters
 from chalice.test import Client
 
 from chalicelib.domain.clock import ICT
+from chalicelib.domain.otp import otp_code
 from chalicelib.domain.text import strip_diacritics
 from chalicelib.inbound.queries import handle_inbound_sms
+from local.pump.lambda_events import LocalContext, cloudwatch_logs_event, delivery_status_record
 from local.stack.demo import upload_samples
 from tests.api.conftest import Api
+from tests.api.test_no_leaks import PERSONAL_ROUTES
 from tests.factories import carrier
 
+PHONE = "+84987654321"  # a delivery-status record of no notice of ours: skipped, never logged
+SMS_LOG_GROUP = "sns/ap-southeast-1/123456789012/DirectPublishToPhoneNumber"
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 PATTERNS = {
     "phone": re.compile(r"(?<!\d)(?:\+?84|0)[35789]\d{8}(?!\d)"),
@@ -56,11 +63,19 @@ def every_flow(capfd, service_log, stack, svc, pump, clock, deliver_recorded_sms
         api.post("/v1/token", {"request_id": request["request_id"], "otp": "000000"})
         api.post("/v1/hi-cards/check", {"card_no": "GD4400000000000", "full_name": "X", "date_of_birth": "2000-01-01"})
         api.get("/v1/me/contributions")
+        again = api.post("/v1/otp", {"ss_code": person["ss_code"]}).body["request_id"]  # and signed in
+        code = otp_code(svc.otp_key(), again)
+        token = api.post("/v1/token", {"request_id": again, "otp": code}).body["token"]
+        answers = [api.get(path, token).status for path in PERSONAL_ROUTES]
+        assert answers[0] == 200 and set(answers) <= {200, 404}, answers  # 404: no card or plan on file
     for body in (f"BH QT {person['ss_code']}", "BH THE GD4400000000000", "BH HS 00001/2026/00001", "BH HUY", "BH ?"):
         with functions.as_function("api_handler") as fn:
             handle_inbound_sms(fn, carrier(body, sender="+84" + person["phone"][1:]))
     pump.run_until_idle()
     assert deliver_recorded_sms()  # SNS's delivery-status records, each holding the phone
+    malformed = '{"delivery": {"destination": "+84912345678"}, "status": "SUC'  # cut short, with the phone
+    odd = [malformed, delivery_status_record("none", PHONE, clock())]
+    functions.invoke("delivery_logs", cloudwatch_logs_event(SMS_LOG_GROUP, odd, clock()), LocalContext("delivery_logs"))
     pump.run_until_idle()
     parameters.clear_caches()
 
@@ -71,6 +86,8 @@ def test_no_log_line_of_any_flow_holds_personal_data(every_flow, capfd, service_
     logged = [line for line in lines if '"function_name"' in line]  # log lines, beside the EMF metrics
     assert len(logged) > 50, "the flows should have logged: is the capture working?"
     assert any('"delivery logs applied"' in line for line in logged)
+    assert any('"delivery log event skipped"' in line and '"delivery_logs"' in line for line in logged)
+    assert any('"hi_card_expiring#' in line for line in logged)  # notices named by template and digest
     people = _sample_people()
     names = {p["full_name"] for p in people} | {strip_diacritics(p["full_name"]) for p in people}
     values = {p["ss_code"] for p in people} | {p["id_number"] for p in people if p["id_number"]}

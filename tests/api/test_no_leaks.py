@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-import logging
 import statistics
 import time
 
@@ -72,8 +71,8 @@ def test_an_altered_token_is_refused(api, people, sign_in) -> None:
         assert api.get("/v1/me", forged).status == 401, what
 
 
-def test_no_answer_or_log_line_carries_another_persons_data(api, people, sign_in, pump, caplog) -> None:
-    caplog.set_level(logging.INFO)  # what the stages log (POWERTOOLS_LOG_LEVEL), libraries included
+def test_no_answer_carries_another_persons_data(api, people, sign_in) -> None:
+    """(No log line carries anyone's: tests/test_log_privacy.py, with these lookups among its flows.)"""
     anna = sign_in(ANNA)
     answers = [api.get(path, anna).body for path in PERSONAL_ROUTES]
     answers.append(api.get("/v1/dossiers?no=03706/2026/07906").body)
@@ -83,13 +82,6 @@ def test_no_answer_or_log_line_carries_another_persons_data(api, people, sign_in
     # nothing personal in a dossier's answer either, though the dossier is Anna's
     for secret in (ANNA, "+84912345678", "nộp thay"):
         assert secret not in json.dumps(answers[-1], ensure_ascii=False)
-
-    sign_in(BINH)
-    pump.run_until_idle()
-    logged = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
-    assert "otp requested" in logged  # the logs were captured
-    for secret in (ANNA, BINH, "Nguyễn Thị Ánh", "Trần Văn Bình", "+84912345678", "0912345678", "912345678"):
-        assert secret not in logged, secret
 
 
 def test_timing_does_not_tell_a_known_code_from_an_unknown_one(api, people, clock) -> None:

@@ -21,6 +21,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_WITHIN_S = 90
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects: `make test-fast` is `-m "not e2e"`
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test here starts the local stack as a user would: marked `e2e`."""
+    for item in items:
+        if HERE in item.path.resolve().parents:
+            item.add_marker(pytest.mark.e2e)
 
 
 def _free_port() -> int:

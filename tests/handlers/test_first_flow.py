@@ -25,16 +25,6 @@ def test_a_payment_file_sends_the_representative_one_sms_with_unit_amount_and_da
     assert sent.status == Status.SENT and sent.provider_id and sent.sent_at and sent.parts == 1
 
 
-def test_uploading_the_same_payments_file_again_sends_nothing_new(pump, upload, sent_sms) -> None:
-    upload("employers", "units.csv", EMPLOYERS_CSV)
-    upload("payments", "2026-11.csv", PAYMENTS_CSV)
-    pump.run_until_idle()
-    upload("payments", "2026-11.csv", PAYMENTS_CSV)
-    upload("payments", "2026-11-again.csv", PAYMENTS_CSV)
-    pump.run_until_idle()
-    assert len(sent_sms()) == 1
-
-
 def test_a_payment_of_an_employer_without_a_phone_is_recorded_unreachable(pump, upload, sent_sms, notice) -> None:
     upload("employers", "units.csv", "unit_code,name\nTZH490L,Công ty Dệt may\n")
     upload("payments", "p.csv", PAYMENTS_CSV)

@@ -85,26 +85,6 @@ def test_a_late_receipt_changes_nothing_and_an_unknown_one_is_parked(sent_notice
     assert _status(svc, notice.id) == Status.DELIVERED
 
 
-def test_no_log_line_of_delivery_logs_holds_the_phone_or_the_record(
-    sent_notices, delivery_logs, clock, json_logs
-) -> None:
-    [notice] = sent_notices(1)
-    before = len(json_logs())
-    delivery_logs(
-        [
-            delivery_status_record(notice.provider_id, REP_PHONE, clock()),
-            '{"delivery": {"destination": "+84912345678"}, "status": "SUC',  # malformed, with the phone
-            delivery_status_record("no-such-message", "+84987654321", clock()),
-        ]
-    )
-    lines = json_logs()[before:]
-    assert {"delivery log event skipped", "delivery logs applied"} <= {line["message"] for line in lines}
-    assert {line["function_name"] for line in lines} == {"delivery_logs"}  # the Powertools middleware ran
-    text = json.dumps(lines)
-    for leak in ("912345678", "987654321", "<phone>", "destination", "providerResponse"):
-        assert leak not in text, leak  # not even masked: the record is never logged
-
-
 def test_a_control_message_is_answered_without_touching_the_outbox(functions) -> None:
     data = {"messageType": "CONTROL_MESSAGE", "logGroup": "", "logStream": "", "logEvents": []}
     event = {"awslogs": {"data": base64.b64encode(gzip.compress(json.dumps(data).encode())).decode()}}

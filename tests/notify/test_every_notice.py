@@ -154,19 +154,6 @@ def test_the_daily_run_reads_only_what_is_due_today_and_twice_tells_nobody_twice
     assert len(sent_sms()) == 1
 
 
-def test_logs_name_notices_without_ss_codes_card_numbers_or_phones(pump, make, clock, sent_sms, caplog) -> None:
-    caplog.set_level("INFO")
-    make.person()
-    card = {"card_no": f"GD479{SS}", "ss_code": SS, "valid_to": "2026-12-26", "household": True}
-    make.ledger(f"hi_card#GD479{SS}", card, due_on="2026-11-26")
-    clock.set(_morning(26))
-    pump.run_until_idle()
-    assert len(sent_sms()) == 1
-    logged = " ".join(str(vars(record)) for record in caplog.records)
-    assert "hi_card_expiring#" in logged and "notice sent" in logged
-    assert SS not in logged and PERSON_PHONE not in logged and PERSON_PHONE[3:] not in logged
-
-
 @pytest.fixture
 def tick(functions):
     """Invoke a scheduled function (under its role) with EventBridge's event for the occurrence `at`."""
