@@ -1,4 +1,4 @@
-"""Batch control (team.md, "Batch control"; CONTRACT, "Batches can be stopped"): the unsent notices
+"""Batch control (design notes §6; CONTRACT, "Batches can be stopped"): the unsent notices
 of one upload of a batch file can wait, go on, or be cancelled; nothing already sent is affected.
 
 A batch is one upload: the S3 key of the file its facts came from and the object version read

@@ -1,4 +1,4 @@
-"""Batch files and their progress (team.md, "Files and their progress"): one item per uploaded file.
+"""Batch files and their progress (design notes §4, §9): one item per uploaded file.
 
 Every write of a file's status is here, conditional on the moves domain/status.py allows
 (`FILE_MOVES`): `status IN <the allowed sources>` rides on the write that exists. Ingest owns

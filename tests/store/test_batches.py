@@ -1,4 +1,4 @@
-"""Batch control (team.md): one upload's unsent notices can be paused, resumed or stopped by writing
+"""Batch control: one upload's unsent notices can be paused, resumed or stopped by writing
 the batch's state alone; the lanes honour it as they claim; nothing already sent is affected; a new
 upload of the file is a new batch; a move that changes nothing is refused."""
 
