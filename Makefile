@@ -20,13 +20,13 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m pytest -q -n 2 tests
+	$(PY) -m pytest -q -n 2 --dist loadfile tests
 
 # everything but the end-to-end tests (tests/e2e, marked e2e: each starts the local stack and Chromium)
 test-fast: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m pytest -q -n 2 -m "not e2e" tests
+	$(PY) -m pytest -q -n 2 --dist loadfile -m "not e2e" tests
 
 # checkov (make lint only, never make test) in a virtualenv of its own: its pins conflict with the service's
 LINT_VENV := .venv-checkov

@@ -156,6 +156,9 @@ def test_a_viewer_sees_the_chart_downloads_the_csv_and_the_searches_in_the_trail
     support = _token(stack, "support.na")
     _call(stack, "GET", "/v1/agency/notices?phone=0912000111", support)
     _call(stack, "GET", f"/v1/agency/notices?ss_code={HN}", support)
+    # the figures follow the outbox's stream: the resend's `sent` is counted a moment after its SMS
+    viewer = _token(stack, "viewer.na")
+    wait_for(lambda: _call(stack, "GET", "/v1/agency/figures", viewer)[1]["totals"]["sent"] >= 3 or None, "three sent")
     page = browser.pages[0] if browser.pages else browser.new_page()
     _sign_in(page, stack, "viewer.na")
     assert page.is_hidden("#tab-hotline") and page.is_hidden("#tab-cases")
