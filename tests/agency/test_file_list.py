@@ -7,6 +7,7 @@ from __future__ import annotations
 import jsonschema
 
 from chalicelib.agency.openapi import PATHS
+from chalicelib.store.batches import add_unsent, unsent
 from tests.agency import test_batch_control
 
 FILE = test_batch_control.FILE
@@ -54,3 +55,17 @@ def test_the_list_and_the_file_answer_as_the_openapi_description_says(sending, a
     assert {f["shown_status"] for f in body["files"]} == {"paused"}
     with_other = {**body["files"][0], "status": "paused"}  # the contract's status never takes a shown one
     assert not jsonschema.Draft202012Validator(one).is_valid(with_other)
+
+
+def test_a_files_page_counts_its_unsent_notices_exactly_when_the_lists_tally_lags(sending, api, pump, console) -> None:
+    assert sending("pause").status == 200
+    pump.run_until_idle()
+    page = api.get("/v1/agency/files/payments/big", sending.token).body
+    held = page["batch"]["counts"].get("held", 0) + page["batch"]["counts"].get("created", 0)
+    assert held > 0
+    add_unsent(console.tables, {page["batch"]["key"]: -unsent(console.tables, page["batch"]["key"])})  # a drifted tally
+    [row] = _row(api, sending.token)
+    assert row["actions"] == {**NONE_LEFT, "resume": True}  # the list trusts its tally
+    page = api.get("/v1/agency/files/payments/big", sending.token).body
+    assert (page["unsent"], page["batch"]["unsent"]) == (held, held)
+    assert page["actions"] == {**NONE_LEFT, "resume": True, "stop": True}
