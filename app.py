@@ -82,9 +82,9 @@ def yearly_statement(event: CloudWatchEvent) -> dict:
     return _run("yearly_statement", event.to_dict(), event.context)
 
 
-@app.on_sqs_message(queue_arn=YEARLY_QUEUE_ARN, batch_size=1, name="yearly")
-def yearly(event: SQSEvent) -> dict:
-    return _run("yearly", event.to_dict(), event.context)
+@app.on_sqs_message(queue_arn=YEARLY_QUEUE_ARN, batch_size=1, name="yearly_segment")
+def yearly_segment(event: SQSEvent) -> dict:
+    return _run("yearly_segment", event.to_dict(), event.context)
 
 
 @app.on_sns_message(topic=SMS_STATUS_TOPIC, name="receipts")
@@ -104,15 +104,15 @@ def health() -> dict:
 
 API_HANDLER = "app.app"
 if os.environ.get("_HANDLER", API_HANDLER) == API_HANDLER:  # an event function never serves a route
-    from chalicelib.agency.routes import agency
-    from chalicelib.api.routes import api
-    from chalicelib.inbound.routes import inbound
+    from chalicelib.agency.blueprint import agency
+    from chalicelib.api.blueprint import api
+    from chalicelib.inbound.blueprint import inbound
     from chalicelib.web.middleware import contract_http
 
     app.register_middleware(contract_http, "http")  # bodies capped, Chalice's own errors in the contract's shape
-    app.register_blueprint(api)  # the lookup API and page: chalicelib/api/routes.py
-    app.register_blueprint(inbound)  # the short code's SNS endpoint: chalicelib/inbound/routes.py
-    app.register_blueprint(agency)  # the agency console's API and page: chalicelib/agency/routes.py
+    app.register_blueprint(api)  # the lookup API and page: chalicelib/api/blueprint.py
+    app.register_blueprint(inbound)  # the short code's SNS endpoint: chalicelib/inbound/blueprint.py
+    app.register_blueprint(agency)  # the agency console's API and page: chalicelib/agency/blueprint.py
 
     @app.route("/openapi.json", methods=["GET"])
     def openapi() -> Response:

@@ -32,7 +32,7 @@ FUNCTIONS = (
     "remind",
     "daily_summary",
     "yearly_statement",
-    "yearly",
+    "yearly_segment",
     "receipts",
     "delivery_logs",
 )

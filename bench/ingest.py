@@ -183,7 +183,7 @@ def _extras(
     from functools import partial
 
     from chalicelib.ingest import pieces
-    from chalicelib.ingest.files import ingest_object
+    from chalicelib.ingest.engine import ingest_object
     from chalicelib.store.writer import RecordWriter
 
     total_rows = sum(data.count(b"\n") - 1 for data in files.values())

@@ -126,7 +126,7 @@ def run_chunked(data: bytes, chunk_bytes: int) -> dict[str, Any]:
         cpu, wall = time.process_time() - started, time.monotonic() - wall
         files.piece_written = real  # type: ignore[assignment]
         key = "incoming/hi_cards/big.csv"
-        item = files.get_file(svc.tables.files, key)
+        item = files.get_file(svc.tables, key)
         _, chunks = load_plan(svc.clients.s3, stack.bucket, upload_of(item))
         chunk_rows = max(data[c.start : c.end].count(b"\n") for c in chunks)
         report, errors, stored = _outputs(svc, stack.bucket, "big")
@@ -147,7 +147,7 @@ def run_chunked(data: bytes, chunk_bytes: int) -> dict[str, Any]:
 def run_single(data: bytes) -> dict[str, Any]:
     from moto import mock_aws
 
-    from chalicelib.ingest.files import ingest_object
+    from chalicelib.ingest.engine import ingest_object
 
     with mock_aws():
         stack, svc, _ = _fresh_stack(1 << 40)

@@ -222,7 +222,7 @@ def main() -> int:
                 employers.save(svc.tables.employers(unit_code=f"U{u:04d}", name="A", rep_phone=f"+849120{u:05d}"))
         arns = {"ledger": stack.outputs["LedgerStreamArn"], "outbox": stack.outputs["NotificationsStreamArn"]}
         table = svc.settings.name("notifications")  # the same table: its stream and indexes cost in both
-        svc.dedupe_key(), svc.otp_key()  # the keys are read once a process (cached): not per notice
+        svc.dedupe_hash_key(), svc.otp_key()  # the keys are read once a process (cached): not per notice
         baseline(10**6, 20, table)  # warm the clients up before timing
         ours_path = Project(svc, arns)
         ours_path.run(10**6, 10)

@@ -118,9 +118,9 @@ class Services:
         of its own: the sender, which must render codes, may not read the tokens' signing key."""
         return secure_key(self.settings.otp_key_parameter, self.parameters)
 
-    def dedupe_key(self) -> bytes:
+    def dedupe_hash_key(self) -> bytes:
         """Keys the hash that turns a notice's `dedupe_key` into its outbox id, and a flagged fact
-        into its case id: not the `dedupe_key` string itself."""
+        into its case id (SSM `dedupe-key`, never rotated: docs/deploy.md)."""
         return secure_key(self.settings.dedupe_key_parameter, self.parameters)
 
     def id_hash_key(self) -> bytes:

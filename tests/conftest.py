@@ -118,7 +118,7 @@ def notice_id(svc: Services) -> Callable[[str], str]:
     """The outbox key of a dedupe key: its keyed hash (chalicelib/notify/retention.py)."""
     from chalicelib.notify.retention import notice_id as key_of
 
-    return lambda dedupe_key: key_of(dedupe_key, svc.dedupe_key())
+    return lambda dedupe_key: key_of(dedupe_key, svc.dedupe_hash_key())
 
 
 @pytest.fixture

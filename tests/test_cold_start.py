@@ -30,11 +30,11 @@ def _loaded(handler: str, *modules: str) -> set[str]:
 
 def test_the_api_function_loads_no_console_module_a_route_alone_needs() -> None:
     loaded = _loaded("app.app", "app")
-    assert "chalicelib.agency.routes" in loaded  # the console's routes are registered
+    assert "chalicelib.agency.blueprint" in loaded  # the console's routes are registered
     deferred = {
         "jwt",
         "chalicelib.agency.identity",
-        "chalicelib.agency.files",
+        "chalicelib.agency.uploaded_files",
         "chalicelib.agency.cases",
         "chalicelib.agency.notices",
         "chalicelib.agency.page",
@@ -47,7 +47,7 @@ def test_the_api_function_loads_no_console_module_a_route_alone_needs() -> None:
 
 def test_the_ingest_function_loads_the_staged_check_and_openpyxl_only_when_a_message_needs_them() -> None:
     loaded = _loaded("app.ingest", "app", "chalicelib.handlers.ingest")
-    assert "chalicelib.ingest.files" in loaded  # the incoming path, every message's
+    assert "chalicelib.ingest.engine" in loaded  # the incoming path, every message's
     assert {"chalicelib.ingest.preview", "chalicelib.notify.outbox", "openpyxl"} & loaded == set()
 
 

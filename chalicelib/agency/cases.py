@@ -15,8 +15,8 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from chalicelib.agency.files import conflict
 from chalicelib.agency.identity import hidden
+from chalicelib.agency.uploaded_files import conflict
 from chalicelib.domain.errors import InvalidValue
 from chalicelib.domain.flags import (
     CaseStatus,

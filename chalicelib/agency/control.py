@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.agency.files import conflict, find_file
 from chalicelib.agency.names import FileName
+from chalicelib.agency.uploaded_files import conflict, find_file
 from chalicelib.domain.staff import Action, Staff
 from chalicelib.domain.status import FileStatus
 from chalicelib.services import Services

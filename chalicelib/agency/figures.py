@@ -28,7 +28,7 @@ FILE_COLUMNS = ("file", "kind", "status", "province_code", "uploaded_by", "start
 def _files(svc: Services, staff: Staff, period: Period) -> list[dict[str, Any]]:
     """The province's files taken (not staged) whose reading started within the period (Hanoi days)."""
     out = []
-    for item in province_files(svc.tables.files, staff.province_code, limit=MAX_FILES * 4):
+    for item in province_files(svc.tables, staff.province_code, limit=MAX_FILES * 4):
         if not staff.sees(item.province_code) or not item.file.startswith("incoming/"):
             continue
         day = _hanoi_day(item.started_at)

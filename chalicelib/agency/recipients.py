@@ -22,9 +22,9 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.agency.files import find_file
 from chalicelib.agency.names import FileName
 from chalicelib.agency.paging import PER_PAGE, read_page, said, window
+from chalicelib.agency.uploaded_files import find_file
 from chalicelib.domain import identifiers
 from chalicelib.domain.csv_out import CsvFile, csv_text
 from chalicelib.domain.errors import InvalidValue

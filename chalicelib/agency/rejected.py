@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from chalicelib.agency.audit import record
-from chalicelib.agency.files import errors_link, find_file
 from chalicelib.agency.names import FileName
+from chalicelib.agency.uploaded_files import errors_link, find_file
 from chalicelib.domain.csv_out import CsvFile, csv_text
 from chalicelib.domain.privacy import mask_cell, mask_reason
 from chalicelib.domain.staff import Action, Role, Staff

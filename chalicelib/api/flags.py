@@ -66,7 +66,7 @@ def with_month_flags(svc: Services, ss_code: str, answer: dict[str, Any]) -> dic
 def _flags(svc: Services, ss_code: str, facts: list[Flag]) -> dict[str, dict[str, Any]]:
     """The person's flags of these facts, by subject: the case ids are computed from this person's
     own facts, so no other person's case can be read."""
-    key = svc.dedupe_key() if facts else b""
+    key = svc.dedupe_hash_key() if facts else b""
     ids = {case_id(f.fact_key(ss_code), key): f.subject for f in facts}
     return {ids[i]: _state(c) for i, c in cases_by_id(svc.tables, ids).items() if c.ss_code == ss_code}
 
@@ -110,7 +110,7 @@ def flag(svc: Services, ss_code: str, body: Mapping[str, Any]) -> dict[str, str]
         raise not_found("no person on file for this sign-in")
     read = _unpaid_month if wanted.kind is FlagKind.UNPAID_MONTH else _unknown_visit
     facts, employer_province = read(tables, ss_code, wanted)
-    opened = case_id(wanted.fact_key(ss_code), svc.dedupe_key())
+    opened = case_id(wanted.fact_key(ss_code), svc.dedupe_hash_key())
     if get_case(tables, opened) is not None:  # before a number is taken: no gap for a repeat
         raise _already()
     at = svc.clock()

@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.aws.queues import Queue
 from chalicelib.domain.deadline import Deadline
-from chalicelib.ingest.files import Send, run_all
+from chalicelib.ingest.engine import Send, run_all
 from chalicelib.ingest.tasks import Task, is_task
 from chalicelib.ingest.upload import admit, admit_staged
 from chalicelib.ingest.xlsx import convert, is_workbook

@@ -45,7 +45,7 @@ def handle_inbound_sms(svc: Services, message: str, *, fallback_id: str = "") ->
     inbound_id = _inbound_id(carrier.get("inboundMessageId"), fallback_id)
     dedupe_key = f"reply#{inbound_id}"
     correlate(f"sms#{inbound_id}")
-    if exists(tables.notifications, notice_id(dedupe_key, svc.dedupe_key())):
+    if exists(tables.notifications, notice_id(dedupe_key, svc.dedupe_hash_key())):
         logger.info("inbound sms already answered", inbound_id=inbound_id)
         return "duplicate"
     hits = count_hit(tables, f"sms#{phone}", window_s=RATE_WINDOW_S, clock=clock)

@@ -48,8 +48,8 @@ CSV_TYPE = "text/csv; charset=utf-8"
 
 def finish(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
     upload, bucket, s3 = task.upload, task.bucket, svc.clients.s3
-    model = svc.tables.files
-    item = files.get_file(model, upload.file)
+    tables = svc.tables
+    item = files.get_file(tables, upload.file)
     if item is None or not files.in_progress(item, upload):
         return []  # ended already: this message came twice
     kind, report_key, csv_key = report_keys(upload.file)
@@ -81,7 +81,7 @@ def finish(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
         _checked(svc, task, report, item)
         return []
     ended = files.finished(
-        model,
+        tables,
         upload,
         status=report.status,
         finished_at=item.last_at or utc_iso(svc.clock()),
@@ -104,7 +104,7 @@ def _checked(svc: Services, task: Task, report: Report, item: FileModel) -> None
     starts = sorted(files.pieces(item.written))
     summary = preview.summary(svc, task.bucket, upload, starts) if report.status == FileStatus.DONE else None
     ended = files.staged_checked(
-        svc.tables.files,
+        svc.tables,
         upload,
         status=report.status,
         finished_at=item.last_at or files.utc(svc.clock()),
@@ -220,7 +220,7 @@ def _next_upload(svc: Services, task: Task, ended: FileModel) -> list[Task]:
     if not waiting:
         return []
     key = min(waiting)
-    if not files.next_waiting(svc.tables.files, task.upload.file, key):
+    if not files.next_waiting(svc.tables, task.upload.file, key):
         return []
     upload = Upload(
         file=task.upload.file,

@@ -1,6 +1,6 @@
 """Whose a file name is (CONTRACT, "Agency console", Province): the province of whatever is on record
 under it, staged or taken (the first upload made it so, and no other province's upload is ever
-taken under it). The console refuses another province's upload with a 409 (agency/routes.py); an
+taken under it). The console refuses another province's upload with a 409 (agency/blueprint.py); an
 upload that reaches S3 anyway (a presigned POST issued before the name was taken, a direct upload
 carrying another province's metadata) is refused here, before it touches the owner's item or report.
 Either way the refusal is audited twice: in the uploader's province's trail and in the owner's.
@@ -36,7 +36,7 @@ def stages_of(key: str) -> tuple[str, str]:
 
 def owner_elsewhere(tables: Tables, key: str, province_code: str | None) -> str | None:
     """The province that owns the name of `key` when it is not `province_code` (None: national)."""
-    items = [get_file(tables.files, k) for k in stages_of(key)]
+    items = [get_file(tables, k) for k in stages_of(key)]
     owner = owner_of([item.province_code for item in items if item is not None])
     return owner if name_taken(owner, province_code) else None
 

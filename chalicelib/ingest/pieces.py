@@ -43,8 +43,8 @@ EVERY = 32  # rows between two looks at the clock (a look costs a fraction of a 
 def check(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
     """The first pass over one piece: nothing is written but the file's counter."""
     upload, piece = task.upload, _piece(task)
-    model = svc.tables.files
-    item = files.get_file(model, upload.file)
+    tables = svc.tables
+    item = files.get_file(tables, upload.file)
     if not current(item, upload):
         return []
     if piece.start in files.pieces(item.checked):  # type: ignore[union-attr]
@@ -58,12 +58,12 @@ def check(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
                 break
     except NotCsv as exc:
         logger.info("file refused", file=upload.file, reason=str(exc))
-        files.refused(model, upload, str(exc), exc.line, svc.clock())
+        files.refused(tables, upload, str(exc), exc.line, svc.clock())
     finally:
         body.close()
-    done = files.piece_checked(model, upload, piece.start, stop, line, chunk_ended=stop >= piece.end)
+    done = files.piece_checked(tables, upload, piece.start, stop, line, chunk_ended=stop >= piece.end)
     if done is None:
-        item = files.get_file(model, upload.file)
+        item = files.get_file(tables, upload.file)
         return _checked_already(svc, task, item) if current(item, upload) else []  # type: ignore[arg-type]
     rest = [replace(task, piece=piece.rest(stop, line))] if stop < piece.end else []
     return rest + _after_checks(svc, task.bucket, done)
@@ -94,8 +94,8 @@ def write(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
     """The second pass over one piece: its valid rows written, its rejected rows streamed to its
     own errors CSV, both counted."""
     upload, piece = task.upload, _piece(task)
-    model = svc.tables.files
-    item = files.get_file(model, upload.file)
+    tables = svc.tables
+    item = files.get_file(tables, upload.file)
     if not current(item, upload):
         return []
     written = files.pieces(item.written)  # type: ignore[union-attr]
@@ -152,10 +152,10 @@ def write(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
         )
     counts = Counts(tally.rows, tally.accepted, rejected.rows, rejected.listed, size)
     ended = stop >= piece.end
-    done = files.piece_written(model, upload, piece.start, stop, line, counts, svc.clock(), chunk_ended=ended)
+    done = files.piece_written(tables, upload, piece.start, stop, line, counts, svc.clock(), chunk_ended=ended)
     logger.info("piece written", file=upload.file, chunk=piece.chunk, start=piece.start, stop=stop, rows=tally.rows)
     if done is None:
-        item = files.get_file(model, upload.file)
+        item = files.get_file(tables, upload.file)
         return _written_already(svc, task, item) if current(item, upload) else []  # type: ignore[arg-type]
     if not ended:
         return [replace(task, piece=piece.rest(stop, line))]

@@ -1,6 +1,6 @@
 """The preview of a staged file (`staged/<kind>/<name>.csv`, a console upload with mode `check`).
 
-A staged file goes through the one chunked ingest (ingest/files.py) like any upload: the same
+A staged file goes through the one chunked ingest (ingest/engine.py) like any upload: the same
 plan, reader, caps, row reasons and province check, any size, a chunk an invocation. Only its write
 step differs: the valid records go to a `PreviewSink` instead of the writer. It decides each fact's
 notices against what is stored (`rules.decide`, the same as the stream), finds their recipients
@@ -170,7 +170,7 @@ class PreviewSink:
 
 def sink(svc: Services, preview: Preview) -> PreviewSink:
     """Where a staged piece's valid records go."""
-    return PreviewSink(svc.tables, dedupe_key=svc.dedupe_key(), unicode=svc.settings.unicode_sms, preview=preview)
+    return PreviewSink(svc.tables, dedupe_key=svc.dedupe_hash_key(), unicode=svc.settings.unicode_sms, preview=preview)
 
 
 def save_piece(s3: Any, bucket: str, upload: Upload, start: int, preview: Preview, refused: Mapping[str, int]) -> None:

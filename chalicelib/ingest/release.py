@@ -1,6 +1,6 @@
 """A staged file's way out of its check: released (taken as if uploaded to `incoming/`), approved by
 a second person when it is big, or cancelled. The console's routes find the file and check who may
-act (agency/files.py); what the action does to the file, its item and its report lives here, beside
+act (agency/uploaded_files.py); what the action does to the file, its item and its report lives here, beside
 the check that made the preview (ingest/preview.py). A refused action is a `NotNow`, with the reason
 the clerk is shown."""
 
@@ -52,14 +52,14 @@ def release(svc: Services, item: FileModel) -> dict[str, Any]:
     head = current_object(s3, bucket, staged)
     if not item.version or head is None or head.get("VersionId") != item.version:
         raise NotNow("a newer upload of this file has not been checked yet: release it once its preview is shown")
-    model = svc.tables.files
-    if not take_staged(model, item):
+    tables = svc.tables
+    if not take_staged(tables, item):
         raise NotNow("the file was released or cancelled meanwhile")
     source = {"Bucket": bucket, "Key": staged, "VersionId": item.version}
     try:
         s3.copy_object(Bucket=bucket, Key=taken, CopySource=source, MetadataDirective="COPY")
     except Exception:
-        restage(model, item)  # not taken: it waits again, to be released or cancelled
+        restage(tables, item)  # not taken: it waits again, to be released or cancelled
         raise
     s3.delete_object(Bucket=bucket, Key=staged)
     return {"file": taken, "status": FileStatus.RUNNING.value, "released_from": staged, "version": item.version}
@@ -67,14 +67,14 @@ def release(svc: Services, item: FileModel) -> dict[str, Any]:
 
 def approve(svc: Services, item: FileModel, *, by: str) -> dict[str, Any]:
     """The second person's approval of a big staged file's release, for the version checked (a new
-    upload needs its own). Who may approve is the console's rule (agency/files.py)."""
+    upload needs its own). Who may approve is the console's rule (agency/uploaded_files.py)."""
     if item.check != FileStatus.DONE:
         raise NotNow("the file is not checked and accepted: there is nothing to approve")
     if not needs_approval(item):
         raise NotNow(f"the file sends at most {TWO_PEOPLE_ABOVE:,} SMS: it needs no second approval")
     if item.approved_by:
         raise NotNow(f"the file was already approved by {item.approved_by}")
-    if not mark_approved(svc.tables.files, item, by=by, at=svc.clock()):
+    if not mark_approved(svc.tables, item, by=by, at=svc.clock()):
         raise NotNow("the file was approved, released, cancelled or uploaded again meanwhile")
     return {"file": item.file, "approved_by": by, "version": item.version}
 
@@ -82,7 +82,7 @@ def approve(svc: Services, item: FileModel, *, by: str) -> dict[str, Any]:
 def cancel(svc: Services, item: FileModel, *, by: str) -> dict[str, Any]:
     """Nothing of the file is taken; its report says `cancelled`."""
     now = svc.clock()
-    if not mark_cancelled(svc.tables.files, item.file, now):
+    if not mark_cancelled(svc.tables, item.file, now):
         raise NotNow("the file was released or cancelled meanwhile")
     s3, bucket = svc.clients.s3, svc.settings.name("ingest")
     kind, report_key, _ = report_keys(item.file)

@@ -87,12 +87,12 @@ def admit(svc: Services, bucket: str, key: str, version: str | None, sequencer: 
         return []
     resume = _resume(head)
     size = resume["size"]
-    model = svc.tables.files
+    tables = svc.tables
     for _attempt in range(8):  # each turn: another writer moved the item since it was read
-        item = files.get_file(model, key)
+        item = files.get_file(tables, key)
         decided = admission(item, upload)
         if decided is Admission.START:
-            if files.start(model, upload, svc.clock(), replacing=item):
+            if files.start(tables, upload, svc.clock(), replacing=item):
                 logger.info("file taken", file=key, version=upload.version, size=size)
                 return [Task("plan", upload, bucket=bucket, resume=resume)]
         elif decided is Admission.PLAN_AGAIN:
@@ -103,7 +103,7 @@ def admit(svc: Services, bucket: str, key: str, version: str | None, sequencer: 
             logger.info("upload carried on", file=key, version=upload.version)
             return unfinished(svc, bucket, item)
         elif decided is Admission.WAIT:
-            if item is not None and files.wait(model, upload, item):
+            if item is not None and files.wait(tables, upload, item):
                 logger.info("upload waits for the one before it", file=key, version=upload.version)
                 return []
         else:
@@ -117,7 +117,7 @@ def admit_staged(svc: Services, bucket: str, key: str, version: str | None, sequ
     but previewed, not taken (ingest/preview.py). Only the name's latest upload is checked; a later
     upload under the name restarts the check for itself; the same event delivered again carries on
     the check under way, or starts nothing when it has ended."""
-    s3, model = svc.clients.s3, svc.tables.files
+    s3, tables = svc.clients.s3, svc.tables
     head = current_object(s3, bucket, key)
     latest = head.get("VersionId") if head is not None else None
     if head is None or (version and latest != version):
@@ -128,7 +128,7 @@ def admit_staged(svc: Services, bucket: str, key: str, version: str | None, sequ
     # the name is another province's: its item and report stay the owner's
     if refused_for_owner(svc, key, staff=upload.uploaded_by, province_code=upload.province_code) is not None:
         return []
-    item = files.get_file(model, key)
+    item = files.get_file(tables, key)
     if item is not None and item.version == upload.version and item.status == FileStatus.STAGED:
         if item.check is not None:
             logger.info("staged upload checked already", file=key, version=upload.version)
@@ -137,7 +137,7 @@ def admit_staged(svc: Services, bucket: str, key: str, version: str | None, sequ
             from chalicelib.ingest.pieces import unfinished  # a redelivered event's path only: not at cold start
 
             return unfinished(svc, bucket, item)
-    elif not files.staged_started(model, upload, svc.clock()):
+    elif not files.staged_started(tables, upload, svc.clock()):
         logger.info("staged upload superseded by a later one", file=key, version=upload.version)
         return []
     return [Task("plan", upload, bucket=bucket, resume=_resume(head))]
@@ -221,12 +221,12 @@ def plan(svc: Services, task: Task, deadline: Deadline) -> list[Task]:
             stream.close()
     chunks = cutter.chunks(size)
     save_plan(s3, bucket, upload, names, chunks, form)
-    if files.planned(svc.tables.files, upload, chunks=len(chunks), size=size) is None:
+    if files.planned(svc.tables, upload, chunks=len(chunks), size=size) is None:
         return []  # another upload of the file took over
     logger.info("file cut", file=upload.file, chunks=len(chunks), size=size, encoding=form.encoding)
     return [Task("check", upload, bucket=bucket, piece=Piece.of(c), form=form) for c in chunks]
 
 
 def _refuse(svc: Services, task: Task, reason: str, line: int) -> list[Task]:
-    files.refused(svc.tables.files, task.upload, reason, line, svc.clock())
+    files.refused(svc.tables, task.upload, reason, line, svc.clock())
     return [Task("finish", task.upload, bucket=task.bucket)]

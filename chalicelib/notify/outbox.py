@@ -82,7 +82,7 @@ def enqueue(svc: Services, notice: Notice, *, source: str | None = None, phones:
         raise ValueError("a group notice is enqueued through enqueue_all, which expands it")
     tables = svc.tables
     now = svc.clock()
-    key = notice_id(notice.dedupe_key, svc.dedupe_key())
+    key = notice_id(notice.dedupe_key, svc.dedupe_hash_key())
     if phones is not None and notice.recipient in phones:
         phone = phones[notice.recipient]
     else:

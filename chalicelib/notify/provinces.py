@@ -44,7 +44,7 @@ def _file_province(tables: Tables, batch: object) -> str:
     if not isinstance(batch, str) or not batch:
         return NATIONAL
     if batch not in _FILES:
-        item = get_file(tables.files, batch)
+        item = get_file(tables, batch)
         if len(_FILES) >= _MAX_FILES:
             _FILES.clear()
         _FILES[batch] = (item.province_code if item is not None else None) or NATIONAL

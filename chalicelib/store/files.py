@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -34,6 +34,9 @@ from chalicelib.domain.staff import NATIONAL
 from chalicelib.domain.status import FILE_MOVES, FileStatus
 from chalicelib.store.conditions import delete_if, save_if, update_if
 from chalicelib.store.maps import plain, plain_map
+
+if TYPE_CHECKING:  # models.py binds this module's model into Tables
+    from chalicelib.store.models import Tables
 
 MAX_ERRORS_KEPT = 20  # the console's list shows these; the report and its errors CSV hold the rest
 MAX_EARLIER = 20  # earlier uploads under a name the item remembers (newest first): the console lists each
@@ -109,16 +112,18 @@ class FileModel(Model):
 # --- reads ----------------------------------------------------------------------------------------
 
 
-def get_file(model: type[FileModel], key: str) -> FileModel | None:
+def get_file(tables: Tables, key: str) -> FileModel | None:
+    model = tables.files
     try:
         return model.get(key, consistent_read=True)
     except DoesNotExist:
         return None
 
 
-def province_files(model: type[FileModel], province_code: str, *, limit: int = 100) -> Iterator[FileModel]:
+def province_files(tables: Tables, province_code: str, *, limit: int = 100) -> Iterator[FileModel]:
     """The province's files, newest first. National staff (`00`) see every province's: a scan, the
     table holding one small item per file (thousands a year), sorted here."""
+    model = tables.files
     if province_code == NATIONAL:
         items = sorted(model.scan(), key=lambda f: f.started_at, reverse=True)
         yield from items[:limit]
@@ -231,9 +236,10 @@ def _taking(model: type[FileModel], upload: Upload) -> Condition:
     return (model.version == upload.version) & (model.status == FileStatus.RUNNING)
 
 
-def start(model: type[FileModel], upload: Upload, at: datetime, *, replacing: FileModel | None) -> bool:
+def start(tables: Tables, upload: Upload, at: datetime, *, replacing: FileModel | None) -> bool:
     """The item begins again for this upload (`running`, counters at zero); False when another
     writer moved it since `replacing` was read (the caller reads again)."""
+    model = tables.files
     item = model(
         upload.file,
         kind=upload.kind or "unknown",
@@ -284,8 +290,9 @@ def earlier_uploads(replacing: FileModel | None, upload: Upload) -> list[dict[st
     return kept[:MAX_EARLIER]
 
 
-def wait(model: type[FileModel], upload: Upload, running: FileModel) -> bool:
+def wait(tables: Tables, upload: Upload, running: FileModel) -> bool:
     """A later upload of a file still running waits for it; False when it is no longer running."""
+    model = tables.files
     return update_if(
         model(upload.file),
         [model.waiting[waiting_key(upload)].set(upload.version)],
@@ -298,8 +305,9 @@ def waiting_key(upload: Upload) -> str:
     return upload.seq or f"~{upload.version}"
 
 
-def planned(model: type[FileModel], upload: Upload, *, chunks: int, size: int) -> FileModel | None:
+def planned(tables: Tables, upload: Upload, *, chunks: int, size: int) -> FileModel | None:
     """The file is cut into `chunks`: the item after, or None when it is no longer this upload's."""
+    model = tables.files
     item = model(upload.file)
     ok = update_if(
         item,
@@ -309,8 +317,9 @@ def planned(model: type[FileModel], upload: Upload, *, chunks: int, size: int) -
     return item if ok else None
 
 
-def refused(model: type[FileModel], upload: Upload, reason: str, line: int, at: datetime) -> bool:
+def refused(tables: Tables, upload: Upload, reason: str, line: int, at: datetime) -> bool:
     """The file is refused whole: the first reason in the file is kept (the lowest line)."""
+    model = tables.files
     return update_if(
         model(upload.file),
         [model.reason.set(reason), model.reason_line.set(line), model.last_at.set(utc_iso(at))],
@@ -319,10 +328,11 @@ def refused(model: type[FileModel], upload: Upload, reason: str, line: int, at: 
 
 
 def piece_checked(
-    model: type[FileModel], upload: Upload, start_byte: int, stop: int, line: int, *, chunk_ended: bool
+    tables: Tables, upload: Upload, start_byte: int, stop: int, line: int, *, chunk_ended: bool
 ) -> FileModel | None:
     """The first pass over `[start_byte, stop)`: counted once. Returns the item after, or None when
     this piece was counted already (or the item is another upload's)."""
+    model = tables.files
     item = model(upload.file)
     actions: list[Any] = [model.checked[str(start_byte)].set([stop, line])]
     if chunk_ended:
@@ -341,7 +351,7 @@ class Counts:
 
 
 def piece_written(
-    model: type[FileModel],
+    tables: Tables,
     upload: Upload,
     start_byte: int,
     stop: int,
@@ -352,6 +362,7 @@ def piece_written(
     chunk_ended: bool,
 ) -> FileModel | None:
     """The rows of `[start_byte, stop)` taken and rejected: added once. The item after, or None."""
+    model = tables.files
     item = model(upload.file)
     actions: list[Any] = [
         model.written[str(start_byte)].set([stop, line, counts.listed, counts.size, counts.rejected]),
@@ -371,7 +382,7 @@ def _piece_condition(model: type[FileModel], upload: Upload, pieces: Any, start_
 
 
 def finished(
-    model: type[FileModel],
+    tables: Tables,
     upload: Upload,
     *,
     status: FileStatus,
@@ -382,6 +393,7 @@ def finished(
 ) -> FileModel | None:
     """The file ends `done` or `rejected`; its piece maps go. The item after, or None when it had
     ended already (a finishing message delivered twice) or is another upload's."""
+    model = tables.files
     item = model(upload.file)
     actions: list[Any] = [
         model.status.set(FileStatus(status)),
@@ -398,20 +410,22 @@ def finished(
     return item if ok else None
 
 
-def next_waiting(model: type[FileModel], key: str, seq: str) -> bool:
+def next_waiting(tables: Tables, key: str, seq: str) -> bool:
     """The waiting upload `seq` is on its way: it leaves the map (False: someone took it first)."""
+    model = tables.files
     return update_if(model(key), [model.waiting[seq].remove()], model.waiting[seq].exists())
 
 
 # --- the console's staged files ---------------------------------------------------------------------
 
 
-def staged_started(model: type[FileModel], upload: Upload, at: datetime) -> bool:
+def staged_started(tables: Tables, upload: Upload, at: datetime) -> bool:
     """A staged file's item as its check starts: the file's counter, as `start` makes it for a file
     taken, but `staged` (`check` absent until it ends). A new upload under the same name starts
     afresh, with the S3 version it reads (its release copies exactly that version); the older
     upload's steps then find the item about another version and stop. False when a later upload
     (`upload.seq`, the event's padded sequencer) of a file still staged started already."""
+    model = tables.files
     item = model(
         upload.file,
         kind=upload.kind or "unknown",
@@ -436,7 +450,7 @@ def staged_started(model: type[FileModel], upload: Upload, at: datetime) -> bool
 
 
 def staged_checked(
-    model: type[FileModel],
+    tables: Tables,
     upload: Upload,
     *,
     status: str,
@@ -450,6 +464,7 @@ def staged_checked(
     and `check` (the report's status, done | rejected); it stays `staged`. None when it was cancelled
     while it was being checked, its check ended already, or a newer upload under its name started
     its own check (the item is about that one now)."""
+    model = tables.files
     item = model(upload.file)
     actions: list[Any] = [
         model.check.set(status),
@@ -465,9 +480,10 @@ def staged_checked(
     return item if update_if(item, actions, _taking(model, upload)) else None
 
 
-def mark_approved(model: type[FileModel], item: FileModel, *, by: str, at: datetime) -> bool:
+def mark_approved(tables: Tables, item: FileModel, *, by: str, at: datetime) -> bool:
     """A big staged file approved by a second person, for the version checked: False when it was
     approved, released, cancelled or uploaded again meanwhile."""
+    model = tables.files
     actions = [model.approved_by.set(by), model.approved_at.set(utc_iso(at))]
     condition = (
         (model.status == FileStatus.STAGED) & (model.version == item.version) & model.approved_by.does_not_exist()
@@ -475,22 +491,25 @@ def mark_approved(model: type[FileModel], item: FileModel, *, by: str, at: datet
     return update_if(model(item.file), actions, condition)
 
 
-def mark_cancelled(model: type[FileModel], key: str, at: datetime) -> bool:
+def mark_cancelled(tables: Tables, key: str, at: datetime) -> bool:
     """A staged file cancelled: False when it is no longer staged (released or cancelled meanwhile)."""
+    model = tables.files
     actions = [model.status.set(FileStatus.CANCELLED), model.finished_at.set(utc_iso(at))]
     return update_if(model(key), actions, _from(model, FileStatus.CANCELLED, FileStatus.STAGED))
 
 
-def take_staged(model: type[FileModel], item: FileModel) -> bool:
+def take_staged(tables: Tables, item: FileModel) -> bool:
     """A checked staged file released: its item goes (the upload runs under `incoming/`), only if it
     is still `staged`, checked and accepted, and the version checked. False when released,
     cancelled or uploaded again meanwhile."""
+    model = tables.files
     checked = (model.check == FileStatus.DONE) & (model.version == item.version)
     return delete_if(item, (model.status == FileStatus.STAGED) & checked)
 
 
-def restage(model: type[FileModel], item: FileModel) -> bool:
+def restage(tables: Tables, item: FileModel) -> bool:
     """A release that could not copy the file: its staged item back as it was, waiting again; False
     when an item under its name was written meanwhile (a newer upload's)."""
+    model = tables.files
     FILE_MOVES.check(None, FileStatus(item.status))
     return save_if(item, model.file.does_not_exist())

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.ingest import release
-from tests.agency.test_files import PAYMENTS, UNITS, stage
+from tests.agency.test_uploaded_files import PAYMENTS, UNITS, stage
 
 RELEASE = "/v1/agency/files/payments/2026-11/release"
 APPROVE = "/v1/agency/files/payments/2026-11/approve"

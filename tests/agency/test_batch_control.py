@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.store.batches import BatchMove, BatchState, batch_counts, batch_key, batch_state, move_batch
-from tests.agency.test_files import post_file
+from tests.agency.test_uploaded_files import post_file
 
 ROWS = 25
 UNITS = "unit_code,name,rep_phone,province_code\n" + "".join(

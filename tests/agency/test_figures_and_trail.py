@@ -10,7 +10,7 @@ import io
 import pytest
 
 from chalicelib.domain.figures import MEASURES
-from tests.agency.test_files import PAYMENTS, UNITS, stage
+from tests.agency.test_uploaded_files import PAYMENTS, UNITS, stage
 
 
 def _csv(answer) -> list[list[str]]:

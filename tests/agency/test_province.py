@@ -7,7 +7,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from tests.agency.test_files import UNITS, post_file
+from tests.agency.test_uploaded_files import UNITS, post_file
 from tests.conftest import REGION
 
 NA_PERSON, NA_PHONE = "4012345678", "+84912000111"

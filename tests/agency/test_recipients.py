@@ -14,7 +14,7 @@ from chalicelib.domain.status import Status
 from chalicelib.notify.outbox import enqueue
 from chalicelib.store.batches import batch_key
 from chalicelib.store.files import get_file
-from tests.agency.test_files import stage
+from tests.agency.test_uploaded_files import stage
 
 FILE = "incoming/payments/big.csv"
 PATH = "/v1/agency/files/payments/big/notices"
@@ -38,7 +38,7 @@ def big(console, make, api, id_token, pump) -> dict[str, str]:
     token = id_token("uploader.na")
     stage(api, token, "big", "payment_id,unit_code,paid_on,amount_vnd\n", mode="send")  # a header only
     pump.run_until_idle()
-    batch = batch_key(FILE, get_file(console.tables.files, FILE).version)  # this upload's notices
+    batch = batch_key(FILE, get_file(console.tables, FILE).version)  # this upload's notices
     for n in range(SEEDED):
         unit = UNITS[n % len(UNITS)][0]
         assert enqueue(console, _payment(n, unit), source=f"{batch}#{n + 2}") == Status.CREATED

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from chalicelib.domain.privacy import mask_cell, mask_reason
-from tests.agency.test_files import post_file
+from tests.agency.test_uploaded_files import post_file
 
 PEOPLE = (
     "ss_code,full_name,date_of_birth,phone,id_number\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from tests.agency.test_files import PAYMENTS, UNITS, stage
+from tests.agency.test_uploaded_files import PAYMENTS, UNITS, stage
 from tests.conftest import REGION
 
 BUCKET = "bhxh-local-ingest"

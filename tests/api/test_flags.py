@@ -185,7 +185,7 @@ def test_codes_count_per_province_and_month_and_a_repeat_takes_no_number(api, vi
 
 def test_a_case_opened_before_codes_still_shows_and_has_no_code(api, visits, sign_in, svc) -> None:
     flag = Flag(FlagKind.UNPAID_MONTH, "2025-12")
-    old = case_id(flag.fact_key(ANNA), svc.dedupe_key())
+    old = case_id(flag.fact_key(ANNA), svc.dedupe_hash_key())
     assert open_case(
         svc.tables,
         case_id=old,

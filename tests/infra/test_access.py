@@ -29,7 +29,7 @@ TABLES = {
     "DeliveryLogs": {"NotificationsTable", "GuardTable"},
     "DailySummary": {"GuardTable"},
     "YearlyStatement": {"IdempotencyTable"},
-    "Yearly": {"PeopleTable", "HistoryTable", "EmployersTable", "NotificationsTable"},
+    "YearlySegment": {"PeopleTable", "HistoryTable", "EmployersTable", "NotificationsTable"},
     "APIHandler": {
         "PeopleTable",
         "HistoryTable",

@@ -43,8 +43,8 @@ def test_each_function_has_reserved_concurrency_and_the_account_keeps_its_unrese
     assert sum(reserved.values()) <= 1000 - 100  # Lambda's default account limit keeps 100 unreserved
     ingest = functions["Ingest"]["Properties"]["Events"]["IngestSqsEventSource"]["Properties"]
     assert ingest["ScalingConfig"]["MaximumConcurrency"] <= reserved["Ingest"]
-    yearly = functions["Yearly"]["Properties"]["Events"]["YearlySqsEventSource"]["Properties"]
-    assert yearly["ScalingConfig"]["MaximumConcurrency"] <= reserved["Yearly"]
+    yearly = functions["YearlySegment"]["Properties"]["Events"]["YearlySegmentSqsEventSource"]["Properties"]
+    assert yearly["ScalingConfig"]["MaximumConcurrency"] <= reserved["YearlySegment"]
 
 
 def test_every_asynchronous_function_sends_its_failures_somewhere(template) -> None:

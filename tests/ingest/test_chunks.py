@@ -51,7 +51,7 @@ def one_chunk(svc):
 
 
 def pieces_upload(svc, key: str):
-    return upload_of(files.get_file(svc.tables.files, key))
+    return upload_of(files.get_file(svc.tables, key))
 
 
 def _errors_csv(stack, key: str) -> str:
@@ -79,9 +79,9 @@ def test_a_file_of_many_chunks_gets_the_report_it_gets_in_one_piece(
     assert _errors_csv(stack, "reports/hi_cards/many.errors.csv") == _errors_csv(
         stack, "reports/hi_cards/whole.errors.csv"
     )
-    item = files.get_file(svc.tables.files, "incoming/hi_cards/many.csv")
+    item = files.get_file(svc.tables, "incoming/hi_cards/many.csv")
     assert item.status == "done" and item.chunks_total == item.chunks_done == item.chunks_checked > 15
-    assert files.get_file(svc.tables.files, "incoming/hi_cards/whole.csv").chunks_total == 1
+    assert files.get_file(svc.tables, "incoming/hi_cards/whole.csv").chunks_total == 1
     assert svc.tables.ledger.count() == 514  # the same cards: written once, then found unchanged
 
 
@@ -97,7 +97,7 @@ def test_every_chunk_of_a_windows_1258_semicolon_file_is_read_in_the_form_its_he
         (got["status"], got["rows"], got["accepted"]) == ("done", utf8["rows"], utf8["accepted"]) == ("done", 300, 257)
     )
     assert got["errors"] == utf8["errors"]
-    item = files.get_file(svc.tables.files, "incoming/hi_cards/excel.csv")
+    item = files.get_file(svc.tables, "incoming/hi_cards/excel.csv")
     assert item.chunks_total >= 8  # cut at its own record boundaries, read in its own form
     card = svc.tables.ledger.get("hi_card#GD4404000000299").facts_dict()
     assert card["facility"] == "Trạm y tế xã 299"
@@ -158,7 +158,7 @@ def test_time_running_short_hands_the_rest_of_a_chunk_on_and_the_lines_stay_the_
     assert (report["rows"], report["accepted"], report["rejected"]) == (3000, 2571, 429)
     assert [e["line"] for e in report["errors"][:3]] == [5, 12, 19]
     assert len(late) >= 4 and not any(late)  # a chunk in several invocations, each handing over in time
-    assert files.get_file(svc.tables.files, key).written is None  # the piece maps go when the file ends
+    assert files.get_file(svc.tables, key).written is None  # the piece maps go when the file ends
     assert svc.tables.ledger.count() == 2571
 
 
@@ -193,7 +193,7 @@ def test_an_invocation_killed_mid_chunk_leaves_every_row_taken_once(
     assert (report["rows"], report["accepted"], report["rejected"]) == (500, 429, 71)
     events = [pk for event, pk in ledger_stream() if pk.startswith("hi_card#")]
     assert len(events) == len(set(events)) == 429  # each card written once: the retry found them stored
-    item = files.get_file(svc.tables.files, key)
+    item = files.get_file(svc.tables, key)
     assert (item.rows, item.accepted, item.rejected, item.status) == (500, 429, 71, "done")
 
 
@@ -209,7 +209,7 @@ def test_the_files_item_says_how_far_a_file_is_while_it_runs(small_chunks, svc, 
     while messages := sqs.receive_message(QueueUrl=stack.ingest_queue_url, MaxNumberOfMessages=1).get("Messages"):
         functions.invoke("ingest", sqs_event(messages, arn), LocalContext("ingest"))
         sqs.delete_message(QueueUrl=stack.ingest_queue_url, ReceiptHandle=messages[0]["ReceiptHandle"])
-        item = files.get_file(svc.tables.files, key)
+        item = files.get_file(svc.tables, key)
         if item is not None:  # (the bucket's test event, from when its notification was set, comes first)
             seen.append(files.progress(item))
     assert seen[0].status == "running" and seen[0].chunks_total > 5 and seen[0].rows == 0
@@ -217,7 +217,7 @@ def test_the_files_item_says_how_far_a_file_is_while_it_runs(small_chunks, svc, 
     assert written == sorted(written) and 0 < max(written) < seen[0].chunks_total  # chunks done of N
     rows = [p.rows for p in seen]
     assert rows == sorted(rows) and seen[-1].status == "done" and seen[-1].rows == 300
-    assert files.as_dict(files.get_file(svc.tables.files, key))["chunks_done"] == seen[0].chunks_total
+    assert files.as_dict(files.get_file(svc.tables, key))["chunks_done"] == seen[0].chunks_total
 
 
 def test_a_message_delivered_twice_counts_nothing_twice(

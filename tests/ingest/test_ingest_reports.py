@@ -100,7 +100,7 @@ def test_a_console_upload_s_uploader_and_province_are_in_its_report_and_its_file
     console, system = read_report("reports/payments/console.json"), read_report("reports/payments/system.json")
     assert (console["uploaded_by"], console["province_code"]) == ("uploader.na", "40")
     assert "uploaded_by" not in system and "province_code" not in system
-    item = files.get_file(svc.tables.files, "incoming/payments/console.csv")
+    item = files.get_file(svc.tables, "incoming/payments/console.csv")
     assert (item.province_code, item.uploaded_by, item.status) == ("40", "uploader.na", "done")
-    assert files.get_file(svc.tables.files, "incoming/payments/system.csv").province_code == "00"
-    assert [f.file for f in files.province_files(svc.tables.files, "40")] == ["incoming/payments/console.csv"]
+    assert files.get_file(svc.tables, "incoming/payments/system.csv").province_code == "00"
+    assert [f.file for f in files.province_files(svc.tables, "40")] == ["incoming/payments/console.csv"]

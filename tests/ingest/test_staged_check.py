@@ -51,7 +51,7 @@ def test_a_staged_file_of_many_chunks_gets_the_reasons_and_counts_its_ingest_get
     ledger_before = svc.tables.ledger.count()
 
     assert deliver(put("staged/payments/many.csv", text)) == []
-    staged = files.get_file(svc.tables.files, "staged/payments/many.csv")
+    staged = files.get_file(svc.tables, "staged/payments/many.csv")
     assert (staged.status, staged.check) == ("staged", "done")
     assert staged.chunks_total == staged.chunks_done > 5  # checked chunk by chunk
     assert staged.checked is None and staged.written is None  # the counter's piece maps gone, as at a file's end
@@ -59,7 +59,7 @@ def test_a_staged_file_of_many_chunks_gets_the_reasons_and_counts_its_ingest_get
 
     svc.settings = replace(svc.settings, ingest_chunk_bytes=1 << 30)
     assert deliver(put("staged/payments/one.csv", text)) == []
-    one = files.get_file(svc.tables.files, "staged/payments/one.csv")
+    one = files.get_file(svc.tables, "staged/payments/one.csv")
     assert one.chunks_total == 1 and one.check == "done"
     assert staged.preview.as_dict() == one.preview.as_dict()  # the same notices, parts, samples, warnings
     preview = staged.preview.as_dict()
@@ -85,13 +85,13 @@ def test_a_staged_file_refused_by_its_header_is_refused_for_the_reason_its_inges
     checked, taken = read_report("reports/staged/payments/bad.json"), read_report("reports/payments/bad.json")
     assert (checked["status"], checked["reason"]) == ("rejected", taken["reason"]) == ("rejected", taken["reason"])
     assert taken["reason"].startswith("missing required column")
-    item = files.get_file(svc.tables.files, "staged/payments/bad.csv")
+    item = files.get_file(svc.tables, "staged/payments/bad.csv")
     assert (item.status, item.check, item.preview) == ("staged", "rejected", None)
 
 
 def test_the_same_staged_event_delivered_again_after_its_check_counts_nothing_twice(chunked, put, deliver, svc) -> None:
     key = put("staged/payments/again.csv", payments(200))
     assert deliver(key) == []
-    first = files.as_dict(files.get_file(svc.tables.files, key))
+    first = files.as_dict(files.get_file(svc.tables, key))
     assert deliver(key, event=True) == []
-    assert files.as_dict(files.get_file(svc.tables.files, key)) == first
+    assert files.as_dict(files.get_file(svc.tables, key)) == first

@@ -39,7 +39,7 @@ def test_a_notice_costs_four_single_item_writes_one_publish_and_shares_of_batch_
     svc, make, pump, clock, notice, delivery_logs, calls
 ) -> None:
     keys = make.payments(N)
-    svc.dedupe_key(), svc.otp_key()  # the keys, read once a process (cached): not per notice
+    svc.dedupe_hash_key(), svc.otp_key()  # the keys, read once a process (cached): not per notice
     calls.clear()
     pump.run_until_idle()
     sent = [notice(k) for k in keys]

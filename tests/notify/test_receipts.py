@@ -104,7 +104,7 @@ def test_the_figures_count_the_no_receipt_notices_and_the_real_spend(svc, make, 
     keys = make.payments(2)
     pump.run_until_idle()
     first = svc.tables.notifications.get(
-        __import__("chalicelib.notify.retention", fromlist=["x"]).notice_id(keys[0], svc.dedupe_key())
+        __import__("chalicelib.notify.retention", fromlist=["x"]).notice_id(keys[0], svc.dedupe_hash_key())
     )
     delivery_logs([delivery_status_record(first.provider_id, REP_PHONE, clock(), parts=2)])
     clock.advance(hours=72, minutes=15)

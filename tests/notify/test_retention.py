@@ -165,7 +165,7 @@ def test_the_counts_outlive_the_expired_notices(pump, upload, svc, stack, clock,
 
 
 def test_a_notice_key_reveals_no_personal_value(svc) -> None:
-    key = svc.dedupe_key()
+    key = svc.dedupe_hash_key()
     kept = notice_id("voluntary_due#0110129425#2026-12", key)
     assert kept.startswith("voluntary_due#")
     assert "0110129425" not in kept and "2026-12" not in kept

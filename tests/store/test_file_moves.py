@@ -27,18 +27,18 @@ def _status(svc, key: str) -> str:
 
 
 def test_a_file_ends_only_from_running(svc) -> None:
-    model = svc.tables.files
+    tables = svc.tables
     upload = Upload(KEY, "v1", None, "payments")
     for source in [s for s in FileStatus if s not in FILE_MOVES.sources(FileStatus.DONE)]:
         _item(svc, KEY, source, version="v1")
         for end in (FileStatus.DONE, FileStatus.REJECTED):
             ended = files.finished(
-                model, upload, status=end, finished_at="x", errors=[], errors_truncated=False, reason=None
+                tables, upload, status=end, finished_at="x", errors=[], errors_truncated=False, reason=None
             )
             assert ended is None and _status(svc, KEY) == source, (source, end)
     _item(svc, KEY, FileStatus.RUNNING, version="v1")
     assert files.finished(
-        model, upload, status=FileStatus.DONE, finished_at="x", errors=[], errors_truncated=False, reason=None
+        tables, upload, status=FileStatus.DONE, finished_at="x", errors=[], errors_truncated=False, reason=None
     )
     assert _status(svc, KEY) == FileStatus.DONE
 
@@ -47,7 +47,7 @@ def test_a_file_cannot_end_staged_or_cancelled_by_the_ingest(svc) -> None:
     _item(svc, KEY, FileStatus.RUNNING, version="v1")
     with pytest.raises(ForbiddenMove):
         files.finished(
-            svc.tables.files,
+            svc.tables,
             Upload(KEY, "v1", None, "payments"),
             status=FileStatus.CANCELLED,
             finished_at="x",
@@ -59,52 +59,52 @@ def test_a_file_cannot_end_staged_or_cancelled_by_the_ingest(svc) -> None:
 
 
 def test_a_new_upload_starts_running_only_over_an_ended_file(svc) -> None:
-    model = svc.tables.files
+    tables = svc.tables
     upload = Upload(KEY, "v2", None, "payments")
     for source in FileStatus:
         replacing = _item(svc, KEY, source, version="v1")
         if FILE_MOVES.allows(source, FileStatus.RUNNING):
-            assert files.start(model, upload, AT, replacing=replacing)
+            assert files.start(tables, upload, AT, replacing=replacing)
             assert _status(svc, KEY) == FileStatus.RUNNING
         else:
             with pytest.raises(ForbiddenMove):
-                files.start(model, upload, AT, replacing=replacing)
+                files.start(tables, upload, AT, replacing=replacing)
             assert _status(svc, KEY) == source
     stale = _item(svc, KEY, FileStatus.DONE, version="v1")
     stale.status = FileStatus.REJECTED  # read before another writer moved it: refused, not overwritten
-    assert not files.start(model, upload, AT, replacing=stale)
+    assert not files.start(tables, upload, AT, replacing=stale)
     assert _status(svc, KEY) == FileStatus.DONE
 
 
 def test_a_staged_upload_replaces_only_a_staged_or_cancelled_item(svc) -> None:
-    model = svc.tables.files
+    tables = svc.tables
     upload = Upload(STAGED_KEY, "v2", None, "payments")
     for source in FileStatus:
         _item(svc, STAGED_KEY, source, version="v1")
-        assert files.staged_started(model, upload, AT) == (source in (FileStatus.STAGED, FileStatus.CANCELLED)), source
+        assert files.staged_started(tables, upload, AT) == (source in (FileStatus.STAGED, FileStatus.CANCELLED)), source
         assert _status(svc, STAGED_KEY) == (FileStatus.STAGED if source == FileStatus.CANCELLED else source)
         _item(svc, STAGED_KEY, source, version="v1")  # and with the event's sequencer: the same rule
         sequenced = Upload(STAGED_KEY, "v2", "0" * 32, "payments")
-        assert files.staged_started(model, sequenced, AT) == (source in FILE_MOVES.sources(FileStatus.STAGED))
+        assert files.staged_started(tables, sequenced, AT) == (source in FILE_MOVES.sources(FileStatus.STAGED))
 
 
 def test_only_a_staged_file_is_cancelled(svc) -> None:
-    model = svc.tables.files
+    tables = svc.tables
     for source in FileStatus:
         _item(svc, STAGED_KEY, source)
-        assert files.mark_cancelled(model, STAGED_KEY, AT) == (source == FileStatus.STAGED), source
+        assert files.mark_cancelled(tables, STAGED_KEY, AT) == (source == FileStatus.STAGED), source
         expected = FileStatus.CANCELLED if source == FileStatus.STAGED else source
         assert _status(svc, STAGED_KEY) == expected
 
 
 def test_a_released_staged_item_goes_once_and_comes_back_only_where_none_is(svc) -> None:
-    model = svc.tables.files
+    tables = svc.tables
     item = _item(svc, STAGED_KEY, FileStatus.STAGED, version="v1", check=FileStatus.DONE)
-    assert files.take_staged(model, item)
-    assert not files.take_staged(model, item)
-    assert files.restage(model, item)
+    assert files.take_staged(tables, item)
+    assert not files.take_staged(tables, item)
+    assert files.restage(tables, item)
     assert _status(svc, STAGED_KEY) == FileStatus.STAGED
-    assert not files.restage(model, item)
+    assert not files.restage(tables, item)
     _item(svc, STAGED_KEY, FileStatus.CANCELLED, version="v1", check=FileStatus.DONE)
-    assert not files.take_staged(model, item)
+    assert not files.take_staged(tables, item)
     assert _status(svc, STAGED_KEY) == FileStatus.CANCELLED

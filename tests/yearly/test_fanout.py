@@ -68,14 +68,14 @@ def test_a_segment_run_again_enqueues_nothing_new(svc, clock, make) -> None:
 def test_a_segment_resumed_mid_page_by_the_time_its_invocation_has_left_tells_everyone_once(
     svc, clock, make, stack, monkeypatch, notice_id
 ) -> None:
-    """As at the country's size: segments of whole 1 MB pages, each invocation of the `yearly`
+    """As at the country's size: segments of whole 1 MB pages, each invocation of the `yearly_segment`
     function with Lambda's clock (20 s here, each statement taking one), so each
     segment is cut off part-way through a page and resumed from the last person it handled."""
     import json
 
     import boto3
 
-    from chalicelib.handlers import yearly as handler
+    from chalicelib.handlers import yearly_segment as handler
     from chalicelib.yearly import fanout
     from local.pump.lambda_events import LocalContext, sqs_event
     from tests.conftest import REGION
@@ -98,7 +98,7 @@ def test_a_segment_resumed_mid_page_by_the_time_its_invocation_has_left_tells_ev
     runs, late, starts = 0, [], []
     while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1).get("Messages"):
         starts.append(json.loads(messages[0]["Body"])["start"])
-        context = LocalContext("yearly", 20_000, clock=lambda: now["t"])
+        context = LocalContext("yearly_segment", 20_000, clock=lambda: now["t"])
         assert handler.handle(sqs_event(messages, arn), context) == {"batchItemFailures": []}
         late.append(context.expired())
         sqs.delete_message(QueueUrl=url, ReceiptHandle=messages[0]["ReceiptHandle"])

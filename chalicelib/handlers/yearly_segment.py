@@ -1,4 +1,4 @@
-"""`yearly`: the segment queue's messages, each one segment of the yearly statement's scan."""
+"""`yearly_segment`: the segment queue's messages, each one segment of the yearly statement's scan."""
 
 from __future__ import annotations
 

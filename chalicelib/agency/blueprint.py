@@ -168,19 +168,21 @@ def uploads(svc: Services, staff: Staff) -> Done:
 @agency.route("/v1/agency/files", methods=["GET"])
 @console_route(Action.LIST_FILES)
 def list_files(svc: Services, staff: Staff) -> Done:
-    from chalicelib.agency import files
+    from chalicelib.agency import uploaded_files
 
-    return Done(200, files.list_files(svc, staff, _query()))
+    return Done(200, uploaded_files.list_files(svc, staff, _query()))
 
 
 @agency.route("/v1/agency/files/{kind}/{name}", methods=["GET"])
 @console_route(Action.READ_FILE)
 def read_file(svc: Services, staff: Staff, kind: str, name: str) -> Done:
     """The file page; the read of its rejected rows audited, masked for a viewer (rejected.py)."""
-    from chalicelib.agency import files, rejected
+    from chalicelib.agency import rejected, uploaded_files
     from chalicelib.agency.names import file_name
 
-    return Done(200, rejected.page_read(svc, staff, files.read_file(svc, staff, file_name(kind, name)), _where()))
+    return Done(
+        200, rejected.page_read(svc, staff, uploaded_files.read_file(svc, staff, file_name(kind, name)), _where())
+    )
 
 
 @agency.route("/v1/agency/files/{kind}/{name}/errors", methods=["GET"])
@@ -208,30 +210,30 @@ def file_notices(svc: Services, staff: Staff, kind: str, name: str) -> Done:
 @agency.route("/v1/agency/files/{kind}/{name}/release", methods=["POST"])
 @console_route(Action.RELEASE)
 def release(svc: Services, staff: Staff, kind: str, name: str) -> Done:
-    from chalicelib.agency import files
+    from chalicelib.agency import uploaded_files
     from chalicelib.agency.names import file_name
 
-    body, key = files.release(svc, staff, file_name(kind, name))
+    body, key = uploaded_files.release(svc, staff, file_name(kind, name))
     return Done(200, body, subject=key)
 
 
 @agency.route("/v1/agency/files/{kind}/{name}/approve", methods=["POST"])
 @console_route(Action.APPROVE)
 def approve(svc: Services, staff: Staff, kind: str, name: str) -> Done:
-    from chalicelib.agency import files
+    from chalicelib.agency import uploaded_files
     from chalicelib.agency.names import file_name
 
-    body, key = files.approve(svc, staff, file_name(kind, name))
+    body, key = uploaded_files.approve(svc, staff, file_name(kind, name))
     return Done(200, body, subject=key, details={"version": body["version"]})
 
 
 @agency.route("/v1/agency/files/{kind}/{name}/cancel", methods=["POST"])
 @console_route(Action.CANCEL)
 def cancel(svc: Services, staff: Staff, kind: str, name: str) -> Done:
-    from chalicelib.agency import files
+    from chalicelib.agency import uploaded_files
     from chalicelib.agency.names import file_name
 
-    body, key = files.cancel(svc, staff, file_name(kind, name))
+    body, key = uploaded_files.cancel(svc, staff, file_name(kind, name))
     return Done(200, body, subject=key)
 
 

@@ -119,7 +119,7 @@ def list_files(svc: Services, staff: Staff, query: dict[str, str]) -> dict[str, 
     if since and not _DAY.match(since):
         raise bad_input("since", "a day, YYYY-MM-DD")
     items = []
-    for item in province_files(svc.tables.files, staff.province_code, limit=500):
+    for item in province_files(svc.tables, staff.province_code, limit=500):
         if not staff.sees(item.province_code) or (kind and item.kind != kind):
             continue
         items.append(item)
@@ -143,7 +143,7 @@ def find_file(
 ) -> FileModel:
     """The file's item, if the staff member may see it: a staged one waiting for someone first, then
     the file taken under that name, then a staged one cancelled."""
-    found = {stage: get_file(svc.tables.files, file.key(stage)) for stage in stages}
+    found = {stage: get_file(svc.tables, file.key(stage)) for stage in stages}
     staged, taken = found.get("staged"), found.get("incoming")
     item = staged if staged is not None and staged.status == FileStatus.STAGED else (taken or staged)
     absent = not_found(f"no file {file.kind}/{file.name}")
@@ -269,7 +269,7 @@ def _released(svc: Services, staff: Staff, file: FileName) -> bool:
     staged item is gone, so in those seconds the name's province is unknown: it is answered as taken
     (a province's name cannot be another's, ingest/ownership.py, so this tells no more than a 409 on
     the upload would)."""
-    taken = get_file(svc.tables.files, file.key("incoming"))
+    taken = get_file(svc.tables, file.key("incoming"))
     if taken is not None:
         return staff.sees(taken.province_code)
     return _exists(svc, file.key("incoming"))
