@@ -12,16 +12,13 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.domain.clock import ICT, utc_iso
-
-if TYPE_CHECKING:  # models.py binds this module's model into Tables
-    from chalicelib.store.models import Tables
 
 KEEP_YEARS = 5
 
@@ -65,6 +62,14 @@ class AuditModel(Model):
     by_action = _ByAction()
 
 
+class WithAudit(Protocol):
+    """What this module needs of `Tables` (store/models.py, which binds AuditModel): the audit table. Named
+    here so the store's modules import nothing back from models.py."""
+
+    @property
+    def audit(self) -> type[AuditModel]: ...
+
+
 @dataclass(frozen=True)
 class Entry:
     staff: str
@@ -82,7 +87,7 @@ def at_id(moment: datetime) -> str:
     return f"{utc_iso(moment, milliseconds=True)}#{secrets.token_hex(6)}"
 
 
-def append(tables: Tables, entry: Entry, *, now: datetime) -> AuditModel:
+def append(tables: WithAudit, entry: Entry, *, now: datetime) -> AuditModel:
     model = tables.audit
     item = model(
         now.astimezone(ICT).date().isoformat(),
@@ -110,7 +115,7 @@ def kept_until(moment: datetime) -> datetime:
         return moment.replace(year=moment.year + KEEP_YEARS, day=28)
 
 
-def between(tables: Tables, first: date, last: date) -> Iterator[AuditModel]:
+def between(tables: WithAudit, first: date, last: date) -> Iterator[AuditModel]:
     """Every entry from `first` to `last` (Hanoi days, inclusive), oldest first: one query a day."""
     day = first
     while day <= last:
@@ -124,7 +129,7 @@ def _utc_bound(day: date) -> str:
 
 
 def trail(
-    tables: Tables,
+    tables: WithAudit,
     first: date,
     last: date,
     *,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from pynamodb.attributes import MapAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
@@ -24,9 +24,6 @@ from chalicelib.domain.clock import utc_iso
 from chalicelib.domain.flags import CaseStatus
 from chalicelib.domain.staff import NATIONAL
 from chalicelib.store.conditions import save_if, update_if
-
-if TYPE_CHECKING:  # models.py binds this module's model into Tables
-    from chalicelib.store.models import Tables
 
 
 class _ByPersonProvince(GlobalSecondaryIndex):
@@ -93,12 +90,20 @@ class CaseModel(Model):
     by_code = _ByCode()
 
 
+class WithCases(Protocol):
+    """What this module needs of `Tables` (store/models.py, which binds CaseModel): the cases table. Named
+    here so the store's modules import nothing back from models.py."""
+
+    @property
+    def cases(self) -> type[CaseModel]: ...
+
+
 def _queue(province: str | None, status: CaseStatus) -> str | None:
     return f"{province}#{status.value}" if province else None
 
 
 def open_case(
-    tables: Tables,
+    tables: WithCases,
     *,
     case_id: str,
     kind: str,
@@ -133,25 +138,25 @@ def open_case(
     return save_if(item, model.id.does_not_exist())
 
 
-def get_case(tables: Tables, case_id: str) -> CaseModel | None:
+def get_case(tables: WithCases, case_id: str) -> CaseModel | None:
     try:
         return tables.cases.get(case_id, consistent_read=True)
     except DoesNotExist:
         return None
 
 
-def cases_by_id(tables: Tables, case_ids: Iterable[str]) -> dict[str, CaseModel]:
+def cases_by_id(tables: WithCases, case_ids: Iterable[str]) -> dict[str, CaseModel]:
     """The cases of these ids that exist, by id: batch gets (a person's flags, their ids computed)."""
     wanted = sorted(set(case_ids))
     return {item.id: item for item in tables.cases.batch_get(wanted)} if wanted else {}
 
 
-def case_by_code(tables: Tables, code: str) -> CaseModel | None:
+def case_by_code(tables: WithCases, code: str) -> CaseModel | None:
     """The case with this readable code, if any (the sparse `by_code` index)."""
     return next(iter(tables.cases.by_code.query(code, limit=1)), None)
 
 
-def close_case(tables: Tables, item: CaseModel, *, by: str, outcome: str, at: datetime) -> bool:
+def close_case(tables: WithCases, item: CaseModel, *, by: str, outcome: str, at: datetime) -> bool:
     """Open → closed with the outcome, once: False when it was no longer open."""
     model = tables.cases
     actions = [
@@ -166,7 +171,7 @@ def close_case(tables: Tables, item: CaseModel, *, by: str, outcome: str, at: da
     return update_if(item, actions, model.status == CaseStatus.OPEN.value)
 
 
-def province_cases(tables: Tables, province: str, status: CaseStatus, *, limit: int) -> list[CaseModel]:
+def province_cases(tables: WithCases, province: str, status: CaseStatus, *, limit: int) -> list[CaseModel]:
     """The cases of a province's people or employers in one status, newest first; national staff's
     (`00`): every case in that status. At most `limit`."""
     model = tables.cases

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -34,9 +34,6 @@ from chalicelib.domain.staff import NATIONAL
 from chalicelib.domain.status import FILE_MOVES, FileStatus
 from chalicelib.store.conditions import delete_if, save_if, update_if
 from chalicelib.store.maps import plain, plain_map
-
-if TYPE_CHECKING:  # models.py binds this module's model into Tables
-    from chalicelib.store.models import Tables
 
 MAX_ERRORS_KEPT = 20  # the console's list shows these; the report and its errors CSV hold the rest
 MAX_EARLIER = 20  # earlier uploads under a name the item remembers (newest first): the console lists each
@@ -109,10 +106,18 @@ class FileModel(Model):
     by_province = _ByProvince()
 
 
+class WithFiles(Protocol):
+    """What this module needs of `Tables` (store/models.py, which binds FileModel): the files table. Named
+    here so the store's modules import nothing back from models.py."""
+
+    @property
+    def files(self) -> type[FileModel]: ...
+
+
 # --- reads ----------------------------------------------------------------------------------------
 
 
-def get_file(tables: Tables, key: str) -> FileModel | None:
+def get_file(tables: WithFiles, key: str) -> FileModel | None:
     model = tables.files
     try:
         return model.get(key, consistent_read=True)
@@ -120,7 +125,7 @@ def get_file(tables: Tables, key: str) -> FileModel | None:
         return None
 
 
-def province_files(tables: Tables, province_code: str, *, limit: int = 100) -> Iterator[FileModel]:
+def province_files(tables: WithFiles, province_code: str, *, limit: int = 100) -> Iterator[FileModel]:
     """The province's files, newest first. National staff (`00`) see every province's: a scan, the
     table holding one small item per file (thousands a year), sorted here."""
     model = tables.files
@@ -236,7 +241,7 @@ def _taking(model: type[FileModel], upload: Upload) -> Condition:
     return (model.version == upload.version) & (model.status == FileStatus.RUNNING)
 
 
-def start(tables: Tables, upload: Upload, at: datetime, *, replacing: FileModel | None) -> bool:
+def start(tables: WithFiles, upload: Upload, at: datetime, *, replacing: FileModel | None) -> bool:
     """The item begins again for this upload (`running`, counters at zero); False when another
     writer moved it since `replacing` was read (the caller reads again)."""
     model = tables.files
@@ -290,7 +295,7 @@ def earlier_uploads(replacing: FileModel | None, upload: Upload) -> list[dict[st
     return kept[:MAX_EARLIER]
 
 
-def wait(tables: Tables, upload: Upload, running: FileModel) -> bool:
+def wait(tables: WithFiles, upload: Upload, running: FileModel) -> bool:
     """A later upload of a file still running waits for it; False when it is no longer running."""
     model = tables.files
     return update_if(
@@ -305,7 +310,7 @@ def waiting_key(upload: Upload) -> str:
     return upload.seq or f"~{upload.version}"
 
 
-def planned(tables: Tables, upload: Upload, *, chunks: int, size: int) -> FileModel | None:
+def planned(tables: WithFiles, upload: Upload, *, chunks: int, size: int) -> FileModel | None:
     """The file is cut into `chunks`: the item after, or None when it is no longer this upload's."""
     model = tables.files
     item = model(upload.file)
@@ -317,7 +322,7 @@ def planned(tables: Tables, upload: Upload, *, chunks: int, size: int) -> FileMo
     return item if ok else None
 
 
-def refused(tables: Tables, upload: Upload, reason: str, line: int, at: datetime) -> bool:
+def refused(tables: WithFiles, upload: Upload, reason: str, line: int, at: datetime) -> bool:
     """The file is refused whole: the first reason in the file is kept (the lowest line)."""
     model = tables.files
     return update_if(
@@ -328,7 +333,7 @@ def refused(tables: Tables, upload: Upload, reason: str, line: int, at: datetime
 
 
 def piece_checked(
-    tables: Tables, upload: Upload, start_byte: int, stop: int, line: int, *, chunk_ended: bool
+    tables: WithFiles, upload: Upload, start_byte: int, stop: int, line: int, *, chunk_ended: bool
 ) -> FileModel | None:
     """The first pass over `[start_byte, stop)`: counted once. Returns the item after, or None when
     this piece was counted already (or the item is another upload's)."""
@@ -351,7 +356,7 @@ class Counts:
 
 
 def piece_written(
-    tables: Tables,
+    tables: WithFiles,
     upload: Upload,
     start_byte: int,
     stop: int,
@@ -382,7 +387,7 @@ def _piece_condition(model: type[FileModel], upload: Upload, pieces: Any, start_
 
 
 def finished(
-    tables: Tables,
+    tables: WithFiles,
     upload: Upload,
     *,
     status: FileStatus,
@@ -410,7 +415,7 @@ def finished(
     return item if ok else None
 
 
-def next_waiting(tables: Tables, key: str, seq: str) -> bool:
+def next_waiting(tables: WithFiles, key: str, seq: str) -> bool:
     """The waiting upload `seq` is on its way: it leaves the map (False: someone took it first)."""
     model = tables.files
     return update_if(model(key), [model.waiting[seq].remove()], model.waiting[seq].exists())
@@ -419,7 +424,7 @@ def next_waiting(tables: Tables, key: str, seq: str) -> bool:
 # --- the console's staged files ---------------------------------------------------------------------
 
 
-def staged_started(tables: Tables, upload: Upload, at: datetime) -> bool:
+def staged_started(tables: WithFiles, upload: Upload, at: datetime) -> bool:
     """A staged file's item as its check starts: the file's counter, as `start` makes it for a file
     taken, but `staged` (`check` absent until it ends). A new upload under the same name starts
     afresh, with the S3 version it reads (its release copies exactly that version); the older
@@ -450,7 +455,7 @@ def staged_started(tables: Tables, upload: Upload, at: datetime) -> bool:
 
 
 def staged_checked(
-    tables: Tables,
+    tables: WithFiles,
     upload: Upload,
     *,
     status: str,
@@ -480,7 +485,7 @@ def staged_checked(
     return item if update_if(item, actions, _taking(model, upload)) else None
 
 
-def mark_approved(tables: Tables, item: FileModel, *, by: str, at: datetime) -> bool:
+def mark_approved(tables: WithFiles, item: FileModel, *, by: str, at: datetime) -> bool:
     """A big staged file approved by a second person, for the version checked: False when it was
     approved, released, cancelled or uploaded again meanwhile."""
     model = tables.files
@@ -491,14 +496,14 @@ def mark_approved(tables: Tables, item: FileModel, *, by: str, at: datetime) -> 
     return update_if(model(item.file), actions, condition)
 
 
-def mark_cancelled(tables: Tables, key: str, at: datetime) -> bool:
+def mark_cancelled(tables: WithFiles, key: str, at: datetime) -> bool:
     """A staged file cancelled: False when it is no longer staged (released or cancelled meanwhile)."""
     model = tables.files
     actions = [model.status.set(FileStatus.CANCELLED), model.finished_at.set(utc_iso(at))]
     return update_if(model(key), actions, _from(model, FileStatus.CANCELLED, FileStatus.STAGED))
 
 
-def take_staged(tables: Tables, item: FileModel) -> bool:
+def take_staged(tables: WithFiles, item: FileModel) -> bool:
     """A checked staged file released: its item goes (the upload runs under `incoming/`), only if it
     is still `staged`, checked and accepted, and the version checked. False when released,
     cancelled or uploaded again meanwhile."""
@@ -507,7 +512,7 @@ def take_staged(tables: Tables, item: FileModel) -> bool:
     return delete_if(item, (model.status == FileStatus.STAGED) & checked)
 
 
-def restage(tables: Tables, item: FileModel) -> bool:
+def restage(tables: WithFiles, item: FileModel) -> bool:
     """A release that could not copy the file: its staged item back as it was, waiting again; False
     when an item under its name was written meanwhile (a newer upload's)."""
     model = tables.files
