@@ -92,27 +92,27 @@ def test_the_figures_download_as_csv_for_a_spreadsheet(api, id_token, a_day) -> 
     assert len(lines) == 2
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "from=2026-11-26&to=2026-11-25",
-        "from=2026-01-01&to=2026-12-31",  # more than a quarter
-        "from=2026-02-30",
-        "from=25/11/2026",
-        "from=2026-11-25'%20OR%20'1'='1",
-        "to=" + "9" * 10_000,
-        "format=xml",
-        "format=csv&part=everything",
-        "from=２０２６-11-25",
-    ],
-)
-def test_hostile_ranges_and_formats_are_a_clear_400(api, id_token, a_day, query) -> None:
-    for path in ("/v1/agency/figures", "/v1/agency/audit"):
-        if "part=" in query and path.endswith("audit"):
-            continue
-        answer = api.get(f"{path}?{query}", id_token("viewer.na"))
-        assert answer.status == 400, (path, answer.body)
-        assert answer.body["error"]["code"] == "bad_input"
+HOSTILE_RANGES = [
+    "from=2026-11-26&to=2026-11-25",
+    "from=2026-01-01&to=2026-12-31",  # more than a quarter
+    "from=2026-02-30",
+    "from=25/11/2026",
+    "from=2026-11-25'%20OR%20'1'='1",
+    "to=" + "9" * 10_000,
+    "format=xml",
+    "format=csv&part=everything",
+    "from=２０２６-11-25",
+]
+
+
+def test_hostile_ranges_and_formats_are_a_clear_400(api, id_token, a_day) -> None:
+    viewer = id_token("viewer.na")
+    for query in HOSTILE_RANGES:  # one day's data, every query against it
+        for path in ("/v1/agency/figures", "/v1/agency/audit"):
+            if "part=" in query and path.endswith("audit"):
+                continue
+            answer = api.get(f"{path}?{query}", viewer)
+            assert (answer.status, answer.body["error"]["code"]) == (400, "bad_input"), (path, query, answer.body)
 
 
 def test_the_audit_trail_lists_the_provinces_actions_by_staff_and_kind(api, id_token, a_day, console, clock) -> None:
@@ -154,10 +154,11 @@ def test_the_audit_trail_downloads_as_csv_and_national_staff_see_every_province(
     assert {r["action"] for r in rows} >= {"upload"}
 
 
-@pytest.mark.parametrize("query", ["staff=a%20b", "staff=" + "x" * 200, "action=drop_table", "action=%00"])
-def test_hostile_audit_filters_are_a_clear_400(api, id_token, a_day, query) -> None:
-    answer = api.get(f"/v1/agency/audit?{query}", id_token("viewer.na"))
-    assert answer.status == 400 and answer.body["error"]["code"] == "bad_input"
+def test_hostile_audit_filters_are_a_clear_400(api, id_token, a_day) -> None:
+    viewer = id_token("viewer.na")
+    for query in ["staff=a%20b", "staff=" + "x" * 200, "action=drop_table", "action=%00"]:
+        answer = api.get(f"/v1/agency/audit?{query}", viewer)
+        assert (answer.status, answer.body["error"]["code"]) == (400, "bad_input"), (query, answer.body)
 
 
 def test_every_role_may_read_figures_and_the_trail_and_no_token_may_not(api, id_token, a_day) -> None:

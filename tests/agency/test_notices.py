@@ -172,26 +172,26 @@ def test_every_search_is_audited_with_the_subject_masked_and_nothing_else_person
         assert NA_PERSON not in text and NA_PHONE[3:] not in text and "Nguyễn" not in text
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "",
-        "phone=",
-        "phone=0912000111&ss_code=4012345678",
-        "phone=' OR 1=1 --",
-        "ss_code=40123456789",
-        "ss_code=%EF%BC%94%EF%BC%900123456",  # fullwidth digits
-        "unit_code=<script>",
-        "unit_code=NA0001X%00",
-        "phone=" + "9" * 5000,
-        "ss_code=" + "1" * 100_000,
-        "phone=0243%20123%204567",  # a landline
-    ],
-)
-def test_hostile_search_terms_are_a_clear_400(api, id_token, told, query) -> None:
-    answer = api.get(f"/v1/agency/notices?{query}", id_token("support.na"))
-    assert answer.status == 400, answer.body
-    assert answer.body["error"]["code"] == "bad_input"
+HOSTILE = [
+    "",
+    "phone=",
+    "phone=0912000111&ss_code=4012345678",
+    "phone=' OR 1=1 --",
+    "ss_code=40123456789",
+    "ss_code=%EF%BC%94%EF%BC%900123456",  # fullwidth digits
+    "unit_code=<script>",
+    "unit_code=NA0001X%00",
+    "phone=" + "9" * 5000,
+    "ss_code=" + "1" * 100_000,
+    "phone=0243%20123%204567",  # a landline
+]
+
+
+def test_hostile_search_terms_are_a_clear_400(api, id_token, told) -> None:
+    support = id_token("support.na")
+    for query in HOSTILE:  # the notices told, every query against them
+        answer = api.get(f"/v1/agency/notices?{query}", support)
+        assert (answer.status, answer.body["error"]["code"]) == (400, "bad_input"), (query, answer.body)
 
 
 def test_only_support_staff_search_and_no_token_is_401(api, id_token, told) -> None:

@@ -148,20 +148,19 @@ def test_a_staged_file_has_sent_nothing(api, console, id_token, pump) -> None:
     assert (answer.body["total"], answer.body["notices"], answer.body["pages"]) == (0, [], 1)
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "status=nope",
-        "page=0",
-        "page=-1",
-        "page=1e3",
-        "page=" + "9" * 20,
-        "format=xml",
-        "q=%3Cscript%3E",
-        "q=" + "1" * 60,
-    ],
-)
-def test_hostile_parameters_are_a_clear_400(api, big, query) -> None:
-    answer = api.get(f"{PATH}?{query}", big["viewer"])
-    assert answer.status == 400, (query, answer.body)
-    assert answer.body["error"]["code"] == "bad_input"
+HOSTILE = [
+    "status=nope",
+    "page=0",
+    "page=-1",
+    "page=1e3",
+    "page=" + "9" * 20,
+    "format=xml",
+    "q=%3Cscript%3E",
+    "q=" + "1" * 60,
+]
+
+
+def test_hostile_parameters_are_a_clear_400(api, big) -> None:
+    for query in HOSTILE:  # one file's notices, every query against them
+        answer = api.get(f"{PATH}?{query}", big["viewer"])
+        assert (answer.status, answer.body["error"]["code"]) == (400, "bad_input"), (query, answer.body)
