@@ -45,6 +45,7 @@ class Services:
     settings: Settings
     clock: Clock
     sleep: Callable[[float], None] = time.sleep  # retries' backoff waits: tests record them instead
+    monotonic: Callable[[], float] = time.monotonic  # how old a sender's read of a batch's state is
     jwks_fetch: Fetch | None = None  # how the staff pool's keys are read (None: Cognito; the local stack: moto)
     credentials: Mapping[str, str] | None = None  # boto3's keyword arguments; None: the environment's
     _pacers: threading.local = field(default_factory=threading.local, repr=False)

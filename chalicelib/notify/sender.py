@@ -8,6 +8,8 @@ ends in exactly one of: `held` (quiet hours began meanwhile), `opted-out` (the s
 SNS's own list refuses the SMS itself, and its receipt says so), `sent` (with the provider's message
 id, when and in how many parts), or a failure status with its reason (notify/retry.py says which).
 The claim is the only exactly-once guard: no idempotency record is read or written per notice.
+A claimed notice waiting for its pace reads its batch's state again once the read is older than
+STATE_RECHECK_S: a pause or stop clicked meanwhile holds or cancels it instead of sending it.
 
 The claimed notices are sent one after another in the order of their claims, and each claim names
 the notice sent just before it (`claim_after`, with the invocation's `claim_id`; no extra call). A
@@ -37,7 +39,7 @@ from chalicelib.domain.text import count_segments
 from chalicelib.notify.retry import error_code, failure_status, outcome_unknown, publish_retryable, with_retries
 from chalicelib.observability import correlate
 from chalicelib.services import Services
-from chalicelib.store.batches import BatchState, BatchStates, cancel, hold
+from chalicelib.store.batches import PAUSED, STOPPED, BatchState, BatchStates, cancel, hold
 from chalicelib.store.guard import opted_out_among
 from chalicelib.store.maps import plain_map
 from chalicelib.store.models import NotificationModel
@@ -47,12 +49,13 @@ logger = Logger(child=True)
 
 MAX_ATTEMPTS = 5  # sends of one notice, counting the 15-minute job's retries
 RETRY_AFTER = timedelta(minutes=15)  # doubled after each failed attempt
+STATE_RECHECK_S = 2.0  # a pause or stop clicked while claimed SMS wait for their pace stops them within this
 
 
 def send_messages(svc: Services, lane: Lane, messages: Sequence[tuple[str, LaneMessage]]) -> list[str]:
     """Send the notices a batch of lane messages names; returns the ids of the messages that failed
     (SQS delivers them again: the claim makes that harmless)."""
-    states = BatchStates(svc.tables)
+    states = BatchStates(svc.tables, svc.monotonic)
     claimed: list[tuple[str, NotificationModel]] = []
     failed: list[str] = []
     claim_id = uuid.uuid4().hex
@@ -76,7 +79,7 @@ def send_messages(svc: Services, lane: Lane, messages: Sequence[tuple[str, LaneM
     for n, (_message_id, item) in enumerate(claimed):
         correlate(item.source)
         try:
-            _send(svc, lane, item, opted_out, lookup_error)
+            _send(svc, lane, item, opted_out, lookup_error, states)
         except Exception:  # stop here: the notices after it stay claimed and unsent, which the job can tell
             logger.exception("notice not finished", notice=item.id, unsent=len(claimed) - n - 1)
             failed += [m for m, _ in claimed[n:]]
@@ -125,7 +128,12 @@ def _claimed_by(model: type[NotificationModel], notice_id: str, claim_id: str) -
 
 
 def _send(
-    svc: Services, lane: Lane, item: NotificationModel, opted_out: set[str], lookup_error: Exception | None
+    svc: Services,
+    lane: Lane,
+    item: NotificationModel,
+    opted_out: set[str],
+    lookup_error: Exception | None,
+    states: BatchStates,
 ) -> str:
     clock = svc.clock
     phone = item.phone or ""
@@ -133,6 +141,11 @@ def _send(
         release = release_time(clock())
         if release is not None:  # a late message or a retry must not wake anyone either
             return _finish(item, clock, status=Status.HELD, send_after=utc_iso(release), attempts=-1)
+        state = states.fresh(item.batch, STATE_RECHECK_S)  # claimed before a pause, sent after it: not so
+        if state is BatchState.PAUSED:
+            return _finish(item, clock, status=Status.HELD, reason=PAUSED, send_after=utc_iso(clock()), attempts=-1)
+        if state is BatchState.STOPPED:
+            return _finish(item, clock, status=Status.CANCELLED, reason=STOPPED, attempts=-1)
         if lookup_error is not None:
             return _failed(item, clock, lookup_error)
         if phone in opted_out:

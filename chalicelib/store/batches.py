@@ -15,8 +15,9 @@ notices (`tally#<batch>`, `hits`: approximate, at-least-once), which says whethe
 
 from __future__ import annotations
 
+import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 
 from pynamodb.exceptions import DoesNotExist
@@ -107,18 +108,28 @@ def batches_seen(tables: Tables, batches: Iterable[str]) -> dict[str, tuple[Batc
 
 
 class BatchStates:
-    """Batch states read once per invocation (a sender's batch of messages, a 15-minute run)."""
+    """Batch states read once per invocation (a sender's batch of messages, a 15-minute run), and
+    read again by `fresh` once a read is older than `max_age_s` on `monotonic`: a sender paced
+    through ten claimed SMS must see a pause clicked meanwhile, at one read per batch file per
+    `max_age_s`, not one per SMS."""
 
-    def __init__(self, tables: Tables) -> None:
+    def __init__(self, tables: Tables, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._tables = tables
-        self._seen: dict[str, BatchState] = {}
+        self._monotonic = monotonic
+        self._seen: dict[str, tuple[BatchState, float]] = {}
 
     def __call__(self, batch: str | None) -> BatchState:
         if not batch:
             return BatchState.ACTIVE
         if batch not in self._seen:
-            self._seen[batch] = batch_state(self._tables, batch)
-        return self._seen[batch]
+            self._seen[batch] = (batch_state(self._tables, batch), self._monotonic())
+        return self._seen[batch][0]
+
+    def fresh(self, batch: str | None, max_age_s: float) -> BatchState:
+        """The state, read again when the last read is older than `max_age_s`."""
+        if batch and batch in self._seen and self._monotonic() - self._seen[batch][1] > max_age_s:
+            del self._seen[batch]
+        return self(batch)
 
 
 def move_batch(tables: Tables, batch: str, move: BatchMove, *, clock: Clock, by: str | None = None) -> BatchState:

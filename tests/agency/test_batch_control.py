@@ -189,3 +189,50 @@ def test_batch_control_is_for_uploaders_of_the_province_and_taken_files_only(api
     assert api.post("/v1/agency/files/payments/national/pause", token=id_token("uploader.na")).status == 404
     assert api.post("/v1/agency/files/payments/national/pause", token=id_token("viewer.na")).status == 403
     assert api.post("/v1/agency/files/payments/nothing/stop", token=id_token("uploader.na")).status == 404
+
+
+def test_a_pause_clicked_while_claimed_sms_wait_for_their_pace_holds_the_ones_not_yet_sent(
+    console, clock, monkeypatch
+) -> None:
+    """The sender reads the state again before each SMS once its read is older than STATE_RECHECK_S:
+    the SMS it had claimed before the click are not sent after it."""
+    from chalicelib.aws.lanes import LaneMessage
+    from chalicelib.domain.lanes import Lane
+    from chalicelib.notify.sender import STATE_RECHECK_S, send_messages
+
+    ids = [f"payment_received#PT-{n}" for n in range(3)]
+    for n, notice in enumerate(ids):
+        console.tables.notifications(
+            notice,
+            template="payment_received",
+            params={"unit_code": "NA0001X", "amount_vnd": "1000", "paid_on": "2026-11-05"},
+            recipient_kind="employer",
+            recipient_ref="NA0001X",
+            phone=f"+8491200000{n}",
+            status="created",
+            created_at="2026-11-25T03:00:00Z",
+            send_after="2026-11-25T03:00:00Z",
+            batch=FILE,
+        ).save()
+    now = [0.0]
+    sent: list[str] = []
+
+    class ClickedDuringTheFirst:
+        def send(self, phone: str, text: str) -> str:
+            sent.append(phone)
+            if len(sent) == 1:  # the uploader clicks pause while the first SMS goes, the pace passes
+                move_batch(console.tables, FILE, BatchMove.PAUSE, clock=clock)
+                now[0] += STATE_RECHECK_S + 1
+            return f"sns-{len(sent)}"
+
+    monkeypatch.setattr(console, "sms", ClickedDuringTheFirst())
+    monkeypatch.setattr(console, "monotonic", lambda: now[0])
+    messages = [(f"m-{n}", LaneMessage(notice, FILE)) for n, notice in enumerate(ids)]
+    assert send_messages(console, Lane.BULK, messages) == []
+    after = [console.tables.notifications.get(notice) for notice in ids]
+    assert sent == ["+84912000000"]
+    assert [(i.status, i.reason, i.attempts) for i in after] == [
+        ("sent", None, 1),
+        ("held", "batch paused", 0),
+        ("held", "batch paused", 0),
+    ]
