@@ -13,7 +13,7 @@ from chalicelib.agency.names import FileName, Stage
 from chalicelib.domain.file_reasons import explain
 from chalicelib.domain.file_view import LISTED, Seen, ShownStatus, actions, listed, shown
 from chalicelib.domain.staff import Staff
-from chalicelib.domain.status import UNSENT, FileStatus
+from chalicelib.domain.status import LEFT_TO_SEND, FileStatus
 from chalicelib.ingest import release as ingest_release
 from chalicelib.ingest.kinds import KINDS
 from chalicelib.services import Services
@@ -160,7 +160,7 @@ def read_file(svc: Services, staff: Staff, file: FileName) -> dict[str, Any]:
     seen = batches_seen(svc.tables, [batch])[batch] if batch else None  # the newest upload's batch
     counts = batch_counts(svc.tables, batch) if batch else {}
     if seen is not None:  # one file's page counts its notices exactly: the list's tally lags the stream
-        seen = (seen[0], sum(n for status, n in counts.items() if status in UNSENT))
+        seen = (seen[0], sum(n for status, n in counts.items() if status in LEFT_TO_SEND))
     body = _summary(item, seen)
     body["report"] = {
         "status": item.check if item.status == FileStatus.STAGED else item.status,

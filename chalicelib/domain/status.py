@@ -54,6 +54,11 @@ by the 15-minute job or was ended by the 72-hour rule ("no delivery receipt": it
 UNSENT: frozenset[Status] = frozenset({Status.CREATED, Status.HELD})
 """Waiting to be sent: what pausing a batch holds and stopping it cancels."""
 
+LEFT_TO_SEND: frozenset[Status] = UNSENT | {Status.SENDING}
+"""What a batch still has to send, for its unsent count and whether pause or stop has anything to
+act on: waiting, or claimed by a sender that has not published it yet (which reads the batch's
+state again before it does: notify/sender.py)."""
+
 STATUS_NAMES: dict[str, dict[Status, str]] = {
     "vi": {
         Status.CREATED: "chờ gửi",

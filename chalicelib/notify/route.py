@@ -32,7 +32,7 @@ from chalicelib.aws.lanes import LaneMessage
 from chalicelib.domain.clock import utc_iso
 from chalicelib.domain.figures import change_counts, ict_day
 from chalicelib.domain.lanes import Lane, lane_of, should_route
-from chalicelib.domain.status import UNSENT, Status
+from chalicelib.domain.status import LEFT_TO_SEND, Status
 from chalicelib.notify.provinces import notice_provinces
 from chalicelib.notify.receipts import apply_to
 from chalicelib.notify.retention import what_stays
@@ -110,7 +110,7 @@ def plan(changes: Sequence[Change], now_iso: str, provinces: Mapping[str, str] |
 
 
 def _unsent(image: Image | None) -> int:
-    return int(image is not None and image.get("status") in UNSENT)
+    return int(image is not None and image.get("status") in LEFT_TO_SEND)
 
 
 def route_changes(svc: Services, changes: Sequence[Change]) -> dict[str, int]:

@@ -155,8 +155,9 @@ def batch_counts(tables: Tables, batch: str) -> BatchCounts:
 
 
 def unsent(tables: Tables, batch: str) -> int:
-    """The batch's notices still `created` or `held`, as the outbox stream counted them (one read by
-    key; approximate: a stream batch delivered twice counts twice, and it lags the stream)."""
+    """The batch's notices left to send (`created`, `held`, `sending`: LEFT_TO_SEND), as the outbox
+    stream counted them (one read by key; approximate: a stream batch delivered twice counts twice,
+    and it lags the stream)."""
     try:
         return max(int(tables.guard.get(_tally_key(batch)).hits or 0), 0)
     except DoesNotExist:
