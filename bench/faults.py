@@ -198,11 +198,12 @@ def make_day(scale: float) -> Day:
 
 # -- talking to the stack
 def _http(
-    stack: Stack, method: str, path: str, body: Any = None, token: str | None = None, tries: int = 6
+    stack: Stack, method: str, path: str, body: Any = None, token: tuple[str, str] | None = None, tries: int = 6
 ) -> tuple[int, Any]:
     """A client that tries a 5xx again (a browser's user, SNS's delivery): what the stack answers last."""
     data = None if body is None else json.dumps(body).encode()
-    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    signed_in = {"Authorization": f"Bearer {token[0]}", "X-Access-Token": token[1]} if token else {}
+    headers = {"Content-Type": "application/json", **signed_in}
     status, answer = 0, None
     for attempt in range(tries):
         request = urllib.request.Request(f"{stack.api}{path}", data=data, headers=headers, method=method)
@@ -288,7 +289,9 @@ def _answered(stack: Stack, inbound_id: str) -> bool:
     return "Item" in item
 
 
-def _token(stack: Stack) -> str:
+def _token(stack: Stack) -> tuple[str, str]:
+    """A staff sign-in's ID token and its access token: the console's API asks for both (a disabled or
+    signed-out staff member's access token is refused)."""
     with urllib.request.urlopen(f"{stack.api}/console/config.json", timeout=10) as response:
         config = json.load(response)
     answer = stack.client("cognito-idp").initiate_auth(
@@ -296,7 +299,8 @@ def _token(stack: Stack) -> str:
         AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": "uploader.na", "PASSWORD": PASSWORD},
     )
-    return answer["AuthenticationResult"]["IdToken"]
+    tokens = answer["AuthenticationResult"]
+    return tokens["IdToken"], tokens["AccessToken"]
 
 
 def _query(stack: Stack, topic: str, ss_code: str, phone: str) -> str:
@@ -461,9 +465,10 @@ def main() -> int:
     statuses = Counter(i["status"] for i in base["outbox"])
     print(f"baseline: {len(base['outbox'])} notices {dict(statuses)}, {base['sms']} SMS, {base['seconds']:.0f}s")
     print(f"baseline: doubled {base['doubled']}, dead letters {base['dead_letters']}, console {base['console']}")
-    results = []
+    results, faulted_days = [], []
     for seed in args.seeds:
         faulted = run_day(day, calls=args.calls, kills=args.kills, seed=seed, sms_rate=args.sms_per_second)
+        faulted_days.append(faulted)
         found = compare(base, faulted)
         ratio = faulted["seconds"] / base["seconds"]
         statuses = Counter(i["status"] for i in faulted["outbox"])
@@ -499,6 +504,7 @@ def main() -> int:
                 "wrong_reports": sum(len(r[1]["wrong_reports"]) for r in results),
                 "dead_letters": sum(r[3] for r in results),
                 "unsent_sms": sum(r[1]["unsent_sms"] for r in results),
+                "console_refused": sum(1 for r in [base, *faulted_days] for status in r["console"] if status != 200),
                 "seeds": [r[0] for r in results],
                 "scale": args.scale,
                 "calls": args.calls,
