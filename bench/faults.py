@@ -289,6 +289,12 @@ def _answered(stack: Stack, inbound_id: str) -> bool:
     return "Item" in item
 
 
+def _left(stack: Stack, page: str, token: tuple[str, str]) -> int:
+    """A file's SMS left to send, as its console page counts them; 0 before the file is there."""
+    status, answer = _http(stack, "GET", page, None, token)
+    return int(answer.get("unsent", 0)) if status == 200 and isinstance(answer, dict) else 0
+
+
 def _token(stack: Stack) -> tuple[str, str]:
     """A staff sign-in's ID token and its access token: the console's API asks for both (a disabled or
     signed-out staff member's access token is refused)."""
@@ -358,10 +364,13 @@ def _the_day(stack: Stack, day: Day) -> dict[str, Any]:
     for kind, name, data, metadata in later[:-1]:
         _upload(stack, kind, name, data, metadata)
     console: list[int] = []
-    wait_for(lambda: _report(stack, "payments", "day-payments"), "the payments report", 900)
-    console.append(_http(stack, "POST", "/v1/agency/files/payments/day-payments/pause", {}, token)[0])
+    # paused while its SMS go out (its page counts what is left exactly), resumed 3 s later
+    page = "/v1/agency/files/payments/day-payments"
+    wait_for(lambda: _left(stack, page, token) or None, "the payments' SMS queued", 900)
+    console.append(_http(stack, "POST", f"{page}/pause", {}, token)[0])
     time.sleep(3)  # the console's pause holds for a while
-    console.append(_http(stack, "POST", "/v1/agency/files/payments/day-payments/resume", {}, token)[0])
+    console.append(_http(stack, "POST", f"{page}/resume", {}, token)[0])
+    wait_for(lambda: _report(stack, "payments", "day-payments"), "the payments report", 900)
     wait_for(lambda: _report(stack, "dossiers", "day-dossiers"), "the first dossiers report", 900)
     kind, name, data, metadata = later[-1]
     _upload(stack, kind, name, data, metadata)

@@ -13,7 +13,7 @@ from chalicelib.agency.names import FileName, Stage
 from chalicelib.domain.file_reasons import explain
 from chalicelib.domain.file_view import LISTED, Seen, ShownStatus, actions, listed, shown
 from chalicelib.domain.staff import Staff
-from chalicelib.domain.status import LEFT_TO_SEND, FileStatus
+from chalicelib.domain.status import FileStatus
 from chalicelib.ingest import release as ingest_release
 from chalicelib.ingest.kinds import KINDS
 from chalicelib.services import Services
@@ -158,10 +158,7 @@ def read_file(svc: Services, staff: Staff, file: FileName) -> dict[str, Any]:
     item = find_file(svc, staff, file)
     batch = _batch_of(item)
     seen = batches_seen(svc.tables, [batch])[batch] if batch else None  # the newest upload's batch
-    counts = batch_counts(svc.tables, batch) if batch else {}
-    if seen is not None:  # one file's page counts its notices exactly: the list's tally lags the stream
-        seen = (seen[0], sum(n for status, n in counts.items() if status in LEFT_TO_SEND))
-    body = _summary(item, seen)
+    body = _summary(item, seen)  # its buttons from the tally its routes decide by: a button shown is one that works
     body["report"] = {
         "status": item.check if item.status == FileStatus.STAGED else item.status,
         "rows": int(item.rows or 0),
@@ -188,7 +185,7 @@ def read_file(svc: Services, staff: Staff, file: FileName) -> dict[str, Any]:
             "key": batch,
             "state": seen[0].value,
             "unsent": seen[1],
-            "counts": counts,
+            "counts": batch_counts(svc.tables, batch),  # exact: the page's table of its notices by status
         }
     body["earlier"] = _earlier_rows(item, batches_seen(svc.tables, _earlier_batches(item)) if item.earlier else {})
     return body
