@@ -48,6 +48,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -319,7 +321,15 @@ def _query(stack: Stack, topic: str, ss_code: str, phone: str) -> str:
         "inboundMessageId": inbound_id,
         "previousPublishedMessageId": "",
     }
-    stack.client("sns").publish(TopicArn=topic, Message=json.dumps(message))
+    sns = stack.client("sns")
+    for attempt in range(5):  # the carrier's side: a garbled answer from the busy moto server is tried again
+        try:  # (the same inbound id twice is one query: the reply's outbox key is the id's)
+            sns.publish(TopicArn=topic, Message=json.dumps(message))
+            break
+        except (BotoCoreError, ClientError):
+            if attempt == 4:
+                raise
+            time.sleep(0.5 * (attempt + 1))
     return json.dumps(message)
 
 
