@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from aws_lambda_powertools import Logger
 
+from chalicelib.domain.claims import STUCK_AFTER
 from chalicelib.domain.clock import Clock, utc_iso
 from chalicelib.domain.quiet_hours import release_time
 from chalicelib.domain.status import MAYBE_SENT, NO_RECEIPT, Status
@@ -21,7 +22,6 @@ from chalicelib.store.receipts import parked_receipts
 
 logger = Logger(child=True)
 
-STUCK_AFTER = timedelta(minutes=15)  # a send takes seconds; every function times out in 60 s
 STUCK_REASON = f"the sender stopped between claim and outcome: {MAYBE_SENT}, not retried"
 UNSENT_REASON = "the sender stopped before sending it"  # a later notice of a claim that died: sent again
 NO_RECEIPT_AFTER = timedelta(hours=72)  # receipts can take that long (carriers), then none comes

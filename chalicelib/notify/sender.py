@@ -17,6 +17,12 @@ sender that dies or fails mid-batch stops there, so when the 15-minute job finds
 `sending`, one whose predecessor of the same claim was left `sending` too was surely never
 published: it goes back to be sent (notify/release.py). Before this a killed sender's whole claimed
 batch ended `technical-failure` unsent (issue 24).
+
+Just before each publish the sender reads the clock: on a claim older than CLAIM_HOLDS
+(domain/claims.py) it publishes nothing more and gives the rest of its claim back to `created`,
+conditional on the claim still holding each. The job takes a claim over only at STUCK_AFTER, so
+a notice the job sends again is one its first sender let go (issue 24: the soak's clock jump made
+the job take over live claims, whose senders then sent the same SMS beside it).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from datetime import timedelta
 from aws_lambda_powertools import Logger
 
 from chalicelib.aws.lanes import LaneMessage
+from chalicelib.domain.claims import claim_lapsed
 from chalicelib.domain.clock import Clock, utc_iso
 from chalicelib.domain.lanes import Lane
 from chalicelib.domain.otp import otp_code
@@ -43,13 +50,19 @@ from chalicelib.store.batches import PAUSED, STOPPED, BatchState, BatchStates, c
 from chalicelib.store.guard import opted_out_among
 from chalicelib.store.maps import plain_map
 from chalicelib.store.models import NotificationModel
-from chalicelib.store.outbox import finish, move_answered
+from chalicelib.store.outbox import finish, move, move_answered
 
 logger = Logger(child=True)
 
 MAX_ATTEMPTS = 5  # sends of one notice, counting the 15-minute job's retries
 RETRY_AFTER = timedelta(minutes=15)  # doubled after each failed attempt
 STATE_RECHECK_S = 2.0  # a pause or stop clicked while claimed SMS wait for their pace stops them within this
+LAPSED_REASON = "the sender's claim lapsed before it was sent"
+
+
+class ClaimLapsed(Exception):
+    """The claim is older than CLAIM_HOLDS: the 15-minute job may take it over, so nothing more is
+    published on it."""
 
 
 def send_messages(svc: Services, lane: Lane, messages: Sequence[tuple[str, LaneMessage]]) -> list[str]:
@@ -80,6 +93,10 @@ def send_messages(svc: Services, lane: Lane, messages: Sequence[tuple[str, LaneM
         correlate(item.source)
         try:
             _send(svc, lane, item, opted_out, lookup_error, states)
+        except ClaimLapsed:  # nothing more on this claim: the rest goes back to be sent by a fresh one
+            given = _give_back(svc, [i for _, i in claimed[n:]])
+            logger.warning("claim lapsed before its notices were sent", notice=item.id, given_back=given)
+            break
         except Exception:  # stop here: the notices after it stay claimed and unsent, which the job can tell
             logger.exception("notice not finished", notice=item.id, unsent=len(claimed) - n - 1)
             failed += [m for m, _ in claimed[n:]]
@@ -156,10 +173,14 @@ def _send(
 
     def publish() -> str:
         pacer.acquire(parts)
+        if claim_lapsed(item.updated_at, clock()):  # after the wait for the pace, before the SMS
+            raise ClaimLapsed(item.id)
         return svc.sms.send(phone, text)
 
     try:
         provider_id = with_retries(publish, retry_on=publish_retryable, sleep=svc.sleep)
+    except ClaimLapsed:
+        raise
     except Exception as exc:
         if outcome_unknown(exc):  # never sent again, by this call or the 15-minute job
             reason = f"{error_code(exc)}: {MAYBE_SENT}, not retried"
@@ -167,6 +188,24 @@ def _send(
         return _failed(item, clock, exc)
     logger.info("notice sent", notice=item.id, provider_id=provider_id, phone=mask_phone(phone), parts=parts)
     return _finish(item, clock, status=Status.SENT, provider_id=provider_id, parts=parts)
+
+
+def _give_back(svc: Services, items: Sequence[NotificationModel]) -> int:
+    """Claimed notices not published go back to `created` (the stream queues them again), each only
+    while this claim still holds it; the claim's attempt is taken back. Returns how many went back;
+    one the job took meanwhile, or that a failed write left `sending`, is the job's to settle."""
+    model = svc.tables.notifications
+    now = utc_iso(svc.clock())
+    back = 0
+    for item in items:
+        sets = [model.reason.set(LAPSED_REASON), model.send_after.set(now), model.updated_at.set(now)]
+        sets.append(model.attempts.add(-1))
+        mine = model.claim_id == item.claim_id
+        try:
+            back += move(svc.tables, item.id, Status.CREATED, sets=sets, expected=[Status.SENDING], when=mine)
+        except Exception:
+            logger.exception("lapsed notice not given back", notice=item.id)
+    return back
 
 
 def text_of(svc: Services, item: NotificationModel) -> str:

@@ -286,6 +286,78 @@ def test_a_sender_killed_mid_batch_leaves_unsure_only_the_notice_it_stopped_at_a
     assert len(sent_sms()) == 2
 
 
+def _sends_through(svc, monkeypatch, after_first) -> None:
+    """The sender's SMS go to SNS; `after_first` runs once the first is published (the world moves
+    on while a sender is mid-claim)."""
+    sns = svc.sms
+
+    class ThenTheWorldMoves:
+        calls = 0
+
+        def send(self, phone: str, text: str) -> str:
+            provider_id = sns.send(phone, text)
+            self.calls += 1
+            if self.calls == 1:
+                after_first()
+            return provider_id
+
+    monkeypatch.setattr(svc, "sms", ThenTheWorldMoves())
+
+
+def _three_claimed(make, svc, notice_id) -> tuple[list[str], list]:
+    from chalicelib.aws.lanes import LaneMessage
+
+    keys = _payments(make, 3)
+    for n, dedupe_key in enumerate(keys):  # each its own text, so that a doubled SMS shows
+        params = {"unit_code": UNIT, "amount_vnd": str(1000 + n), "paid_on": "2026-11-05"}
+        enqueue(svc, Notice("payment_received", dedupe_key, Recipient("employer", UNIT), params=params))
+    return keys, [(f"m-{n}", LaneMessage(notice_id(k), None)) for n, k in enumerate(keys)]
+
+
+def test_a_claim_the_15_minute_job_took_over_after_a_clock_jump_is_not_sent_on_so_no_sms_goes_twice(
+    pump, make, svc, clock, sent_sms, notice, notice_id, functions, monkeypatch
+) -> None:
+    """The soak's clock jumped 50 minutes while senders were mid-claim (issue 24): the job took the
+    claims over and sent their rest again, and the first senders went on sending the same SMS."""
+    from chalicelib.domain.lanes import Lane
+    from chalicelib.domain.status import MAYBE_SENT
+    from chalicelib.notify.sender import send_messages
+
+    (first, second, third), messages = _three_claimed(make, svc, notice_id)
+
+    def the_clock_jumps_and_the_job_runs() -> None:
+        clock.advance(minutes=50)
+        functions.tick("release_held", clock())
+
+    _sends_through(svc, monkeypatch, the_clock_jumps_and_the_job_runs)
+    assert send_messages(svc, Lane.BULK, messages) == []
+    pump.run_until_idle()
+
+    texts = sent_sms()
+    assert len(texts) == 3 and len(set(texts)) == 3  # one SMS a notice, none twice
+    assert MAYBE_SENT in (notice(first).reason or "")  # the job could not know it went: it says so
+    assert notice(second).status == notice(third).status == Status.SENT
+
+
+def test_a_sender_whose_claim_lapsed_gives_the_rest_back_and_a_fresh_claim_sends_each_once(
+    pump, make, svc, clock, sent_sms, notice, notice_id, monkeypatch
+) -> None:
+    from chalicelib.domain.claims import CLAIM_HOLDS
+    from chalicelib.domain.lanes import Lane
+    from chalicelib.notify.sender import send_messages
+
+    keys, messages = _three_claimed(make, svc, notice_id)
+    _sends_through(svc, monkeypatch, lambda: clock.advance(seconds=CLAIM_HOLDS.total_seconds()))
+    assert send_messages(svc, Lane.BULK, messages) == []
+    assert [notice(k).status for k in keys] == [Status.SENT, Status.CREATED, Status.CREATED]  # before the job's 15
+
+    pump.run_until_idle()  # the stream queues the two again
+    assert [notice(k).status for k in keys] == [Status.SENT] * 3
+    assert [notice(k).attempts for k in keys] == [1, 1, 1]  # the lapsed claim was no attempt
+    texts = sent_sms()
+    assert len(texts) == 3 and len(set(texts)) == 3
+
+
 def test_a_claim_whose_answer_was_lost_is_known_to_botocores_retry_of_it_and_to_no_other_sender(
     make, svc, notice_id, notice
 ) -> None:
