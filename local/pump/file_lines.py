@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from chalicelib.domain.status import FileStatus
+
 
 class FinishedFiles:
     """Looks at the files table after each ingest invocation and says each file that has ended
@@ -25,11 +27,11 @@ class FinishedFiles:
 
     def _maybe_say(self, item: dict[str, Any]) -> None:
         status, ended = item.get("status"), item.get("finished_at")
-        if status not in ("done", "rejected") or not ended or self._said.get(item["file"]) == ended:
+        if status not in (FileStatus.DONE, FileStatus.REJECTED) or not ended or self._said.get(item["file"]) == ended:
             return
         self._said[item["file"]] = ended
         took = _seconds(item.get("started_at"), ended)
-        if status == "rejected":
+        if status == FileStatus.REJECTED:
             self._echo(f"[file] {item['file']}: refused ({item.get('reason', '')}) in {took}")
             return
         self._echo(
