@@ -12,6 +12,7 @@ AWS call, as it would in AWS.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -63,6 +64,7 @@ class FunctionAccess:
         self._policies = dict(function_policies() if policies is None else policies)
         self._base = _base_policy()
         self._made: dict[str, Credentials] = {}
+        self._lock = threading.Lock()  # the pump's threads invoke a function's first calls at once
 
     def policy(self, function: str) -> dict[str, Any]:
         """The function's packaged document with the stack's names in it (only the base without one)."""
@@ -70,9 +72,10 @@ class FunctionAccess:
         return self._references.resolve(json.loads(json.dumps(document)))
 
     def credentials(self, function: str) -> Credentials:
-        if function not in self._made:
-            self._made[function] = self._assume(function)
-        return self._made[function]
+        with self._lock:
+            if function not in self._made:
+                self._made[function] = self._assume(function)
+            return self._made[function]
 
     def _assume(self, function: str) -> Credentials:
         iam = self._references.client("iam")
@@ -87,7 +90,11 @@ class FunctionAccess:
                 }
             ],
         }
-        role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+        try:
+            role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+        except iam.exceptions.EntityAlreadyExistsException:  # an earlier attempt's, its answer lost
+            role = iam.get_role(RoleName=name)["Role"]
+            iam.update_assume_role_policy(RoleName=name, PolicyDocument=json.dumps(trust))
         iam.put_role_policy(RoleName=name, PolicyName="packaged", PolicyDocument=json.dumps(self.policy(function)))
         answer = self._references.client("sts").assume_role(RoleArn=role["Arn"], RoleSessionName=function[:64] or "fn")
         c = answer["Credentials"]

@@ -67,7 +67,8 @@ class LocalFunctions:
     def invoke(self, name: str, event: Any, context: Any = None) -> Any:
         from local.pump.lambda_events import LocalContext
 
-        with invocation(name), running_as(self.services(name)):
+        services = self.services(name)  # Lambda's role is there before the code runs: outside the faults
+        with invocation(name), running_as(services):
             return self._app.handler_map[name](event, context or LocalContext(name))
 
     def tick(self, name: str, at: datetime) -> Any:
@@ -124,5 +125,6 @@ class _AsFunction:
         return {n: self._functions.handler(n) if n in names else h for n, h in self._app.handler_map.items()}
 
     def __call__(self, event: Any, context: Any) -> Any:
-        with invocation(self._name), running_as(self._functions.services(self._name)):
+        services = self._functions.services(self._name)  # made before the invocation, as Lambda's role
+        with invocation(self._name), running_as(services):
             return self._app(event, context)

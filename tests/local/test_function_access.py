@@ -8,7 +8,7 @@ import copy
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from local.stack.access import logical_id
 from tests.factories import EMPLOYERS_CSV, PAYMENTS_CSV, UNIT
@@ -91,6 +91,48 @@ REMOVED = {
     "flag-states": ("APIHandler", "dynamodb:BatchGetItem", "CasesTable"),
     "by_code": ("APIHandler", "dynamodb:Query", "index/by_code"),
 }
+
+
+def test_a_role_an_earlier_attempt_left_behind_is_taken_and_given_the_packaged_policy(
+    local_service, stack, svc
+) -> None:
+    """A CreateRole whose answer was lost leaves its role: the next attempt takes it. Before this, a
+    function whose first CreateRole timed out failed every invocation after with EntityAlreadyExists
+    (the soak's daily reminders never ran at seed 2)."""
+    import json
+
+    from local.stack.access import FunctionAccess
+    from local.stack.references import StackReferences
+
+    role = f"{svc.settings.prefix}-fn-remind"
+    iam = local_service.session.client("iam")
+    iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}))
+    references = StackReferences(local_service.session, stack.resources, {"Stage": stack.stage}, stack.references)
+    access = FunctionAccess(local_service.session, references, prefix=svc.settings.prefix)
+
+    assert access.credentials("remind").access_key
+    assert iam.get_role_policy(RoleName=role, PolicyName="packaged")["PolicyDocument"] == access.policy("remind")
+    trusted = iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]["Statement"]
+    assert trusted and trusted[0]["Action"] == "sts:AssumeRole"
+
+
+def test_a_functions_role_is_made_before_its_invocation_so_the_fault_mode_never_fails_it(
+    functions, clock, monkeypatch
+) -> None:
+    from pynamodb.exceptions import PynamoDBException
+
+    from local.moto.faults import FaultRates, Faults
+
+    faults = Faults(FaultRates(calls=1.0, kills=0.0, seed=1))  # every call of an invocation fails
+    monkeypatch.setattr("local.stack.functions.active", lambda: faults)
+    faults.install()
+    try:
+        with pytest.raises((ClientError, BotoCoreError, PynamoDBException)):  # its own calls fail, as drawn
+            functions.tick("release_held", clock())
+    finally:
+        faults.uninstall()
+    assert faults.counts and not [fault for fault in faults.counts if fault.startswith(("iam", "sts"))]
+    assert functions.access.credentials("release_held").access_key
 
 
 @pytest.fixture
