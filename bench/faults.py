@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -286,9 +287,9 @@ def _answered(stack: Stack, inbound_id: str) -> bool:
     from chalicelib.notify.retention import notice_id
 
     ssm = stack.client("ssm")
-    key = ssm.get_parameter(Name="/bhxh/local/dedupe-key", WithDecryption=True)["Parameter"]["Value"].encode()
-    item = stack.client("dynamodb").get_item(TableName=OUTBOX, Key={"id": {"S": notice_id(f"reply#{inbound_id}", key)}})
-    return "Item" in item
+    key = _again(lambda: ssm.get_parameter(Name="/bhxh/local/dedupe-key", WithDecryption=True))["Parameter"]["Value"]
+    ddb, outbox_key = stack.client("dynamodb"), {"id": {"S": notice_id(f"reply#{inbound_id}", key.encode())}}
+    return "Item" in _again(lambda: ddb.get_item(TableName=OUTBOX, Key=outbox_key))
 
 
 def _left(stack: Stack, page: str, token: tuple[str, str]) -> int:
@@ -326,7 +327,7 @@ def _query(stack: Stack, topic: str, ss_code: str, phone: str) -> str:
         try:  # (the same inbound id twice is one query: the reply's outbox key is the id's)
             sns.publish(TopicArn=topic, Message=json.dumps(message))
             break
-        except (BotoCoreError, ClientError):
+        except (BotoCoreError, ClientError, ResponseParserError):  # moto's 500 page is no XML
             if attempt == 4:
                 raise
             time.sleep(0.5 * (attempt + 1))
@@ -399,7 +400,7 @@ def _the_day(stack: Stack, day: Day) -> dict[str, Any]:
     for _ in range(3):  # SNS retries an HTTP delivery that failed: a query not answered is delivered again
         unanswered = [q for q in queries if not _answered(stack, json.loads(q)["inboundMessageId"])]
         for message in unanswered:
-            sns.publish(TopicArn=topic, Message=message)
+            _again(lambda message=message: sns.publish(TopicArn=topic, Message=message))
         if not unanswered:
             break
         items = _settled(stack, quiet_s=8, within_s=300)
