@@ -91,14 +91,30 @@ def put_new(tables: Tables, item: NotificationModel) -> bool:
 def finish(item: NotificationModel, target: Status) -> bool:
     """The sender's outcome: `item` (the claim's answer, its attributes set by the caller) written
     whole with `target`, one PutItem, only while its claim still holds it (`sending`, the same claim
-    id). False when something moved it meanwhile: nothing is overwritten."""
+    id). False when something moved it meanwhile: nothing is overwritten; True when the put was
+    refused only because its own earlier try (answer lost) had written it."""
     NOTICE_MOVES.check(Status.SENDING, target)
     model = type(item)
     condition = model.status == Status.SENDING
     if item.claim_id:
         condition &= model.claim_id == item.claim_id
     item.status = target
-    return save_if(item, condition)
+    return save_if(item, condition) or _written_already(item)
+
+
+def _written_already(item: NotificationModel) -> bool:
+    """Whether the stored notice is this very outcome: botocore retries a put whose answer was lost
+    (a read timeout after DynamoDB applied it), and the retry's condition then fails on its own
+    write. One consistent read, only when the put was refused. A sent outcome is told by its
+    provider id, which only its own publish has; any other by its status, claim, time and reason."""
+    try:
+        stored = type(item).get(item.id, consistent_read=True)
+    except type(item).DoesNotExist:
+        return False
+    if item.status == Status.SENT:
+        return bool(item.provider_id) and stored.provider_id == item.provider_id
+    mine = (stored.status, stored.claim_id, stored.updated_at, stored.reason)
+    return mine == (item.status, item.claim_id, item.updated_at, item.reason)
 
 
 def _plain(value: Any) -> Any:

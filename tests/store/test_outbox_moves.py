@@ -94,6 +94,22 @@ def test_the_senders_outcome_is_written_only_while_its_claim_holds_the_notice(sv
     assert model.get(notice).status == Status.SENT
 
 
+def test_an_outcome_put_again_after_its_answer_was_lost_is_known_as_written_and_anothers_move_is_not(svc, make) -> None:
+    model = svc.tables.notifications
+    for target, provider_id, reason in ((Status.SENT, "sns-1", None), (Status.HELD, None, "paused")):
+        notice = make.notice(f"payment_received#{target}", Status.SENDING, claim_id="mine")
+        first, again = model.get(notice), model.get(notice)  # one put, and botocore's retry of it
+        for item in (first, again):
+            item.provider_id, item.reason, item.updated_at = provider_id, reason, "2026-11-25T03:00:01Z"
+        assert finish(first, target) and finish(again, target), target
+    notice = make.notice("payment_received#taken-over", Status.SENDING, claim_id="mine")
+    item = model.get(notice)
+    move(svc.tables, notice, Status.TECHNICAL_FAILURE, sets=[model.reason.set("the job's")])
+    item.provider_id = "sns-2"
+    assert not finish(item, Status.SENT)  # the job's move stands, and is not taken for the sender's
+    assert model.get(notice).status == Status.TECHNICAL_FAILURE
+
+
 def test_the_senders_outcome_may_not_be_a_status_a_claim_never_ends_in(svc, make) -> None:
     item = svc.tables.notifications.get(make.notice("payment_received#PT-1", Status.SENDING, claim_id="mine"))
     for target in (Status.DELIVERED, Status.SENDING, Status.UNREACHABLE):
