@@ -352,6 +352,28 @@ def test_a_new_staff_member_sets_a_password_at_first_sign_in_and_a_viewer_sees_n
     assert page.is_hidden("#upload") and "viewer" in page.inner_text("#who")
 
 
+def _enter_the_code_of_now(page, app) -> None:
+    """Type the authenticator's code and sign in. moto checks a code against its own now within one
+    30-second window (`verify_totp`, no window either side): a code read in a window's last instant
+    can reach it in the next and be refused, so a refusal is typed once more, with the next code (after
+    the password again where the refusal spent Cognito's session, as the page asks)."""
+    for _ in range(2):
+        if page.is_hidden("#mfa-code-box"):
+            page.fill("#password", PASSWORD)
+            page.click("#sign-in")
+            page.wait_for_selector("#mfa-code-box:not([hidden])")
+        page.evaluate("() => { document.querySelector('#signin-msg').textContent = '' }")
+        page.fill("#mfa-code", app.now())
+        page.click("#sign-in")
+        page.wait_for_function(
+            "() => !document.querySelector('#files-section').hidden"
+            " || document.querySelector('#signin-msg').textContent.length > 0"
+        )
+        if page.is_visible("#files-section"):
+            return
+    raise AssertionError(f"the code of now refused twice: {page.inner_text('#signin-msg')}")
+
+
 def test_with_mfa_required_a_new_staff_member_sets_up_totp_then_signs_in_with_its_code(stack, browser) -> None:
     """The pool as in a real account (MFA ON): the page shows the key to add to an authenticator app,
     takes its code, and from then on asks the code after the password; signing out ends the session
@@ -389,9 +411,7 @@ def test_with_mfa_required_a_new_staff_member_sets_up_totp_then_signs_in_with_it
         page.fill("#mfa-code", Authenticator(secret).at(time.time() + 600))  # not the code of now
         page.click("#sign-in")
         page.wait_for_function("() => document.querySelector('#signin-msg').textContent.length > 0")
-        page.fill("#mfa-code", Authenticator(secret).now())
-        page.click("#sign-in")
-        page.wait_for_selector("#files-section:not([hidden])")
+        _enter_the_code_of_now(page, Authenticator(secret))
         access = page.evaluate("sessionStorage.getItem('console-access')")
         page.click("#sign-out")
         page.wait_for_selector("#signin:not([hidden])")
@@ -403,9 +423,7 @@ def test_with_mfa_required_a_new_staff_member_sets_up_totp_then_signs_in_with_it
         page.click("#sign-in")
         page.wait_for_selector("#mfa-code-box:not([hidden])")
         assert page.is_hidden("#mfa-setup-box")
-        page.fill("#mfa-code", Authenticator(secret).now())
-        page.click("#sign-in")
-        page.wait_for_selector("#files-section:not([hidden])")
+        _enter_the_code_of_now(page, Authenticator(secret))
         assert "mfa.na" in page.inner_text("#who")
     finally:
         idp.set_user_pool_mfa_config(
