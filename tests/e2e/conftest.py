@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -97,7 +98,9 @@ def running_stack(state: Path, **extra_env: str) -> Iterator[RunningStack]:
         **extra_env,
     }
     with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "local"], cwd=ROOT, env=env, stdout=out, stderr=out)
+        process = subprocess.Popen(  # a group of its own: a kill takes its moto server along
+            [sys.executable, "-m", "local"], cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True
+        )
     try:
         wait_for(lambda: "ready in" in log.read_text() or process.poll() is not None, "the ready line", READY_WITHIN_S)
         assert process.poll() is None, log.read_text()
@@ -107,7 +110,7 @@ def running_stack(state: Path, **extra_env: str) -> Iterator[RunningStack]:
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:  # a loaded machine: the stack did not finish its shutdown in time
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)  # its moto server too, which would outlive it otherwise
             process.wait(timeout=20)
 
 
