@@ -86,8 +86,8 @@ def test_excel_files_are_checked_and_a_refused_one_says_why_in_vietnamese_and_en
     reason = page.inner_text("#detail-reason")
     assert "Tệp không phải văn bản CSV" in reason and "Mở tệp bằng Excel" in reason and "(line 2)" in reason
     assert page.is_hidden("#release") and page.is_visible("#cancel")
-    row = page.locator("#files tbody tr[data-file='staged/payments/hong.csv']")
-    assert row.get_attribute("data-status") == "rejected"
+    row = page.locator("#files tbody tr[data-file='staged/payments/hong.csv'][data-status='rejected']")
+    row.wait_for()  # the list redraws on its own 2-second refresh, which can come after the file's page
     assert "Bị từ chối" in row.inner_text() and "Tệp không phải văn bản CSV" in row.inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "console-refused-phone.png"), full_page=True)
