@@ -37,7 +37,7 @@ from chalicelib.notify.sender import MAX_ATTEMPTS
 from chalicelib.services import Services
 from chalicelib.store.guard import is_opted_out
 from chalicelib.store.models import NotificationModel
-from chalicelib.store.outbox import move
+from chalicelib.store.outbox import resend as store_resend
 from chalicelib.store.recipients import (
     WHOSE,
     employer,
@@ -332,12 +332,9 @@ def resend(svc: Services, staff: Staff, notice_id: str) -> tuple[dict[str, Any],
             {"Retry-After": str(wait)},
         )
     enforce(svc, f"resend#{staff.username}", RESENDS_PER_HOUR)
-    model = svc.tables.notifications
     moment = svc.clock()
     now = utc_iso(moment)
-    sets = [model.send_after.set(now), model.updated_at.set(now), model.reason.set(RESENT), model.phone.set(phone)]
-    unchanged = model.updated_at == item.updated_at if item.updated_at else None
-    if not move(svc.tables, item.id, Status.CREATED, sets=sets, expected=[Status(status)], when=unchanged):
+    if not store_resend(svc.tables, item, phone=phone, reason=RESENT, now=now):
         raise conflict("the notice changed meanwhile: search again")
     until = int(moment.timestamp()) + RESEND_AGAIN_AFTER_S
     svc.tables.guard(_resent_key(item.id), expires_at=until, data={"by": staff.username, "at": now}).save()

@@ -19,10 +19,10 @@ from aws_lambda_powertools import Logger
 
 from chalicelib.domain.clock import Clock, utc_iso
 from chalicelib.domain.receipts import Receipt, read_receipt
-from chalicelib.domain.status import NO_RECEIPT, Status
+from chalicelib.domain.status import Status
 from chalicelib.observability import correlate
 from chalicelib.store.models import Tables
-from chalicelib.store.outbox import move_answered
+from chalicelib.store.outbox import record_receipt
 from chalicelib.store.receipts import notices_of, park_receipt
 
 logger = Logger(child=True)
@@ -58,24 +58,10 @@ def apply_to(tables: Tables, notice_id: str, receipt: Receipt, *, clock: Clock) 
     """Move one notice by its receipt, if it is still waiting for one: one conditional update."""
     from chalicelib.notify.sender import retry_after  # the sender's backoff; imported late: it imports much
 
-    model = tables.notifications
-    now = utc_iso(clock())
-    actions = [model.updated_at.set(now), model.receipt_at.set(now)]
-    if receipt.reason is not None:
-        actions.append(model.reason.set(receipt.reason))
-    else:
-        actions.append(model.reason.remove())  # a late receipt corrects "no delivery receipt"
-    if receipt.price_usd is not None:
-        actions.append(model.price_usd.set(float(receipt.price_usd)))
-    if receipt.parts is not None:
-        actions.append(model.parts.set(receipt.parts))
-    if receipt.carrier is not None:
-        actions.append(model.carrier.set(receipt.carrier))
-    if receipt.status == Status.TEMPORARY_FAILURE:  # the 15-minute job sends it again, later each time
-        actions.append(model.send_after.set(retry_after(model.get(notice_id), clock)))
-    waiting = [Status.SENT, Status.TEMPORARY_FAILURE]  # a failure only when the 72-hour rule said so
-    only_unconfirmed = (model.status != Status.TEMPORARY_FAILURE) | (model.reason == NO_RECEIPT)
-    item = move_answered(tables, notice_id, receipt.status, sets=actions, expected=waiting, when=only_unconfirmed)
+    again = None  # the 15-minute job sends a temporary failure again, later each time
+    if receipt.status == Status.TEMPORARY_FAILURE:
+        again = retry_after(tables.notifications.get(notice_id), clock)
+    item = record_receipt(tables, notice_id, receipt, utc_iso(clock()), send_after=again)
     if item is None:
         return "ignored"
     correlate(item.source)

@@ -13,11 +13,11 @@ from aws_lambda_powertools import Logger
 from chalicelib.domain.claims import STUCK_AFTER
 from chalicelib.domain.clock import Clock, utc_iso
 from chalicelib.domain.quiet_hours import release_time
-from chalicelib.domain.status import MAYBE_SENT, NO_RECEIPT, Status
+from chalicelib.domain.status import MAYBE_SENT, Status
 from chalicelib.notify.receipts import apply_to
-from chalicelib.store.batches import BatchState, BatchStates, cancel
+from chalicelib.store.batches import BatchState, BatchStates
 from chalicelib.store.models import Tables
-from chalicelib.store.outbox import move
+from chalicelib.store.outbox import cancel, end_without_receipt, give_up, release, retry, send_again, settle
 from chalicelib.store.receipts import parked_receipts
 
 logger = Logger(child=True)
@@ -25,7 +25,6 @@ logger = Logger(child=True)
 STUCK_REASON = f"the sender stopped between claim and outcome: {MAYBE_SENT}, not retried"
 UNSENT_REASON = "the sender stopped before sending it"  # a later notice of a claim that died: sent again
 NO_RECEIPT_AFTER = timedelta(hours=72)  # receipts can take that long (carriers), then none comes
-NEVER = "9999-12-31T23:59:59Z"  # the `send_after` of a notice no job may send again
 
 
 def release_held(*, tables: Tables, clock: Clock) -> int:
@@ -42,8 +41,7 @@ def release_held(*, tables: Tables, clock: Clock) -> int:
         if state is BatchState.STOPPED:
             cancelled += cancel(tables, item.id, now, expected=(Status.HELD,))
             continue
-        sets = [model.reason.remove(), model.updated_at.set(now)]
-        released += move(tables, item.id, Status.CREATED, sets=sets, expected=[Status.HELD])
+        released += release(tables, item.id, now)
     logger.info("held notices released", released=released, cancelled=cancelled)
     return released
 
@@ -59,14 +57,10 @@ def retry_failed(*, tables: Tables, clock: Clock, max_attempts: int) -> dict[str
         return counts
     for item in model.by_status.query(Status.TEMPORARY_FAILURE, model.send_after <= now):
         if int(item.attempts or 0) < max_attempts:
-            sets = [model.updated_at.set(now)]
-            counts["retried"] += move(tables, item.id, Status.CREATED, sets=sets, expected=[Status.TEMPORARY_FAILURE])
+            counts["retried"] += retry(tables, item.id, now)
         else:
             reason = f"gave up after {int(item.attempts or 0)} attempts (last: {item.reason or 'unknown'})"
-            sets = [model.reason.set(reason), model.updated_at.set(now)]
-            counts["gave_up"] += move(
-                tables, item.id, Status.TECHNICAL_FAILURE, sets=sets, expected=[Status.TEMPORARY_FAILURE]
-            )
+            counts["gave_up"] += give_up(tables, item.id, reason, now)
     logger.info("failed notices retried", **counts)
     return counts
 
@@ -83,14 +77,11 @@ def settle_stuck(*, tables: Tables, clock: Clock) -> int:
     stuck = list(model.by_status.query(Status.SENDING, filter_condition=model.updated_at < cutoff))
     left = {(item.claim_id, item.id) for item in stuck if item.claim_id}
     settled = unsent = 0
-    for item in stuck:
-        unmoved = model.updated_at == item.updated_at  # only if nothing moved it meanwhile
+    for item in stuck:  # each only if nothing moved it meanwhile
         if item.claim_after and (item.claim_id, item.claim_after) in left:
-            again = [model.reason.set(UNSENT_REASON), model.send_after.set(now), model.updated_at.set(now)]
-            unsent += move(tables, item.id, Status.CREATED, sets=again, expected=[Status.SENDING], when=unmoved)
-            continue
-        sets = [model.reason.set(STUCK_REASON), model.updated_at.set(now)]
-        settled += move(tables, item.id, Status.TECHNICAL_FAILURE, sets=sets, expected=[Status.SENDING], when=unmoved)
+            unsent += send_again(tables, item, UNSENT_REASON, now)
+        else:
+            settled += settle(tables, item, STUCK_REASON, now)
     if settled or unsent:
         logger.warning("notices stuck in sending settled", settled=settled, sent_again=unsent)
     return settled
@@ -111,9 +102,7 @@ def end_unconfirmed(*, tables: Tables, clock: Clock) -> int:
         apply_to(tables, by_provider[receipt.message_id].id, receipt, clock=clock)
     ended = 0
     for item in waiting:
-        sets = [model.reason.set(NO_RECEIPT), model.send_after.set(NEVER), model.updated_at.set(now)]
-        unmoved = model.updated_at == item.updated_at
-        ended += move(tables, item.id, Status.TEMPORARY_FAILURE, sets=sets, expected=[Status.SENT], when=unmoved)
+        ended += end_without_receipt(tables, item, now)
     if ended:
         logger.warning("sent notices without a receipt after 72 hours", ended=ended)
     return ended

@@ -46,11 +46,11 @@ from chalicelib.domain.text import count_segments
 from chalicelib.notify.retry import error_code, failure_status, outcome_unknown, publish_retryable, with_retries
 from chalicelib.observability import correlate
 from chalicelib.services import Services
-from chalicelib.store.batches import PAUSED, STOPPED, BatchState, BatchStates, cancel, hold
+from chalicelib.store.batches import BatchState, BatchStates
 from chalicelib.store.guard import opted_out_among
 from chalicelib.store.maps import plain_map
 from chalicelib.store.models import NotificationModel
-from chalicelib.store.outbox import finish, move, move_answered
+from chalicelib.store.outbox import PAUSED, STOPPED, cancel, claim, finish, hold, send_again
 
 logger = Logger(child=True)
 
@@ -120,12 +120,9 @@ def _claim(
         )
         logger.info("notice of a batch not active", notice=message.notice_id, state=state, moved=moved)
         return None
-    model = tables.notifications
-    claim = [model.attempts.add(1), model.updated_at.set(utc_iso(clock())), model.claim_id.set(claim_id)]
-    claim.append(model.claim_after.set(after) if after else model.claim_after.remove())
-    item = move_answered(tables, message.notice_id, Status.SENDING, sets=claim)  # only from `created`
+    item = claim(tables, message.notice_id, claim_id, after, utc_iso(clock()))  # only from `created`
     if item is None:
-        mine = _claimed_by(model, message.notice_id, claim_id)
+        mine = _claimed_by(tables.notifications, message.notice_id, claim_id)
         if mine is None:
             logger.info("notice already claimed", notice=message.notice_id)
         return mine
@@ -194,15 +191,11 @@ def _give_back(svc: Services, items: Sequence[NotificationModel]) -> int:
     """Claimed notices not published go back to `created` (the stream queues them again), each only
     while this claim still holds it; the claim's attempt is taken back. Returns how many went back;
     one the job took meanwhile, or that a failed write left `sending`, is the job's to settle."""
-    model = svc.tables.notifications
     now = utc_iso(svc.clock())
     back = 0
     for item in items:
-        sets = [model.reason.set(LAPSED_REASON), model.send_after.set(now), model.updated_at.set(now)]
-        sets.append(model.attempts.add(-1))
-        mine = model.claim_id == item.claim_id
         try:
-            back += move(svc.tables, item.id, Status.CREATED, sets=sets, expected=[Status.SENDING], when=mine)
+            back += send_again(svc.tables, item, LAPSED_REASON, now, attempt_back=True)
         except Exception:
             logger.exception("lapsed notice not given back", notice=item.id)
     return back

@@ -23,15 +23,11 @@ from enum import StrEnum
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.domain.clock import Clock, utc_iso
-from chalicelib.domain.status import UNSENT, Status
 from chalicelib.store.conditions import save_if
 from chalicelib.store.maps import plain_map
 from chalicelib.store.models import Tables
-from chalicelib.store.outbox import move
 
 BatchCounts = dict[str, int]  # the batch's notices by status (`created`, `sent`, `cancelled`, …)
-PAUSED = "batch paused"
-STOPPED = "batch stopped"
 VERSION_MARK = "?versionId="
 
 
@@ -170,17 +166,3 @@ def add_unsent(tables: Tables, changes: Mapping[str, int]) -> None:
     for batch, delta in changes.items():
         if delta:
             model(_tally_key(batch)).update(actions=[model.hits.add(delta)])
-
-
-def hold(tables: Tables, notice_id: str, now: str, *, expected: Status = Status.CREATED) -> bool:
-    """A paused batch's notice waits: `held` (reason "batch paused"), only if it is still `expected`."""
-    model = tables.notifications
-    sets = [model.reason.set(PAUSED), model.send_after.set(now), model.updated_at.set(now)]
-    return move(tables, notice_id, Status.HELD, sets=sets, expected=[expected])
-
-
-def cancel(tables: Tables, notice_id: str, now: str, *, expected: Iterable[Status] = UNSENT) -> bool:
-    """A stopped batch's notice ends `cancelled` (reason "batch stopped"), only if still unsent."""
-    model = tables.notifications
-    sets = [model.reason.set(STOPPED), model.updated_at.set(now)]
-    return move(tables, notice_id, Status.CANCELLED, sets=sets, expected=expected)

@@ -17,7 +17,8 @@ from typing import Any
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
-from chalicelib.domain.status import NOTICE_MOVES, Status
+from chalicelib.domain.receipts import Receipt
+from chalicelib.domain.status import NO_RECEIPT, NOTICE_MOVES, UNSENT, Status
 from chalicelib.store.conditions import save_if, update_if, write_if
 from chalicelib.store.models import NotificationModel, Tables
 
@@ -79,6 +80,119 @@ def move_answered(
     actions, condition = _move_args(tables, target, sets, expected, when)
     item = tables.notifications(notice_id)
     return item if update_if(item, actions, condition) else None
+
+
+# -- the moves by name: each caller says what happened, this module how it is written
+
+PAUSED = "batch paused"  # a held notice's reason while its batch is paused
+STOPPED = "batch stopped"  # a cancelled notice's reason
+NEVER = "9999-12-31T23:59:59Z"  # the `send_after` of a notice no job may send again
+
+
+def _as_read(item: NotificationModel) -> Condition:
+    """Only if nothing moved the notice since `item` was read (its `updated_at` is as read)."""
+    return type(item).updated_at == item.updated_at
+
+
+def claim(tables: Tables, notice_id: str, claim_id: str, after: str | None, now: str) -> NotificationModel | None:
+    """`created` → `sending` for the sender's claim `claim_id`, naming the notice claimed just before
+    it (`after`); the attempt counted. Answered with the whole item, or None when not `created`."""
+    model = tables.notifications
+    sets = [model.attempts.add(1), model.updated_at.set(now), model.claim_id.set(claim_id)]
+    sets.append(model.claim_after.set(after) if after else model.claim_after.remove())
+    return move_answered(tables, notice_id, Status.SENDING, sets=sets)
+
+
+def hold(tables: Tables, notice_id: str, now: str, *, expected: Status = Status.CREATED) -> bool:
+    """A paused batch's notice waits: `held` (reason "batch paused"), only if it is still `expected`."""
+    model = tables.notifications
+    sets = [model.reason.set(PAUSED), model.send_after.set(now), model.updated_at.set(now)]
+    return move(tables, notice_id, Status.HELD, sets=sets, expected=[expected])
+
+
+def cancel(tables: Tables, notice_id: str, now: str, *, expected: Iterable[Status] = UNSENT) -> bool:
+    """A stopped batch's notice ends `cancelled` (reason "batch stopped"), only if still unsent."""
+    model = tables.notifications
+    sets = [model.reason.set(STOPPED), model.updated_at.set(now)]
+    return move(tables, notice_id, Status.CANCELLED, sets=sets, expected=expected)
+
+
+def release(tables: Tables, notice_id: str, now: str) -> bool:
+    """A held notice whose time has come goes back to be sent (`held` → `created`), its reason gone."""
+    model = tables.notifications
+    sets = [model.reason.remove(), model.updated_at.set(now)]
+    return move(tables, notice_id, Status.CREATED, sets=sets, expected=[Status.HELD])
+
+
+def retry(tables: Tables, notice_id: str, now: str) -> bool:
+    """A temporary failure whose wait is over is sent again (`temporary-failure` → `created`)."""
+    sets = [tables.notifications.updated_at.set(now)]
+    return move(tables, notice_id, Status.CREATED, sets=sets, expected=[Status.TEMPORARY_FAILURE])
+
+
+def give_up(tables: Tables, notice_id: str, reason: str, now: str) -> bool:
+    """A temporary failure tried its last time ends `technical-failure`, `reason` saying so."""
+    model = tables.notifications
+    sets = [model.reason.set(reason), model.updated_at.set(now)]
+    return move(tables, notice_id, Status.TECHNICAL_FAILURE, sets=sets, expected=[Status.TEMPORARY_FAILURE])
+
+
+def send_again(tables: Tables, item: NotificationModel, reason: str, now: str, *, attempt_back: bool = False) -> bool:
+    """A claimed notice surely never published goes back to be sent (`sending` → `created`), only while
+    the claim as read still holds it; `attempt_back` takes back the attempt its claim counted."""
+    model = tables.notifications
+    sets = [model.reason.set(reason), model.send_after.set(now), model.updated_at.set(now)]
+    if attempt_back:
+        sets.append(model.attempts.add(-1))
+    mine = _as_read(item) & (model.claim_id == item.claim_id)
+    return move(tables, item.id, Status.CREATED, sets=sets, expected=[Status.SENDING], when=mine)
+
+
+def settle(tables: Tables, item: NotificationModel, reason: str, now: str) -> bool:
+    """A claimed notice its dead sender may have published ends `technical-failure`, never sent again,
+    only if nothing moved it since it was read."""
+    model = tables.notifications
+    sets = [model.reason.set(reason), model.updated_at.set(now)]
+    return move(tables, item.id, Status.TECHNICAL_FAILURE, sets=sets, expected=[Status.SENDING], when=_as_read(item))
+
+
+def end_without_receipt(tables: Tables, item: NotificationModel, now: str) -> bool:
+    """A notice `sent` with no receipt for good ends `temporary-failure` "no delivery receipt", out of
+    the retry job's reach (`send_after` NEVER), only if nothing moved it since it was read."""
+    model = tables.notifications
+    sets = [model.reason.set(NO_RECEIPT), model.send_after.set(NEVER), model.updated_at.set(now)]
+    return move(tables, item.id, Status.TEMPORARY_FAILURE, sets=sets, expected=[Status.SENT], when=_as_read(item))
+
+
+def resend(tables: Tables, item: NotificationModel, *, phone: str, reason: str, now: str) -> bool:
+    """A notice sent again from the console, to `phone` (`created` from its stored status), only if
+    nothing moved it since it was read."""
+    model = tables.notifications
+    sets = [model.send_after.set(now), model.updated_at.set(now), model.reason.set(reason), model.phone.set(phone)]
+    unchanged = _as_read(item) if item.updated_at else None
+    return move(tables, item.id, Status.CREATED, sets=sets, expected=[Status(item.status)], when=unchanged)
+
+
+def record_receipt(
+    tables: Tables, notice_id: str, receipt: Receipt, now: str, *, send_after: str | None = None
+) -> NotificationModel | None:
+    """A delivery receipt's outcome on a `sent` notice, or on one the 72-hour rule ended (a late
+    receipt corrects "no delivery receipt"): its status, reason, price, parts and carrier, and when a
+    temporary failure may be sent again. Answered with the whole item, or None when not waiting."""
+    model = tables.notifications
+    sets = [model.updated_at.set(now), model.receipt_at.set(now)]
+    sets.append(model.reason.set(receipt.reason) if receipt.reason is not None else model.reason.remove())
+    if receipt.price_usd is not None:
+        sets.append(model.price_usd.set(float(receipt.price_usd)))
+    if receipt.parts is not None:
+        sets.append(model.parts.set(receipt.parts))
+    if receipt.carrier is not None:
+        sets.append(model.carrier.set(receipt.carrier))
+    if send_after is not None:
+        sets.append(model.send_after.set(send_after))
+    waiting = [Status.SENT, Status.TEMPORARY_FAILURE]  # a failure only when the 72-hour rule said so
+    only_unconfirmed = (model.status != Status.TEMPORARY_FAILURE) | (model.reason == NO_RECEIPT)
+    return move_answered(tables, notice_id, receipt.status, sets=sets, expected=waiting, when=only_unconfirmed)
 
 
 def put_new(tables: Tables, item: NotificationModel) -> bool:

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.domain.status import Status
-from chalicelib.store import batches
+from chalicelib.store import batches, outbox
 from chalicelib.store.batches import (
     BatchMove,
     BatchState,
@@ -101,7 +101,7 @@ def test_the_sender_reads_the_batch_state_before_its_claim(svc, make, pump, cloc
     pump.run_until_idle()
     assert sent_sms() == []
     held = notice("payment_received#PT-0")
-    assert (held.status, held.reason, held.attempts) == (Status.HELD, batches.PAUSED, 0)  # never claimed
+    assert (held.status, held.reason, held.attempts) == (Status.HELD, outbox.PAUSED, 0)  # never claimed
 
 
 def test_stopping_cancels_the_unsent_notices_for_good_as_the_lanes_reach_them(svc, make, pump, clock, sent_sms) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.domain.status import NOTICE_MOVES, ForbiddenMove, Status
-from chalicelib.store import batches
+from chalicelib.store import outbox
 from chalicelib.store.outbox import finish, move, move_answered, put_new
 
 NOW = "2026-11-25T04:00:00Z"
@@ -135,7 +135,7 @@ def test_a_paused_or_stopped_batch_moves_no_notice_from_a_status_it_may_not_leav
     for source in Status:
         notice = make.notice(f"payment_received#{source}", source)
         if source != Status.CREATED:
-            assert not batches.hold(svc.tables, notice, NOW)
+            assert not outbox.hold(svc.tables, notice, NOW)
         if source not in (Status.CREATED, Status.HELD):
-            assert not batches.cancel(svc.tables, notice, NOW)
+            assert not outbox.cancel(svc.tables, notice, NOW)
             assert model.get(notice).status == source
