@@ -12,15 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
-from chalicelib.domain.receipts import Receipt
 from chalicelib.domain.status import NO_RECEIPT, NOTICE_MOVES, UNSENT, Status
 from chalicelib.store.conditions import save_if, update_if, write_if
 from chalicelib.store.models import NotificationModel, Tables
+
+if TYPE_CHECKING:  # a type only: the functions that never read a receipt do not load its parser
+    from chalicelib.domain.receipts import Receipt
 
 
 def _from(model: type[NotificationModel], target: Status, expected: Iterable[Status] | None) -> Condition:
